@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * crowsnest's kernel side: syscall tracepoints for execve(at), connect and
+ * open/openat/openat2. Each syscall is stored at sys_enter (its arguments are
+ * read there, while they are what the kernel is about to use), completed at
+ * sys_exit with the return value, and sent as one record through the `events`
+ * ring buffer. The record layouts live in events.h.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "events.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define AT_FDCWD -100
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024); /* userspace may resize before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sensor_config);
+} config_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LOSS_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} loss_counters SEC(".maps");
+
+/* Syscalls between enter and exit, keyed by pid_tgid. LRU so that an enter
+ * whose exit never comes (a thread that execs from a non-leader thread changes
+ * its id) cannot leak an entry forever. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct exec_event);
+} exec_inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct open_event);
+} open_inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct connect_event);
+} connect_inflight SEC(".maps");
+
+/* Per-CPU scratch where an enter record is built before it is stored:
+ * the records are too large for the 512-byte BPF stack. */
+union scratch_record {
+	struct exec_event exec;
+	struct open_event open;
+	struct connect_event connect;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, union scratch_record);
+} scratch SEC(".maps");
+
+static __always_inline void count_loss(__u32 which)
+{
+	__u64 *n = bpf_map_lookup_elem(&loss_counters, &which);
+	if (n)
+		*n += 1;
+}
+
+static __always_inline struct sensor_config *get_config(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&config_map, &zero);
+}
+
+/* True when the calling process is the sensor itself. */
+static __always_inline bool is_self(void)
+{
+	struct sensor_config *cfg = get_config();
+	return cfg && cfg->self_tgid == (__u32)(bpf_get_current_pid_tgid() >> 32);
+}
+
+/* Batching wakeup policy: waking the consumer costs microseconds per event
+ * (an inter-processor interrupt), so records are only announced once enough
+ * data is pending; userspace also polls on a short timeout. */
+static __always_inline __u64 batched_wakeup(void)
+{
+	struct sensor_config *cfg = get_config();
+	__u64 threshold = cfg && cfg->wakeup_bytes ? cfg->wakeup_bytes : 256 * 1024;
+
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold ? BPF_RB_FORCE_WAKEUP
+									  : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline __u32 task_pid_ns(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid;
+
+	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	h->version = CROWSNEST_ABI_VERSION;
+	h->type = type;
+	h->size = size;
+	h->ts_boot_ns = bpf_ktime_get_boot_ns();
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->pid_ns = task_pid_ns(task);
+	h->reserved = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+static __always_inline void *scratch_record(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline void store_inflight(void *map, void *record)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (bpf_map_update_elem(map, &id, record, BPF_ANY))
+		count_loss(LOSS_INFLIGHT_FULL);
+}
+
+/* Looks up and unlinks the stored enter of the current thread. The value stays
+ * readable until the program ends (LRU maps free it after an RCU grace period). */
+static __always_inline void *take_inflight(void *map)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	void *record = bpf_map_lookup_elem(map, &id);
+
+	if (!record) {
+		if (!is_self())
+			count_loss(LOSS_EXIT_WITHOUT_ENTER);
+		return 0;
+	}
+	return record;
+}
+
+static __always_inline void send(void *record, __u32 size, __u64 wakeup)
+{
+	if (bpf_ringbuf_output(&events, record, size, wakeup))
+		count_loss(LOSS_RINGBUF_FULL);
+}
+
+/* ---- execve / execveat ---------------------------------------------------- */
+
+struct argv_reader {
+	struct exec_event *e;
+	const char *const *argv;
+	__u32 off;  /* next free byte of e->data */
+	bool done;
+};
+
+/* One argument per call, driven by bpf_loop: the verifier checks the body
+ * once instead of once per unrolled iteration and offset. */
+static long read_one_arg(__u32 i, void *data)
+{
+	struct argv_reader *r = data;
+	struct exec_event *e = r->e;
+	const char *arg = 0;
+	__u32 off = r->off;
+	long n;
+
+	if (bpf_probe_read_user(&arg, sizeof(arg), &r->argv[i]) || !arg) {
+		r->done = true;
+		return 1;
+	}
+	if (off > EXEC_DATA_LEN - EXEC_ARG_LEN) {
+		e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
+		r->done = true;
+		return 1;
+	}
+	n = bpf_probe_read_user_str(&e->data[off], EXEC_ARG_LEN, arg);
+	if (n <= 0) {
+		r->done = true;
+		return 1;
+	}
+	if (n == EXEC_ARG_LEN)
+		e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
+	r->off = off + n;
+	e->argc++;
+	return 0;
+}
+
+static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *filename,
+				      const char *const *argv)
+{
+	struct argv_reader reader = {};
+	struct exec_event *e;
+	long n;
+
+	if (is_self())
+		return 0;
+	e = scratch_record();
+	if (!e)
+		return 0;
+
+	e->syscall = syscall;
+	e->flags = 0;
+	e->dirfd = dirfd;
+	e->ret = 0;
+	e->argc = 0;
+	n = bpf_probe_read_user_str(e->data, PATH_LEN, filename);
+	if (n <= 0) {
+		n = 1;
+		e->data[0] = 0;
+	}
+	if (n == PATH_LEN)
+		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
+	e->filename_len = n - 1;
+
+	reader.e = e;
+	reader.argv = argv;
+	reader.off = n - 1;
+	bpf_loop(EXEC_MAX_ARGS, read_one_arg, &reader, 0);
+	if (!reader.done) {
+		/* EXEC_MAX_ARGS were read: more follow if the next pointer is set */
+		const char *arg = 0;
+		bpf_probe_read_user(&arg, sizeof(arg), &argv[EXEC_MAX_ARGS]);
+		if (arg)
+			e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
+	}
+	if (reader.off > EXEC_DATA_LEN)
+		reader.off = EXEC_DATA_LEN;
+	e->argv_len = reader.off - e->filename_len;
+	fill_header(&e->hdr, EVENT_EXEC, offsetof(struct exec_event, data) + reader.off);
+	store_inflight(&exec_inflight, e);
+	return 0;
+}
+
+static __always_inline int exec_exit(long ret)
+{
+	struct exec_event *e = take_inflight(&exec_inflight);
+	__u32 size;
+
+	if (!e)
+		return 0;
+	e->ret = ret;
+	/* after a successful exec the thread carries the new program's name */
+	bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
+	size = e->hdr.size;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	/* execs are rare and most verdicts start from one: announce at once */
+	send(e, size, 0);
+	bpf_map_delete_elem(&exec_inflight, &(__u64){ bpf_get_current_pid_tgid() });
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int handle_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter(EXEC_SYSCALL_EXECVE, AT_FDCWD, (const char *)ctx->args[0],
+			  (const char *const *)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int handle_exit_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter(EXEC_SYSCALL_EXECVEAT, (__s32)ctx->args[0], (const char *)ctx->args[1],
+			  (const char *const *)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int handle_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+/* ---- connect -------------------------------------------------------------- */
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int handle_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	const void *uaddr = (const void *)ctx->args[1];
+	struct connect_event *e;
+	__u16 family = 0;
+
+	if (is_self())
+		return 0;
+	e = scratch_record();
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->fd = (__s32)ctx->args[0];
+	e->addrlen = (__u32)ctx->args[2];
+	bpf_probe_read_user(&family, sizeof(family), uaddr);
+	e->family = family;
+
+	if (family == AF_INET) {
+		struct sockaddr_in sin = {};
+		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		e->port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(e->addr, &sin.sin_addr.s_addr, 4);
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 sin6 = {};
+		bpf_probe_read_user(&sin6, sizeof(sin6), uaddr);
+		e->port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+	} else if (family == AF_UNIX) {
+		const char *sun_path = (const char *)uaddr + sizeof(__u16);
+		long n;
+
+		bpf_probe_read_user(e->unix_path, 1, sun_path);
+		if (e->unix_path[0] == 0 && e->addrlen > sizeof(__u16) + 1) {
+			/* abstract: a leading NUL, then addrlen - 3 name bytes */
+			__u32 len = e->addrlen - sizeof(__u16) - 1;
+			if (len > UNIX_PATH_LEN - 1)
+				len = UNIX_PATH_LEN - 1;
+			bpf_probe_read_user(e->unix_path, len & (UNIX_PATH_LEN - 1) , sun_path + 1);
+			e->unix_path_len = len;
+			e->flags |= EVENT_FLAG_UNIX_ABSTRACT;
+		} else {
+			n = bpf_probe_read_user_str(e->unix_path, UNIX_PATH_LEN, sun_path);
+			if (n > 0)
+				e->unix_path_len = n - 1;
+			if (n == UNIX_PATH_LEN)
+				e->flags |= EVENT_FLAG_PATH_TRUNCATED;
+		}
+	}
+	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e));
+	store_inflight(&connect_inflight, e);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct connect_event *e = take_inflight(&connect_inflight);
+
+	if (!e)
+		return 0;
+	e->ret = ctx->ret;
+	send(e, sizeof(*e), batched_wakeup());
+	bpf_map_delete_elem(&connect_inflight, &(__u64){ bpf_get_current_pid_tgid() });
+	return 0;
+}
+
+/* ---- open / openat / openat2 ---------------------------------------------- */
+
+static __always_inline int open_enter(__u16 syscall, __s32 dirfd, const char *path, __u32 flags,
+				      __u32 mode)
+{
+	struct open_event *e;
+	long n;
+
+	if (is_self())
+		return 0;
+	e = scratch_record();
+	if (!e)
+		return 0;
+	e->ret = 0;
+	e->dirfd = dirfd;
+	e->open_flags = flags;
+	e->mode = mode;
+	e->syscall = syscall;
+	e->flags = 0;
+	e->dev = 0;
+	e->mnt_id = 0;
+	e->ino = 0;
+	e->parent_ino = 0;
+	e->reserved = 0;
+	e->reserved2 = 0;
+	n = bpf_probe_read_user_str(e->path, PATH_LEN, path);
+	if (n <= 0) {
+		n = 1;
+		e->path[0] = 0;
+	}
+	if (n == PATH_LEN)
+		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
+	e->path_len = n - 1;
+	fill_header(&e->hdr, EVENT_OPEN, offsetof(struct open_event, path) + n - 1);
+	store_inflight(&open_inflight, e);
+	return 0;
+}
+
+/* Records which file a successful open really reached: device, inode, parent
+ * directory inode and mount id, read from the new fd's struct file. */
+static __always_inline void read_file_identity(struct open_event *e, int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
+	struct file *file = 0;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	struct dentry *dentry;
+
+	if (fd < 0 || (unsigned int)fd >= max_fds)
+		return;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return;
+	dentry = BPF_CORE_READ(file, f_path.dentry);
+	vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	mnt = container_of(vfsmnt, struct mount, mnt);
+	e->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	e->dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+	e->parent_ino = BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
+	e->mnt_id = BPF_CORE_READ(mnt, mnt_id);
+	e->flags |= EVENT_FLAG_FILE_IDENTITY;
+}
+
+static __always_inline int open_exit(long ret)
+{
+	struct open_event *e = take_inflight(&open_inflight);
+	__u32 size;
+
+	if (!e)
+		return 0;
+	e->ret = ret;
+	if (ret >= 0)
+		read_file_identity(e, (int)ret);
+	size = e->hdr.size;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	send(e, size, batched_wakeup());
+	bpf_map_delete_elem(&open_inflight, &(__u64){ bpf_get_current_pid_tgid() });
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_open")
+int handle_enter_open(struct trace_event_raw_sys_enter *ctx)
+{
+	/* musl (Alpine images) calls open(2) rather than openat(2) on x86-64 */
+	return open_enter(OPEN_SYSCALL_OPEN, AT_FDCWD, (const char *)ctx->args[0],
+			  (__u32)ctx->args[1], (__u32)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int handle_exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int handle_enter_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter(OPEN_SYSCALL_OPENAT, (__s32)ctx->args[0], (const char *)ctx->args[1],
+			  (__u32)ctx->args[2], (__u32)ctx->args[3]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int handle_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int handle_enter_openat2(struct trace_event_raw_sys_enter *ctx)
+{
+	struct open_how how = {};
+
+	bpf_probe_read_user(&how, sizeof(how), (const void *)ctx->args[2]);
+	return open_enter(OPEN_SYSCALL_OPENAT2, (__s32)ctx->args[0], (const char *)ctx->args[1],
+			  (__u32)how.flags, (__u32)how.mode);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+/* ---- process exit --------------------------------------------------------- */
+
+SEC("tracepoint/sched/sched_process_exit")
+int handle_process_exit(struct trace_event_raw_sched_process_template *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct exit_event e;
+
+	/* one record per process: only when its last thread ends */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0 || is_self())
+		return 0;
+	fill_header(&e.hdr, EVENT_EXIT, sizeof(e));
+	e.exit_code = BPF_CORE_READ(task, exit_code) >> 8;
+	e.reserved = 0;
+	send(&e, sizeof(e), batched_wakeup());
+	return 0;
+}

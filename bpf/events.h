@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The kernel <-> userspace event ABI of crowsnest.
+ *
+ * Included by the BPF programs (after vmlinux.h) and by the C++ engine (after
+ * <linux/types.h>). Every record that crosses the ring buffer starts with a
+ * struct event_header; `size` is the number of bytes of the whole record, and
+ * every variable part has an explicit length that never exceeds its field.
+ * Bump CROWSNEST_ABI_VERSION whenever a layout below changes.
+ */
+#ifndef CROWSNEST_EVENTS_H
+#define CROWSNEST_EVENTS_H
+
+#define CROWSNEST_ABI_VERSION 1
+
+#define COMM_LEN 16
+#define PATH_LEN 256          /* open path, exec filename (with the NUL) */
+#define EXEC_DATA_LEN 2048    /* exec filename + NUL-separated argv */
+#define EXEC_ARG_LEN 256      /* one argument at most, longer ones are cut */
+#define EXEC_MAX_ARGS 64
+#define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
+
+enum event_type {
+	EVENT_EXEC = 1,
+	EVENT_CONNECT = 2,
+	EVENT_OPEN = 3,
+	EVENT_EXIT = 4, /* a process (thread group) ended: keeps the process table small */
+};
+
+/* Which system call produced an EVENT_OPEN. */
+enum open_syscall {
+	OPEN_SYSCALL_OPEN = 1,
+	OPEN_SYSCALL_OPENAT = 2,
+	OPEN_SYSCALL_OPENAT2 = 3,
+};
+
+/* Which system call produced an EVENT_EXEC. */
+enum exec_syscall {
+	EXEC_SYSCALL_EXECVE = 1,
+	EXEC_SYSCALL_EXECVEAT = 2,
+};
+
+/* Bits of exec_event.flags / open_event.flags / connect_event.flags. */
+#define EVENT_FLAG_PATH_TRUNCATED 0x1 /* filename, open path or unix path was cut */
+#define EVENT_FLAG_ARGV_TRUNCATED 0x2 /* more arguments or bytes than fit */
+#define EVENT_FLAG_UNIX_ABSTRACT 0x4  /* unix socket in the abstract namespace */
+#define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
+
+/* Indexes of the per-CPU loss counter map `loss_counters`. */
+enum loss_counter {
+	LOSS_RINGBUF_FULL = 0,    /* bpf_ringbuf_output failed: the event is lost */
+	LOSS_INFLIGHT_FULL = 1,   /* enter could not be stored: its syscall is lost */
+	LOSS_EXIT_WITHOUT_ENTER = 2, /* exit with no stored enter (evicted or started before load) */
+	LOSS_COUNTER_MAX = 3,
+};
+
+/* Layout of the single entry of the `config_map` array. */
+struct sensor_config {
+	__u32 self_tgid;            /* the sensor's own process: never reported */
+	__u32 wakeup_bytes;         /* wake the consumer once this much data is pending */
+};
+
+struct event_header {
+	__u16 version;              /* CROWSNEST_ABI_VERSION */
+	__u16 type;                 /* enum event_type */
+	__u32 size;                 /* bytes of the whole record, header included */
+	__u64 ts_boot_ns;           /* bpf_ktime_get_boot_ns() */
+	__u64 cgroup_id;            /* cgroup v2 id: the inode of the cgroup directory */
+	__u32 pid;                  /* thread group id, as seen from the host */
+	__u32 tid;                  /* thread id, as seen from the host */
+	__u32 ppid;                 /* real parent's thread group id */
+	__u32 uid;
+	__u32 gid;
+	__u32 mnt_ns;               /* mount namespace inode */
+	__u32 pid_ns;               /* pid namespace inode */
+	__u32 reserved;
+	char comm[COMM_LEN];
+};
+
+struct exec_event {
+	struct event_header hdr;
+	__s64 ret;                  /* 0 or -errno */
+	__u16 syscall;              /* enum exec_syscall */
+	__u16 flags;
+	__u16 argc;                 /* arguments present in data */
+	__u16 filename_len;         /* bytes of the filename in data, without NUL */
+	__u32 argv_len;             /* bytes of argv in data, after the filename */
+	__s32 dirfd;                /* execveat's dirfd, AT_FDCWD for execve */
+	/* filename (no NUL), then argv as NUL-terminated strings */
+	char data[EXEC_DATA_LEN];
+};
+
+struct connect_event {
+	struct event_header hdr;
+	__s64 ret;                  /* 0, -ECONNREFUSED, -EINPROGRESS, ... */
+	__s32 fd;
+	__u16 family;               /* AF_INET, AF_INET6, AF_UNIX, ... */
+	__u16 port;                 /* host byte order */
+	__u8 addr[16];              /* IPv4 in the first 4 bytes, or IPv6 */
+	__u16 flags;
+	__u16 unix_path_len;        /* bytes in unix_path (no NUL) */
+	__u32 addrlen;              /* addrlen the caller passed */
+	char unix_path[UNIX_PATH_LEN];
+};
+
+struct open_event {
+	struct event_header hdr;
+	__s64 ret;                  /* the new fd or -errno */
+	__s32 dirfd;                /* AT_FDCWD (-100) for open and most openat calls */
+	__u32 open_flags;           /* O_* flags */
+	__u32 mode;
+	__u16 syscall;              /* enum open_syscall */
+	__u16 flags;
+	/* identity of the opened file (EVENT_FLAG_FILE_IDENTITY): which file was
+	 * really reached, whatever path, symlink or bind mount led to it */
+	__u32 dev;                  /* kernel dev_t of the file's superblock: major << 20 | minor */
+	__u32 mnt_id;               /* mount id, as in /proc/<pid>/mountinfo */
+	__u64 ino;
+	__u64 parent_ino;           /* inode of the directory holding the file */
+	__u16 path_len;             /* bytes in path (no NUL) */
+	__u16 reserved;
+	__u32 reserved2;
+	char path[PATH_LEN];
+};
+
+struct exit_event {
+	struct event_header hdr;
+	__s32 exit_code;
+	__u32 reserved;
+};
+
+#endif /* CROWSNEST_EVENTS_H */

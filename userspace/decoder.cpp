@@ -1,0 +1,176 @@
+#include "decoder.h"
+
+#include <linux/types.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include <cstring>
+#include <string_view>
+
+extern "C" {
+#include "events.h"
+}
+
+namespace crowsnest {
+
+const char *event_type_name(EventType t) {
+    switch (t) {
+    case EventType::Exec: return "exec";
+    case EventType::Connect: return "connect";
+    case EventType::Open: return "open";
+    case EventType::Exit: return "exit";
+    }
+    return "unknown";
+}
+
+const char *decode_status_name(DecodeStatus s) {
+    switch (s) {
+    case DecodeStatus::Ok: return "ok";
+    case DecodeStatus::TooShort: return "too_short";
+    case DecodeStatus::BadVersion: return "bad_version";
+    case DecodeStatus::BadType: return "bad_type";
+    case DecodeStatus::SizeMismatch: return "size_mismatch";
+    case DecodeStatus::BadLength: return "bad_length";
+    }
+    return "unknown";
+}
+
+int64_t Decoder::current_boot_to_wall_ns() {
+    timespec real{}, boot{};
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    return (int64_t(real.tv_sec) - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
+}
+
+namespace {
+
+// Copies the fixed part of a record (everything before its variable tail).
+template <typename T>
+bool read_fixed(const uint8_t *data, size_t len, size_t fixed_len, T &out) {
+    if (len < fixed_len) return false;
+    std::memcpy(&out, data, fixed_len);
+    return true;
+}
+
+// A string of `len` bytes stored in a field of `cap` bytes: cut at the first NUL.
+void assign_bounded(std::string &out, const char *p, size_t len) {
+    out.assign(p, strnlen(p, len));
+}
+
+void decode_header(const event_header &h, int64_t boot_to_wall, Event &out) {
+    out.type = EventType(h.type);
+    out.boot_ns = h.ts_boot_ns;
+    out.time_ns = uint64_t(int64_t(h.ts_boot_ns) + boot_to_wall);
+    out.cgroup_id = h.cgroup_id;
+    out.pid = h.pid;
+    out.tid = h.tid;
+    out.ppid = h.ppid;
+    out.uid = h.uid;
+    out.gid = h.gid;
+    out.mnt_ns = h.mnt_ns;
+    out.pid_ns = h.pid_ns;
+    assign_bounded(out.comm, h.comm, COMM_LEN);
+}
+
+DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
+    exec_event e;
+    const size_t fixed = offsetof(exec_event, data);
+    if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
+    const size_t tail = len - fixed;
+    if (e.filename_len >= PATH_LEN || e.filename_len > tail ||
+        e.argv_len > EXEC_DATA_LEN || e.argv_len > tail - e.filename_len)
+        return DecodeStatus::BadLength;
+    const char *p = reinterpret_cast<const char *>(data + fixed);
+    out.filename.assign(p, e.filename_len);
+
+    // argv: argc NUL-terminated strings in argv_len bytes
+    std::string_view rest(p + e.filename_len, e.argv_len);
+    out.argv.resize(e.argc);
+    for (size_t i = 0; i < e.argc; i++) {
+        size_t nul = rest.find('\0');
+        if (nul == std::string_view::npos) return DecodeStatus::BadLength;
+        out.argv[i].assign(rest.data(), nul);
+        rest.remove_prefix(nul + 1);
+    }
+    if (!rest.empty()) return DecodeStatus::BadLength;
+    out.ret = e.ret;
+    out.syscall = e.syscall;
+    out.dirfd = e.dirfd;
+    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    out.argv_truncated = e.flags & EVENT_FLAG_ARGV_TRUNCATED;
+    return DecodeStatus::Ok;
+}
+
+DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
+    open_event e;
+    const size_t fixed = offsetof(open_event, path);
+    if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
+    if (e.path_len >= PATH_LEN || e.path_len != len - fixed) return DecodeStatus::BadLength;
+    out.path.assign(reinterpret_cast<const char *>(data + fixed), e.path_len);
+    out.ret = e.ret;
+    out.syscall = e.syscall;
+    out.dirfd = e.dirfd;
+    out.open_flags = e.open_flags;
+    out.mode = e.mode;
+    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    out.has_file_identity = e.flags & EVENT_FLAG_FILE_IDENTITY;
+    // the kernel's dev_t is major << 20 | minor; userspace's is makedev()
+    out.dev = out.has_file_identity ? makedev(e.dev >> 20, e.dev & 0xfffff) : 0;
+    out.ino = e.ino;
+    out.parent_ino = e.parent_ino;
+    out.mnt_id = e.mnt_id;
+    return DecodeStatus::Ok;
+}
+
+DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
+    connect_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    if (e.unix_path_len >= UNIX_PATH_LEN) return DecodeStatus::BadLength;
+    out.ret = e.ret;
+    out.fd = e.fd;
+    out.family = e.family;
+    out.port = e.port;
+    std::memcpy(out.addr.data(), e.addr, sizeof(e.addr));
+    out.unix_abstract = e.flags & EVENT_FLAG_UNIX_ABSTRACT;
+    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    // an abstract name may hold NULs: keep exactly its length
+    if (out.unix_abstract)
+        out.unix_path.assign(e.unix_path, e.unix_path_len);
+    else
+        assign_bounded(out.unix_path, e.unix_path, e.unix_path_len);
+    return DecodeStatus::Ok;
+}
+
+DecodeStatus decode_exit(const uint8_t *data, size_t len, Event &out) {
+    exit_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    out.exit_code = e.exit_code;
+    out.ret = 0;
+    return DecodeStatus::Ok;
+}
+
+}  // namespace
+
+DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
+    const auto *data = static_cast<const uint8_t *>(raw);
+    event_header h;
+    if (len < sizeof(h)) return DecodeStatus::TooShort;
+    std::memcpy(&h, data, sizeof(h));
+    if (h.version != CROWSNEST_ABI_VERSION) return DecodeStatus::BadVersion;
+    if (h.size != len) return DecodeStatus::SizeMismatch;
+
+    DecodeStatus s;
+    switch (h.type) {
+    case EVENT_EXEC: s = decode_exec(data, len, out); break;
+    case EVENT_OPEN: s = decode_open(data, len, out); break;
+    case EVENT_CONNECT: s = decode_connect(data, len, out); break;
+    case EVENT_EXIT: s = decode_exit(data, len, out); break;
+    default: return DecodeStatus::BadType;
+    }
+    if (s == DecodeStatus::Ok) decode_header(h, boot_to_wall_ns_, out);
+    return s;
+}
+
+}  // namespace crowsnest

@@ -1,0 +1,90 @@
+#include "engine.h"
+
+#include "event_context.h"
+#include "path_util.h"
+#include "verdict_json.h"
+
+namespace crowsnest {
+
+Engine::Engine(const Matcher &matcher, CgroupResolver &cgroups, ProcessTable &processes, HostFiles &host_files,
+               Output &output, EngineConfig config)
+    : matcher_(matcher), cgroups_(cgroups), processes_(processes), host_files_(host_files), output_(output),
+      config_(std::move(config)), decoder_(config_.boot_to_wall_ns) {}
+
+void Engine::handle(const void *data, size_t len) {
+    DecodeStatus s = decoder_.decode(data, len, event_);
+    if (s != DecodeStatus::Ok) {
+        counters_.malformed[decode_status_name(s)]++;
+        return;
+    }
+    handle_event(event_);
+}
+
+// The absolute path an open named, in the process's own view of the
+// filesystem. A relative path is joined to the working directory (or dirfd)
+// read from /proc; that costs a syscall, so it is done for containers only.
+void Engine::resolve_open_path(const Event &e, EventContext &ctx) const {
+    if (!e.path.empty() && e.path[0] == '/') {
+        ctx.resolved_path = normalize_path(e.path);
+        return;
+    }
+    if (!ctx.in_container()) return;
+    const std::string task = config_.proc_root + "/" + std::to_string(e.tid);
+    const std::string base = read_link(e.dirfd == -100 /* AT_FDCWD */ ? task + "/cwd" : task + "/fd/" + std::to_string(e.dirfd));
+    if (!base.empty() && base[0] == '/') ctx.resolved_path = normalize_path(e.path, base);
+}
+
+void Engine::handle_event(const Event &e) {
+    counters_.events[event_type_name(e.type)]++;
+    if (e.path_truncated || e.argv_truncated) counters_.truncated++;
+
+    EventContext ctx;
+    ctx.event = &e;
+    ctx.cgroup = cgroups_.resolve(e.cgroup_id);
+    if (!ctx.cgroup) counters_.unresolved_cgroups++;
+    ctx.host_pid_ns = e.pid_ns == config_.host_pid_ns;
+
+    if (e.type == EventType::Exec) processes_.on_exec(e);
+    ctx.process = processes_.find(e.pid);
+    ctx.parent = processes_.find(e.ppid);
+
+    if (e.type == EventType::Open) {
+        resolve_open_path(e, ctx);
+        if (e.has_file_identity && ctx.in_container())
+            ctx.host_path = host_files_.match(e.dev, e.ino, e.parent_ino, ctx.resolved_path.empty() ? e.path : ctx.resolved_path);
+    }
+
+    if (output_.wants_events()) {
+        fill_event_message(ctx, event_msg_);
+        output_.on_event(event_msg_);
+    }
+    detections_.clear();
+    matcher_.match(ctx, detections_);
+    for (const auto &d : detections_) {
+        counters_.verdicts[d.rule->category]++;
+        fill_verdict_message(ctx, d, verdict_msg_);
+        output_.on_verdict(verdict_msg_);
+    }
+    if (e.type == EventType::Exit) processes_.on_exit(e.pid);
+}
+
+void Engine::maintain() {
+    host_files_.refresh();
+    cgroups_.forget_removed();
+}
+
+void JsonLinesOutput::on_event(const v1::Event &event) {
+    // flushed by flush() after each batch: events can be many
+    const std::string line = to_json_line(event);
+    std::fprintf(out_, "%s\n", line.c_str());
+}
+
+void JsonLinesOutput::flush() { std::fflush(out_); }
+
+void JsonLinesOutput::on_verdict(const v1::Verdict &verdict) {
+    const std::string line = to_json_line(verdict);
+    std::fprintf(out_, "%s\n", line.c_str());
+    std::fflush(out_);
+}
+
+}  // namespace crowsnest

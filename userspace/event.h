@@ -1,0 +1,54 @@
+// A decoded kernel event: the C++ view of one record of bpf/events.h.
+// One Event object is reused for every record, so its strings and vectors
+// keep their capacity and decoding allocates nothing in steady state.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace crowsnest {
+
+enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4 };
+
+const char *event_type_name(EventType t);
+
+struct Event {
+    EventType type = EventType::Exec;
+    uint64_t boot_ns = 0;   // kernel boot-time clock
+    uint64_t time_ns = 0;   // wall clock (ns since the Unix epoch)
+    uint64_t cgroup_id = 0;
+    uint32_t pid = 0, tid = 0, ppid = 0, uid = 0, gid = 0;
+    uint32_t mnt_ns = 0, pid_ns = 0;
+    std::string comm;
+    int64_t ret = 0;
+    uint16_t syscall = 0;   // enum exec_syscall / open_syscall
+    bool path_truncated = false;
+
+    // exec
+    std::string filename;
+    std::vector<std::string> argv;
+    bool argv_truncated = false;
+    int32_t dirfd = 0;      // exec and open
+
+    // open
+    std::string path;
+    uint32_t open_flags = 0, mode = 0;
+    bool has_file_identity = false;
+    uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file
+    uint64_t ino = 0, parent_ino = 0;
+    uint32_t mnt_id = 0;
+
+    // connect
+    int32_t fd = 0;
+    uint16_t family = 0, port = 0;
+    std::array<uint8_t, 16> addr{};
+    std::string unix_path;
+    bool unix_abstract = false;
+
+    // exit
+    int32_t exit_code = 0;
+};
+
+}  // namespace crowsnest

@@ -1,0 +1,26 @@
+// An event with everything the engine learned about it: its container, its
+// process and parent, and for opens the absolute path and the protected host
+// file it reached. This is what rules match and what verdicts report.
+#pragma once
+
+#include <string>
+
+#include "cgroup_resolver.h"
+#include "event.h"
+#include "process_table.h"
+
+namespace crowsnest {
+
+struct EventContext {
+    const Event *event = nullptr;
+    const CgroupEntry *cgroup = nullptr;  // nullptr: the cgroup could not be resolved
+    const ProcessInfo *process = nullptr; // nullptr: unknown process
+    const ProcessInfo *parent = nullptr;
+    bool host_pid_ns = false;             // the task shares the host's pid namespace
+    std::string resolved_path;            // open: absolute and normalised
+    std::string host_path;                // open: the protected host file it reached
+
+    bool in_container() const { return cgroup && !cgroup->container.id.empty(); }
+};
+
+}  // namespace crowsnest

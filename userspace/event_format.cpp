@@ -1,0 +1,98 @@
+#include "event_format.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/types.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+extern "C" {
+#include "events.h"
+}
+
+namespace crowsnest {
+
+std::string ip_string(const Event &e) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (e.family == AF_INET) return inet_ntop(AF_INET, e.addr.data(), buf, sizeof(buf)) ? buf : "";
+    if (e.family == AF_INET6) return inet_ntop(AF_INET6, e.addr.data(), buf, sizeof(buf)) ? buf : "";
+    return "";
+}
+
+const char *family_name(uint16_t family) {
+    switch (family) {
+    case AF_INET: return "inet";
+    case AF_INET6: return "inet6";
+    case AF_UNIX: return "unix";
+    case AF_NETLINK: return "netlink";
+    case AF_PACKET: return "packet";
+    case AF_UNSPEC: return "unspec";
+    default: return "other";
+    }
+}
+
+std::string open_flags_string(uint32_t flags) {
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } bits[] = {
+        {O_CREAT, "O_CREAT"},       {O_EXCL, "O_EXCL"},         {O_NOCTTY, "O_NOCTTY"},
+        {O_TRUNC, "O_TRUNC"},       {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
+        {O_DSYNC, "O_DSYNC"},       {O_DIRECT, "O_DIRECT"},     {O_LARGEFILE, "O_LARGEFILE"},
+        {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},   {O_CLOEXEC, "O_CLOEXEC"},
+        {O_PATH, "O_PATH"},         {O_SYNC, "O_SYNC"},
+    };
+    std::string out;
+    switch (flags & O_ACCMODE) {
+    case O_RDONLY: out = "O_RDONLY"; break;
+    case O_WRONLY: out = "O_WRONLY"; break;
+    default: out = "O_RDWR"; break;
+    }
+    // O_TMPFILE includes O_DIRECTORY's bit
+    if ((flags & O_TMPFILE) == O_TMPFILE) {
+        out += "|O_TMPFILE";
+        flags &= ~uint32_t(O_TMPFILE);
+    } else if (flags & O_DIRECTORY) {
+        out += "|O_DIRECTORY";
+    }
+    for (const auto &b : bits)
+        if ((flags & b.bit) == b.bit) out += std::string("|") + b.name;
+    return out;
+}
+
+std::string errno_name(int64_t ret) {
+    if (ret >= 0) return "";
+    const char *name = strerrorname_np(int(-ret));
+    return name ? name : "E" + std::to_string(-ret);
+}
+
+const char *syscall_name(const Event &e) {
+    switch (e.type) {
+    case EventType::Exec: return e.syscall == EXEC_SYSCALL_EXECVEAT ? "execveat" : "execve";
+    case EventType::Connect: return "connect";
+    case EventType::Open:
+        return e.syscall == OPEN_SYSCALL_OPEN ? "open" : e.syscall == OPEN_SYSCALL_OPENAT2 ? "openat2" : "openat";
+    case EventType::Exit: return "exit";
+    }
+    return "";
+}
+
+std::string unix_path_string(const Event &e) {
+    if (!e.unix_abstract) return e.unix_path;
+    std::string out = "@" + e.unix_path;
+    for (auto &c : out)
+        if (c == '\0') c = '@';
+    return out;
+}
+
+std::string join_args(const std::vector<std::string> &args) {
+    std::string out;
+    for (const auto &a : args) {
+        if (!out.empty()) out += ' ';
+        out += a;
+    }
+    return out;
+}
+
+}  // namespace crowsnest

@@ -1,0 +1,128 @@
+#include "options.h"
+
+#include <getopt.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace crowsnest {
+
+const char *usage_text() {
+    return R"(Usage: crowsnest [options]
+
+Watches execve, connect and open(at) on this host through eBPF, resolves the
+container of every event, and prints a JSON line for every rule that fires.
+
+Options:
+  -r, --rules PATH          rule file or directory of *.yaml (repeatable;
+                            default: the shipped rules in )" CROWSNEST_DEFAULT_RULES R"()
+  -e, --events              print every event as a JSON line too
+  -o, --output FILE         write JSON lines to FILE instead of stdout
+      --host-root DIR       the host's root as this process sees it
+                            (default /proc/1/root)
+      --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)
+      --wakeup-bytes BYTES  wake the engine once this much is pending (default 262144)
+      --poll-ms MS          longest wait before pending events are read (default 5)
+  -v, --verbose             libbpf debug output on stderr
+  -h, --help                this text
+      --version             print the version
+
+Logs and the final counters go to stderr. SIGINT or SIGTERM stops cleanly.
+)";
+}
+
+namespace {
+
+bool parse_number(const char *text, const char *what, unsigned long max, unsigned long &out, std::string &error) {
+    char *end = nullptr;
+    errno = 0;
+    out = std::strtoul(text, &end, 10);
+    if (!*text || *end || errno || out > max) {
+        error = std::string("invalid ") + what + " '" + text + "'";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool parse_options(int argc, char **argv, Options &out, std::string &error) {
+    enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION };
+    static const option longopts[] = {
+        {"rules", required_argument, nullptr, 'r'},
+        {"events", no_argument, nullptr, 'e'},
+        {"output", required_argument, nullptr, 'o'},
+        {"host-root", required_argument, nullptr, OPT_HOST_ROOT},
+        {"ringbuf-size", required_argument, nullptr, OPT_RINGBUF},
+        {"wakeup-bytes", required_argument, nullptr, OPT_WAKEUP},
+        {"poll-ms", required_argument, nullptr, OPT_POLL},
+        {"verbose", no_argument, nullptr, 'v'},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, OPT_VERSION},
+        {nullptr, 0, nullptr, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    unsigned long n;
+    while ((c = getopt_long(argc, argv, ":r:eo:vh", longopts, nullptr)) != -1) {
+        switch (c) {
+        case 'r': out.rule_paths.push_back(optarg); break;
+        case 'e': out.print_events = true; break;
+        case 'o': out.output_path = optarg; break;
+        case 'v': out.sensor.verbose = true; break;
+        case 'h': out.help = true; break;
+        case OPT_VERSION: out.version = true; break;
+        case OPT_HOST_ROOT: out.host_root = optarg; break;
+        case OPT_RINGBUF:
+            if (!parse_number(optarg, "--ringbuf-size", 1ul << 30, n, error)) return false;
+            if (n < 4096 || (n & (n - 1))) {
+                error = "--ringbuf-size must be a power of two of at least 4096";
+                return false;
+            }
+            out.sensor.ringbuf_bytes = uint32_t(n);
+            break;
+        case OPT_WAKEUP:
+            if (!parse_number(optarg, "--wakeup-bytes", 1ul << 30, n, error)) return false;
+            out.sensor.wakeup_bytes = uint32_t(std::max(1ul, n));
+            break;
+        case OPT_POLL:
+            if (!parse_number(optarg, "--poll-ms", 1000, n, error)) return false;
+            out.poll_ms = int(n);
+            break;
+        case ':': error = std::string("option ") + argv[optind - 1] + " needs a value"; return false;
+        default: error = std::string("unknown option ") + argv[optind - 1]; return false;
+        }
+    }
+    if (optind < argc) {
+        error = std::string("unexpected argument '") + argv[optind] + "'";
+        return false;
+    }
+    if (out.rule_paths.empty()) out.rule_paths.push_back(CROWSNEST_DEFAULT_RULES);
+    return true;
+}
+
+bool expand_rule_paths(const std::vector<std::string> &paths, std::vector<std::string> &files, std::string &error) {
+    namespace fs = std::filesystem;
+    for (const auto &p : paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            std::vector<std::string> found;
+            for (const auto &entry : fs::directory_iterator(p, ec)) {
+                const auto ext = entry.path().extension();
+                if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path());
+            }
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::exists(p, ec)) {
+            files.push_back(p);
+        } else {
+            error = "rule path '" + p + "' does not exist";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace crowsnest

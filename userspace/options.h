@@ -1,0 +1,31 @@
+// Command-line options of the crowsnest daemon.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bpf_sensor.h"
+
+namespace crowsnest {
+
+struct Options {
+    std::vector<std::string> rule_paths;  // files or directories of *.yaml
+    bool print_events = false;
+    std::string output_path;              // "" = stdout
+    std::string host_root = "/proc/1/root";
+    int poll_ms = 5;
+    SensorOptions sensor;
+    bool help = false;
+    bool version = false;
+};
+
+// Parses argv. Returns false with a message in `error` on bad input.
+bool parse_options(int argc, char **argv, Options &out, std::string &error);
+
+const char *usage_text();
+
+// The rule files named by the options: each directory's *.yaml/*.yml,
+// sorted by name. Returns false with a message on a missing path.
+bool expand_rule_paths(const std::vector<std::string> &paths, std::vector<std::string> &files, std::string &error);
+
+}  // namespace crowsnest

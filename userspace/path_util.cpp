@@ -1,0 +1,61 @@
+#include "path_util.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <vector>
+
+namespace crowsnest {
+
+std::string read_link(const std::string &path) {
+    char buf[PATH_MAX];
+    ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
+    return n > 0 ? std::string(buf, size_t(n)) : std::string();
+}
+
+std::string unescape_mountinfo(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); i++) {
+        if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+            s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+            out += char((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::string normalize_path(std::string_view path, std::string_view base) {
+    std::vector<std::string_view> parts;
+    auto push = [&parts](std::string_view p) {
+        while (!p.empty()) {
+            size_t slash = p.find('/');
+            std::string_view part = p.substr(0, slash);
+            if (part == "..") {
+                if (!parts.empty()) parts.pop_back();
+            } else if (!part.empty() && part != ".") {
+                parts.push_back(part);
+            }
+            if (slash == std::string_view::npos) break;
+            p.remove_prefix(slash + 1);
+        }
+    };
+    if (path.empty() || path[0] != '/') push(base);
+    push(path);
+    std::string out;
+    for (auto p : parts) {
+        out += '/';
+        out += p;
+    }
+    return out.empty() ? "/" : out;
+}
+
+std::string_view base_name(std::string_view path) {
+    size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace crowsnest

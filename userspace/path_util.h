@@ -1,0 +1,22 @@
+// Small path helpers shared by the resolvers and the rules.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace crowsnest {
+
+// The target of a symbolic link (e.g. /proc/<pid>/exe), or "" on error.
+std::string read_link(const std::string &path);
+
+// Undoes mountinfo's octal escapes ("\040" is a space).
+std::string unescape_mountinfo(std::string_view s);
+
+// Lexically normalised absolute path: collapses "//", "." and "..".
+// A relative `path` is first joined to `base` (an absolute directory).
+std::string normalize_path(std::string_view path, std::string_view base = "/");
+
+// The last component of a path ("xmrig" for "/tmp/xmrig").
+std::string_view base_name(std::string_view path);
+
+}  // namespace crowsnest

@@ -1,0 +1,50 @@
+// pid -> what the process runs (exe, arguments, parent), so that a connect or
+// an open can be reported with its process's command line and its parent.
+// Fed by exec and exit events, seeded from /proc at start, and filled from
+// /proc on a miss (a process forked before the sensor started, say).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace crowsnest {
+
+struct Event;
+
+struct ProcessInfo {
+    uint32_t pid = 0;
+    uint32_t ppid = 0;
+    std::string comm;
+    std::string exe;                // the path that was executed
+    std::vector<std::string> args;  // argv, argv[0] included
+};
+
+class ProcessTable {
+public:
+    explicit ProcessTable(std::string proc_root = "/proc", size_t capacity = 65536);
+
+    // Reads every process under proc_root. Returns how many were read.
+    size_t seed();
+
+    // A successful exec replaced the process image.
+    void on_exec(const Event &exec);
+    // The process ended.
+    void on_exit(uint32_t pid) { table_.erase(pid); }
+
+    // The process, from the table or else from proc_root; nullptr if unknown.
+    const ProcessInfo *find(uint32_t pid);
+
+    size_t size() const { return table_.size(); }
+
+private:
+    bool read_from_proc(uint32_t pid, ProcessInfo &out) const;
+    void make_room();
+
+    std::string proc_root_;
+    size_t capacity_;
+    std::unordered_map<uint32_t, ProcessInfo> table_;
+};
+
+}  // namespace crowsnest
