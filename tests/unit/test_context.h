@@ -1,0 +1,125 @@
+// Builds EventContexts by hand, the way Engine::handle_event fills them:
+// a Scene owns the Event, cgroup and processes that the context points to.
+#pragma once
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "event_context.h"
+#include "path_util.h"
+
+namespace crowsnest::test {
+
+inline const std::string kContainerId = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899";
+
+struct Scene {
+    Event event;
+    CgroupEntry cgroup;
+    ProcessInfo process;
+    ProcessInfo parent;
+    bool has_cgroup = true;
+    bool has_process = true;
+    bool has_parent = true;
+    bool host_pid_ns = false;
+    std::string resolved_path;
+    std::string host_path;
+
+    Scene() {
+        event.pid = event.tid = 4321;
+        event.ppid = 4300;
+        event.uid = 0;
+        event.cgroup_id = 9876;
+        parent = {4300, 1, "sh", "/bin/sh", {"sh", "-c", "entrypoint"}};
+        in_container();
+    }
+
+    Scene &in_container() {
+        cgroup = {"/system.slice/docker-" + kContainerId + ".scope", {kContainerId, "docker", ""}};
+        has_cgroup = true;
+        return *this;
+    }
+    Scene &on_host() {
+        cgroup = {"/system.slice/ssh.service", {}};
+        has_cgroup = true;
+        return *this;
+    }
+    Scene &with_host_pid_ns(bool v = true) {
+        host_pid_ns = v;
+        return *this;
+    }
+    // The process behind a connect or an open.
+    Scene &by(const std::string &exe, std::vector<std::string> args) {
+        process.exe = exe;
+        process.args = std::move(args);
+        process.comm = std::string(base_name(exe)).substr(0, 15);
+        event.comm = process.comm;
+        return *this;
+    }
+
+    EventContext ctx() const {
+        EventContext c;
+        c.event = &event;
+        c.cgroup = has_cgroup ? &cgroup : nullptr;
+        c.process = has_process ? &process : nullptr;
+        c.parent = has_parent ? &parent : nullptr;
+        c.host_pid_ns = host_pid_ns;
+        c.resolved_path = resolved_path;
+        c.host_path = host_path;
+        return c;
+    }
+};
+
+// An execve that returned `ret`; on success the process table holds the new image.
+inline Scene exec_scene(const std::string &filename, std::vector<std::string> argv, int64_t ret = 0) {
+    Scene s;
+    s.event.type = EventType::Exec;
+    s.event.filename = filename;
+    s.event.argv = argv;
+    s.event.ret = ret;
+    s.event.syscall = 1;  // EXEC_SYSCALL_EXECVE
+    s.by(normalize_path(filename), std::move(argv));
+    return s;
+}
+
+inline Scene connect_inet_scene(const std::string &ip, uint16_t port, int64_t ret = 0) {
+    Scene s;
+    s.event.type = EventType::Connect;
+    s.event.family = ip.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    REQUIRE(inet_pton(s.event.family, ip.c_str(), s.event.addr.data()) == 1);
+    s.event.port = port;
+    s.event.ret = ret;
+    s.event.fd = 3;
+    s.by("/usr/bin/curl", {"curl", "http://" + ip});
+    return s;
+}
+
+inline Scene connect_unix_scene(const std::string &path, bool abstract = false, int64_t ret = 0) {
+    Scene s;
+    s.event.type = EventType::Connect;
+    s.event.family = AF_UNIX;
+    s.event.unix_path = path;
+    s.event.unix_abstract = abstract;
+    s.event.ret = ret;
+    s.event.fd = 3;
+    s.by("/usr/bin/docker", {"docker", "ps"});
+    return s;
+}
+
+// An open that succeeded; an absolute path is also the resolved path.
+inline Scene open_scene(const std::string &path, int64_t ret = 3) {
+    Scene s;
+    s.event.type = EventType::Open;
+    s.event.path = path;
+    s.event.ret = ret;
+    s.event.syscall = 2;  // OPEN_SYSCALL_OPENAT
+    s.event.has_file_identity = ret >= 0;
+    if (!path.empty() && path[0] == '/') s.resolved_path = normalize_path(path);
+    s.by("/usr/bin/cat", {"cat", path});
+    return s;
+}
+
+}  // namespace crowsnest::test
