@@ -94,7 +94,8 @@ int main(int argc, char **argv) {
     JsonLinesOutput output(out, opts.print_events);
     EngineConfig cfg;
     cfg.boot_to_wall_ns = Decoder::current_boot_to_wall_ns();
-    cfg.host_pid_ns = namespace_inode("/proc/1/ns/pid");
+    // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
+    cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
     Engine engine(*rules, cgroups, processes, host_files, output, cfg);
 
     auto sensor = BpfSensor::start(

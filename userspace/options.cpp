@@ -19,8 +19,8 @@ Options:
                             default: the shipped rules in )" CROWSNEST_DEFAULT_RULES R"()
   -e, --events              print every event as a JSON line too
   -o, --output FILE         write JSON lines to FILE instead of stdout
-      --host-root DIR       the host's root as this process sees it
-                            (default /proc/1/root)
+      --host-root DIR       the host's root filesystem as this process sees it
+                            (default /; in a container, where the host's / is mounted)
       --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)
       --wakeup-bytes BYTES  wake the engine once this much is pending (default 262144)
       --poll-ms MS          longest wait before pending events are read (default 5)

@@ -12,7 +12,7 @@ struct Options {
     std::vector<std::string> rule_paths;  // files or directories of *.yaml
     bool print_events = false;
     std::string output_path;              // "" = stdout
-    std::string host_root = "/proc/1/root";
+    std::string host_root = "/";
     int poll_ms = 5;
     SensorOptions sensor;
     bool help = false;

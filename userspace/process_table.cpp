@@ -1,11 +1,12 @@
 #include "process_table.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 
 #include "event.h"
@@ -18,9 +19,17 @@ ProcessTable::ProcessTable(std::string proc_root, size_t capacity)
 
 namespace {
 
+// Reads a small /proc file with plain read(2): the process may exit while it
+// is read (ESRCH), which must end the read, not throw.
 std::string read_file(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::string out;
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, size_t(n));
+    close(fd);
+    return out;
 }
 
 // "/proc/<pid>/stat": "pid (comm) state ppid ..."; comm may hold spaces and ')'.
@@ -87,9 +96,11 @@ void ProcessTable::on_exec(const Event &exec) {
     p.pid = exec.pid;
     p.ppid = exec.ppid;
     p.comm = exec.comm;
-    if (exec.filename.empty()) {
-        // fexecve(): the file has no path of its own (a memfd, say)
-        p.exe = read_link(proc_root_ + "/" + std::to_string(exec.pid) + "/exe");
+    if (exec.filename.empty() || exec.filename.rfind("/proc/", 0) == 0 || exec.filename.rfind("/dev/fd/", 0) == 0) {
+        // fexecve() or /proc/self/exe (busybox re-running itself): the path
+        // says nothing, the new image's exe link does (a memfd shows as such)
+        std::string link = read_link(proc_root_ + "/" + std::to_string(exec.pid) + "/exe");
+        p.exe = link.empty() ? exec.filename : link;
     } else if (exec.filename[0] == '/') {
         p.exe = normalize_path(exec.filename);
     } else {

@@ -1,0 +1,47 @@
+// What every integration test needs: root, a running sensor, a container.
+// Under CI=true nothing may be skipped: a missing capability is a failure.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "runc_container.h"
+#include "sensor_process.h"
+
+namespace crowsnest::test {
+
+inline bool in_ci() {
+    const char *ci = std::getenv("CI");
+    return ci && std::string(ci) == "true";
+}
+
+// Fails under CI, otherwise skips the rest of the test case with a reason.
+#define SKIP_OR_FAIL(reason)                                                   \
+    do {                                                                       \
+        if (crowsnest::test::in_ci()) FAIL("CI=true, cannot skip: " << reason); \
+        WARN("SKIPPED: " << reason);                                           \
+        return;                                                                \
+    } while (0)
+
+// Starts the real crowsnest binary with --events (and `extra` arguments).
+#define START_SENSOR(sensor, ...)                                                              \
+    do {                                                                                       \
+        if (geteuid() != 0) SKIP_OR_FAIL("loading BPF programs needs root");                   \
+        std::string start_error_;                                                              \
+        if (!(sensor).start(CROWSNEST_BINARY, {"--events", ##__VA_ARGS__}, start_error_))      \
+            SKIP_OR_FAIL("the sensor cannot load its BPF programs here: " << start_error_);    \
+    } while (0)
+
+#define START_CONTAINER(container, spec)                                        \
+    do {                                                                        \
+        if (!have_tool("runc") || !have_tool("jq") || !have_tool("busybox"))    \
+            SKIP_OR_FAIL("runc, jq and busybox are needed (scripts/setup.sh installs them)"); \
+        std::string start_error_;                                               \
+        if (!(container).start(spec, start_error_)) FAIL(start_error_);         \
+    } while (0)
+
+}  // namespace crowsnest::test

@@ -1,0 +1,111 @@
+#include "runc_container.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
+#include "cgroup_resolver.h"
+
+namespace crowsnest::test {
+
+int run_shell(const std::string &command, std::string *output) {
+    FILE *p = popen((command + " 2>&1").c_str(), "r");
+    if (!p) return -1;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+        if (output) output->append(buf, n);
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool have_tool(const std::string &tool) { return run_shell("command -v " + tool + " >/dev/null") == 0; }
+
+std::string random_container_id() {
+    static std::mt19937_64 rng{std::random_device{}()};
+    static const char hex[] = "0123456789abcdef";
+    std::string id;
+    for (int i = 0; i < 64; i++) id += hex[rng() % 16];
+    return id;
+}
+
+std::string random_uuid() {
+    std::string h = random_container_id();
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-4" + h.substr(13, 3) + "-a" + h.substr(17, 3) + "-" +
+           h.substr(20, 12);
+}
+
+std::string cgroup2_mount() {
+    std::ifstream mountinfo("/proc/self/mountinfo");
+    return find_cgroup2_mount(mountinfo);
+}
+
+bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
+    char tmpl[] = "/tmp/crowsnest-bundle-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        error = "mkdtemp failed";
+        return false;
+    }
+    bundle_ = tmpl;
+    name_ = "crowsnest-test-" + random_container_id().substr(0, 12);
+
+    std::string links = "sh cat ls sleep nc wget echo cp chmod mkdir true";
+    for (const auto &l : spec.extra_links) links += " " + l;
+    std::string jq = ".process.terminal=false | .process.args=[\"sleep\",\"600\"]"
+                     " | .linux.cgroupsPath=\"" + spec.cgroups_path + "\"";
+    if (spec.host_network) jq += " | .linux.namespaces |= map(select(.type != \"network\"))";
+    if (spec.host_pid) jq += " | .linux.namespaces |= map(select(.type != \"pid\"))";
+    if (spec.mount_host_root)
+        jq += " | .mounts += [{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/\",\"options\":[\"rbind\",\"ro\"]}]";
+    jq += " | .root.readonly=false";
+
+    const std::string setup = "set -e; cd " + bundle_ + "; mkdir -p rootfs/bin rootfs/tmp rootfs/etc; "
+                              "cp \"$(command -v busybox)\" rootfs/bin/busybox; "
+                              "for l in " + links + "; do ln -sf busybox rootfs/bin/$l; done; "
+                              "echo container-host > rootfs/etc/hostname; "
+                              "runc spec; jq '" + jq + "' config.json > config.json.new; mv config.json.new config.json; "
+                              "runc run -d --bundle " + bundle_ + " " + name_ + " </dev/null >/dev/null";
+    std::string out;
+    if (run_shell(setup, &out) != 0) {
+        error = "runc container did not start: " + out;
+        return false;
+    }
+    std::string state;
+    run_shell("runc state " + name_ + " | jq -r .pid", &state);
+    init_pid_ = std::atoi(state.c_str());
+    struct stat st{};
+    const std::string dir = cgroup2_mount() + spec.cgroups_path;
+    if (stat(dir.c_str(), &st) != 0) {
+        error = "the container's cgroup " + dir + " does not exist";
+        return false;
+    }
+    cgroup_id_ = st.st_ino;
+    return true;
+}
+
+namespace {
+std::string shell_quote(const std::string &s) {
+    std::string quoted = "'";
+    for (char c : s) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+}  // namespace
+
+int RuncContainer::exec(const std::string &shell_command) { return run({"/bin/sh", "-c", shell_command}); }
+
+int RuncContainer::run(const std::vector<std::string> &argv) {
+    std::string command = "runc exec " + name_;
+    for (const auto &a : argv) command += " " + shell_quote(a);
+    return run_shell(command + " </dev/null");
+}
+
+RuncContainer::~RuncContainer() {
+    if (!name_.empty()) run_shell("runc delete -f " + name_ + " >/dev/null");
+    if (!bundle_.empty()) run_shell("rm -rf " + bundle_);
+}
+
+}  // namespace crowsnest::test

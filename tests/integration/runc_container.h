@@ -1,0 +1,56 @@
+// A real container for tests, started with runc (the runtime Docker and
+// containerd use): its own mount, pid, uts and ipc namespaces, a busybox root
+// filesystem, and a cgroup at the path a real runtime would choose.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace crowsnest::test {
+
+struct ContainerSpec {
+    std::string cgroups_path;        // e.g. "/docker/<64 hex>"
+    bool host_network = true;        // share the host's network namespace (loopback tests)
+    bool host_pid = false;           // share the host's pid namespace
+    bool mount_host_root = false;    // bind the host's / read-only at /host
+    std::vector<std::string> extra_links;  // more busybox applet names in /bin
+};
+
+class RuncContainer {
+public:
+    // Builds the bundle and starts `sleep 600` as the container's init.
+    // Returns false with the reason in `error`.
+    bool start(const ContainerSpec &spec, std::string &error);
+    // Runs a shell command inside the container and waits for it; returns
+    // its exit status (or -1).
+    int exec(const std::string &shell_command);
+    // Runs a program inside the container by execve, no shell in between.
+    int run(const std::vector<std::string> &argv);
+    ~RuncContainer();
+
+    const std::string &name() const { return name_; }
+    const std::string &bundle() const { return bundle_; }
+    // The container's cgroup v2 id: the inode of its cgroup directory.
+    uint64_t cgroup_id() const { return cgroup_id_; }
+    // Host pid of the container's init.
+    int init_pid() const { return init_pid_; }
+
+private:
+    std::string name_, bundle_;
+    uint64_t cgroup_id_ = 0;
+    int init_pid_ = -1;
+};
+
+// 64 random lowercase hex characters: a container id.
+std::string random_container_id();
+// A random RFC 4122 UUID: a pod uid.
+std::string random_uuid();
+// Where cgroup2 is mounted on this machine (from /proc/self/mountinfo).
+std::string cgroup2_mount();
+// True if `tool` is on PATH.
+bool have_tool(const std::string &tool);
+// Runs a shell command, returns its exit status; output goes to `output`.
+int run_shell(const std::string &command, std::string *output = nullptr);
+
+}  // namespace crowsnest::test

@@ -1,0 +1,351 @@
+// End to end on the real kernel: the real crowsnest binary loads its BPF
+// programs, a real runc container makes real syscalls, and the JSON lines
+// that come out are checked field by field.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "harness.h"
+
+using namespace crowsnest;
+using namespace crowsnest::test;
+
+namespace {
+
+// A TCP listener on 127.0.0.1 that accepts and at once closes every
+// connection, so a client such as busybox nc sees EOF and exits.
+struct LoopbackListener {
+    int fd = -1;
+    uint16_t port = 0;
+    std::thread acceptor;
+    LoopbackListener() {
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof(a);
+        bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+        listen(fd, 64);
+        getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+        port = ntohs(a.sin_port);
+        acceptor = std::thread([this] {
+            for (;;) {
+                int c = accept(fd, nullptr, nullptr);
+                if (c >= 0) close(c);
+                else if (errno != EINTR && errno != ECONNABORTED) break;  // shut down
+            }
+        });
+    }
+    ~LoopbackListener() {
+        shutdown(fd, SHUT_RDWR);  // wakes the blocked accept()
+        acceptor.join();
+        close(fd);
+    }
+};
+
+// A loopback port nobody listens on: bound, never listened on, released.
+uint16_t closed_port() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+bool in_container(const v1::Event &e, const RuncContainer &c) { return e.cgroup_id() == c.cgroup_id(); }
+
+std::string docker_path(const std::string &id) { return "/docker/" + id; }
+
+}  // namespace
+
+TEST_CASE("events from a runc container carry its cgroup id, container id and results", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
+    LoopbackListener listener;
+    const uint16_t closed = closed_port();
+
+    REQUIRE(c.run({"/bin/cat", "/etc/hostname"}) == 0);
+    REQUIRE(c.exec("nc -w 1 127.0.0.1 " + std::to_string(listener.port) + " </dev/null") == 0);
+    c.exec("nc -w 1 127.0.0.1 " + std::to_string(closed) + " </dev/null");
+    c.exec("cat /no/such/file");
+
+    v1::Event exec;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) {
+            return in_container(e, c) && e.event().type() == "exec" && e.event().filename() == "/bin/cat" &&
+                   e.event().argv_size() == 2 && e.event().argv(1) == "/etc/hostname";
+        },
+        &exec));
+    CHECK(exec.container().id() == id);
+    CHECK(exec.container().runtime() == "docker");
+    CHECK(exec.container().cgroup_path() == docker_path(id));
+    CHECK(exec.event().ret() == 0);
+    CHECK(exec.event().syscall() == "execve");
+    CHECK(exec.process().comm() == "cat");
+    CHECK(exec.process().exe() == "/bin/cat");
+    CHECK(exec.process().pname().rfind("runc", 0) == 0);
+    CHECK(exec.process().args_size() == 2);
+    CHECK(exec.process().pid() > 0);
+    CHECK(exec.time().seconds() > 1700000000);
+
+    v1::Event open;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) {
+            return in_container(e, c) && e.event().type() == "open" && e.event().path() == "/etc/hostname";
+        },
+        &open));
+    CHECK(open.event().ret() >= 0);
+    CHECK(open.container().id() == id);
+    CHECK(open.process().comm() == "cat");
+    CHECK(open.event().resolved_path() == "/etc/hostname");
+    CHECK(open.event().flags().find("O_RDONLY") == 0);
+
+    v1::Event missing;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) {
+            return in_container(e, c) && e.event().type() == "open" && e.event().path() == "/no/such/file";
+        },
+        &missing));
+    CHECK(missing.event().ret() == -ENOENT);
+    CHECK(missing.event().error() == "ENOENT");
+
+    v1::Event connected;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) {
+            return in_container(e, c) && e.event().type() == "connect" && e.event().dst_port() == listener.port;
+        },
+        &connected));
+    CHECK(connected.event().ret() == 0);
+    CHECK(connected.event().family() == "inet");
+    CHECK(connected.event().dst_ip() == "127.0.0.1");
+    CHECK(connected.container().id() == id);
+    CHECK(connected.process().comm() == "nc");
+
+    v1::Event refused;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) {
+            return in_container(e, c) && e.event().type() == "connect" && e.event().dst_port() == closed;
+        },
+        &refused));
+    CHECK(refused.event().ret() == -ECONNREFUSED);
+    CHECK(refused.event().error() == "ECONNREFUSED");
+
+    CHECK(sensor.bad_lines().empty());
+}
+
+TEST_CASE("a host process has no container id and the sensor never reports itself", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    struct stat own_cgroup{};
+    std::string self_cgroup;
+    {
+        std::ifstream in("/proc/self/cgroup");
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind("0::", 0) == 0) self_cgroup = line.substr(3);
+    }
+    REQUIRE(stat((cgroup2_mount() + self_cgroup).c_str(), &own_cgroup) == 0);
+
+    const std::string marker = "/tmp/crowsnest-host-marker-" + random_container_id().substr(0, 8);
+    REQUIRE(run_shell("cat " + marker + " 2>/dev/null; true") == 0);
+
+    v1::Event open;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) { return e.event().type() == "open" && e.event().path() == marker; }, &open));
+    CHECK(open.container().id().empty());
+    CHECK(open.cgroup_id() == own_cgroup.st_ino);
+    CHECK(open.event().ret() == -ENOENT);
+
+    const pid_t sensor_pid = sensor.pid();
+    const std::string err = sensor.stop();
+    for (const auto &e : sensor.events()) REQUIRE(e.process().pid() != uint32_t(sensor_pid));
+    CHECK(err.find("crowsnest: counters") != std::string::npos);
+    CHECK(err.find("ringbuf_drops 0") != std::string::npos);
+}
+
+TEST_CASE("a miner-named exec with stratum arguments in a container gives verdicts", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
+
+    // busybox runs any name: the exec succeeds, the "miner" then exits
+    c.exec("xmrig -o stratum+tcp://pool.example.com:3333 -u wallet; true");
+    // a renamed miner: only its arguments give it away
+    c.exec("cp /bin/busybox /tmp/kworkerd && /tmp/kworkerd -o stratum+ssl://pool.example.com:443 --donate-level=1; true");
+
+    v1::Verdict named;
+    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary"; }, &named));
+    CHECK(named.category() == "miner");
+    CHECK(named.severity() == "critical");
+    CHECK(named.container().id() == id);
+    CHECK(named.cgroup_id() == c.cgroup_id());
+    CHECK(named.event().filename() == "/bin/xmrig");
+    CHECK(named.process().exe() == "/bin/xmrig");
+    CHECK(named.output().find(id) != std::string::npos);
+    REQUIRE(!named.tags().empty());
+    CHECK(named.tags(0) == "T1496");
+
+    v1::Verdict renamed;
+    REQUIRE(sensor.wait_verdict(
+        [](const v1::Verdict &v) {
+            return v.rule() == "crypto_miner_stratum_args" && v.event().filename() == "/tmp/kworkerd";
+        },
+        &renamed));
+    CHECK(renamed.container().id() == id);
+    CHECK(sensor.wait_verdict([](const v1::Verdict &v) {
+        return v.rule() == "crypto_miner_flags" && v.event().filename() == "/tmp/kworkerd";
+    }));
+    for (const auto &v : sensor.verdicts())
+        CHECK_FALSE((v.rule() == "crypto_miner_binary" && v.event().filename() == "/tmp/kworkerd"));
+}
+
+TEST_CASE("a scanner tool in a container gives a verdict, the same tool on the host does not", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"nmap"}}));
+    const uint16_t closed = closed_port();
+
+    c.exec("nmap -p 1-100 127.0.0.1; true");
+    c.exec("nc -w 1 127.0.0.1 " + std::to_string(closed) + " </dev/null; true");
+
+    v1::Verdict scan;
+    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "network_scanner_in_container"; }, &scan));
+    CHECK(scan.category() == "scanner");
+    CHECK(scan.container().id() == id);
+    CHECK(scan.event().filename() == "/bin/nmap");
+
+    v1::Verdict tool;
+    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "network_tool_in_container"; }, &tool));
+    CHECK(tool.severity() == "low");
+    CHECK(tool.container().id() == id);
+
+    // the host's own nc (busybox, as in the container) is not a finding
+    run_shell("busybox nc -w 1 127.0.0.1 " + std::to_string(closed) + " </dev/null; true");
+    REQUIRE(sensor.wait_event([&](const v1::Event &e) {
+        return e.event().type() == "connect" && e.event().dst_port() == closed && e.container().id().empty();
+    }));
+    for (const auto &v : sensor.verdicts()) CHECK_FALSE(v.container().id().empty());
+}
+
+TEST_CASE("host files reached through a bind mount of the host root give verdicts, whatever the path", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .mount_host_root = true}));
+
+    // the container's own /etc/shadow is no finding (near miss)
+    REQUIRE(c.exec("echo 'root:*:19000::::::' > /etc/shadow && cat /etc/shadow >/dev/null") == 0);
+    REQUIRE(c.exec("cat /host/etc/shadow >/dev/null") == 0);
+    // relative to the working directory; the shell lives on so its cwd can be read
+    REQUIRE(c.exec("cd /host/etc && exec 3<./shadow && sleep 0.5") == 0);
+    REQUIRE(c.exec("ln -s /host/etc/shadow /tmp/innocent && cat /tmp/innocent >/dev/null") == 0);
+
+    auto shadow_verdict = [&](const std::string &path, v1::Verdict *out) {
+        return sensor.wait_verdict(
+            [&](const v1::Verdict &v) {
+                return v.rule() == "host_file_opened_from_container" && v.event().path() == path;
+            },
+            out);
+    };
+    v1::Verdict direct, relative, via_symlink;
+    REQUIRE(shadow_verdict("/host/etc/shadow", &direct));
+    CHECK(direct.category() == "host_mount");
+    CHECK(direct.severity() == "critical");
+    CHECK(direct.event().host_path() == "/etc/shadow");
+    CHECK(direct.container().id() == id);
+    CHECK(direct.cgroup_id() == c.cgroup_id());
+    CHECK(direct.process().comm() == "cat");
+
+    REQUIRE(shadow_verdict("./shadow", &relative));
+    CHECK(relative.event().resolved_path() == "/host/etc/shadow");
+    CHECK(relative.event().host_path() == "/etc/shadow");
+
+    REQUIRE(shadow_verdict("/tmp/innocent", &via_symlink));
+    CHECK(via_symlink.event().host_path() == "/etc/shadow");
+
+    for (const auto &v : sensor.verdicts()) CHECK(v.event().path() != "/etc/shadow");
+}
+
+TEST_CASE("the kubelet cgroupfs shape gives the pod uid", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id(), pod = random_uuid();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = "/kubepods/besteffort/pod" + pod + "/" + id}));
+    REQUIRE(c.exec("cat /etc/hostname") == 0);
+
+    v1::Event e;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &ev) { return in_container(ev, c) && ev.event().type() == "exec"; }, &e));
+    CHECK(e.container().id() == id);
+    CHECK(e.container().pod_uid() == pod);
+    CHECK(e.container().runtime() == "cri");
+}
+
+TEST_CASE("a container sharing the host pid namespace reaching /proc/1/root gives an escape verdict", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer with_host_pid, own_pid;
+    START_CONTAINER(with_host_pid, (ContainerSpec{.cgroups_path = docker_path(id), .host_pid = true}));
+    START_CONTAINER(own_pid, (ContainerSpec{.cgroups_path = docker_path(random_container_id())}));
+
+    own_pid.exec("cat /proc/1/root/etc/hostname >/dev/null");  // its own init: harmless
+    with_host_pid.exec("cat /proc/1/root/etc/hostname >/dev/null");
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "host_root_via_proc"; }, &v));
+    CHECK(v.category() == "escape");
+    CHECK(v.container().id() == id);
+    CHECK(v.event().path() == "/proc/1/root/etc/hostname");
+    for (const auto &x : sensor.verdicts())
+        if (x.rule() == "host_root_via_proc") CHECK(x.cgroup_id() == with_host_pid.cgroup_id());
+}
+
+TEST_CASE("a container connecting to a container-runtime socket gives an escape verdict", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    char dir[] = "/tmp/crowsnest-sock-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    const std::string sock_path = std::string(dir) + "/docker.sock";
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", sock_path.c_str());
+    REQUIRE(bind(lfd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0);
+    REQUIRE(listen(lfd, 8) == 0);
+
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .mount_host_root = true}));
+    REQUIRE(run_shell("cp " UNIX_CONNECT_BINARY " " + c.bundle() + "/rootfs/bin/unix_connect") == 0);
+    CHECK(c.exec("unix_connect /host" + sock_path) == 0);
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "runtime_socket_connect"; }, &v));
+    CHECK(v.category() == "escape");
+    CHECK(v.container().id() == id);
+    CHECK(v.event().family() == "unix");
+    CHECK(v.event().unix_path() == "/host" + sock_path);
+    CHECK(v.event().ret() == 0);
+    close(lfd);
+    run_shell(std::string("rm -rf ") + dir);
+}
