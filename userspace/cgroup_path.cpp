@@ -6,10 +6,13 @@
 namespace crowsnest {
 namespace {
 
-bool is_hex_id(std::string_view s) {
-    return s.size() == 64 &&
+bool is_hex(std::string_view s, size_t length) {
+    return s.size() == length &&
            std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
+
+// A container id: 64 lowercase hex digits.
+bool is_hex_id(std::string_view s) { return is_hex(s, 64); }
 
 // 8-4-4-4-12 hex digits and dashes.
 bool is_uuid(std::string_view s) {
@@ -82,16 +85,25 @@ bool container_component(std::string_view part, std::string_view parent, Contain
     return true;
 }
 
-// "pod<uid>" (cgroupfs) or "kubepods[-<qos>]-pod<uid_with_underscores>.slice" (systemd).
+// A Kubernetes pod UID: a UUID, or for a static pod (etcd, kube-apiserver...)
+// the MD5 of its manifest, 32 hex digits.
+bool is_pod_uid(std::string_view s) { return is_uuid(s) || is_hex(s, 32); }
+
+bool has_kubepods(std::string_view part) { return part.find("kubepods") != std::string_view::npos; }
+
+// "pod<uid>" (cgroupfs) or "<...>kubepods[-<qos>]-pod<uid_with_underscores>.slice"
+// (systemd; kind's --cgroup-root=/kubelet makes it "kubelet-kubepods-...").
 bool pod_component(std::string_view part, std::string &uid) {
-    size_t at = part.rfind("pod");
-    if (at == std::string_view::npos) return false;
-    if (at != 0 && part.substr(0, 8) != "kubepods") return false;
-    std::string_view rest = part.substr(at + 3);
-    strip_suffix(rest, ".slice");
+    std::string_view rest = part;
+    if (!strip_prefix(rest, "pod")) {
+        if (!has_kubepods(rest) || !strip_suffix(rest, ".slice")) return false;
+        const size_t at = rest.rfind("-pod");
+        if (at == std::string_view::npos) return false;
+        rest.remove_prefix(at + 4);
+    }
     std::string candidate(rest);
     std::replace(candidate.begin(), candidate.end(), '_', '-');
-    if (!is_uuid(candidate)) return false;
+    if (!is_pod_uid(candidate)) return false;
     uid = std::move(candidate);
     return true;
 }
@@ -110,8 +122,7 @@ ContainerInfo parse_cgroup_path(std::string_view path) {
         }
     }
     const bool under_kubepods =
-        std::any_of(parts.begin(), parts.begin() + std::min(container_at, parts.size()),
-                    [](std::string_view p) { return p.substr(0, 8) == "kubepods"; });
+        std::any_of(parts.begin(), parts.begin() + std::min(container_at, parts.size()), has_kubepods);
     if (under_kubepods) {
         for (size_t i = std::min(container_at, parts.size()); i-- > 0;)
             if (pod_component(parts[i], info.pod_uid)) break;

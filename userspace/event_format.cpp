@@ -32,16 +32,40 @@ const char *family_name(uint16_t family) {
     }
 }
 
+// glibc defines O_LARGEFILE as 0 on 64-bit targets (the kernel forces large
+// files there), yet callers such as musl still pass the kernel's bit, which
+// the probes record as given. Its value differs between architectures.
+#if defined(__x86_64__)
+#define KERNEL_O_LARGEFILE 00100000  // <asm-generic/fcntl.h>
+#elif defined(__aarch64__)
+#define KERNEL_O_LARGEFILE 00400000  // arch/arm64/include/uapi/asm/fcntl.h
+#else
+#define KERNEL_O_LARGEFILE O_LARGEFILE  // glibc's value is the kernel's where it is not 0
+#endif
+
 std::string open_flags_string(uint32_t flags) {
+    // In order; a flag that includes another's bit comes before it, and the
+    // bits of a named flag are cleared so that they are named once.
     static const struct {
-        uint32_t bit;
+        uint32_t bits;
         const char *name;
-    } bits[] = {
-        {O_CREAT, "O_CREAT"},       {O_EXCL, "O_EXCL"},         {O_NOCTTY, "O_NOCTTY"},
-        {O_TRUNC, "O_TRUNC"},       {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
-        {O_DSYNC, "O_DSYNC"},       {O_DIRECT, "O_DIRECT"},     {O_LARGEFILE, "O_LARGEFILE"},
-        {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},   {O_CLOEXEC, "O_CLOEXEC"},
-        {O_PATH, "O_PATH"},         {O_SYNC, "O_SYNC"},
+    } names[] = {
+        {O_TMPFILE, "O_TMPFILE"},  // includes O_DIRECTORY's bit
+        {O_DIRECTORY, "O_DIRECTORY"},
+        {O_CREAT, "O_CREAT"},
+        {O_EXCL, "O_EXCL"},
+        {O_NOCTTY, "O_NOCTTY"},
+        {O_TRUNC, "O_TRUNC"},
+        {O_APPEND, "O_APPEND"},
+        {O_NONBLOCK, "O_NONBLOCK"},
+        {O_SYNC, "O_SYNC"},  // includes O_DSYNC's bit
+        {O_DSYNC, "O_DSYNC"},
+        {O_DIRECT, "O_DIRECT"},
+        {KERNEL_O_LARGEFILE, "O_LARGEFILE"},
+        {O_NOFOLLOW, "O_NOFOLLOW"},
+        {O_NOATIME, "O_NOATIME"},
+        {O_CLOEXEC, "O_CLOEXEC"},
+        {O_PATH, "O_PATH"},
     };
     std::string out;
     switch (flags & O_ACCMODE) {
@@ -49,15 +73,11 @@ std::string open_flags_string(uint32_t flags) {
     case O_WRONLY: out = "O_WRONLY"; break;
     default: out = "O_RDWR"; break;
     }
-    // O_TMPFILE includes O_DIRECTORY's bit
-    if ((flags & O_TMPFILE) == O_TMPFILE) {
-        out += "|O_TMPFILE";
-        flags &= ~uint32_t(O_TMPFILE);
-    } else if (flags & O_DIRECTORY) {
-        out += "|O_DIRECTORY";
+    for (const auto &n : names) {
+        if (n.bits == 0 || (flags & n.bits) != n.bits) continue;
+        out += std::string("|") + n.name;
+        flags &= ~n.bits;
     }
-    for (const auto &b : bits)
-        if ((flags & b.bit) == b.bit) out += std::string("|") + b.name;
     return out;
 }
 

@@ -3,7 +3,9 @@
 #include <getopt.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace crowsnest {
@@ -45,6 +47,15 @@ bool parse_number(const char *text, const char *what, unsigned long max, unsigne
     return true;
 }
 
+// The option that getopt rejected as the user typed it. optopt is the letter
+// of an unknown "-x", also inside a group like "-xe" where optind still points
+// at the group; for a long option it is 0 (or, for a value given to an option
+// that takes none, that option's own letter), and optind has moved past it.
+std::string rejected_option(char **argv, const char *shortopts) {
+    if (optopt > 0 && optopt < 256 && !std::strchr(shortopts, optopt)) return std::string("-") + char(optopt);
+    return argv[optind - 1];
+}
+
 }  // namespace
 
 bool parse_options(int argc, char **argv, Options &out, std::string &error) {
@@ -62,11 +73,14 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         {"version", no_argument, nullptr, OPT_VERSION},
         {nullptr, 0, nullptr, 0},
     };
-    optind = 1;
+    static const char shortopts[] = ":r:eo:vh";
+    // 0 rather than 1 makes glibc forget everything of an earlier parse,
+    // including its position inside a group of short flags
+    optind = 0;
     opterr = 0;
     int c;
     unsigned long n;
-    while ((c = getopt_long(argc, argv, ":r:eo:vh", longopts, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, longopts, nullptr)) != -1) {
         switch (c) {
         case 'r': out.rule_paths.push_back(optarg); break;
         case 'e': out.print_events = true; break;
@@ -92,7 +106,7 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
             out.poll_ms = int(n);
             break;
         case ':': error = std::string("option ") + argv[optind - 1] + " needs a value"; return false;
-        default: error = std::string("unknown option ") + argv[optind - 1]; return false;
+        default: error = "unknown option " + rejected_option(argv, shortopts); return false;
         }
     }
     if (optind < argc) {

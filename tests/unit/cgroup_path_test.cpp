@@ -108,7 +108,7 @@ TEST_CASE("cgroup_path: nested containers, the innermost wins", "[cgroup_path]")
 
 // kind runs the kubelet with --cgroup-root=/kubelet, so from the host its pods
 // live below <node container>/kubelet.slice/kubelet-kubepods.slice/...
-TEST_CASE("cgroup_path: kind with the systemd driver keeps the pod UID", "[cgroup_path][!mayfail]") {
+TEST_CASE("cgroup_path: kind with the systemd driver keeps the pod UID", "[cgroup_path]") {
     const std::string pod_slices = "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/"
                                    "kubelet-kubepods-besteffort-pod" +
                                    underscored(kUid) + ".slice/cri-containerd-" + kInnerId + ".scope";
@@ -118,7 +118,7 @@ TEST_CASE("cgroup_path: kind with the systemd driver keeps the pod UID", "[cgrou
 
 // The kubelet names a static pod (etcd, kube-apiserver... on every kubeadm
 // control-plane node) with the MD5 of its manifest: 32 hex digits, no dashes.
-TEST_CASE("cgroup_path: static pods keep their 32-hex UID", "[cgroup_path][!mayfail]") {
+TEST_CASE("cgroup_path: static pods keep their 32-hex UID", "[cgroup_path]") {
     const std::string uid = "5b7f1b0c2fa6b4ffb3d1c5b1b2f43d3e";
     check_container("/kubepods/burstable/pod" + uid + "/" + kId, kId, "cri", uid);
     check_container("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + uid + ".slice/cri-containerd-" +

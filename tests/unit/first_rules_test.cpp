@@ -153,6 +153,24 @@ TEST_CASE("first_rules: a mining algorithm fires crypto_miner_algorithm", "[firs
     CHECK(fired(exec_scene("/bin/app", {"app", "-a", "rx/0"})) == Names{"crypto_miner_algorithm"});
     CHECK(fired(exec_scene("/bin/app", {"app", "--algo=cryptonight"})) == Names{"crypto_miner_algorithm"});
     CHECK(fired(exec_scene("/bin/app", {"app", "--algorithm", "KawPow"})) == Names{"crypto_miner_algorithm"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "-arx/0"})) == Names{"crypto_miner_algorithm"});  // getopt's -aVALUE
+    CHECK(fired(exec_scene("/bin/app", {"app", "-o", "x", "--algo", "cryptonight-lite"})) ==
+          Names{"crypto_miner_algorithm"});
+}
+
+// The algorithm must be the value of -a/--algo, not any other argument.
+TEST_CASE("first_rules: an algorithm name elsewhere in argv is no mining algorithm",
+          "[first_rules][miner][near_miss]") {
+    for (const Scene &s : {
+             exec_scene("/usr/bin/git", {"git", "commit", "-a", "-m", "randomx fix"}),
+             exec_scene("/usr/bin/git", {"git", "commit", "-am", "randomx fix"}),
+             exec_scene("/bin/app", {"app", "--algo", "sha256", "--note", "rx/0"}),
+             exec_scene("/bin/app", {"app", "--algorithms=kawpow"}),  // another flag
+             exec_scene("/bin/app", {"app", "rx/0", "-a"}),           // -a with nothing after it
+         }) {
+        CAPTURE(s.event.argv);
+        CHECK(fired(s).empty());
+    }
 }
 
 TEST_CASE("first_rules: miner near misses do not fire", "[first_rules][miner][near_miss]") {
@@ -318,7 +336,7 @@ TEST_CASE("first_rules: an empty file loads no rules", "[first_rules]") {
 
 // A host_file predicate names the host paths it is about; the engine reports
 // whichever protected file an open reached (the union over all rules).
-TEST_CASE("first_rules: host_file fires only for the paths its rule lists", "[first_rules][!mayfail]") {
+TEST_CASE("first_rules: host_file fires only for the paths its rule lists", "[first_rules]") {
     RuleFiles f;
     auto r = f.load({f.write("a.yaml", "rules:\n" +
                                            rule_yaml("shadow_read", "      host_file: [/etc/shadow]\n", "open") +
@@ -330,11 +348,17 @@ TEST_CASE("first_rules: host_file fires only for the paths its rule lists", "[fi
     CHECK(fired(s, *r) == Names{"shadow_read"});
     s.host_path = "/etc/kubernetes/admin.conf";
     CHECK(fired(s, *r) == Names{"kubeconfig_read"});
+    // a listed directory covers the files directly in it, nothing deeper
+    s.host_path = "/etc/kubernetes/pki/ca.key";
+    CHECK(fired(s, *r).empty());
+    s.host_path = "/etc/shadow-";
+    CHECK(fired(s, *r).empty());
+    CHECK(r->protected_host_paths() == Names{"/etc/kubernetes/", "/etc/shadow"});
 }
 
 // default.yaml: "Add your own files with --rules (later files replace lists of
 // the same name)". A replaced list should change the shipped rules that use it.
-TEST_CASE("first_rules: a list replaced by a later file applies to earlier rules", "[first_rules][!mayfail]") {
+TEST_CASE("first_rules: a list replaced by a later file applies to earlier rules", "[first_rules]") {
     RuleFiles f;
     const std::string mine = f.write("zz-local.yaml", "lists:\n  scanner_tools: [corpscan]\n");
     auto r = f.load({kDefaultRules, mine});
@@ -362,8 +386,8 @@ TEST_CASE("first_rules errors: unknown predicate", "[first_rules][errors]") {
     const Names errors = f.errors_of("rules:\n" + rule_yaml("r1", "      exe_name_is: [nmap]\n"));
     CHECK(errors == Names{f.at(8, 7,
                                "unknown predicate 'exe_name_is' (known: args_contain_any, args_flag_any, dst_port_in, "
-                               "exe_name_in, host_file, host_pid_ns, in_container, path_name_in, path_prefix_in, "
-                               "succeeded, unix_socket_name_in)")});
+                               "exe_name_in, flag_value_contains_any, host_file, host_pid_ns, in_container, "
+                               "path_name_in, path_prefix_in, succeeded, unix_socket_name_in)")});
 }
 
 TEST_CASE("first_rules errors: undefined list", "[first_rules][errors]") {
@@ -451,26 +475,64 @@ TEST_CASE("first_rules errors: YAML syntax error", "[first_rules][errors]") {
     CHECK(f.errors_of("lists:\n  tools: [a]\n bad: 1\n") == Names{f.at(3, 2, "end of map not found")});
 }
 
-// A map key that is not a scalar makes key.as<std::string>() throw
-// YAML::TypedBadConversion out of load(): the daemon dies on such a file
+// A map key that is not a scalar made key.as<std::string>() throw
+// YAML::TypedBadConversion out of load(): the daemon died on such a file
 // instead of reporting it (and a reload would not keep the old rules).
-TEST_CASE("first_rules errors: a non-scalar map key is an error, not an exception",
-          "[first_rules][errors][!mayfail]") {
+TEST_CASE("first_rules errors: a non-scalar map key is an error, not an exception", "[first_rules][errors]") {
     RuleFiles f;
-    const Names files = {
-        "[a, b]: 1\n",
-        "lists:\n  [a]: [x]\n",
-        "rules:\n" + rule_yaml("r1", "      [a, b]: true\n"),
-        "rules:\n  - {[x]: 1, rule: r1}\n",
+    const std::vector<std::pair<std::string, std::pair<int, int>>> cases = {
+        {"[a, b]: 1\n", {1, 1}},
+        {"lists:\n  [a]: [x]\n", {2, 3}},
+        {"rules:\n" + rule_yaml("r1", "      [a, b]: true\n"), {8, 7}},
+        {"rules:\n  - {[x]: 1, rule: r1}\n", {2, 6}},
     };
-    for (const std::string &yaml : files) {
+    for (const auto &[yaml, at] : cases) {
         CAPTURE(yaml);
         std::unique_ptr<FirstRules> r;
         std::vector<std::string> errors;
         CHECK_NOTHROW(r = FirstRules::load({f.write("rules.yaml", yaml)}, errors));
         CHECK(r == nullptr);
-        CHECK(errors.size() == 1);
+        CHECK(errors == Names{f.at(at.first, at.second, "expected a name")});
     }
+}
+
+TEST_CASE("first_rules errors: flag_value_contains_any needs flags and values", "[first_rules][errors]") {
+    RuleFiles f;
+    const std::string expected = "expected {flags: <list>, values: <list>}";
+    CHECK(f.errors_of("rules:\n" + rule_yaml("r1", "      flag_value_contains_any: [-a]\n")) ==
+          Names{f.at(8, 32, expected)});
+    CHECK(f.errors_of("rules:\n" + rule_yaml("r1", "      flag_value_contains_any: {flags: [-a]}\n")) ==
+          Names{f.at(8, 32, expected)});
+    const std::string extra_key = "      flag_value_contains_any: {flags: [-a], values: [x], y: 1}\n";
+    CHECK(f.errors_of("rules:\n" + rule_yaml("r1", extra_key)) == Names{f.at(8, 32, expected)});
+    const std::string undefined = "      flag_value_contains_any: {flags: [-a], values: algos}\n";
+    CHECK(f.errors_of("rules:\n" + rule_yaml("r1", undefined)) == Names{f.at(8, 54, "undefined list 'algos'")});
+}
+
+TEST_CASE("first_rules: flag_value_contains_any on a custom rule", "[first_rules]") {
+    RuleFiles f;
+    auto r = f.load({f.write("a.yaml", "lists:\n  levels: [debug]\nrules:\n" +
+                                           rule_yaml("debug_level", "      flag_value_contains_any: "
+                                                                    "{flags: [-l, --log-level], values: levels}\n"))});
+    REQUIRE(r != nullptr);
+    CHECK(fired(exec_scene("/bin/app", {"app", "--log-level", "DEBUG"}), *r) == Names{"debug_level"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "--log-level=debug2"}), *r) == Names{"debug_level"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "-ldebug"}), *r) == Names{"debug_level"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "-l", "info", "debug"}), *r).empty());
+    CHECK(fired(exec_scene("/bin/app", {"app", "--log-levels", "debug"}), *r).empty());
+    CHECK(fired(exec_scene("/bin/app", {"-l", "debug"}), *r).empty());  // argv[0] is not a flag
+}
+
+// Lists are collected from every file before the rules are read; the errors
+// still name the file, line and column they are about, in file order.
+TEST_CASE("first_rules errors: positions stay right across the two passes", "[first_rules][errors]") {
+    RuleFiles f;
+    const std::string a = f.write("a.yaml", "rules:\n" + rule_yaml("r1", "      exe_name_in: later\n") +
+                                                rule_yaml("r2", "      exe_name_in: nowhere\n"));
+    const std::string b = f.write("b.yaml", "lists:\n  later: [x]\n  bad: [[x]]\n");
+    CHECK(f.load({a, b}) == nullptr);
+    CHECK(f.errors == Names{f.at(16, 20, "undefined list 'nowhere'", "a.yaml"),
+                            f.at(3, 9, "expected a string", "b.yaml")});
 }
 
 TEST_CASE("first_rules errors: unknown top-level key and rule field", "[first_rules][errors]") {
