@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * crowsnest's kernel side: syscall tracepoints for execve(at), connect and
- * open/openat/openat2. Each syscall is stored at sys_enter (its arguments are
- * read there, while they are what the kernel is about to use), completed at
- * sys_exit with the return value, and sent as one record through the `events`
- * ring buffer. The record layouts live in events.h.
+ * open/openat/openat2, each sent as one record, with its return value,
+ * through the `events` ring buffer. The record layouts live in events.h.
+ *
+ * open and connect are handled at sys_exit alone: their arguments are still
+ * in the task's saved user registers, and their user buffers are still
+ * mapped, so one program reads everything and writes straight into a ring
+ * buffer reservation (no map, no copy). exec must be read at sys_enter, while
+ * the old program's memory (filename, argv) still exists, and is kept in
+ * exec_inflight until its sys_exit.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -39,7 +44,7 @@ struct {
 	__type(value, __u64);
 } loss_counters SEC(".maps");
 
-/* Syscalls between enter and exit, keyed by pid_tgid. LRU so that an enter
+/* execs between enter and exit, keyed by pid_tgid. LRU so that an enter
  * whose exit never comes (a thread that execs from a non-leader thread changes
  * its id) cannot leak an entry forever. */
 struct {
@@ -49,33 +54,13 @@ struct {
 	__type(value, struct exec_event);
 } exec_inflight SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct open_event);
-} open_inflight SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct connect_event);
-} connect_inflight SEC(".maps");
-
-/* Per-CPU scratch where an enter record is built before it is stored:
- * the records are too large for the 512-byte BPF stack. */
-union scratch_record {
-	struct exec_event exec;
-	struct open_event open;
-	struct connect_event connect;
-};
-
+/* Per-CPU scratch where an exec record is built before it is stored:
+ * it is too large for the 512-byte BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, union scratch_record);
+	__type(value, struct exec_event);
 } scratch SEC(".maps");
 
 static __always_inline void count_loss(__u32 which)
@@ -98,32 +83,65 @@ static __always_inline bool is_self(void)
 	return cfg && cfg->self_tgid == (__u32)(bpf_get_current_pid_tgid() >> 32);
 }
 
+/* Bytes this CPU has sent since it last looked at the ring's fill level. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} unchecked_bytes SEC(".maps");
+
+#define WAKEUP_CHECK_BYTES (16 * 1024)
+
 /* Batching wakeup policy: waking the consumer costs microseconds per event
- * (an inter-processor interrupt), so records are only announced once enough
- * data is pending; userspace also polls on a short timeout. */
-static __always_inline __u64 batched_wakeup(void)
+ * (an inter-processor interrupt), so records are sent without a wakeup and
+ * the consumer is woken once enough data is pending; userspace also polls on
+ * a short timeout. Reading the ring's fill level touches the consumer's cache
+ * line, so each CPU does it only every WAKEUP_CHECK_BYTES it sends. */
+static __always_inline __u64 batched_wakeup(__u32 size)
 {
 	struct sensor_config *cfg = get_config();
 	__u64 threshold = cfg && cfg->wakeup_bytes ? cfg->wakeup_bytes : 256 * 1024;
+	__u32 zero = 0;
+	__u64 *unchecked = bpf_map_lookup_elem(&unchecked_bytes, &zero);
 
+	if (!unchecked)
+		return 0;
+	*unchecked += size;
+	if (*unchecked < WAKEUP_CHECK_BYTES && *unchecked < threshold)
+		return BPF_RB_NO_WAKEUP;
+	*unchecked = 0;
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold ? BPF_RB_FORCE_WAKEUP
 									  : BPF_RB_NO_WAKEUP;
 }
 
+/* Turns a kernel pointer read as a plain value into one whose fields can be
+ * loaded directly (faults read as zero), saving a helper call per field. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define kernel_ptr(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
 static __always_inline __u32 task_pid_ns(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid upid;
+	struct pid *pid = task->thread_pid;
+	unsigned int level = pid->level;
+	struct pid_namespace *ns = 0;
 
-	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
+	/* host (level 0) and container (level 1) tasks: constant indexes, plain
+	 * loads; deeper nesting: a helper reads the slot of the runtime index */
+	if (level == 0)
+		return pid->numbers[0].ns->ns.inum;
+	if (level == 1)
+		return pid->numbers[1].ns->ns.inum;
+	if (bpf_probe_read_kernel(&ns, sizeof(ns), &pid->numbers[level].ns) || !ns)
 		return 0;
-	return BPF_CORE_READ(upid.ns, ns.inum);
+	return kernel_ptr(struct pid_namespace, ns)->ns.inum;
 }
 
+/* The task is a BTF pointer: its fields are read with plain (CO-RE
+ * relocated) loads rather than one helper call each. */
 static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
 
@@ -134,10 +152,10 @@ static __always_inline void fill_header(struct event_header *h, __u16 type, __u3
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
-	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->ppid = task->real_parent->tgid;
 	h->uid = (__u32)uid_gid;
 	h->gid = uid_gid >> 32;
-	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
 	h->pid_ns = task_pid_ns(task);
 	h->reserved = 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
@@ -309,26 +327,21 @@ int handle_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 	return exec_exit(ctx->ret);
 }
 
+/* The syscall's arguments, from the user registers saved at syscall entry
+ * (still intact at sys_exit). */
+static __always_inline struct pt_regs *syscall_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
 /* ---- connect -------------------------------------------------------------- */
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int handle_enter_connect(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void read_sockaddr(struct connect_event *e, const void *uaddr)
 {
-	const void *uaddr = (const void *)ctx->args[1];
-	struct connect_event *e;
 	__u16 family = 0;
 
-	if (is_self())
-		return 0;
-	e = scratch_record();
-	if (!e)
-		return 0;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->fd = (__s32)ctx->args[0];
-	e->addrlen = (__u32)ctx->args[2];
 	bpf_probe_read_user(&family, sizeof(family), uaddr);
 	e->family = family;
-
 	if (family == AF_INET) {
 		struct sockaddr_in sin = {};
 		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
@@ -349,7 +362,7 @@ int handle_enter_connect(struct trace_event_raw_sys_enter *ctx)
 			__u32 len = e->addrlen - sizeof(__u16) - 1;
 			if (len > UNIX_PATH_LEN - 1)
 				len = UNIX_PATH_LEN - 1;
-			bpf_probe_read_user(e->unix_path, len & (UNIX_PATH_LEN - 1) , sun_path + 1);
+			bpf_probe_read_user(e->unix_path, len & (UNIX_PATH_LEN - 1), sun_path + 1);
 			e->unix_path_len = len;
 			e->flags |= EVENT_FLAG_UNIX_ABSTRACT;
 		} else {
@@ -360,38 +373,90 @@ int handle_enter_connect(struct trace_event_raw_sys_enter *ctx)
 				e->flags |= EVENT_FLAG_PATH_TRUNCATED;
 		}
 	}
-	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e));
-	store_inflight(&connect_inflight, e);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
 int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
-	struct connect_event *e = take_inflight(&connect_inflight);
+	struct pt_regs *regs;
+	struct connect_event *e;
 
-	if (!e)
+	if (is_self())
 		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF_FULL);
+		return 0;
+	}
+	regs = syscall_regs();
+	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e));
 	e->ret = ctx->ret;
-	send(e, sizeof(*e), batched_wakeup());
-	bpf_map_delete_elem(&connect_inflight, &(__u64){ bpf_get_current_pid_tgid() });
+	e->fd = (__s32)PT_REGS_PARM1_SYSCALL(regs);
+	e->addrlen = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+	e->family = 0;
+	e->port = 0;
+	e->flags = 0;
+	e->unix_path_len = 0;
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	e->unix_path[0] = 0;
+	read_sockaddr(e, (const void *)PT_REGS_PARM2_SYSCALL(regs));
+	bpf_ringbuf_submit(e, batched_wakeup(sizeof(*e)));
 	return 0;
 }
 
 /* ---- open / openat / openat2 ---------------------------------------------- */
 
-static __always_inline int open_enter(__u16 syscall, __s32 dirfd, const char *path, __u32 flags,
-				      __u32 mode)
+/* Records which file a successful open really reached: device, inode, parent
+ * directory inode and mount id, read from the new fd's struct file. */
+static __always_inline void read_file_identity(struct open_event *e, int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	struct file **fds = fdt->fd;
+	struct file *file = 0;
+	struct dentry *dentry;
+	struct mount *mnt;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return;
+	/* fds[] is indexed by a runtime value: read that slot with a helper */
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return;
+	file = kernel_ptr(struct file, file);
+	dentry = file->f_path.dentry;
+	mnt = kernel_ptr(struct mount, container_of(file->f_path.mnt, struct mount, mnt));
+	e->ino = file->f_inode->i_ino;
+	e->dev = file->f_inode->i_sb->s_dev;
+	e->parent_ino = dentry->d_parent->d_inode->i_ino;
+	e->mnt_id = mnt->mnt_id;
+	e->flags |= EVENT_FLAG_FILE_IDENTITY;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct open_event);
+} open_scratch_map SEC(".maps");
+
+static __always_inline struct open_event *open_scratch(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&open_scratch_map, &zero);
+}
+
+static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const char *path, __u32 flags,
+				     __u32 mode)
 {
 	struct open_event *e;
+	__u32 size;
 	long n;
 
-	if (is_self())
-		return 0;
-	e = scratch_record();
+	e = open_scratch();
 	if (!e)
 		return 0;
-	e->ret = 0;
+	fill_header(&e->hdr, EVENT_OPEN, sizeof(*e));
+	e->ret = ret;
 	e->dirfd = dirfd;
 	e->open_flags = flags;
 	e->mode = mode;
@@ -403,6 +468,9 @@ static __always_inline int open_enter(__u16 syscall, __s32 dirfd, const char *pa
 	e->parent_ino = 0;
 	e->reserved = 0;
 	e->reserved2 = 0;
+	/* read at exit: the kernel has already copied the path; a thread that
+	 * rewrites the buffer meanwhile can change what is shown here, not the
+	 * file identity below */
 	n = bpf_probe_read_user_str(e->path, PATH_LEN, path);
 	if (n <= 0) {
 		n = 1;
@@ -411,96 +479,55 @@ static __always_inline int open_enter(__u16 syscall, __s32 dirfd, const char *pa
 	if (n == PATH_LEN)
 		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
 	e->path_len = n - 1;
-	fill_header(&e->hdr, EVENT_OPEN, offsetof(struct open_event, path) + n - 1);
-	store_inflight(&open_inflight, e);
-	return 0;
-}
-
-/* Records which file a successful open really reached: device, inode, parent
- * directory inode and mount id, read from the new fd's struct file. */
-static __always_inline void read_file_identity(struct open_event *e, int fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
-	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
-	struct file *file = 0;
-	struct vfsmount *vfsmnt;
-	struct mount *mnt;
-	struct dentry *dentry;
-
-	if (fd < 0 || (unsigned int)fd >= max_fds)
-		return;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return;
-	dentry = BPF_CORE_READ(file, f_path.dentry);
-	vfsmnt = BPF_CORE_READ(file, f_path.mnt);
-	mnt = container_of(vfsmnt, struct mount, mnt);
-	e->ino = BPF_CORE_READ(file, f_inode, i_ino);
-	e->dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
-	e->parent_ino = BPF_CORE_READ(dentry, d_parent, d_inode, i_ino);
-	e->mnt_id = BPF_CORE_READ(mnt, mnt_id);
-	e->flags |= EVENT_FLAG_FILE_IDENTITY;
-}
-
-static __always_inline int open_exit(long ret)
-{
-	struct open_event *e = take_inflight(&open_inflight);
-	__u32 size;
-
-	if (!e)
-		return 0;
-	e->ret = ret;
 	if (ret >= 0)
 		read_file_identity(e, (int)ret);
+	/* only the used part of path crosses the ring buffer */
+	e->hdr.size = offsetof(struct open_event, path) + e->path_len;
 	size = e->hdr.size;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	send(e, size, batched_wakeup());
-	bpf_map_delete_elem(&open_inflight, &(__u64){ bpf_get_current_pid_tgid() });
+	send(e, size, batched_wakeup(size));
 	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_open")
-int handle_enter_open(struct trace_event_raw_sys_enter *ctx)
-{
-	/* musl (Alpine images) calls open(2) rather than openat(2) on x86-64 */
-	return open_enter(OPEN_SYSCALL_OPEN, AT_FDCWD, (const char *)ctx->args[0],
-			  (__u32)ctx->args[1], (__u32)ctx->args[2]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int handle_exit_open(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
-}
+	struct pt_regs *regs;
 
-SEC("tracepoint/syscalls/sys_enter_openat")
-int handle_enter_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return open_enter(OPEN_SYSCALL_OPENAT, (__s32)ctx->args[0], (const char *)ctx->args[1],
-			  (__u32)ctx->args[2], (__u32)ctx->args[3]);
+	if (is_self())
+		return 0;
+	regs = syscall_regs();
+	/* musl (Alpine images) calls open(2) rather than openat(2) on x86-64 */
+	return open_exit(ctx->ret, OPEN_SYSCALL_OPEN, AT_FDCWD, (const char *)PT_REGS_PARM1_SYSCALL(regs),
+			 (__u32)PT_REGS_PARM2_SYSCALL(regs), (__u32)PT_REGS_PARM3_SYSCALL(regs));
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int handle_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
-}
+	struct pt_regs *regs;
 
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int handle_enter_openat2(struct trace_event_raw_sys_enter *ctx)
-{
-	struct open_how how = {};
-
-	bpf_probe_read_user(&how, sizeof(how), (const void *)ctx->args[2]);
-	return open_enter(OPEN_SYSCALL_OPENAT2, (__s32)ctx->args[0], (const char *)ctx->args[1],
-			  (__u32)how.flags, (__u32)how.mode);
+	if (is_self())
+		return 0;
+	regs = syscall_regs();
+	return open_exit(ctx->ret, OPEN_SYSCALL_OPENAT, (__s32)PT_REGS_PARM1_SYSCALL(regs),
+			 (const char *)PT_REGS_PARM2_SYSCALL(regs), (__u32)PT_REGS_PARM3_SYSCALL(regs),
+			 (__u32)PT_REGS_PARM4_SYSCALL(regs));
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 {
-	return open_exit(ctx->ret);
+	struct open_how how = {};
+	struct pt_regs *regs;
+
+	if (is_self())
+		return 0;
+	regs = syscall_regs();
+	bpf_probe_read_user(&how, sizeof(how), (const void *)PT_REGS_PARM3_SYSCALL(regs));
+	return open_exit(ctx->ret, OPEN_SYSCALL_OPENAT2, (__s32)PT_REGS_PARM1_SYSCALL(regs),
+			 (const char *)PT_REGS_PARM2_SYSCALL(regs), (__u32)how.flags, (__u32)how.mode);
 }
 
 /* ---- process exit --------------------------------------------------------- */
@@ -508,15 +535,15 @@ int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/sched/sched_process_exit")
 int handle_process_exit(struct trace_event_raw_sched_process_template *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct exit_event e;
 
 	/* one record per process: only when its last thread ends */
-	if (BPF_CORE_READ(task, signal, live.counter) != 0 || is_self())
+	if (task->signal->live.counter != 0 || is_self())
 		return 0;
 	fill_header(&e.hdr, EVENT_EXIT, sizeof(e));
-	e.exit_code = BPF_CORE_READ(task, exit_code) >> 8;
+	e.exit_code = task->exit_code >> 8;
 	e.reserved = 0;
-	send(&e, sizeof(e), batched_wakeup());
+	send(&e, sizeof(e), batched_wakeup(sizeof(e)));
 	return 0;
 }

@@ -76,9 +76,9 @@ DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     exec_event e;
     const size_t fixed = offsetof(exec_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
-    const size_t tail = len - fixed;
-    if (e.filename_len >= PATH_LEN || e.filename_len > tail ||
-        e.argv_len > EXEC_DATA_LEN || e.argv_len > tail - e.filename_len)
+    // the record ends exactly after the filename and argv, which fit in data
+    if (e.filename_len >= PATH_LEN || size_t(e.filename_len) + e.argv_len > EXEC_DATA_LEN ||
+        size_t(e.filename_len) + e.argv_len != len - fixed)
         return DecodeStatus::BadLength;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.filename.assign(p, e.filename_len);
@@ -160,6 +160,8 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     std::memcpy(&h, data, sizeof(h));
     if (h.version != CROWSNEST_ABI_VERSION) return DecodeStatus::BadVersion;
     if (h.size != len) return DecodeStatus::SizeMismatch;
+    // flags that only some types set must not leak from the previous record
+    out.path_truncated = out.argv_truncated = out.has_file_identity = false;
 
     DecodeStatus s;
     switch (h.type) {
