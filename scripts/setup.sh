@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what crowsnest needs to build, run and test (Debian/Ubuntu, as
+# root), and mounts tracefs and bpffs when they are missing.
+#
+#   scripts/setup.sh            build and run dependencies
+#   scripts/setup.sh --tests    also what the tests need (runc, busybox, jq, docker)
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: run as root (it installs packages and mounts tracefs/bpffs)" >&2
+  exit 1
+fi
+
+packages=(cmake make g++ pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
+          libprotobuf-dev protobuf-compiler libyaml-cpp-dev catch2)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(runc busybox-static jq docker.io libc6-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup.sh: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d /sys/kernel/tracing/events ]; then
+  mount -t tracefs nodev /sys/kernel/tracing
+fi
+if ! grep -q " /sys/fs/bpf bpf " /proc/mounts; then
+  mount -t bpf bpf /sys/fs/bpf
+fi
+if [ ! -r /sys/kernel/btf/vmlinux ]; then
+  echo "setup.sh: warning: /sys/kernel/btf/vmlinux is missing; build with -DCROWSNEST_VMLINUX_H=<file>" >&2
+fi
