@@ -532,9 +532,15 @@ std::unique_ptr<FirstRules> FirstRules::load(const std::vector<std::string> &fil
     return rules;
 }
 
+// One verdict per category and event: the first rule in file order wins, so
+// a miner started with pool URL and miner flags is one alert, not three.
 void FirstRules::match(const EventContext &ctx, std::vector<Detection> &out) const {
+    const size_t first = out.size();
     for (const auto &r : rules_) {
         if (r.event != ctx.event->type) continue;
+        bool category_reported = false;
+        for (size_t i = first; i < out.size(); i++) category_reported |= out[i].rule->category == r.info.category;
+        if (category_reported) continue;
         bool all = true;
         for (const auto &p : r.when)
             if (!holds(p, ctx)) {

@@ -35,6 +35,8 @@
 //
 // Lists are collected from all files before any rule is read: a list that a
 // later file redefines replaces the earlier one for the rules of every file.
+// An event gets at most one verdict per category: the first matching rule in
+// file order (so put the most specific rule of a category first).
 #pragma once
 
 #include <memory>

@@ -186,7 +186,8 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
     // busybox runs any name: the exec succeeds, the "miner" then exits
     c.exec("xmrig -o stratum+tcp://pool.example.com:3333 -u wallet; true");
     // a renamed miner: only its arguments give it away
-    c.exec("cp /bin/busybox /tmp/kworkerd && /tmp/kworkerd -o stratum+ssl://pool.example.com:443 --donate-level=1; true");
+    c.exec("cp /bin/busybox /tmp/kworkerd && /tmp/kworkerd -o stratum+ssl://pool.example.com:443 -u wallet; true");
+    c.exec("/tmp/kworkerd --donate-level=1 --cpu-max-threads-hint=50; true");
 
     v1::Verdict named;
     REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary"; }, &named));
@@ -210,8 +211,13 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
     CHECK(sensor.wait_verdict([](const v1::Verdict &v) {
         return v.rule() == "crypto_miner_flags" && v.event().filename() == "/tmp/kworkerd";
     }));
-    for (const auto &v : sensor.verdicts())
+    // one miner verdict per exec: the first matching rule of the category
+    int xmrig_verdicts = 0;
+    for (const auto &v : sensor.verdicts()) {
         CHECK_FALSE((v.rule() == "crypto_miner_binary" && v.event().filename() == "/tmp/kworkerd"));
+        xmrig_verdicts += v.event().filename() == "/bin/xmrig";
+    }
+    CHECK(xmrig_verdicts == 1);
 }
 
 TEST_CASE("a scanner tool in a container gives a verdict, the same tool on the host does not", "[integration]") {

