@@ -1,5 +1,6 @@
 #include "first_rules.h"
 
+#include <fcntl.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@ enum class PredicateKind {
     InContainer,          // bool
     Succeeded,            // bool: ret >= 0
     HostPidNs,            // bool: shares the host's pid namespace
+    OpenForWrite,         // bool: open: write access, or creating/truncating
     HostFile,             // host paths: the open reached one of them (a "dir/" covers the files in dir)
     ExeNameIn,            // names: executed file, argv[0] or comm (case-insensitive)
     ArgsContainAny,       // substrings of any argument after argv[0] (case-insensitive)
@@ -146,12 +148,17 @@ bool host_path_listed(const std::vector<std::string> &listed, std::string_view h
     return false;
 }
 
+bool opens_for_write(uint32_t flags) {
+    return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) != 0;
+}
+
 bool holds(const FirstRules::Predicate &p, const EventContext &ctx) {
     const Event &e = *ctx.event;
     switch (p.kind) {
     case PredicateKind::InContainer: return ctx.in_container() == p.flag;
     case PredicateKind::Succeeded: return (e.ret >= 0) == p.flag;
     case PredicateKind::HostPidNs: return ctx.host_pid_ns == p.flag;
+    case PredicateKind::OpenForWrite: return e.type == EventType::Open && opens_for_write(e.open_flags) == p.flag;
     case PredicateKind::HostFile: return host_path_listed(p.strings, ctx.host_path);
     case PredicateKind::ExeNameIn: return exe_name_matches(p, ctx);
     case PredicateKind::ArgsContainAny: return args_contain_any(p, args_of(ctx));
@@ -276,6 +283,7 @@ const std::map<std::string, PredicateKind> &predicate_kinds() {
         {"in_container", PredicateKind::InContainer},
         {"succeeded", PredicateKind::Succeeded},
         {"host_pid_ns", PredicateKind::HostPidNs},
+        {"open_for_write", PredicateKind::OpenForWrite},
         {"host_file", PredicateKind::HostFile},
         {"exe_name_in", PredicateKind::ExeNameIn},
         {"args_contain_any", PredicateKind::ArgsContainAny},
@@ -290,7 +298,8 @@ const std::map<std::string, PredicateKind> &predicate_kinds() {
 }
 
 bool is_bool_kind(PredicateKind k) {
-    return k == PredicateKind::InContainer || k == PredicateKind::Succeeded || k == PredicateKind::HostPidNs;
+    return k == PredicateKind::InContainer || k == PredicateKind::Succeeded || k == PredicateKind::HostPidNs ||
+           k == PredicateKind::OpenForWrite;
 }
 
 // flag_value_contains_any: {flags: <list>, values: <list>}

@@ -19,6 +19,7 @@
 //
 // Predicates ("values" are a list's name or an inline [list]):
 //   in_container, succeeded, host_pid_ns: true | false
+//   open_for_write: true | false  open: write or read-write access, O_CREAT or O_TRUNC
 //   exe_name_in: values        executed file, argv[0] or process name (case-insensitive)
 //   args_contain_any: values   a substring of an argument after argv[0] (case-insensitive)
 //   args_flag_any: values      an argument that is the flag, or "flag=..."

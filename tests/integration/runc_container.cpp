@@ -61,6 +61,9 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
     if (spec.host_pid) jq += " | .linux.namespaces |= map(select(.type != \"pid\"))";
     if (spec.mount_host_root)
         jq += " | .mounts += [{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/\",\"options\":[\"rbind\",\"ro\"]}]";
+    for (const auto &[source, destination] : spec.rw_binds)
+        jq += " | .mounts += [{\"destination\":\"" + destination + "\",\"type\":\"bind\",\"source\":\"" + source +
+              "\",\"options\":[\"rbind\",\"rw\"]}]";
     jq += " | .root.readonly=false";
 
     const std::string setup = "set -e; cd " + bundle_ + "; mkdir -p rootfs/bin rootfs/tmp rootfs/etc; "

@@ -15,6 +15,7 @@ struct ContainerSpec {
     bool host_pid = false;           // share the host's pid namespace
     bool mount_host_root = false;    // bind the host's / read-only at /host
     std::vector<std::string> extra_links;  // more busybox applet names in /bin
+    std::vector<std::pair<std::string, std::string>> rw_binds;  // host dir -> container path
 };
 
 class RuncContainer {

@@ -267,7 +267,7 @@ TEST_CASE("host files reached through a bind mount of the host root give verdict
     auto shadow_verdict = [&](const std::string &path, v1::Verdict *out) {
         return sensor.wait_verdict(
             [&](const v1::Verdict &v) {
-                return v.rule() == "host_file_opened_from_container" && v.event().path() == path;
+                return v.rule() == "host_secret_read_from_container" && v.event().path() == path;
             },
             out);
     };
@@ -288,6 +288,41 @@ TEST_CASE("host files reached through a bind mount of the host root give verdict
     CHECK(via_symlink.event().host_path() == "/etc/shadow");
 
     for (const auto &v : sensor.verdicts()) CHECK(v.event().path() != "/etc/shadow");
+}
+
+TEST_CASE("writing a protected host directory through a bind mount gives a verdict, reading it does not",
+          "[integration]") {
+    // a host directory standing in for /etc/cron.d: a later rule file replaces
+    // the shipped list, so the shipped rule protects it
+    char dir[] = "/tmp/crowsnest-cron-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    const std::string host_dir = dir, rules_file = host_dir + ".yaml";
+    {
+        std::ofstream rules(rules_file);
+        rules << "lists:\n  host_persistence_files: [" << host_dir << "/]\n";
+    }
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--rules", CROWSNEST_DEFAULT_RULES, "--rules", rules_file);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .rw_binds = {{host_dir, "/mnt/jobs"}}}));
+
+    REQUIRE(c.exec("echo '* * * * * root sh -c id' > /mnt/jobs/backdoor") == 0);
+    REQUIRE(c.run({"/bin/cat", "/mnt/jobs/backdoor"}) == 0);
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "host_file_written_from_container"; }, &v));
+    CHECK(v.event().host_path() == host_dir + "/backdoor");
+    CHECK(v.event().path() == "/mnt/jobs/backdoor");
+    CHECK(v.event().flags().find("O_WRONLY") == 0);
+    CHECK(v.container().id() == id);
+    REQUIRE(sensor.wait_event([&](const v1::Event &e) {
+        return e.event().type() == "open" && e.process().comm() == "cat" && e.event().path() == "/mnt/jobs/backdoor";
+    }));
+    int written = 0;
+    for (const auto &x : sensor.verdicts()) written += x.rule() == "host_file_written_from_container";
+    CHECK(written == 1);
+    run_shell("rm -rf " + host_dir + " " + rules_file);
 }
 
 TEST_CASE("the kubelet cgroupfs shape gives the pod uid", "[integration]") {

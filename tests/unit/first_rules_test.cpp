@@ -1,5 +1,7 @@
 // FirstRules: the shipped rules (rules/default.yaml) against hand-built
 // events, near misses included, and the file:line:column errors of bad files.
+#include <fcntl.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
@@ -265,12 +267,12 @@ TEST_CASE("first_rules: socat with exec: is a reverse shell", "[first_rules][sca
 
 // ---- host files and escapes -------------------------------------------------
 
-TEST_CASE("first_rules: a protected host file opened from a container", "[first_rules][host_mount]") {
+TEST_CASE("first_rules: a host secret opened from a container", "[first_rules][host_mount]") {
     Scene s = open_scene("/host/etc/shadow");
     s.host_path = "/etc/shadow";
     const auto ds = detect(s);
     REQUIRE(ds.size() == 1);
-    CHECK(ds[0].rule->name == "host_file_opened_from_container");
+    CHECK(ds[0].rule->name == "host_secret_read_from_container");
     CHECK(ds[0].output == "Host file /etc/shadow opened from container " + kContainerId +
                               " as /host/etc/shadow by cat (/usr/bin/cat)");
 
@@ -278,6 +280,24 @@ TEST_CASE("first_rules: a protected host file opened from a container", "[first_
     host.host_path = "/etc/shadow";
     CHECK(fired(host).empty());
     CHECK(fired(open_scene("/host/etc/shadow")).empty());  // no protected file reached
+}
+
+TEST_CASE("first_rules: host files that are only dangerous to write", "[first_rules][host_mount]") {
+    // ls and id read /etc/passwd all the time: reading it is no finding
+    Scene read = open_scene("/host/etc/passwd");
+    read.host_path = "/etc/passwd";
+    CHECK(fired(read).empty());
+
+    Scene write = open_scene("/host/etc/cron.d/job");
+    write.host_path = "/etc/cron.d/job";
+    write.event.open_flags = O_WRONLY | O_CREAT | O_TRUNC;
+    CHECK(fired(write) == Names{"host_file_written_from_container"});
+
+    // a secret that is also a persistence file: writing it is the one verdict of its category
+    Scene shadow = open_scene("/host/etc/shadow");
+    shadow.host_path = "/etc/shadow";
+    shadow.event.open_flags = O_RDWR;
+    CHECK(fired(shadow) == Names{"host_file_written_from_container"});
 }
 
 TEST_CASE("first_rules: /proc/1/root needs the host pid namespace", "[first_rules][escape]") {
@@ -387,7 +407,7 @@ TEST_CASE("first_rules errors: unknown predicate", "[first_rules][errors]") {
     const Names errors = f.errors_of("rules:\n" + rule_yaml("r1", "      exe_name_is: [nmap]\n"));
     CHECK(errors == Names{f.at(8, 7,
                                "unknown predicate 'exe_name_is' (known: args_contain_any, args_flag_any, dst_port_in, "
-                               "exe_name_in, flag_value_contains_any, host_file, host_pid_ns, in_container, "
+                               "exe_name_in, flag_value_contains_any, host_file, host_pid_ns, in_container, open_for_write, "
                                "path_name_in, path_prefix_in, succeeded, unix_socket_name_in)")});
 }
 
