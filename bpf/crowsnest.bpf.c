@@ -445,6 +445,86 @@ static __always_inline struct open_event *open_scratch(void)
 	return bpf_map_lookup_elem(&open_scratch_map, &zero);
 }
 
+/* Walking up from the directory a relative path starts from, one component
+ * per bpf_loop step, until the task's root. */
+struct base_walk {
+	struct open_event *e;
+	__u64 dentry, mnt;          /* where the walk is: struct dentry *, struct mount * */
+	__u64 root_dentry, root_mnt; /* the task's root: struct dentry *, struct vfsmount * */
+	__u32 off;                  /* next free byte of e->data */
+	bool complete;
+};
+
+static long walk_one_component(__u32 i, void *data)
+{
+	struct base_walk *w = data;
+	struct dentry *d = kernel_ptr(struct dentry, (void *)w->dentry);
+	struct mount *mnt = kernel_ptr(struct mount, (void *)w->mnt);
+	__u32 off = w->off;
+	long n;
+
+	if (w->dentry == w->root_dentry && (__u64)&mnt->mnt == w->root_mnt) {
+		w->complete = true;
+		return 1;
+	}
+	if (d == mnt->mnt.mnt_root) {
+		/* the top of a mount: go on from the directory it is mounted on */
+		if (mnt->mnt_parent == mnt) {
+			w->complete = true; /* the namespace's root */
+			return 1;
+		}
+		w->dentry = (__u64)mnt->mnt_mountpoint;
+		w->mnt = (__u64)mnt->mnt_parent;
+		return 0;
+	}
+	if (off > PATH_LEN + OPEN_BASE_LEN - OPEN_BASE_NAME_LEN)
+		return 1;
+	n = bpf_probe_read_kernel_str(&w->e->data[off], OPEN_BASE_NAME_LEN, d->d_name.name);
+	if (n <= 0)
+		return 1;
+	w->off = off + n;
+	if ((__u64)d->d_parent == w->dentry) {
+		w->complete = true; /* a filesystem's root, not mounted anywhere */
+		return 1;
+	}
+	w->dentry = (__u64)d->d_parent;
+	return 0;
+}
+
+/* Appends the directory a relative path starts from to e->data. */
+static __always_inline void read_base_dir(struct open_event *e, __s32 dirfd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fs_struct *fs = task->fs;
+	struct base_walk w = { .e = e, .off = e->path_len };
+
+	if (dirfd == AT_FDCWD) {
+		w.dentry = (__u64)fs->pwd.dentry;
+		w.mnt = (__u64)container_of(fs->pwd.mnt, struct mount, mnt);
+	} else {
+		struct fdtable *fdt = task->files->fdt;
+		struct file **fds = fdt->fd;
+		struct file *file = 0;
+
+		if (dirfd < 0 || (unsigned int)dirfd >= fdt->max_fds ||
+		    bpf_probe_read_kernel(&file, sizeof(file), &fds[dirfd]) || !file) {
+			e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
+			return;
+		}
+		file = kernel_ptr(struct file, file);
+		w.dentry = (__u64)file->f_path.dentry;
+		w.mnt = (__u64)container_of(file->f_path.mnt, struct mount, mnt);
+	}
+	w.root_dentry = (__u64)fs->root.dentry;
+	w.root_mnt = (__u64)fs->root.mnt;
+	bpf_loop(64, walk_one_component, &w, 0);
+	if (!w.complete)
+		e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
+	if (w.off > PATH_LEN + OPEN_BASE_LEN)
+		w.off = PATH_LEN + OPEN_BASE_LEN;
+	e->base_len = w.off - e->path_len;
+}
+
 static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const char *path, __u32 flags,
 				     __u32 mode)
 {
@@ -466,26 +546,28 @@ static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const
 	e->mnt_id = 0;
 	e->ino = 0;
 	e->parent_ino = 0;
+	e->base_len = 0;
 	e->reserved = 0;
-	e->reserved2 = 0;
 	/* read at exit: the kernel has already copied the path; a thread that
 	 * rewrites the buffer meanwhile can change what is shown here, not the
 	 * file identity below */
-	n = bpf_probe_read_user_str(e->path, PATH_LEN, path);
+	n = bpf_probe_read_user_str(e->data, PATH_LEN, path);
 	if (n <= 0) {
 		n = 1;
-		e->path[0] = 0;
+		e->data[0] = 0;
 	}
 	if (n == PATH_LEN)
 		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
 	e->path_len = n - 1;
+	if (e->path_len > 0 && e->data[0] != '/')
+		read_base_dir(e, dirfd);
 	if (ret >= 0)
 		read_file_identity(e, (int)ret);
-	/* only the used part of path crosses the ring buffer */
-	e->hdr.size = offsetof(struct open_event, path) + e->path_len;
-	size = e->hdr.size;
+	/* only the used part of data crosses the ring buffer */
+	size = offsetof(struct open_event, data) + e->path_len + e->base_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
+	e->hdr.size = size;
 	send(e, size, batched_wakeup(size));
 	return 0;
 }

@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 1
+#define CROWSNEST_ABI_VERSION 2
 
 #define COMM_LEN 16
 #define PATH_LEN 256          /* open path, exec filename (with the NUL) */
@@ -19,6 +19,8 @@
 #define EXEC_ARG_LEN 256      /* one argument at most, longer ones are cut */
 #define EXEC_MAX_ARGS 64
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
+#define OPEN_BASE_LEN 512     /* directory a relative open path starts from */
+#define OPEN_BASE_NAME_LEN 128 /* one component of it at most, longer ones are cut */
 
 enum event_type {
 	EVENT_EXEC = 1,
@@ -45,6 +47,8 @@ enum exec_syscall {
 #define EVENT_FLAG_ARGV_TRUNCATED 0x2 /* more arguments or bytes than fit */
 #define EVENT_FLAG_UNIX_ABSTRACT 0x4  /* unix socket in the abstract namespace */
 #define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
+#define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative open's base directory could not be read
+					 * whole (too deep, too long, or a bad dirfd) */
 
 /* Indexes of the per-CPU loss counter map `loss_counters`. */
 enum loss_counter {
@@ -117,10 +121,13 @@ struct open_event {
 	__u32 mnt_id;               /* mount id, as in /proc/<pid>/mountinfo */
 	__u64 ino;
 	__u64 parent_ino;           /* inode of the directory holding the file */
-	__u16 path_len;             /* bytes in path (no NUL) */
-	__u16 reserved;
-	__u32 reserved2;
-	char path[PATH_LEN];
+	__u16 path_len;             /* bytes of the path at the start of data (no NUL) */
+	/* for a relative path, the directory it starts from (the working
+	 * directory, or dirfd's), as seen from the task's root: its components
+	 * leaf first, each NUL-terminated, after the path in data */
+	__u16 base_len;
+	__u32 reserved;
+	char data[PATH_LEN + OPEN_BASE_LEN];
 };
 
 struct exit_event {

@@ -101,18 +101,39 @@ DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     return DecodeStatus::Ok;
 }
 
+// The base directory arrives as NUL-terminated components, leaf first.
+bool decode_base_dir(std::string_view leaf_first, std::string &out) {
+    out.clear();
+    while (!leaf_first.empty()) {
+        size_t nul = leaf_first.find('\0');
+        if (nul == std::string_view::npos) return false;
+        out.insert(0, leaf_first.substr(0, nul));
+        out.insert(0, "/");
+        leaf_first.remove_prefix(nul + 1);
+    }
+    if (out.empty()) out = "/";
+    return true;
+}
+
 DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
     open_event e;
-    const size_t fixed = offsetof(open_event, path);
+    const size_t fixed = offsetof(open_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
-    if (e.path_len >= PATH_LEN || e.path_len != len - fixed) return DecodeStatus::BadLength;
-    out.path.assign(reinterpret_cast<const char *>(data + fixed), e.path_len);
+    if (e.path_len >= PATH_LEN || e.base_len > OPEN_BASE_LEN || size_t(e.path_len) + e.base_len != len - fixed)
+        return DecodeStatus::BadLength;
+    const char *p = reinterpret_cast<const char *>(data + fixed);
+    out.path.assign(p, e.path_len);
+    out.base_dir.clear();
+    const bool relative = e.path_len > 0 && p[0] != '/';
+    if (relative && !(e.flags & EVENT_FLAG_BASE_INCOMPLETE) &&
+        !decode_base_dir(std::string_view(p + e.path_len, e.base_len), out.base_dir))
+        return DecodeStatus::BadLength;
     out.ret = e.ret;
     out.syscall = e.syscall;
     out.dirfd = e.dirfd;
     out.open_flags = e.open_flags;
     out.mode = e.mode;
-    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    out.path_truncated = e.flags & (EVENT_FLAG_PATH_TRUNCATED | EVENT_FLAG_BASE_INCOMPLETE);
     out.has_file_identity = e.flags & EVENT_FLAG_FILE_IDENTITY;
     // the kernel's dev_t is major << 20 | minor; userspace's is makedev()
     out.dev = out.has_file_identity ? makedev(e.dev >> 20, e.dev & 0xfffff) : 0;

@@ -21,17 +21,13 @@ void Engine::handle(const void *data, size_t len) {
 }
 
 // The absolute path an open named, in the process's own view of the
-// filesystem. A relative path is joined to the working directory (or dirfd)
-// read from /proc; that costs a syscall, so it is done for containers only.
+// filesystem: a relative path is joined to the directory the kernel side
+// read for it (working directory or dirfd).
 void Engine::resolve_open_path(const Event &e, EventContext &ctx) const {
-    if (!e.path.empty() && e.path[0] == '/') {
+    if (!e.path.empty() && e.path[0] == '/')
         ctx.resolved_path = normalize_path(e.path);
-        return;
-    }
-    if (!ctx.in_container()) return;
-    const std::string task = config_.proc_root + "/" + std::to_string(e.tid);
-    const std::string base = read_link(e.dirfd == -100 /* AT_FDCWD */ ? task + "/cwd" : task + "/fd/" + std::to_string(e.dirfd));
-    if (!base.empty() && base[0] == '/') ctx.resolved_path = normalize_path(e.path, base);
+    else if (!e.base_dir.empty())
+        ctx.resolved_path = normalize_path(e.path, e.base_dir);
 }
 
 void Engine::handle_event(const Event &e) {

@@ -37,7 +37,6 @@ struct Counters {
 struct EngineConfig {
     int64_t boot_to_wall_ns = 0;
     uint32_t host_pid_ns = 0;  // inode of the host's pid namespace
-    std::string proc_root = "/proc";
 };
 
 class Engine {

@@ -34,6 +34,7 @@ struct Event {
 
     // open
     std::string path;
+    std::string base_dir;   // relative path: the absolute directory it starts from ("" if not read)
     uint32_t open_flags = 0, mode = 0;
     bool has_file_identity = false;
     uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file

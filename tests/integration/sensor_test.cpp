@@ -260,8 +260,9 @@ TEST_CASE("host files reached through a bind mount of the host root give verdict
     // the container's own /etc/shadow is no finding (near miss)
     REQUIRE(c.exec("echo 'root:*:19000::::::' > /etc/shadow && cat /etc/shadow >/dev/null") == 0);
     REQUIRE(c.exec("cat /host/etc/shadow >/dev/null") == 0);
-    // relative to the working directory; the shell lives on so its cwd can be read
-    REQUIRE(c.exec("cd /host/etc && exec 3<./shadow && sleep 0.5") == 0);
+    // relative to the working directory, by a process that exits at once:
+    // the kernel side reads the working directory with the event
+    REQUIRE(c.run({"/bin/sh", "-c", "cd /host/etc && exec /bin/cat ./shadow >/dev/null"}) == 0);
     REQUIRE(c.exec("ln -s /host/etc/shadow /tmp/innocent && cat /tmp/innocent >/dev/null") == 0);
 
     auto shadow_verdict = [&](const std::string &path, v1::Verdict *out) {

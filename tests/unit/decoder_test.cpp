@@ -100,8 +100,10 @@ Bytes exec_record(const std::string &filename, const std::vector<std::string> &a
 }
 
 // An open record; `kernel_dev` is the kernel's major << 20 | minor.
+// `base` is a relative path's base directory as the kernel sends it: its
+// components leaf first, each NUL-terminated.
 Bytes open_record(const std::string &path, uint16_t flags = EVENT_FLAG_FILE_IDENTITY,
-                  uint32_t kernel_dev = (8u << 20) | 1u) {
+                  uint32_t kernel_dev = (8u << 20) | 1u, const std::string &base = "") {
     open_event e{};
     e.hdr = make_header(EVENT_OPEN);
     e.ret = 3;
@@ -114,10 +116,12 @@ Bytes open_record(const std::string &path, uint16_t flags = EVENT_FLAG_FILE_IDEN
     e.mnt_id = 29;
     e.ino = 131077;
     e.parent_ino = 131073;
-    REQUIRE(path.size() <= sizeof(e.path));
-    std::memcpy(e.path, path.data(), path.size());
+    REQUIRE(path.size() + base.size() <= sizeof(e.data));
+    std::memcpy(e.data, path.data(), path.size());
+    std::memcpy(e.data + path.size(), base.data(), base.size());
     e.path_len = uint16_t(path.size());
-    return to_bytes(e, offsetof(open_event, path) + path.size());
+    e.base_len = uint16_t(base.size());
+    return to_bytes(e, offsetof(open_event, data) + path.size() + base.size());
 }
 
 Bytes connect_inet_record(uint16_t family, const std::string &ip, uint16_t port, int64_t ret = 0) {
@@ -283,9 +287,28 @@ TEST_CASE("decoder: open paths and flags", "[decoder]") {
         CHECK_FALSE(ev.has_file_identity);
         CHECK(ev.dev == 0);
     }
-    SECTION("relative path, kept as sent") {
-        REQUIRE(decode(open_record("../etc/./shadow"), ev) == DecodeStatus::Ok);
+    SECTION("relative path, kept as sent, with its base directory") {
+        REQUIRE(decode(open_record("../etc/./shadow", 0, 0, std::string("etc\0host\0", 9)), ev) == DecodeStatus::Ok);
         CHECK(ev.path == "../etc/./shadow");
+        CHECK(ev.base_dir == "/host/etc");
+    }
+    SECTION("relative path opened from the root directory") {
+        REQUIRE(decode(open_record("etc/shadow", 0), ev) == DecodeStatus::Ok);
+        CHECK(ev.base_dir == "/");
+    }
+    SECTION("relative path whose base directory could not be read") {
+        REQUIRE(decode(open_record("shadow", EVENT_FLAG_BASE_INCOMPLETE, 0, std::string("a\0", 2)), ev) ==
+                DecodeStatus::Ok);
+        CHECK(ev.base_dir.empty());
+        CHECK(ev.path_truncated);
+    }
+    SECTION("an absolute path has no base directory") {
+        REQUIRE(decode(open_record("shadow", 0, 0, std::string("etc\0", 4)), ev) == DecodeStatus::Ok);
+        REQUIRE(decode(open_record("/etc/shadow", 0), ev) == DecodeStatus::Ok);
+        CHECK(ev.base_dir.empty());
+    }
+    SECTION("a base directory whose last component has no NUL is BadLength") {
+        CHECK(decode(open_record("shadow", 0, 0, "etc"), ev) == DecodeStatus::BadLength);
     }
     SECTION("empty path") {
         REQUIRE(decode(open_record(""), ev) == DecodeStatus::Ok);
@@ -502,7 +525,7 @@ TEST_CASE("decoder: fixed-size records of another length", "[decoder][malformed]
         resize_record(exec, offsetof(exec_event, data) - 1);
         CHECK(decode(exec) == DecodeStatus::TooShort);
         Bytes open = open_record("");
-        resize_record(open, offsetof(open_event, path) - 1);
+        resize_record(open, offsetof(open_event, data) - 1);
         CHECK(decode(open) == DecodeStatus::TooShort);
     }
 }
@@ -582,7 +605,7 @@ TEST_CASE("decoder: open path_len disagreeing with the record is BadLength", "[d
         patch<open_event>(rec, [](open_event &e) { e.path_len -= 1; });
     }
     SECTION("path_len of PATH_LEN, inside a record that long") {
-        resize_record(rec, offsetof(open_event, path) + PATH_LEN);
+        resize_record(rec, offsetof(open_event, data) + PATH_LEN);
         patch<open_event>(rec, [](open_event &e) { e.path_len = PATH_LEN; });
     }
     SECTION("path_len 0xffff") {
