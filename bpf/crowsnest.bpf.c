@@ -196,6 +196,21 @@ static __always_inline void send(void *record, __u32 size, __u64 wakeup)
 		count_loss(LOSS_RINGBUF_FULL);
 }
 
+/* Copies a user path into dst (PATH_LEN bytes, NUL-terminated) and returns
+ * its length; an unreadable path reads as empty, a cut one sets the flag. */
+static __always_inline __u16 read_user_path(char *dst, const char *src, __u16 *flags)
+{
+	long n = bpf_probe_read_user_str(dst, PATH_LEN, src);
+
+	if (n <= 0) {
+		dst[0] = 0;
+		return 0;
+	}
+	if (n == PATH_LEN)
+		*flags |= EVENT_FLAG_PATH_TRUNCATED;
+	return n - 1;
+}
+
 /* ---- execve / execveat ---------------------------------------------------- */
 
 struct argv_reader {
@@ -241,7 +256,6 @@ static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *fi
 {
 	struct argv_reader reader = {};
 	struct exec_event *e;
-	long n;
 
 	if (is_self())
 		return 0;
@@ -254,18 +268,11 @@ static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *fi
 	e->dirfd = dirfd;
 	e->ret = 0;
 	e->argc = 0;
-	n = bpf_probe_read_user_str(e->data, PATH_LEN, filename);
-	if (n <= 0) {
-		n = 1;
-		e->data[0] = 0;
-	}
-	if (n == PATH_LEN)
-		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
-	e->filename_len = n - 1;
+	e->filename_len = read_user_path(e->data, filename, &e->flags);
 
 	reader.e = e;
 	reader.argv = argv;
-	reader.off = n - 1;
+	reader.off = e->filename_len;
 	bpf_loop(EXEC_MAX_ARGS, read_one_arg, &reader, 0);
 	if (!reader.done) {
 		/* EXEC_MAX_ARGS were read: more follow if the next pointer is set */
@@ -406,23 +413,31 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- open / openat / openat2 ---------------------------------------------- */
 
+/* The current task's open file `fd`, or NULL. */
+static __always_inline struct file *current_file(int fd)
+{
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+	struct file **fds = fdt->fd;
+	struct file *file = 0;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return 0;
+	/* fds[] is indexed by a runtime value: read that slot with a helper */
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return 0;
+	return kernel_ptr(struct file, file);
+}
+
 /* Records which file a successful open really reached: device, inode, parent
  * directory inode and mount id, read from the new fd's struct file. */
 static __always_inline void read_file_identity(struct open_event *e, int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = task->files->fdt;
-	struct file **fds = fdt->fd;
-	struct file *file = 0;
+	struct file *file = current_file(fd);
 	struct dentry *dentry;
 	struct mount *mnt;
 
-	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+	if (!file)
 		return;
-	/* fds[] is indexed by a runtime value: read that slot with a helper */
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return;
-	file = kernel_ptr(struct file, file);
 	dentry = file->f_path.dentry;
 	mnt = kernel_ptr(struct mount, container_of(file->f_path.mnt, struct mount, mnt));
 	e->ino = file->f_inode->i_ino;
@@ -502,16 +517,12 @@ static __always_inline void read_base_dir(struct open_event *e, __s32 dirfd)
 		w.dentry = (__u64)fs->pwd.dentry;
 		w.mnt = (__u64)container_of(fs->pwd.mnt, struct mount, mnt);
 	} else {
-		struct fdtable *fdt = task->files->fdt;
-		struct file **fds = fdt->fd;
-		struct file *file = 0;
+		struct file *file = current_file(dirfd);
 
-		if (dirfd < 0 || (unsigned int)dirfd >= fdt->max_fds ||
-		    bpf_probe_read_kernel(&file, sizeof(file), &fds[dirfd]) || !file) {
+		if (!file) {
 			e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
 			return;
 		}
-		file = kernel_ptr(struct file, file);
 		w.dentry = (__u64)file->f_path.dentry;
 		w.mnt = (__u64)container_of(file->f_path.mnt, struct mount, mnt);
 	}
@@ -530,7 +541,6 @@ static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const
 {
 	struct open_event *e;
 	__u32 size;
-	long n;
 
 	e = open_scratch();
 	if (!e)
@@ -551,14 +561,7 @@ static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const
 	/* read at exit: the kernel has already copied the path; a thread that
 	 * rewrites the buffer meanwhile can change what is shown here, not the
 	 * file identity below */
-	n = bpf_probe_read_user_str(e->data, PATH_LEN, path);
-	if (n <= 0) {
-		n = 1;
-		e->data[0] = 0;
-	}
-	if (n == PATH_LEN)
-		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
-	e->path_len = n - 1;
+	e->path_len = read_user_path(e->data, path, &e->flags);
 	if (e->path_len > 0 && e->data[0] != '/')
 		read_base_dir(e, dirfd);
 	if (ret >= 0)
