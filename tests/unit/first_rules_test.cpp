@@ -205,6 +205,9 @@ TEST_CASE("first_rules: a mining-pool port fires from a container only", "[first
     CHECK(fired(connect_inet_scene("198.51.100.7", 3333).on_host()).empty());
     CHECK(fired(connect_inet_scene("198.51.100.7", 443)).empty());
     CHECK(fired(connect_inet_scene("198.51.100.7", 3332)).empty());
+    // busy, harmless services on ports some pools also use (Selenium Grid, Celery Flower)
+    CHECK(fired(connect_inet_scene("10.0.0.5", 4444)).empty());
+    CHECK(fired(connect_inet_scene("10.0.0.6", 5555)).empty());
 
     const auto ds = detect(connect_inet_scene("198.51.100.7", 3333, -111));
     REQUIRE(ds.size() == 1);
