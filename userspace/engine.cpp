@@ -31,7 +31,7 @@ void Engine::resolve_open_path(const Event &e, EventContext &ctx) const {
 }
 
 void Engine::handle_event(const Event &e) {
-    counters_.events[event_type_name(e.type)]++;
+    counters_.events[size_t(e.type)]++;
     if (e.path_truncated || e.argv_truncated) counters_.truncated++;
 
     EventContext ctx;

@@ -3,6 +3,7 @@
 // handle() for every record.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -27,7 +28,7 @@ public:
 };
 
 struct Counters {
-    std::map<std::string, uint64_t> events;            // by type
+    std::array<uint64_t, 5> events{};                  // by EventType value (index 0 unused)
     std::map<std::string, uint64_t> malformed;         // records skipped, by reason
     std::map<std::string, uint64_t> verdicts;          // by category
     uint64_t unresolved_cgroups = 0;                   // events whose cgroup id was not found

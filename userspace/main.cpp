@@ -29,7 +29,8 @@ void on_stop_signal(int) { stop_requested = 1; }
 
 void print_counters(const Counters &c, const KernelLosses &k, size_t rules) {
     std::fprintf(stderr, "crowsnest: counters\n");
-    for (const auto &[type, n] : c.events) std::fprintf(stderr, "  events.%s %llu\n", type.c_str(), (unsigned long long)n);
+    for (auto type : {EventType::Exec, EventType::Connect, EventType::Open, EventType::Exit})
+        std::fprintf(stderr, "  events.%s %llu\n", event_type_name(type), (unsigned long long)c.events[size_t(type)]);
     for (const auto &[cat, n] : c.verdicts) std::fprintf(stderr, "  verdicts.%s %llu\n", cat.c_str(), (unsigned long long)n);
     for (const auto &[why, n] : c.malformed) std::fprintf(stderr, "  malformed.%s %llu\n", why.c_str(), (unsigned long long)n);
     std::fprintf(stderr, "  ringbuf_drops %llu\n", (unsigned long long)k.ringbuf_full);
