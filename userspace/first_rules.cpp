@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "path_util.h"
+#include "port_scan_tracker.h"
 
 namespace crowsnest {
 
@@ -20,6 +21,7 @@ enum class PredicateKind {
     Succeeded,            // bool: ret >= 0
     HostPidNs,            // bool: shares the host's pid namespace
     OpenForWrite,         // bool: open: write access, or creating/truncating
+    DistinctPortsPerHost, // connect: {at_least, within_seconds} distinct ports of one host
     HostFile,             // host paths: the open reached one of them (a "dir/" covers the files in dir)
     ExeNameIn,            // names: executed file, argv[0] or comm (case-insensitive)
     ArgsContainAny,       // substrings of any argument after argv[0] (case-insensitive)
@@ -38,6 +40,7 @@ struct FirstRules::Predicate {
     std::vector<std::string> strings;  // substrings (lowercase), flags, path prefixes or host paths
     std::vector<std::string> flags;    // flag_value_contains_any: the flags whose value is looked at
     std::set<uint32_t> ports;
+    std::unique_ptr<PortScanTracker> scans;  // distinct_ports_per_host: its own state
 };
 
 struct FirstRules::Rule {
@@ -159,6 +162,9 @@ bool holds(const FirstRules::Predicate &p, const EventContext &ctx) {
     case PredicateKind::Succeeded: return (e.ret >= 0) == p.flag;
     case PredicateKind::HostPidNs: return ctx.host_pid_ns == p.flag;
     case PredicateKind::OpenForWrite: return e.type == EventType::Open && opens_for_write(e.open_flags) == p.flag;
+    case PredicateKind::DistinctPortsPerHost:
+        return e.type == EventType::Connect && (e.family == AF_INET || e.family == AF_INET6) &&
+               p.scans->observe(e.cgroup_id, e.addr, e.port, e.boot_ns);
     case PredicateKind::HostFile: return host_path_listed(p.strings, ctx.host_path);
     case PredicateKind::ExeNameIn: return exe_name_matches(p, ctx);
     case PredicateKind::ArgsContainAny: return args_contain_any(p, args_of(ctx));
@@ -284,6 +290,7 @@ const std::map<std::string, PredicateKind> &predicate_kinds() {
         {"succeeded", PredicateKind::Succeeded},
         {"host_pid_ns", PredicateKind::HostPidNs},
         {"open_for_write", PredicateKind::OpenForWrite},
+        {"distinct_ports_per_host", PredicateKind::DistinctPortsPerHost},
         {"host_file", PredicateKind::HostFile},
         {"exe_name_in", PredicateKind::ExeNameIn},
         {"args_contain_any", PredicateKind::ArgsContainAny},
@@ -314,6 +321,29 @@ bool parse_flag_values(Loader &ld, const YAML::Node &value, FirstRules::Predicat
     return true;
 }
 
+// distinct_ports_per_host: {at_least: <count>, within_seconds: <seconds>}
+bool parse_port_scan(Loader &ld, const YAML::Node &value, FirstRules::Predicate &p) {
+    auto positive = [&](const char *field, unsigned long max, unsigned long &out) {
+        const auto v = value[field];
+        char *end = nullptr;
+        const std::string text = v && v.IsScalar() ? v.as<std::string>() : "";
+        out = std::strtoul(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || out == 0 || out > max) {
+            ld.error(v ? v : value, std::string("'") + field + "' must be a whole number from 1 to " + std::to_string(max));
+            return false;
+        }
+        return true;
+    };
+    if (!value.IsMap() || value.size() != 2) {
+        ld.error(value, "expected {at_least: <count>, within_seconds: <seconds>}");
+        return false;
+    }
+    unsigned long count = 0, seconds = 0;
+    if (!positive("at_least", 65536, count) || !positive("within_seconds", 3600, seconds)) return false;
+    p.scans = std::make_unique<PortScanTracker>(count, uint64_t(seconds) * 1000000000ULL);
+    return true;
+}
+
 bool parse_predicate(Loader &ld, const YAML::Node &key, const YAML::Node &value, FirstRules::Predicate &p) {
     std::string name;
     if (!ld.name(key, name)) return false;
@@ -328,6 +358,7 @@ bool parse_predicate(Loader &ld, const YAML::Node &key, const YAML::Node &value,
     p.kind = kind->second;
     if (is_bool_kind(p.kind)) return ld.boolean(value, p.flag);
     if (p.kind == PredicateKind::FlagValueContainsAny) return parse_flag_values(ld, value, p);
+    if (p.kind == PredicateKind::DistinctPortsPerHost) return parse_port_scan(ld, value, p);
 
     std::vector<std::string> vals;
     if (!ld.values(value, vals)) return false;

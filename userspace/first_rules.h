@@ -20,6 +20,11 @@
 // Predicates ("values" are a list's name or an inline [list]):
 //   in_container, succeeded, host_pid_ns: true | false
 //   open_for_write: true | false  open: write or read-write access, O_CREAT or O_TRUNC
+//   distinct_ports_per_host: {at_least: N, within_seconds: S}
+//                              connect: this connect makes its cgroup (container or
+//                              host service) reach N distinct ports of one address
+//                              within S seconds of its first try; once per window.
+//                              Stateful: put it first in `when` so it sees every connect
 //   exe_name_in: values        executed file, argv[0] or process name (case-insensitive)
 //   args_contain_any: values   a substring of an argument after argv[0] (case-insensitive)
 //   args_flag_any: values      an argument that is the flag, or "flag=..."

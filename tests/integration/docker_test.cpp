@@ -88,8 +88,9 @@ TEST_CASE("a Docker container's verdict carries the id Docker reports", "[integr
     REQUIRE(cid.size() == 64);
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary"; }, &v,
-                                std::chrono::seconds(15)));
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary" && v.container().id() == cid; }, &v,
+        std::chrono::seconds(15)));
     CHECK(v.container().id() == cid);
     CHECK(v.container().runtime() == "docker");
     CHECK(v.event().filename() == "/bin/xmrig");

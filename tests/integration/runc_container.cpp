@@ -53,7 +53,7 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
     bundle_ = tmpl;
     name_ = "crowsnest-test-" + random_container_id().substr(0, 12);
 
-    std::string links = "sh cat ls sleep nc wget echo cp chmod mkdir true";
+    std::string links = "sh cat ls sleep nc wget echo cp chmod mkdir true seq";
     for (const auto &l : spec.extra_links) links += " " + l;
     std::string jq = ".process.terminal=false | .process.args=[\"sleep\",\"600\"]"
                      " | .linux.cgroupsPath=\"" + spec.cgroups_path + "\"";

