@@ -27,6 +27,8 @@ public:
 
     // Offset between CLOCK_REALTIME and CLOCK_BOOTTIME, read now.
     static int64_t current_boot_to_wall_ns();
+    // Follows the wall clock when it is set or slewed (NTP, suspend).
+    void set_boot_to_wall_ns(int64_t ns) { boot_to_wall_ns_ = ns; }
 
     // Fills `out` (reusing its storage) from `len` bytes at `data`.
     DecodeStatus decode(const void *data, size_t len, Event &out) const;

@@ -65,6 +65,7 @@ void Engine::handle_event(const Event &e) {
 }
 
 void Engine::maintain() {
+    decoder_.set_boot_to_wall_ns(Decoder::current_boot_to_wall_ns());
     host_files_.refresh();
     cgroups_.forget_removed();
 }

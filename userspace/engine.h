@@ -49,7 +49,8 @@ public:
     void handle(const void *data, size_t len);
     // One decoded event (also the entry point for tests).
     void handle_event(const Event &event);
-    // Periodic upkeep: re-read host file identities, forget removed cgroups.
+    // Periodic upkeep: follow the wall clock, re-read host file identities,
+    // forget removed cgroups.
     void maintain();
 
     const Counters &counters() const { return counters_; }
