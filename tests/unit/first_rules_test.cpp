@@ -348,6 +348,24 @@ TEST_CASE("first_rules: host files that are only dangerous to write", "[first_ru
     CHECK(fired(shadow) == Names{"host_file_written_from_container"});
 }
 
+TEST_CASE("first_rules: known container escapes", "[first_rules][escape]") {
+    Scene agent = open_scene("/sys/fs/cgroup/rdma/x/release_agent");
+    agent.event.open_flags = O_WRONLY | O_TRUNC;
+    CHECK(fired(agent) == Names{"cgroup_release_agent_write"});
+    CHECK(fired(open_scene("/sys/fs/cgroup/rdma/release_agent")).empty());  // reading it
+
+    Scene core = open_scene("/proc/sys/kernel/core_pattern");
+    core.event.open_flags = O_WRONLY;
+    CHECK(fired(core) == Names{"core_pattern_write"});
+    CHECK(fired(core.on_host()).empty());  // the host's own tools (systemd-coredump) set it
+
+    CHECK(fired(exec_scene("/usr/bin/nsenter", {"nsenter", "-t", "1", "-m", "-u", "-i", "-n", "sh"})) ==
+          Names{"nsenter_in_container"});
+    CHECK(fired(exec_scene("/bin/mount", {"mount", "/dev/sda1", "/mnt"})) == Names{"host_disk_mount_in_container"});
+    CHECK(fired(exec_scene("/bin/mount", {"mount", "-t", "tmpfs", "tmpfs", "/scratch"})).empty());
+    CHECK(fired(exec_scene("/bin/mount", {"mount", "/dev/nvme0n1p2", "/mnt"}).on_host()).empty());
+}
+
 TEST_CASE("first_rules: /proc/1/root needs the host pid namespace", "[first_rules][escape]") {
     CHECK(fired(open_scene("/proc/1/root/etc/shadow").with_host_pid_ns()) == Names{"host_root_via_proc"});
     CHECK(fired(open_scene("/proc/1/root/etc/shadow")).empty());
