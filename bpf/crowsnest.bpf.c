@@ -5,9 +5,11 @@
  * through the `events` ring buffer. The record layouts live in events.h.
  *
  * open and connect are handled at sys_exit alone: their arguments are still
- * in the task's saved user registers, and their user buffers are still
- * mapped, so one program reads everything and writes straight into a ring
- * buffer reservation (no map, no copy). exec must be read at sys_enter, while
+ * in the task's saved user registers and their user buffers still mapped, so
+ * one program reads everything, with no map between enter and exit. A
+ * connect record (fixed size) is written straight into a ring-buffer
+ * reservation; an open record is built in a per-CPU scratch so that only its
+ * used bytes are copied into the ring. exec must be read at sys_enter, while
  * the old program's memory (filename, argv) still exists, and is kept in
  * exec_inflight until its sys_exit.
  */
