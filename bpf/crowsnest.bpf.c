@@ -213,6 +213,105 @@ static __always_inline __u16 read_user_path(char *dst, const char *src, __u16 *f
 	return n - 1;
 }
 
+/* ---- directories -------------------------------------------------------- */
+
+/* The current task's open file `fd`, or NULL. */
+static __always_inline struct file *current_file(int fd)
+{
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+	struct file **fds = fdt->fd;
+	struct file *file = 0;
+
+	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return 0;
+	/* fds[] is indexed by a runtime value: read that slot with a helper */
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return 0;
+	return kernel_ptr(struct file, file);
+}
+
+/* Walking up from the directory a relative path starts from, one component
+ * per bpf_loop step, until the task's root. Components are written leaf
+ * first, each NUL-terminated, into a record's data[] from `off` on. */
+struct base_walk {
+	char *data;                 /* the record's data[] */
+	__u64 dentry, mnt;          /* where the walk is: struct dentry *, struct mount * */
+	__u64 root_dentry, root_mnt; /* the task's root: struct dentry *, struct vfsmount * */
+	__u32 off;                  /* next free byte of data */
+	bool complete;
+};
+
+#define BASE_MAX_DEPTH 64
+
+/* Starts at the working directory (AT_FDCWD) or at dirfd's directory.
+ * False when dirfd is no open file. */
+static __always_inline bool start_base_walk(struct base_walk *w, __s32 dirfd)
+{
+	struct fs_struct *fs = bpf_get_current_task_btf()->fs;
+
+	if (dirfd == AT_FDCWD) {
+		w->dentry = (__u64)fs->pwd.dentry;
+		w->mnt = (__u64)container_of(fs->pwd.mnt, struct mount, mnt);
+	} else {
+		struct file *file = current_file(dirfd);
+
+		if (!file)
+			return false;
+		w->dentry = (__u64)file->f_path.dentry;
+		w->mnt = (__u64)container_of(file->f_path.mnt, struct mount, mnt);
+	}
+	w->root_dentry = (__u64)fs->root.dentry;
+	w->root_mnt = (__u64)fs->root.mnt;
+	return true;
+}
+
+/* One step up; data_len is the size of the record's data[]. */
+static __always_inline long walk_step(struct base_walk *w, const __u32 data_len)
+{
+	struct dentry *d = kernel_ptr(struct dentry, (void *)w->dentry);
+	struct mount *mnt = kernel_ptr(struct mount, (void *)w->mnt);
+	__u32 off = w->off;
+	long n;
+
+	if (w->dentry == w->root_dentry && (__u64)&mnt->mnt == w->root_mnt) {
+		w->complete = true;
+		return 1;
+	}
+	if (d == mnt->mnt.mnt_root) {
+		/* the top of a mount: go on from the directory it is mounted on */
+		if (mnt->mnt_parent == mnt) {
+			w->complete = true; /* the namespace's root */
+			return 1;
+		}
+		w->dentry = (__u64)mnt->mnt_mountpoint;
+		w->mnt = (__u64)mnt->mnt_parent;
+		return 0;
+	}
+	if (off > data_len - BASE_NAME_LEN)
+		return 1;
+	n = bpf_probe_read_kernel_str(&w->data[off], BASE_NAME_LEN, d->d_name.name);
+	if (n <= 0)
+		return 1;
+	w->off = off + n;
+	if ((__u64)d->d_parent == w->dentry) {
+		w->complete = true; /* a filesystem's root, not mounted anywhere */
+		return 1;
+	}
+	w->dentry = (__u64)d->d_parent;
+	return 0;
+}
+
+/* bpf_loop callbacks, one per record type: the bound must be a constant */
+static long walk_open_base(__u32 i, void *w)
+{
+	return walk_step(w, PATH_LEN + OPEN_BASE_LEN);
+}
+
+static long walk_exec_base(__u32 i, void *w)
+{
+	return walk_step(w, EXEC_DATA_LEN);
+}
+
 /* ---- execve / execveat ---------------------------------------------------- */
 
 struct argv_reader {
@@ -286,6 +385,20 @@ static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *fi
 	if (reader.off > EXEC_DATA_LEN)
 		reader.off = EXEC_DATA_LEN;
 	e->argv_len = reader.off - e->filename_len;
+	e->base_len = 0;
+	if (e->filename_len > 0 && e->data[0] != '/') {
+		/* a relative filename: the directory it is resolved from */
+		struct base_walk w = { .data = e->data, .off = reader.off };
+
+		if (start_base_walk(&w, dirfd))
+			bpf_loop(BASE_MAX_DEPTH, walk_exec_base, &w, 0);
+		if (!w.complete)
+			e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
+		if (w.off > EXEC_DATA_LEN)
+			w.off = EXEC_DATA_LEN;
+		e->base_len = w.off - reader.off;
+		reader.off = w.off;
+	}
 	fill_header(&e->hdr, EVENT_EXEC, offsetof(struct exec_event, data) + reader.off);
 	store_inflight(&exec_inflight, e);
 	return 0;
@@ -415,21 +528,6 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- open / openat / openat2 ---------------------------------------------- */
 
-/* The current task's open file `fd`, or NULL. */
-static __always_inline struct file *current_file(int fd)
-{
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-	struct file **fds = fdt->fd;
-	struct file *file = 0;
-
-	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
-		return 0;
-	/* fds[] is indexed by a runtime value: read that slot with a helper */
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return 0;
-	return kernel_ptr(struct file, file);
-}
-
 /* Records which file a successful open really reached: device, inode, parent
  * directory inode and mount id, read from the new fd's struct file. */
 static __always_inline void read_file_identity(struct open_event *e, int fd)
@@ -462,79 +560,20 @@ static __always_inline struct open_event *open_scratch(void)
 	return bpf_map_lookup_elem(&open_scratch_map, &zero);
 }
 
-/* Walking up from the directory a relative path starts from, one component
- * per bpf_loop step, until the task's root. */
-struct base_walk {
-	struct open_event *e;
-	__u64 dentry, mnt;          /* where the walk is: struct dentry *, struct mount * */
-	__u64 root_dentry, root_mnt; /* the task's root: struct dentry *, struct vfsmount * */
-	__u32 off;                  /* next free byte of e->data */
-	bool complete;
-};
-
-static long walk_one_component(__u32 i, void *data)
+/* Appends the directory a relative open path starts from to e->data. */
+static __always_inline void read_open_base_dir(struct open_event *e, __s32 dirfd)
 {
-	struct base_walk *w = data;
-	struct dentry *d = kernel_ptr(struct dentry, (void *)w->dentry);
-	struct mount *mnt = kernel_ptr(struct mount, (void *)w->mnt);
-	__u32 off = w->off;
-	long n;
+	struct base_walk w = { .data = e->data, .off = e->path_len };
 
-	if (w->dentry == w->root_dentry && (__u64)&mnt->mnt == w->root_mnt) {
-		w->complete = true;
-		return 1;
+	if (!start_base_walk(&w, dirfd)) {
+		e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
+		return;
 	}
-	if (d == mnt->mnt.mnt_root) {
-		/* the top of a mount: go on from the directory it is mounted on */
-		if (mnt->mnt_parent == mnt) {
-			w->complete = true; /* the namespace's root */
-			return 1;
-		}
-		w->dentry = (__u64)mnt->mnt_mountpoint;
-		w->mnt = (__u64)mnt->mnt_parent;
-		return 0;
-	}
-	if (off > PATH_LEN + OPEN_BASE_LEN - OPEN_BASE_NAME_LEN)
-		return 1;
-	n = bpf_probe_read_kernel_str(&w->e->data[off], OPEN_BASE_NAME_LEN, d->d_name.name);
-	if (n <= 0)
-		return 1;
-	w->off = off + n;
-	if ((__u64)d->d_parent == w->dentry) {
-		w->complete = true; /* a filesystem's root, not mounted anywhere */
-		return 1;
-	}
-	w->dentry = (__u64)d->d_parent;
-	return 0;
-}
-
-/* Appends the directory a relative path starts from to e->data. */
-static __always_inline void read_base_dir(struct open_event *e, __s32 dirfd)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fs_struct *fs = task->fs;
-	struct base_walk w = { .e = e, .off = e->path_len };
-
-	if (dirfd == AT_FDCWD) {
-		w.dentry = (__u64)fs->pwd.dentry;
-		w.mnt = (__u64)container_of(fs->pwd.mnt, struct mount, mnt);
-	} else {
-		struct file *file = current_file(dirfd);
-
-		if (!file) {
-			e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
-			return;
-		}
-		w.dentry = (__u64)file->f_path.dentry;
-		w.mnt = (__u64)container_of(file->f_path.mnt, struct mount, mnt);
-	}
-	w.root_dentry = (__u64)fs->root.dentry;
-	w.root_mnt = (__u64)fs->root.mnt;
-	bpf_loop(64, walk_one_component, &w, 0);
+	bpf_loop(BASE_MAX_DEPTH, walk_open_base, &w, 0);
 	if (!w.complete)
 		e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
-	if (w.off > PATH_LEN + OPEN_BASE_LEN)
-		w.off = PATH_LEN + OPEN_BASE_LEN;
+	if (w.off > sizeof(e->data))
+		w.off = sizeof(e->data);
 	e->base_len = w.off - e->path_len;
 }
 
@@ -565,7 +604,7 @@ static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const
 	 * file identity below */
 	e->path_len = read_user_path(e->data, path, &e->flags);
 	if (e->path_len > 0 && e->data[0] != '/')
-		read_base_dir(e, dirfd);
+		read_open_base_dir(e, dirfd);
 	if (ret >= 0)
 		read_file_identity(e, (int)ret);
 	/* only the used part of data crosses the ring buffer */

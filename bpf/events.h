@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 2
+#define CROWSNEST_ABI_VERSION 3
 
 #define COMM_LEN 16
 #define PATH_LEN 256          /* open path, exec filename (with the NUL) */
@@ -20,7 +20,7 @@
 #define EXEC_MAX_ARGS 64
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
 #define OPEN_BASE_LEN 512     /* directory a relative open path starts from */
-#define OPEN_BASE_NAME_LEN 128 /* one component of it at most, longer ones are cut */
+#define BASE_NAME_LEN 128     /* one component of a base directory at most, longer ones are cut */
 
 enum event_type {
 	EVENT_EXEC = 1,
@@ -47,7 +47,7 @@ enum exec_syscall {
 #define EVENT_FLAG_ARGV_TRUNCATED 0x2 /* more arguments or bytes than fit */
 #define EVENT_FLAG_UNIX_ABSTRACT 0x4  /* unix socket in the abstract namespace */
 #define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
-#define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative open's base directory could not be read
+#define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative path's base directory could not be read
 					 * whole (too deep, too long, or a bad dirfd) */
 
 /* Indexes of the per-CPU loss counter map `loss_counters`. */
@@ -90,7 +90,10 @@ struct exec_event {
 	__u16 filename_len;         /* bytes of the filename in data, without NUL */
 	__u32 argv_len;             /* bytes of argv in data, after the filename */
 	__s32 dirfd;                /* execveat's dirfd, AT_FDCWD for execve */
-	/* filename (no NUL), then argv as NUL-terminated strings */
+	__u32 base_len;             /* bytes of the base directory after argv (see open_event) */
+	__u32 reserved;
+	/* filename (no NUL), argv as NUL-terminated strings, then for a relative
+	 * filename the directory it starts from, as in open_event */
 	char data[EXEC_DATA_LEN];
 };
 

@@ -72,16 +72,37 @@ void decode_header(const event_header &h, int64_t boot_to_wall, Event &out) {
     assign_bounded(out.comm, h.comm, COMM_LEN);
 }
 
+// A relative path's base directory arrives as NUL-terminated components,
+// leaf first. Sets `out` to it as an absolute path ("/" for the root), or ""
+// for an absolute path or a base the kernel could not read whole. False if
+// the bytes are not well formed.
+bool decode_base_dir(std::string_view leaf_first, uint16_t flags, std::string_view path, std::string &out) {
+    out.clear();
+    const bool relative = !path.empty() && path[0] != '/';
+    if (!relative || (flags & EVENT_FLAG_BASE_INCOMPLETE)) return true;
+    while (!leaf_first.empty()) {
+        size_t nul = leaf_first.find('\0');
+        if (nul == std::string_view::npos) return false;
+        out.insert(0, leaf_first.substr(0, nul));
+        out.insert(0, "/");
+        leaf_first.remove_prefix(nul + 1);
+    }
+    if (out.empty()) out = "/";
+    return true;
+}
+
 DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     exec_event e;
     const size_t fixed = offsetof(exec_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
-    // the record ends exactly after the filename and argv, which fit in data
-    if (e.filename_len >= PATH_LEN || size_t(e.filename_len) + e.argv_len > EXEC_DATA_LEN ||
-        size_t(e.filename_len) + e.argv_len != len - fixed)
-        return DecodeStatus::BadLength;
+    // the record ends exactly after the filename, argv and base, which fit in data
+    const size_t used = size_t(e.filename_len) + e.argv_len + e.base_len;
+    if (e.filename_len >= PATH_LEN || used > EXEC_DATA_LEN || used != len - fixed) return DecodeStatus::BadLength;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.filename.assign(p, e.filename_len);
+    if (!decode_base_dir(std::string_view(p + e.filename_len + e.argv_len, e.base_len), e.flags,
+                         out.filename, out.base_dir))
+        return DecodeStatus::BadLength;
 
     // argv: argc NUL-terminated strings in argv_len bytes
     std::string_view rest(p + e.filename_len, e.argv_len);
@@ -96,23 +117,9 @@ DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     out.ret = e.ret;
     out.syscall = e.syscall;
     out.dirfd = e.dirfd;
-    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    out.path_truncated = e.flags & (EVENT_FLAG_PATH_TRUNCATED | EVENT_FLAG_BASE_INCOMPLETE);
     out.argv_truncated = e.flags & EVENT_FLAG_ARGV_TRUNCATED;
     return DecodeStatus::Ok;
-}
-
-// The base directory arrives as NUL-terminated components, leaf first.
-bool decode_base_dir(std::string_view leaf_first, std::string &out) {
-    out.clear();
-    while (!leaf_first.empty()) {
-        size_t nul = leaf_first.find('\0');
-        if (nul == std::string_view::npos) return false;
-        out.insert(0, leaf_first.substr(0, nul));
-        out.insert(0, "/");
-        leaf_first.remove_prefix(nul + 1);
-    }
-    if (out.empty()) out = "/";
-    return true;
 }
 
 DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
@@ -123,10 +130,7 @@ DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
         return DecodeStatus::BadLength;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.path.assign(p, e.path_len);
-    out.base_dir.clear();
-    const bool relative = e.path_len > 0 && p[0] != '/';
-    if (relative && !(e.flags & EVENT_FLAG_BASE_INCOMPLETE) &&
-        !decode_base_dir(std::string_view(p + e.path_len, e.base_len), out.base_dir))
+    if (!decode_base_dir(std::string_view(p + e.path_len, e.base_len), e.flags, out.path, out.base_dir))
         return DecodeStatus::BadLength;
     out.ret = e.ret;
     out.syscall = e.syscall;

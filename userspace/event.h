@@ -25,6 +25,8 @@ struct Event {
     int64_t ret = 0;
     uint16_t syscall = 0;   // enum exec_syscall / open_syscall
     bool path_truncated = false;
+    std::string base_dir;   // relative exec filename or open path: the absolute directory
+                            // it starts from, read by the kernel side ("" if unknown)
 
     // exec
     std::string filename;
@@ -34,7 +36,6 @@ struct Event {
 
     // open
     std::string path;
-    std::string base_dir;   // relative path: the absolute directory it starts from ("" if not read)
     uint32_t open_flags = 0, mode = 0;
     bool has_file_identity = false;
     uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file

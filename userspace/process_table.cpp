@@ -104,10 +104,8 @@ void ProcessTable::on_exec(const Event &exec) {
     } else if (exec.filename[0] == '/') {
         p.exe = normalize_path(exec.filename);
     } else {
-        // relative to the working directory (or execveat's dirfd) of the new process
-        std::string base = read_link(proc_root_ + "/" + std::to_string(exec.pid) +
-                                     (exec.dirfd >= 0 ? "/fd/" + std::to_string(exec.dirfd) : "/cwd"));
-        p.exe = base.empty() ? exec.filename : normalize_path(exec.filename, base);
+        // relative: the kernel side sent the directory it starts from
+        p.exe = exec.base_dir.empty() ? exec.filename : normalize_path(exec.filename, exec.base_dir);
     }
     p.args = exec.argv;
 }

@@ -187,7 +187,8 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
     c.exec("xmrig -o stratum+tcp://pool.example.com:3333 -u wallet; true");
     // a renamed miner: only its arguments give it away
     c.exec("cp /bin/busybox /tmp/kworkerd && /tmp/kworkerd -o stratum+ssl://pool.example.com:443 -u wallet; true");
-    c.exec("/tmp/kworkerd --donate-level=1 --cpu-max-threads-hint=50; true");
+    // and started by a relative path from its own directory
+    c.exec("cd /tmp && ./kworkerd --donate-level=1 --cpu-max-threads-hint=50; true");
 
     v1::Verdict named;
     REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "crypto_miner_binary"; }, &named));
@@ -208,9 +209,13 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
         },
         &renamed));
     CHECK(renamed.container().id() == id);
-    CHECK(sensor.wait_verdict([&](const v1::Verdict &v) {
-        return v.container().id() == id && v.rule() == "crypto_miner_flags" && v.event().filename() == "/tmp/kworkerd";
-    }));
+    v1::Verdict relative;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &v) {
+            return v.container().id() == id && v.rule() == "crypto_miner_flags" && v.event().filename() == "./kworkerd";
+        },
+        &relative));
+    CHECK(relative.process().exe() == "/tmp/kworkerd");
     // one miner verdict per exec: the first matching rule of the category
     int xmrig_verdicts = 0;
     for (const auto &v : sensor.verdicts()) {

@@ -81,8 +81,9 @@ void set_header_size(Bytes &rec, uint32_t size) {
 }
 
 // An exec record as the BPF program sends it: filename, then NUL-terminated argv.
+// `base`: as in open_record, for a relative filename.
 Bytes exec_record(const std::string &filename, const std::vector<std::string> &argv, int64_t ret = 0,
-                  uint16_t flags = 0) {
+                  uint16_t flags = 0, const std::string &base = "") {
     exec_event e{};
     e.hdr = make_header(EVENT_EXEC);
     e.ret = ret;
@@ -91,10 +92,12 @@ Bytes exec_record(const std::string &filename, const std::vector<std::string> &a
     e.dirfd = AT_FDCWD;
     std::string data = filename;
     for (const auto &a : argv) data.append(a).push_back('\0');
-    REQUIRE(data.size() <= sizeof(e.data));
-    std::memcpy(e.data, data.data(), data.size());
     e.filename_len = uint16_t(filename.size());
     e.argv_len = uint32_t(data.size() - filename.size());
+    data += base;
+    e.base_len = uint32_t(base.size());
+    REQUIRE(data.size() <= sizeof(e.data));
+    std::memcpy(e.data, data.data(), data.size());
     e.argc = uint16_t(argv.size());
     return to_bytes(e, offsetof(exec_event, data) + data.size());
 }
@@ -248,6 +251,20 @@ TEST_CASE("decoder: exec filling the whole data field", "[decoder]") {
     REQUIRE(decode(rec, ev) == DecodeStatus::Ok);
     CHECK(ev.filename == filename);
     CHECK(ev.argv == argv);
+}
+
+TEST_CASE("decoder: a relative exec filename comes with its base directory", "[decoder]") {
+    Event ev;
+    REQUIRE(decode(exec_record("./xmrig", {"./xmrig", "-o", "x"}, 0, 0, std::string("miner\0tmp\0", 10)), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.filename == "./xmrig");
+    CHECK(ev.argv == std::vector<std::string>{"./xmrig", "-o", "x"});
+    CHECK(ev.base_dir == "/tmp/miner");
+    REQUIRE(decode(exec_record("/bin/true", {"true"}), ev) == DecodeStatus::Ok);
+    CHECK(ev.base_dir.empty());
+    // base bytes past the record, or a component without its NUL
+    Bytes bad = exec_record("./x", {"x"}, 0, 0, "tmp");
+    CHECK(decode(bad, ev) == DecodeStatus::BadLength);
 }
 
 TEST_CASE("decoder: open with file identity converts the kernel dev_t", "[decoder]") {
