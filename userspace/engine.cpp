@@ -68,6 +68,7 @@ void Engine::maintain() {
     decoder_.set_boot_to_wall_ns(Decoder::current_boot_to_wall_ns());
     host_files_.refresh();
     cgroups_.forget_removed();
+    processes_.prune();
 }
 
 void JsonLinesOutput::on_event(const v1::Event &event) {

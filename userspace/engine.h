@@ -50,7 +50,7 @@ public:
     // One decoded event (also the entry point for tests).
     void handle_event(const Event &event);
     // Periodic upkeep: follow the wall clock, re-read host file identities,
-    // forget removed cgroups.
+    // forget removed cgroups, keep the process table within bounds.
     void maintain();
 
     const Counters &counters() const { return counters_; }

@@ -79,7 +79,7 @@ size_t ProcessTable::seed() {
     return n;
 }
 
-void ProcessTable::make_room() {
+void ProcessTable::prune() {
     if (table_.size() < capacity_) return;
     // exit events were lost: drop what no longer runs
     for (auto it = table_.begin(); it != table_.end();)
@@ -91,7 +91,6 @@ void ProcessTable::make_room() {
 
 void ProcessTable::on_exec(const Event &exec) {
     if (exec.ret != 0) return;
-    make_room();
     ProcessInfo &p = table_[exec.pid];
     p.pid = exec.pid;
     p.ppid = exec.ppid;
@@ -115,7 +114,6 @@ const ProcessInfo *ProcessTable::find(uint32_t pid) {
     if (it != table_.end()) return &it->second;
     ProcessInfo info;
     if (!read_from_proc(pid, info)) return nullptr;
-    make_room();
     return &(table_[pid] = std::move(info));
 }
 

@@ -34,13 +34,18 @@ public:
     void on_exit(uint32_t pid) { table_.erase(pid); }
 
     // The process, from the table or else from proc_root; nullptr if unknown.
+    // Pointers stay valid until prune().
     const ProcessInfo *find(uint32_t pid);
+
+    // Keeps the table within its capacity (exit events can be lost): drops
+    // processes that no longer run, then, if still full, an arbitrary half.
+    // Called between events, never while one is being handled.
+    void prune();
 
     size_t size() const { return table_.size(); }
 
 private:
     bool read_from_proc(uint32_t pid, ProcessInfo &out) const;
-    void make_room();
 
     std::string proc_root_;
     size_t capacity_;
