@@ -404,6 +404,21 @@ static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *fi
 	return 0;
 }
 
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+/* True when the running program's file lives in an overlay upper layer:
+ * it was written or changed after the container started, not shipped in
+ * its image (drift). */
+static __always_inline bool exe_in_upper_layer(void)
+{
+	struct file *exe = bpf_get_current_task_btf()->mm->exe_file;
+	struct inode *inode = kernel_ptr(struct file, exe)->f_inode;
+
+	if (!inode || inode->i_sb->s_magic != OVERLAYFS_SUPER_MAGIC)
+		return false;
+	return kernel_ptr(struct ovl_inode, container_of(inode, struct ovl_inode, vfs_inode))->__upperdentry != 0;
+}
+
 static __always_inline int exec_exit(long ret)
 {
 	struct exec_event *e = take_inflight(&exec_inflight);
@@ -414,6 +429,8 @@ static __always_inline int exec_exit(long ret)
 	e->ret = ret;
 	/* after a successful exec the thread carries the new program's name */
 	bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
+	if (ret == 0 && exe_in_upper_layer())
+		e->flags |= EVENT_FLAG_EXE_UPPER_LAYER;
 	size = e->hdr.size;
 	if (size > sizeof(*e))
 		size = sizeof(*e);

@@ -49,6 +49,8 @@ enum exec_syscall {
 #define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
 #define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative path's base directory could not be read
 					 * whole (too deep, too long, or a bad dirfd) */
+#define EVENT_FLAG_EXE_UPPER_LAYER 0x20 /* exec: the program's file is in an overlay upper layer,
+					 * written or changed after the container started */
 
 /* Indexes of the per-CPU loss counter map `loss_counters`. */
 enum loss_counter {

@@ -119,6 +119,7 @@ DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     out.dirfd = e.dirfd;
     out.path_truncated = e.flags & (EVENT_FLAG_PATH_TRUNCATED | EVENT_FLAG_BASE_INCOMPLETE);
     out.argv_truncated = e.flags & EVENT_FLAG_ARGV_TRUNCATED;
+    out.exe_upper_layer = e.flags & EVENT_FLAG_EXE_UPPER_LAYER;
     return DecodeStatus::Ok;
 }
 
@@ -186,7 +187,7 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     if (h.version != CROWSNEST_ABI_VERSION) return DecodeStatus::BadVersion;
     if (h.size != len) return DecodeStatus::SizeMismatch;
     // flags that only some types set must not leak from the previous record
-    out.path_truncated = out.argv_truncated = out.has_file_identity = false;
+    out.path_truncated = out.argv_truncated = out.has_file_identity = out.exe_upper_layer = false;
 
     DecodeStatus s;
     switch (h.type) {

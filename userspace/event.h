@@ -32,6 +32,7 @@ struct Event {
     std::string filename;
     std::vector<std::string> argv;
     bool argv_truncated = false;
+    bool exe_upper_layer = false;  // the program's file was written in the container (overlay upper layer)
     int32_t dirfd = 0;      // exec and open
 
     // open

@@ -21,6 +21,7 @@ enum class PredicateKind {
     Succeeded,            // bool: ret >= 0
     HostPidNs,            // bool: shares the host's pid namespace
     OpenForWrite,         // bool: open: write access, or creating/truncating
+    ExeUpperLayer,        // bool: exec: the program's file is in the container's writable layer
     DistinctPortsPerHost, // connect: {at_least, within_seconds} distinct ports of one host
     HostFile,             // host paths: the open reached one of them (a "dir/" covers the files in dir)
     ExeNameIn,            // names: executed file, argv[0] or comm (case-insensitive)
@@ -162,6 +163,7 @@ bool holds(const FirstRules::Predicate &p, const EventContext &ctx) {
     case PredicateKind::Succeeded: return (e.ret >= 0) == p.flag;
     case PredicateKind::HostPidNs: return ctx.host_pid_ns == p.flag;
     case PredicateKind::OpenForWrite: return e.type == EventType::Open && opens_for_write(e.open_flags) == p.flag;
+    case PredicateKind::ExeUpperLayer: return e.type == EventType::Exec && e.exe_upper_layer == p.flag;
     case PredicateKind::DistinctPortsPerHost:
         return e.type == EventType::Connect && (e.family == AF_INET || e.family == AF_INET6) &&
                p.scans->observe(e.cgroup_id, e.addr, e.port, e.boot_ns);
@@ -290,6 +292,7 @@ const std::map<std::string, PredicateKind> &predicate_kinds() {
         {"succeeded", PredicateKind::Succeeded},
         {"host_pid_ns", PredicateKind::HostPidNs},
         {"open_for_write", PredicateKind::OpenForWrite},
+        {"exe_upper_layer", PredicateKind::ExeUpperLayer},
         {"distinct_ports_per_host", PredicateKind::DistinctPortsPerHost},
         {"host_file", PredicateKind::HostFile},
         {"exe_name_in", PredicateKind::ExeNameIn},
@@ -306,7 +309,7 @@ const std::map<std::string, PredicateKind> &predicate_kinds() {
 
 bool is_bool_kind(PredicateKind k) {
     return k == PredicateKind::InContainer || k == PredicateKind::Succeeded || k == PredicateKind::HostPidNs ||
-           k == PredicateKind::OpenForWrite;
+           k == PredicateKind::OpenForWrite || k == PredicateKind::ExeUpperLayer;
 }
 
 // flag_value_contains_any: {flags: <list>, values: <list>}

@@ -20,6 +20,8 @@
 // Predicates ("values" are a list's name or an inline [list]):
 //   in_container, succeeded, host_pid_ns: true | false
 //   open_for_write: true | false  open: write or read-write access, O_CREAT or O_TRUNC
+//   exe_upper_layer: true | false exec: the program's file is in an overlay upper
+//                              layer (written or changed after the container started)
 //   distinct_ports_per_host: {at_least: N, within_seconds: S}
 //                              connect: this connect makes its cgroup (container or
 //                              host service) reach N distinct ports of one address

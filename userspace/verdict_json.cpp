@@ -55,6 +55,7 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
         s.set_filename(e.filename);
         for (const auto &a : e.argv) s.add_argv(a);
         s.set_argv_truncated(e.argv_truncated);
+        s.set_exe_upper_layer(e.exe_upper_layer);
         s.set_path_truncated(e.path_truncated);
         break;
     case EventType::Open:

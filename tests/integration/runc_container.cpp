@@ -66,10 +66,17 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
               "\",\"options\":[\"rbind\",\"rw\"]}]";
     jq += " | .root.readonly=false";
 
-    const std::string setup = "set -e; cd " + bundle_ + "; mkdir -p rootfs/bin rootfs/tmp rootfs/etc; "
-                              "cp \"$(command -v busybox)\" rootfs/bin/busybox; "
-                              "for l in " + links + "; do ln -sf busybox rootfs/bin/$l; done; "
-                              "echo container-host > rootfs/etc/hostname; "
+    // the image: busybox and its applet links; with overlay_rootfs it is the
+    // read-only lower layer and the container writes to an upper layer
+    const std::string image = spec.overlay_rootfs ? "image" : "rootfs";
+    const std::string overlay =
+        spec.overlay_rootfs ? "mkdir -p upper work rootfs; mount -t overlay overlay -o lowerdir=image,upperdir=upper,"
+                              "workdir=work rootfs; "
+                            : "";
+    const std::string setup = "set -e; cd " + bundle_ + "; mkdir -p " + image + "/bin " + image + "/tmp " + image +
+                              "/etc; cp \"$(command -v busybox)\" " + image + "/bin/busybox; "
+                              "for l in " + links + "; do ln -sf busybox " + image + "/bin/$l; done; "
+                              "echo container-host > " + image + "/etc/hostname; " + overlay +
                               "runc spec; jq '" + jq + "' config.json > config.json.new; mv config.json.new config.json; "
                               "runc run -d --bundle " + bundle_ + " " + name_ + " </dev/null >/dev/null";
     std::string out;
@@ -108,7 +115,7 @@ int RuncContainer::run(const std::vector<std::string> &argv) {
 
 RuncContainer::~RuncContainer() {
     if (!name_.empty()) run_shell("runc delete -f " + name_ + " >/dev/null");
-    if (!bundle_.empty()) run_shell("rm -rf " + bundle_);
+    if (!bundle_.empty()) run_shell("umount " + bundle_ + "/rootfs 2>/dev/null; rm -rf " + bundle_);
 }
 
 }  // namespace crowsnest::test

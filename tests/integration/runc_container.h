@@ -16,6 +16,7 @@ struct ContainerSpec {
     bool mount_host_root = false;    // bind the host's / read-only at /host
     std::vector<std::string> extra_links;  // more busybox applet names in /bin
     std::vector<std::pair<std::string, std::string>> rw_binds;  // host dir -> container path
+    bool overlay_rootfs = false;     // an image layer under a writable layer, as Docker's overlay2
 };
 
 class RuncContainer {

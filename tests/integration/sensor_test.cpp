@@ -289,6 +289,31 @@ TEST_CASE("a port scan by an unknown binary in a container gives a verdict, a bu
     CHECK(scans == 1);
 }
 
+TEST_CASE("a program written in a container's writable layer is drift, one from its image is not", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .overlay_rootfs = true}));
+
+    REQUIRE(c.run({"/bin/cat", "/etc/hostname"}) == 0);  // from the image (lower layer)
+    // a payload written at run time, under an innocent name
+    REQUIRE(c.exec("cp /bin/busybox /bin/update-ca && { /bin/update-ca; true; }") == 0);
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "drift_binary_executed"; }, &v));
+    CHECK(v.category() == "drift");
+    CHECK(v.event().filename() == "/bin/update-ca");
+    CHECK(v.event().exe_upper_layer());
+    v1::Event image_exec;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) { return in_container(e, c) && e.event().filename() == "/bin/cat"; }, &image_exec));
+    CHECK_FALSE(image_exec.event().exe_upper_layer());
+    for (const auto &x : sensor.verdicts())
+        if (x.container().id() == id && x.rule() == "drift_binary_executed") CHECK(x.event().filename() == "/bin/update-ca");
+}
+
 TEST_CASE("host files reached through a bind mount of the host root give verdicts, whatever the path", "[integration]") {
     SensorProcess sensor;
     START_SENSOR(sensor);

@@ -253,6 +253,14 @@ TEST_CASE("decoder: exec filling the whole data field", "[decoder]") {
     CHECK(ev.argv == argv);
 }
 
+TEST_CASE("decoder: the upper-layer flag of an exec, not carried to the next record", "[decoder]") {
+    Event ev;
+    REQUIRE(decode(exec_record("/tmp/payload", {"payload"}, 0, EVENT_FLAG_EXE_UPPER_LAYER), ev) == DecodeStatus::Ok);
+    CHECK(ev.exe_upper_layer);
+    REQUIRE(decode(exec_record("/bin/true", {"true"}), ev) == DecodeStatus::Ok);
+    CHECK_FALSE(ev.exe_upper_layer);
+}
+
 TEST_CASE("decoder: a relative exec filename comes with its base directory", "[decoder]") {
     Event ev;
     REQUIRE(decode(exec_record("./xmrig", {"./xmrig", "-o", "x"}, 0, 0, std::string("miner\0tmp\0", 10)), ev) ==

@@ -214,6 +214,14 @@ TEST_CASE("first_rules: a miner configured by file still touches MSRs and huge p
     CHECK(fired(open_scene("/proc/sys/vm/nr_hugepages")).empty());  // reading is harmless
 }
 
+TEST_CASE("first_rules: a program written in the container is drift", "[first_rules][drift]") {
+    Scene drift = exec_scene("/tmp/x", {"/tmp/x"});
+    drift.event.exe_upper_layer = true;
+    CHECK(fired(drift) == Names{"drift_binary_executed"});
+    CHECK(fired(drift.on_host()).empty());
+    CHECK(fired(exec_scene("/usr/bin/python3", {"python3", "app.py"})).empty());  // from the image
+}
+
 TEST_CASE("first_rules: a port scan by any program, and busy clients that are none", "[first_rules][scanner]") {
     // fresh rules: the scan rule keeps state
     std::vector<std::string> errors;
@@ -473,7 +481,7 @@ TEST_CASE("first_rules errors: unknown predicate", "[first_rules][errors]") {
     const Names errors = f.errors_of("rules:\n" + rule_yaml("r1", "      exe_name_is: [nmap]\n"));
     CHECK(errors == Names{f.at(8, 7,
                                "unknown predicate 'exe_name_is' (known: args_contain_any, args_flag_any, distinct_ports_per_host, dst_port_in, "
-                               "exe_name_in, flag_value_contains_any, host_file, host_pid_ns, in_container, open_for_write, "
+                               "exe_name_in, exe_upper_layer, flag_value_contains_any, host_file, host_pid_ns, in_container, open_for_write, "
                                "path_name_in, path_prefix_in, succeeded, unix_socket_name_in)")});
 }
 
