@@ -28,11 +28,12 @@ public:
 
     pid_t pid() const { return pid_; }
 
-    // Waits until an event / verdict satisfying `pred` has been printed.
+    // Waits until an event / verdict satisfying `pred` has been printed
+    // (returns as soon as it has; the timeout only bounds a failure).
     bool wait_event(const std::function<bool(const v1::Event &)> &pred, v1::Event *found = nullptr,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                    std::chrono::milliseconds timeout = std::chrono::seconds(20));
     bool wait_verdict(const std::function<bool(const v1::Verdict &)> &pred, v1::Verdict *found = nullptr,
-                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                      std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
     std::vector<v1::Event> events();
     std::vector<v1::Verdict> verdicts();
