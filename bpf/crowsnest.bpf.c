@@ -514,6 +514,21 @@ static __always_inline void read_sockaddr(struct connect_event *e, const void *u
 	}
 }
 
+/* The fields of a connect record other than its result. */
+static __always_inline void fill_connect(struct connect_event *e, __s32 fd, const void *uaddr, __u32 addrlen)
+{
+	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e));
+	e->fd = fd;
+	e->addrlen = addrlen;
+	e->family = 0;
+	e->port = 0;
+	e->flags = 0;
+	e->unix_path_len = 0;
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	e->unix_path[0] = 0;
+	read_sockaddr(e, uaddr);
+}
+
 SEC("tracepoint/syscalls/sys_exit_connect")
 int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
@@ -528,17 +543,9 @@ int handle_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	}
 	regs = syscall_regs();
-	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e));
+	fill_connect(e, (__s32)PT_REGS_PARM1_SYSCALL(regs), (const void *)PT_REGS_PARM2_SYSCALL(regs),
+		     (__u32)PT_REGS_PARM3_SYSCALL(regs));
 	e->ret = ctx->ret;
-	e->fd = (__s32)PT_REGS_PARM1_SYSCALL(regs);
-	e->addrlen = (__u32)PT_REGS_PARM3_SYSCALL(regs);
-	e->family = 0;
-	e->port = 0;
-	e->flags = 0;
-	e->unix_path_len = 0;
-	__builtin_memset(e->addr, 0, sizeof(e->addr));
-	e->unix_path[0] = 0;
-	read_sockaddr(e, (const void *)PT_REGS_PARM2_SYSCALL(regs));
 	bpf_ringbuf_submit(e, batched_wakeup(sizeof(*e)));
 	return 0;
 }
@@ -594,17 +601,16 @@ static __always_inline void read_open_base_dir(struct open_event *e, __s32 dirfd
 	e->base_len = w.off - e->path_len;
 }
 
-static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const char *path, __u32 flags,
-				     __u32 mode)
+/* The fields of an open record other than its result and file identity;
+ * `path` is read with `read_path` (user or kernel memory). */
+static __always_inline struct open_event *start_open(__u16 syscall, __s32 dirfd, __u32 flags, __u32 mode)
 {
-	struct open_event *e;
-	__u32 size;
+	struct open_event *e = open_scratch();
 
-	e = open_scratch();
 	if (!e)
 		return 0;
 	fill_header(&e->hdr, EVENT_OPEN, sizeof(*e));
-	e->ret = ret;
+	e->ret = 0;
 	e->dirfd = dirfd;
 	e->open_flags = flags;
 	e->mode = mode;
@@ -616,20 +622,44 @@ static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const
 	e->parent_ino = 0;
 	e->base_len = 0;
 	e->reserved = 0;
-	/* read at exit: the kernel has already copied the path; a thread that
-	 * rewrites the buffer meanwhile can change what is shown here, not the
-	 * file identity below */
-	e->path_len = read_user_path(e->data, path, &e->flags);
+	return e;
+}
+
+/* After the path: the base directory of a relative path. */
+static __always_inline void finish_open_path(struct open_event *e)
+{
 	if (e->path_len > 0 && e->data[0] != '/')
-		read_open_base_dir(e, dirfd);
-	if (ret >= 0)
+		read_open_base_dir(e, e->dirfd);
+}
+
+/* Sets the result, reads the new fd's identity, sends the used bytes. */
+static __always_inline void send_open(struct open_event *e, long ret, bool fd_in_table)
+{
+	__u32 size;
+
+	e->ret = ret;
+	if (ret >= 0 && fd_in_table)
 		read_file_identity(e, (int)ret);
-	/* only the used part of data crosses the ring buffer */
 	size = offsetof(struct open_event, data) + e->path_len + e->base_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	e->hdr.size = size;
 	send(e, size, batched_wakeup(size));
+}
+
+static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const char *path, __u32 flags,
+				     __u32 mode)
+{
+	struct open_event *e = start_open(syscall, dirfd, flags, mode);
+
+	if (!e)
+		return 0;
+	/* read at exit: the kernel has already copied the path; a thread that
+	 * rewrites the buffer meanwhile can change what is shown here, not the
+	 * file identity */
+	e->path_len = read_user_path(e->data, path, &e->flags);
+	finish_open_path(e);
+	send_open(e, ret, true);
 	return 0;
 }
 
@@ -671,6 +701,103 @@ int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 	bpf_probe_read_user(&how, sizeof(how), (const void *)PT_REGS_PARM3_SYSCALL(regs));
 	return open_exit(ctx->ret, OPEN_SYSCALL_OPENAT2, (__s32)PT_REGS_PARM1_SYSCALL(regs),
 			 (const char *)PT_REGS_PARM2_SYSCALL(regs), (__u32)how.flags, (__u32)how.mode);
+}
+
+/* ---- io_uring ------------------------------------------------------------
+ * IORING_OP_OPENAT(2) and IORING_OP_CONNECT make no open or connect system
+ * call. A request is read when it is submitted (in the submitter's context,
+ * after its prep copied the path) and sent when it completes, with its result. */
+
+#define IORING_OP_CONNECT 16
+#define IORING_OP_OPENAT 18
+#define IORING_OP_OPENAT2 28
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);                 /* struct io_kiocb * */
+	__type(value, struct open_event);
+} uring_open_inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct connect_event);
+} uring_connect_inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct connect_event);
+} connect_scratch SEC(".maps");
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int handle_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	__u64 req = (__u64)ctx->req;
+	__u8 op = ctx->opcode;
+
+	if ((op != IORING_OP_OPENAT && op != IORING_OP_OPENAT2 && op != IORING_OP_CONNECT) || is_self())
+		return 0;
+	if (op == IORING_OP_CONNECT) {
+		/* the request's command data is its first member */
+		struct io_connect *c = kernel_ptr(struct io_connect, ctx->req);
+		__u32 zero = 0;
+		struct connect_event *e = bpf_map_lookup_elem(&connect_scratch, &zero);
+
+		if (!e)
+			return 0;
+		fill_connect(e, -1, c->addr, c->addr_len);
+		e->flags |= EVENT_FLAG_IO_URING;
+		if (bpf_map_update_elem(&uring_connect_inflight, &req, e, BPF_ANY))
+			count_loss(LOSS_INFLIGHT_FULL);
+		return 0;
+	}
+	struct io_open *o = kernel_ptr(struct io_open, ctx->req);
+	struct open_event *e = start_open(op == IORING_OP_OPENAT ? OPEN_SYSCALL_IO_URING_OPENAT
+								 : OPEN_SYSCALL_IO_URING_OPENAT2,
+					  o->dfd, (__u32)o->how.flags, (__u32)o->how.mode);
+	long n;
+
+	if (!e)
+		return 0;
+	n = bpf_probe_read_kernel_str(e->data, PATH_LEN, o->filename->name);
+	e->path_len = n > 0 ? n - 1 : 0;
+	if (n == PATH_LEN)
+		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
+	finish_open_path(e);
+	/* a direct (fixed-file) open returns no fd of the process: reserved
+	 * carries that to the completion, and is cleared before sending */
+	e->reserved = o->file_slot != 0;
+	if (bpf_map_update_elem(&uring_open_inflight, &req, e, BPF_ANY))
+		count_loss(LOSS_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int handle_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
+{
+	__u64 req = (__u64)ctx->req;
+	struct open_event *o = bpf_map_lookup_elem(&uring_open_inflight, &req);
+	struct connect_event *c;
+
+	if (o) {
+		bool fixed = o->reserved;
+
+		o->reserved = 0;
+		send_open(o, ctx->res, !fixed);
+		bpf_map_delete_elem(&uring_open_inflight, &req);
+		return 0;
+	}
+	c = bpf_map_lookup_elem(&uring_connect_inflight, &req);
+	if (c) {
+		c->ret = ctx->res;
+		send(c, sizeof(*c), batched_wakeup(sizeof(*c)));
+		bpf_map_delete_elem(&uring_connect_inflight, &req);
+	}
+	return 0;
 }
 
 /* ---- process exit --------------------------------------------------------- */

@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 3
+#define CROWSNEST_ABI_VERSION 4
 
 #define COMM_LEN 16
 #define PATH_LEN 256          /* open path, exec filename (with the NUL) */
@@ -34,6 +34,14 @@ enum open_syscall {
 	OPEN_SYSCALL_OPEN = 1,
 	OPEN_SYSCALL_OPENAT = 2,
 	OPEN_SYSCALL_OPENAT2 = 3,
+	OPEN_SYSCALL_IO_URING_OPENAT = 4,  /* IORING_OP_OPENAT: no open syscall at all */
+	OPEN_SYSCALL_IO_URING_OPENAT2 = 5,
+};
+
+/* How an EVENT_CONNECT was made (from EVENT_FLAG_IO_URING). */
+enum connect_syscall {
+	CONNECT_SYSCALL_CONNECT = 1,
+	CONNECT_SYSCALL_IO_URING = 2,
 };
 
 /* Which system call produced an EVENT_EXEC. */
@@ -49,6 +57,7 @@ enum exec_syscall {
 #define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
 #define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative path's base directory could not be read
 					 * whole (too deep, too long, or a bad dirfd) */
+#define EVENT_FLAG_IO_URING 0x40        /* connect: submitted through io_uring (IORING_OP_CONNECT) */
 #define EVENT_FLAG_EXE_UPPER_LAYER 0x20 /* exec: the program's file is in an overlay upper layer,
 					 * written or changed after the container started */
 

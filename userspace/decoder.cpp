@@ -159,6 +159,7 @@ DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
     out.port = e.port;
     std::memcpy(out.addr.data(), e.addr, sizeof(e.addr));
     out.unix_abstract = e.flags & EVENT_FLAG_UNIX_ABSTRACT;
+    out.syscall = (e.flags & EVENT_FLAG_IO_URING) ? CONNECT_SYSCALL_IO_URING : CONNECT_SYSCALL_CONNECT;
     out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
     // an abstract name may hold NULs: keep exactly its length
     if (out.unix_abstract)

@@ -90,9 +90,15 @@ std::string errno_name(int64_t ret) {
 const char *syscall_name(const Event &e) {
     switch (e.type) {
     case EventType::Exec: return e.syscall == EXEC_SYSCALL_EXECVEAT ? "execveat" : "execve";
-    case EventType::Connect: return "connect";
+    case EventType::Connect: return e.syscall == CONNECT_SYSCALL_IO_URING ? "io_uring_connect" : "connect";
     case EventType::Open:
-        return e.syscall == OPEN_SYSCALL_OPEN ? "open" : e.syscall == OPEN_SYSCALL_OPENAT2 ? "openat2" : "openat";
+        switch (e.syscall) {
+        case OPEN_SYSCALL_OPEN: return "open";
+        case OPEN_SYSCALL_OPENAT2: return "openat2";
+        case OPEN_SYSCALL_IO_URING_OPENAT: return "io_uring_openat";
+        case OPEN_SYSCALL_IO_URING_OPENAT2: return "io_uring_openat2";
+        default: return "openat";
+        }
     case EventType::Exit: return "exit";
     }
     return "";

@@ -356,6 +356,39 @@ TEST_CASE("host files reached through a bind mount of the host root give verdict
     for (const auto &v : sensor.verdicts()) CHECK(v.event().path() != "/etc/shadow");
 }
 
+TEST_CASE("opens and connects through io_uring, with no syscall of their own, are seen too", "[integration]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .mount_host_root = true}));
+    REQUIRE(run_shell("cp " URING_PROBE_BINARY " " + c.bundle() + "/rootfs/tmp/fetch") == 0);
+    const uint16_t closed = closed_port();
+
+    REQUIRE(c.run({"/tmp/fetch", "open", "/host/etc/shadow"}) == 0);
+    c.run({"/tmp/fetch", "connect", "127.0.0.1", std::to_string(closed)});
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "host_secret_read_from_container"; },
+        &v));
+    CHECK(v.event().syscall() == "io_uring_openat");
+    CHECK(v.event().path() == "/host/etc/shadow");
+    CHECK(v.event().host_path() == "/etc/shadow");
+    CHECK(v.event().ret() >= 0);
+    CHECK(v.process().exe() == "/tmp/fetch");
+
+    v1::Event connect;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &e) {
+            return in_container(e, c) && e.event().type() == "connect" && e.event().dst_port() == closed;
+        },
+        &connect));
+    CHECK(connect.event().syscall() == "io_uring_connect");
+    CHECK(connect.event().ret() == -ECONNREFUSED);
+    CHECK(connect.event().dst_ip() == "127.0.0.1");
+}
+
 TEST_CASE("writing a protected host directory through a bind mount gives a verdict, reading it does not",
           "[integration]") {
     // a host directory standing in for /etc/cron.d: a later rule file replaces

@@ -261,6 +261,16 @@ TEST_CASE("decoder: the upper-layer flag of an exec, not carried to the next rec
     CHECK_FALSE(ev.exe_upper_layer);
 }
 
+TEST_CASE("decoder: a connect made through io_uring says so", "[decoder]") {
+    Event ev;
+    Bytes rec = connect_inet_record(AF_INET, "127.0.0.1", 9, -ECONNREFUSED);
+    patch<connect_event>(rec, [](connect_event &e) { e.flags |= EVENT_FLAG_IO_URING; });
+    REQUIRE(decode(rec, ev) == DecodeStatus::Ok);
+    CHECK(ev.syscall == CONNECT_SYSCALL_IO_URING);
+    REQUIRE(decode(connect_inet_record(AF_INET, "127.0.0.1", 9), ev) == DecodeStatus::Ok);
+    CHECK(ev.syscall == CONNECT_SYSCALL_CONNECT);
+}
+
 TEST_CASE("decoder: a relative exec filename comes with its base directory", "[decoder]") {
     Event ev;
     REQUIRE(decode(exec_record("./xmrig", {"./xmrig", "-o", "x"}, 0, 0, std::string("miner\0tmp\0", 10)), ev) ==
