@@ -52,11 +52,14 @@ public:
     void maintain();
 
     const Counters &counters() const { return counters_; }
+    // Engine thread only: later events are matched by `matcher`, which
+    // must outlive its use.
+    void set_matcher(const Matcher &matcher) { matcher_ = &matcher; }
 
 private:
     void resolve_open_path(const Event &e, EventContext &ctx) const;
 
-    const Matcher &matcher_;
+    const Matcher *matcher_;
     CgroupResolver &cgroups_;
     ProcessTable &processes_;
     HostFiles &host_files_;
@@ -69,6 +72,8 @@ private:
     std::vector<Detection> detections_;
     v1::Event event_msg_;
     v1::Verdict verdict_msg_;
+    // what stream subscribers resume after; events are numbered only when wanted
+    uint64_t verdict_sequence_ = 0, event_sequence_ = 0;
 };
 
 // Prints events and verdicts as JSON lines to a stdio stream.
