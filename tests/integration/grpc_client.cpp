@@ -1,6 +1,9 @@
 #include "grpc_client.h"
 
+#include <future>
 #include <fstream>
+
+#include <grpcpp/generic/generic_stub.h>
 #include <sstream>
 
 #include "runc_container.h"
@@ -28,6 +31,76 @@ std::shared_ptr<grpc::Channel> tls_channel(const std::string &address, const std
     grpc::ChannelArguments args;
     args.SetSslTargetNameOverride("localhost");
     return grpc::CreateCustomChannel(address, grpc::SslCredentials(ssl), args);
+}
+
+// The standard services' messages are tiny: they are written and read as
+// raw protobuf bytes here rather than compiled from .proto files that the
+// distribution does not ship.
+namespace {
+
+grpc::ByteBuffer bytes(const std::string &s) {
+    grpc::Slice slice(s);
+    return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string flatten(const grpc::ByteBuffer &b) {
+    std::vector<grpc::Slice> slices;
+    std::string out;
+    if (!b.Dump(&slices).ok()) return out;
+    for (const auto &s : slices) out.append(reinterpret_cast<const char *>(s.begin()), s.size());
+    return out;
+}
+
+// field 1 (string): tag 0x0a, length, bytes (short strings only)
+std::string string_field(char tag, const std::string &s) { return std::string{tag, char(s.size())} + s; }
+
+}  // namespace
+
+int health_check(const std::shared_ptr<grpc::Channel> &channel, const std::string &service) {
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    const grpc::ByteBuffer request = bytes(service.empty() ? "" : string_field(0x0a, service));
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                   [&](grpc::Status s) { done.set_value(s); });
+    if (!done.get_future().get().ok()) return -1;
+    const std::string r = flatten(response);  // HealthCheckResponse: field 1, varint
+    return r.size() == 2 && r[0] == 0x08 ? r[1] : r.empty() ? 0 : -1;
+}
+
+std::string reflection_list_services(const std::shared_ptr<grpc::Channel> &channel) {
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    grpc::CompletionQueue cq;
+    auto step = [&cq](void *tag) {
+        void *got;
+        bool ok;
+        return cq.Next(&got, &ok) && got == tag && ok;
+    };
+    auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+    std::string out;
+    grpc::ByteBuffer response;
+    call->StartCall(reinterpret_cast<void *>(1));
+    if (step(reinterpret_cast<void *>(1))) {
+        call->Write(bytes(string_field(0x3a, "")), reinterpret_cast<void *>(2));  // list_services = 7
+        if (step(reinterpret_cast<void *>(2))) {
+            call->Read(&response, reinterpret_cast<void *>(3));
+            if (step(reinterpret_cast<void *>(3))) out = flatten(response);
+        }
+    }
+    ctx.TryCancel();
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void *>(4));
+    step(reinterpret_cast<void *>(4));
+    cq.Shutdown();
+    void *tag;
+    bool ok;
+    while (cq.Next(&tag, &ok)) {
+    }
+    return out;
 }
 
 namespace {

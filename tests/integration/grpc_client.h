@@ -26,6 +26,12 @@ std::shared_ptr<grpc::Channel> stingy_unix_channel(const std::string &socket_pat
 std::shared_ptr<grpc::Channel> tls_channel(const std::string &address, const std::string &ca_pem,
                                            const std::string &cert_pem = "", const std::string &key_pem = "");
 
+// grpc.health.v1.Health/Check for `service` ("" = the server): the status
+// number (1 SERVING), or -1 if the call failed.
+int health_check(const std::shared_ptr<grpc::Channel> &channel, const std::string &service);
+// The service names that server reflection lists, as the raw response bytes.
+std::string reflection_list_services(const std::shared_ptr<grpc::Channel> &channel);
+
 // A CA, a server certificate for localhost/127.0.0.1 and a client
 // certificate signed by it, and a client certificate from another CA.
 struct TestCertificates {

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <signal.h>
 
 #include <fstream>
 #include <set>
@@ -382,4 +383,120 @@ TEST_CASE("grpc: a stalled subscriber loses verdicts, counted, and does not hold
     CHECK(verdicts + missed == printed);
     stalled_ctx.TryCancel();
     stalled->Finish();
+}
+
+TEST_CASE("grpc: the standard health service and server reflection answer", "[integration][grpc]") {
+    const std::string sock = temp_dir() + "/crowsnest.sock";
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--grpc-socket", sock);
+    auto ch = unix_channel(sock);
+    CHECK(health_check(ch, "") == 1);  // SERVING
+    const std::string services = reflection_list_services(ch);
+    CHECK(services.find("crowsnest.v1.Sensor") != std::string::npos);
+    CHECK(services.find("grpc.health.v1.Health") != std::string::npos);
+}
+
+TEST_CASE("grpc: plaintext TCP only when asked for, with a warning", "[integration][grpc]") {
+    const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--grpc-socket", "none", "--insecure-listen", addr);
+    auto ch = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+    CHECK(health_check(ch, "") == 1);
+    CHECK(sensor.stop().find("WARNING: gRPC without TLS") != std::string::npos);
+}
+
+TEST_CASE("grpc: an event stream carries the container's events, filtered", "[integration][grpc]") {
+    const std::string sock = temp_dir() + "/crowsnest.sock";
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--grpc-socket", sock);
+    const std::string id = random_container_id();
+    v1::StreamRequest req;
+    auto *allow = req.add_allow();
+    allow->add_container_ids(id);
+    allow->add_event_types("open");
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    auto stub = v1::Sensor::NewStub(unix_channel(sock));
+    auto reader = stub->StreamEvents(&ctx, req);
+    reader->WaitForInitialMetadata();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
+    REQUIRE(c.run({"/bin/cat", "/etc/hostname"}) == 0);
+    v1::Event e;
+    bool found = false;
+    while (!found && reader->Read(&e)) {
+        CHECK(e.container().id() == id);
+        CHECK(e.event().type() == "open");
+        CHECK(e.sequence() > 0);
+        found = e.event().path() == "/etc/hostname";
+    }
+    CHECK(found);
+    ctx.TryCancel();
+    reader->Finish();
+}
+
+TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules; a bad file keeps the running ones", "[integration][grpc]") {
+    const std::string dir = temp_dir(), sock = dir + "/crowsnest.sock", rules = dir + "/rules";
+    mkdir(rules.c_str(), 0700);
+    auto rule = [](const std::string &name, const std::string &category, const std::string &binary) {
+        return "  - rule: " + name + "\n    desc: test\n    event: exec\n    category: " + category +
+               "\n    severity: high\n    tags: [T0000]\n    when:\n      succeeded: true\n      in_container: true\n"
+               "      exe_name_in: [" + binary + "]\n    output: \"" + name + " %proc.exe\"\n";
+    };
+    auto write = [&](const std::string &text) { std::ofstream(rules + "/test.yaml") << "rules:\n" << text; };
+    write(rule("first_rule", "miner", "xmrig"));
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--grpc-socket", sock, "--rules", rules);
+    auto ch = unix_channel(sock);
+    auto stub = v1::Sensor::NewStub(ch);
+    auto list = [&] {
+        v1::ListRulesResponse r;
+        grpc::ClientContext ctx;
+        REQUIRE(stub->ListRules(&ctx, {}, &r).ok());
+        std::vector<std::string> names;
+        for (const auto &x : r.rules()) names.push_back(x.name());
+        return names;
+    };
+    auto reload = [&] {
+        v1::ReloadRulesResponse r;
+        grpc::ClientContext ctx;
+        REQUIRE(stub->ReloadRules(&ctx, {}, &r).ok());
+        return r;
+    };
+    CHECK(list() == std::vector<std::string>{"first_rule"});
+
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
+    VerdictStream stream(ch, {});
+    REQUIRE(stream.wait_subscribed());
+    auto fired = [&](const std::string &name) {
+        return [&, name](const v1::Verdict &v) { return v.rule() == name && v.container().id() == id; };
+    };
+
+    write(rule("first_rule", "miner", "xmrig") + rule("second_rule", "scanner", "nc"));
+    auto ok = reload();
+    CHECK(ok.ok());
+    CHECK(ok.rules_loaded() == 2);
+    CHECK(list() == std::vector<std::string>{"first_rule", "second_rule"});
+    REQUIRE(c.run({"/bin/nc", "-z", "127.0.0.1", "1"}) >= 0);
+    CHECK(stream.wait_verdict(fired("second_rule")));
+
+    write("  - rule: broken\n    event: nosuch\n");
+    auto bad = reload();
+    CHECK_FALSE(bad.ok());
+    REQUIRE(bad.errors_size() >= 1);
+    CHECK(bad.errors(0).find(rules + "/test.yaml:") == 0);
+    CHECK(list() == std::vector<std::string>{"first_rule", "second_rule"});
+    run_miner(c);
+    CHECK(stream.wait_verdict(fired("first_rule")));
+
+    write(rule("third_rule", "miner", "xmrig"));
+    REQUIRE(kill(sensor.pid(), SIGHUP) == 0);
+    bool swapped = false;
+    for (int i = 0; i < 100 && !swapped; i++, std::this_thread::sleep_for(20ms))
+        swapped = list() == std::vector<std::string>{"third_rule"};
+    CHECK(swapped);
+    run_miner(c);
+    CHECK(stream.wait_verdict(fired("third_rule")));
 }
