@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "bpf_sensor.h"
+#include "cli_watch.h"
 #include "cgroup_resolver.h"
 #include "engine.h"
 #include "first_rules.h"
@@ -56,6 +57,9 @@ uint32_t namespace_inode(const std::string &path) {
 }  // namespace
 
 int main(int argc, char **argv) {
+    // client commands: the rest of the arguments are theirs
+    if (argc > 1 && !std::strcmp(argv[1], "watch")) return run_watch(argc - 1, argv + 1);
+    if (argc > 1 && !std::strcmp(argv[1], "status")) return run_status(argc - 1, argv + 1);
     Options opts;
     std::string error;
     if (!parse_options(argc, argv, opts, error)) {

@@ -8,8 +8,10 @@
 #include <signal.h>
 
 #include <fstream>
+#include <future>
 #include <set>
 
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "grpc_client.h"
@@ -499,4 +501,51 @@ TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules; a bad file keeps the run
     CHECK(swapped);
     run_miner(c);
     CHECK(stream.wait_verdict(fired("third_rule")));
+}
+
+TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest status the counters",
+          "[integration][grpc]") {
+    const std::string sock = temp_dir() + "/crowsnest.sock";
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--grpc-socket", sock);
+    auto ch = unix_channel(sock);
+    const std::string cli = std::string(CROWSNEST_BINARY) + " ";
+    auto watch = std::async(std::launch::async, [&] {
+        std::string out;
+        run_shell(cli + "watch --socket " + sock + " --category miner --no-color -n 1", &out);
+        return out;
+    });
+    bool subscribed = false;
+    for (int i = 0; i < 250 && !subscribed; i++, std::this_thread::sleep_for(20ms))
+        subscribed = get_status(ch).subscribers_size() == 1;
+    REQUIRE(subscribed);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
+    run_miner(c);
+    REQUIRE(watch.wait_for(10s) == std::future_status::ready);
+    const std::string line = watch.get();
+    CHECK(line.find(" CRITICAL crypto_miner_binary " + id.substr(0, 12) + " xmrig[") != std::string::npos);
+    CHECK(line.find("/bin/xmrig --help") != std::string::npos);
+
+    v1::Verdict printed;
+    REQUIRE(sensor.wait_verdict(miner_in(id), &printed));
+    std::string json;
+    REQUIRE(run_shell(cli + "watch --socket " + sock + " -o json -n 1 --resume " +
+                          std::to_string(printed.sequence() - 1) + " 2>/dev/null",
+                      &json) == 0);
+    v1::Verdict parsed;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
+    CHECK(google::protobuf::util::MessageDifferencer::Equals(parsed, printed));
+
+    std::string status;
+    for (int i = 0; i < 50 && status.find("verdicts.miner 1") == std::string::npos; i++) {
+        status.clear();
+        REQUIRE(run_shell(cli + "status --socket " + sock, &status) == 0);
+    }
+    CHECK(status.find("verdicts.miner 1") != std::string::npos);
+    CHECK(status.find("crowsnest " CROWSNEST_VERSION) == 0);
+
+    std::string refused;
+    CHECK(run_shell(cli + "watch --socket " + sock + "-missing", &refused) == 1);
 }
