@@ -549,3 +549,47 @@ TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest s
     std::string refused;
     CHECK(run_shell(cli + "watch --socket " + sock + "-missing", &refused) == 1);
 }
+
+TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over mutual TLS and decodes verdicts",
+          "[integration][grpc]") {
+    if (!have_tool("node") || !have_tool("npm") || !have_tool("openssl"))
+        SKIP_OR_FAIL("node, npm and openssl are needed (scripts/setup.sh --tests installs them)");
+    const std::string modules = temp_dir();
+    std::string out;
+    if (run_shell("cd " + modules + " && npm install --no-audit --no-fund --silent @grpc/grpc-js@1 @grpc/proto-loader@0",
+                  &out) != 0)
+        SKIP_OR_FAIL("npm install @grpc/grpc-js @grpc/proto-loader failed: " << out);
+    TestCertificates certs;
+    std::string error;
+    REQUIRE(make_test_certificates(certs, error));
+    const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--grpc-socket", "none", "--listen", addr, "--tls-cert", certs.server_cert_path(),
+                 "--tls-key", certs.server_key_path(), "--tls-client-ca", certs.ca_path());
+    const std::string id = random_container_id();
+    auto node = std::async(std::launch::async, [&] {
+        std::string output;
+        const int rc = run_shell("NODE_PATH=" + modules + "/node_modules node " CROWSNEST_SOURCE_DIR
+                                 "/tests/interop/node_client.js " + addr + " " CROWSNEST_SOURCE_DIR
+                                 "/proto/crowsnest.proto " + certs.ca_path() + " " + certs.dir + "/client.crt " +
+                                 certs.dir + "/client.key " + id,
+                                 &output);
+        return std::make_pair(rc, output);
+    });
+    auto ch = tls_channel(addr, certs.ca, certs.client_cert, certs.client_key);
+    bool subscribed = false;
+    for (int i = 0; i < 500 && !subscribed; i++, std::this_thread::sleep_for(20ms))
+        subscribed = get_status(ch).subscribers_size() == 1;
+    REQUIRE(subscribed);
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
+    run_miner(c);
+    v1::Verdict printed;
+    REQUIRE(sensor.wait_verdict(miner_in(id), &printed));
+    REQUIRE(node.wait_for(20s) == std::future_status::ready);
+    const auto [rc, output] = node.get();
+    INFO(output);
+    CHECK(rc == 0);
+    CHECK(output.find("\"rule\":\"crypto_miner_binary\"") != std::string::npos);
+    CHECK(output.find("\"sequence\":\"" + std::to_string(printed.sequence()) + "\"") != std::string::npos);
+}
