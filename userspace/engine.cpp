@@ -77,9 +77,12 @@ void JsonLinesOutput::on_event(const v1::Event &event) {
     std::fprintf(out_, "%s\n", line.c_str());
 }
 
-void JsonLinesOutput::flush() { std::fflush(out_); }
+void JsonLinesOutput::flush() {
+    if (out_) std::fflush(out_);
+}
 
 void JsonLinesOutput::on_verdict(const v1::Verdict &verdict) {
+    if (!out_) return;
     const std::string line = to_json_line(verdict);
     std::fprintf(out_, "%s\n", line.c_str());
     std::fflush(out_);

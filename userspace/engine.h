@@ -76,10 +76,11 @@ private:
     uint64_t verdict_sequence_ = 0, event_sequence_ = 0;
 };
 
-// Prints events and verdicts as JSON lines to a stdio stream.
+// Prints events and verdicts as JSON lines to a stdio stream (nullptr:
+// prints nothing, for a sensor that only serves gRPC).
 class JsonLinesOutput final : public Output {
 public:
-    JsonLinesOutput(FILE *out, bool print_events) : out_(out), print_events_(print_events) {}
+    JsonLinesOutput(FILE *out, bool print_events) : out_(out), print_events_(print_events && out) {}
     bool wants_events() const override { return print_events_; }
     void on_event(const v1::Event &event) override;
     void on_verdict(const v1::Verdict &verdict) override;

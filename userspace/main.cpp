@@ -91,8 +91,8 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    FILE *out = stdout;
-    if (!opts.output_path.empty() && !(out = std::fopen(opts.output_path.c_str(), "a"))) {
+    FILE *out = opts.output_path == "none" ? nullptr : stdout;
+    if (out && !opts.output_path.empty() && !(out = std::fopen(opts.output_path.c_str(), "a"))) {
         std::fprintf(stderr, "crowsnest: cannot open %s: %s\n", opts.output_path.c_str(), std::strerror(errno));
         return 1;
     }

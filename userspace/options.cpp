@@ -23,6 +23,7 @@ Options:
                             default: the shipped rules in )" CROWSNEST_DEFAULT_RULES R"()
   -e, --events              print every event as a JSON line too
   -o, --output FILE         write JSON lines to FILE instead of stdout
+                            ("none": no JSON lines, gRPC subscribers only)
       --host-root DIR       the host's root filesystem as this process sees it
                             (default /; in a container, where the host's / is mounted)
       --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)

@@ -47,7 +47,15 @@ public:
         ~Subscription() { hub_.unsubscribe(q_); }
         // Waits up to `timeout` for the next message or gap marker; nullptr
         // when none came or the hub is closed.
-        Ptr next(std::chrono::milliseconds timeout) { return hub_.pop(*q_, timeout); }
+        Ptr next(std::chrono::milliseconds timeout) {
+            std::vector<Ptr> one;
+            return hub_.pop(*q_, one, 1, timeout) ? one[0] : nullptr;
+        }
+        // Up to `max` at once (one lock for all), waiting up to `timeout` for
+        // the first; false when none came or the hub is closed.
+        bool next_batch(std::vector<Ptr> &out, size_t max, std::chrono::milliseconds timeout) {
+            return hub_.pop(*q_, out, max, timeout);
+        }
         bool closed() const { return hub_.is_closed(); }
         uint64_t id() const { return q_->stats.id; }
 
@@ -165,23 +173,29 @@ private:
         q.ready.notify_one();
     }
 
-    Ptr pop(Queue &q, std::chrono::milliseconds timeout) {
+    bool pop(Queue &q, std::vector<Ptr> &out, size_t max, std::chrono::milliseconds timeout) {
+        out.clear();
         std::unique_lock lock(mu_);
         auto has_work = [&] { return closed_ || !q.backlog.empty() || !q.items.empty() || q.pending_drops; };
-        if (!q.ready.wait_for(lock, timeout, has_work) || closed_) return nullptr;
-        Ptr p;
-        if (!q.backlog.empty()) {
-            p = std::move(q.backlog.front());
-            q.backlog.pop_front();
-        } else if (!q.items.empty()) {
-            p = std::move(q.items.front());
-            q.items.pop_front();
-        } else {
-            p = drop_marker(q.pending_drops);
-            q.pending_drops = 0;
+        if (!q.ready.wait_for(lock, timeout, has_work) || closed_) return false;
+        while (out.size() < max) {
+            Ptr p;
+            if (!q.backlog.empty()) {
+                p = std::move(q.backlog.front());
+                q.backlog.pop_front();
+            } else if (!q.items.empty()) {
+                p = std::move(q.items.front());
+                q.items.pop_front();
+            } else if (q.pending_drops) {
+                p = drop_marker(q.pending_drops);
+                q.pending_drops = 0;
+            } else {
+                break;
+            }
+            if (!p->has_gap()) q.stats.sent++;
+            out.push_back(std::move(p));
         }
-        if (!p->has_gap()) q.stats.sent++;
-        return p;
+        return true;
     }
 
     void unsubscribe(const std::shared_ptr<Queue> &q) {
