@@ -43,6 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_sensor() {
+	: >"$TMP/sensor.log"  # exists before the background job opens it
 	"$BUILD/crowsnest" --grpc-socket "$SOCK" --output none --poll-ms "$POLL_MS" "$@" 2>"$TMP/sensor.log" &
 	SENSOR_PID=$!
 	for _ in $(seq 300); do
@@ -59,6 +60,7 @@ stop_sensor() {
 }
 # Runs a subscriber command in the background and waits until it is subscribed.
 subscriber() {
+	: >"$TMP/sub.err"
 	"$BUILD/bench_stream" "$@" >"$TMP/sub.out" 2>"$TMP/sub.err" &
 	SUB_PID=$!
 	for _ in $(seq 300); do
