@@ -14,7 +14,8 @@ public:
     bool wants_events() const override { return json_.wants_events() || events_.subscriber_count() > 0; }
     void on_event(const v1::Event &event) override {
         if (json_.wants_events()) json_.on_event(event);
-        events_.publish(event);
+        // kept only while someone streams events: a copy each is not free
+        if (events_.subscriber_count() > 0) events_.publish(event);
     }
     void on_verdict(const v1::Verdict &verdict) override {
         json_.on_verdict(verdict);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -106,6 +107,7 @@ public:
                 if (m->sequence() > *after && q->filter.matches(*m)) q->backlog.push_back(m);
         }
         queues_.push_back(q);
+        count_ = queues_.size();
         return std::unique_ptr<Subscription>(new Subscription(*this, std::move(q)));
     }
 
@@ -133,10 +135,8 @@ public:
         std::lock_guard lock(mu_);
         return ring_.empty() ? 0 : ring_.front()->sequence();
     }
-    size_t subscriber_count() const {
-        std::lock_guard lock(mu_);
-        return queues_.size();
-    }
+    // Lock-free: the engine asks before building every event.
+    size_t subscriber_count() const { return count_.load(std::memory_order_relaxed); }
 
 private:
     struct Queue {
@@ -201,6 +201,7 @@ private:
     void unsubscribe(const std::shared_ptr<Queue> &q) {
         std::lock_guard lock(mu_);
         queues_.erase(std::remove(queues_.begin(), queues_.end(), q), queues_.end());
+        count_ = queues_.size();
     }
 
     bool is_closed() const {
@@ -212,6 +213,7 @@ private:
     mutable std::mutex mu_;
     std::deque<Ptr> ring_;
     std::vector<std::shared_ptr<Queue>> queues_;
+    std::atomic<size_t> count_{0};
     uint64_t last_sequence_ = 0;
     uint64_t next_id_ = 0;
     bool closed_ = false;
