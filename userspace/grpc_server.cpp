@@ -1,6 +1,8 @@
 #include "grpc_server.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -93,8 +95,21 @@ std::shared_ptr<grpc::ServerCredentials> mutual_tls(const Options &opts, std::st
     return grpc::SslServerCredentials(ssl);
 }
 
+// True if something accepts connections on the Unix socket at `path`.
+bool socket_in_use(const std::string &path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strncpy(a.sun_path, path.c_str(), sizeof(a.sun_path) - 1);
+    const bool used = connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0;
+    close(fd);
+    return used;
+}
+
 // The socket's directory is created; a socket left by an earlier run is
-// removed (anything else at that path is an error, not ours to delete).
+// removed, but not one that a running daemon still serves, nor anything
+// else at that path.
 bool prepare_socket_path(const std::string &path, std::string &error) {
     std::error_code ec;
     const auto dir = std::filesystem::path(path).parent_path();
@@ -107,6 +122,10 @@ bool prepare_socket_path(const std::string &path, std::string &error) {
     if (lstat(path.c_str(), &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
             error = path + " exists and is not a socket";
+            return false;
+        }
+        if (socket_in_use(path)) {
+            error = "another process serves " + path + " (another crowsnest? see --grpc-socket)";
             return false;
         }
         unlink(path.c_str());

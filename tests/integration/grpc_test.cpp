@@ -593,3 +593,24 @@ TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over m
     CHECK(output.find("\"rule\":\"crypto_miner_binary\"") != std::string::npos);
     CHECK(output.find("\"sequence\":\"" + std::to_string(printed.sequence()) + "\"") != std::string::npos);
 }
+
+TEST_CASE("grpc: a second sensor does not take over a socket that is served; a stale one is replaced",
+          "[integration][grpc]") {
+    const std::string sock = temp_dir() + "/crowsnest.sock";
+    {
+        SensorProcess first;
+        START_SENSOR(first, "--grpc-socket", sock);
+        SensorProcess second;
+        std::string error;
+        CHECK_FALSE(second.start(CROWSNEST_BINARY, {"--grpc-socket", sock}, error));
+        CHECK(error.find("another process serves " + sock) != std::string::npos);
+        CHECK(health_check(unix_channel(sock), "") == 1);  // the first still serves
+        kill(first.pid(), SIGKILL);                         // leaves its socket behind
+        first.stop();
+    }
+    struct stat st{};
+    REQUIRE(stat(sock.c_str(), &st) == 0);
+    SensorProcess third;
+    START_SENSOR(third, "--grpc-socket", sock);
+    CHECK(health_check(unix_channel(sock), "") == 1);
+}
