@@ -437,7 +437,7 @@ TEST_CASE("grpc: an event stream carries the container's events, filtered", "[in
     reader->Finish();
 }
 
-TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules; a bad file keeps the running ones", "[integration][grpc]") {
+TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules, and a bad file keeps the running ones", "[integration][grpc]") {
     const std::string dir = temp_dir(), sock = dir + "/crowsnest.sock", rules = dir + "/rules";
     mkdir(rules.c_str(), 0700);
     auto rule = [](const std::string &name, const std::string &category, const std::string &binary) {
@@ -594,7 +594,7 @@ TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over m
     CHECK(output.find("\"sequence\":\"" + std::to_string(printed.sequence()) + "\"") != std::string::npos);
 }
 
-TEST_CASE("grpc: a second sensor does not take over a socket that is served; a stale one is replaced",
+TEST_CASE("grpc: a second sensor does not take over a socket that is served, but replaces a stale one",
           "[integration][grpc]") {
     const std::string sock = temp_dir() + "/crowsnest.sock";
     {

@@ -83,7 +83,7 @@ TEST_CASE("stream filter: each verdict field in an allow filter") {
     }
 }
 
-TEST_CASE("stream filter: fields of one filter all hold; any allow filter; no deny filter") {
+TEST_CASE("stream filter: fields of one filter all hold, any allow filter passes, no deny filter may match") {
     v1::StreamRequest req;
     auto *a = req.add_allow();
     a->add_categories("miner");

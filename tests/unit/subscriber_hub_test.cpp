@@ -106,7 +106,7 @@ TEST_CASE("hub: drops at the end of a burst are reported once the queue empties"
     CHECK(drain(*s) == std::vector<int64_t>{1, 2, -3});
 }
 
-TEST_CASE("hub: next waits for a publish from another thread; close wakes it") {
+TEST_CASE("hub: next waits for a publish from another thread, and close wakes it") {
     VerdictHub hub(0, 4);
     auto s = hub.subscribe(all(), std::nullopt, "t");
     std::thread producer([&] {
