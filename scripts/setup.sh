@@ -12,9 +12,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(cmake make g++ pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
-          libprotobuf-dev protobuf-compiler libyaml-cpp-dev catch2)
+          libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libyaml-cpp-dev catch2)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(runc busybox-static jq docker.io libc6-dev)
+  packages+=(runc busybox-static jq docker.io libc6-dev openssl nodejs npm)
 fi
 
 missing=()

@@ -8,7 +8,7 @@ namespace crowsnest {
 
 Engine::Engine(const Matcher &matcher, CgroupResolver &cgroups, ProcessTable &processes, HostFiles &host_files,
                Output &output, EngineConfig config)
-    : matcher_(matcher), cgroups_(cgroups), processes_(processes), host_files_(host_files), output_(output),
+    : matcher_(&matcher), cgroups_(cgroups), processes_(processes), host_files_(host_files), output_(output),
       config_(std::move(config)), decoder_(config_.boot_to_wall_ns) {}
 
 void Engine::handle(const void *data, size_t len) {
@@ -52,13 +52,15 @@ void Engine::handle_event(const Event &e) {
 
     if (output_.wants_events()) {
         fill_event_message(ctx, event_msg_);
+        event_msg_.set_sequence(++event_sequence_);
         output_.on_event(event_msg_);
     }
     detections_.clear();
-    matcher_.match(ctx, detections_);
+    matcher_->match(ctx, detections_);
     for (const auto &d : detections_) {
         counters_.verdicts[d.rule->category]++;
         fill_verdict_message(ctx, d, verdict_msg_);
+        verdict_msg_.set_sequence(++verdict_sequence_);
         output_.on_verdict(verdict_msg_);
     }
     if (e.type == EventType::Exit) processes_.on_exit(e.pid);
@@ -77,9 +79,12 @@ void JsonLinesOutput::on_event(const v1::Event &event) {
     std::fprintf(out_, "%s\n", line.c_str());
 }
 
-void JsonLinesOutput::flush() { std::fflush(out_); }
+void JsonLinesOutput::flush() {
+    if (out_) std::fflush(out_);
+}
 
 void JsonLinesOutput::on_verdict(const v1::Verdict &verdict) {
+    if (!out_) return;
     const std::string line = to_json_line(verdict);
     std::fprintf(out_, "%s\n", line.c_str());
     std::fflush(out_);

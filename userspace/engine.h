@@ -54,11 +54,14 @@ public:
     void maintain();
 
     const Counters &counters() const { return counters_; }
+    // Engine thread only: later events are matched by `matcher`, which
+    // must outlive its use.
+    void set_matcher(const Matcher &matcher) { matcher_ = &matcher; }
 
 private:
     void resolve_open_path(const Event &e, EventContext &ctx) const;
 
-    const Matcher &matcher_;
+    const Matcher *matcher_;
     CgroupResolver &cgroups_;
     ProcessTable &processes_;
     HostFiles &host_files_;
@@ -71,12 +74,15 @@ private:
     std::vector<Detection> detections_;
     v1::Event event_msg_;
     v1::Verdict verdict_msg_;
+    // what stream subscribers resume after; events are numbered only when wanted
+    uint64_t verdict_sequence_ = 0, event_sequence_ = 0;
 };
 
-// Prints events and verdicts as JSON lines to a stdio stream.
+// Prints events and verdicts as JSON lines to a stdio stream (nullptr:
+// prints nothing, for a sensor that only serves gRPC).
 class JsonLinesOutput final : public Output {
 public:
-    JsonLinesOutput(FILE *out, bool print_events) : out_(out), print_events_(print_events) {}
+    JsonLinesOutput(FILE *out, bool print_events) : out_(out), print_events_(print_events && out) {}
     bool wants_events() const override { return print_events_; }
     void on_event(const v1::Event &event) override;
     void on_verdict(const v1::Verdict &verdict) override;

@@ -54,6 +54,7 @@ struct FirstRules::Rule {
 FirstRules::FirstRules() = default;
 FirstRules::~FirstRules() = default;
 size_t FirstRules::rule_count() const { return rules_.size(); }
+const RuleInfo &FirstRules::rule_info(size_t i) const { return rules_.at(i).info; }
 
 namespace {
 

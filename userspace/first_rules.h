@@ -67,6 +67,7 @@ public:
 
     void match(const EventContext &ctx, std::vector<Detection> &out) const override;
     size_t rule_count() const override;
+    const RuleInfo &rule_info(size_t i) const;
 
     // The host paths named by the enabled rules' host_file predicates,
     // sorted and unique.

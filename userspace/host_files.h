@@ -30,6 +30,11 @@ public:
     std::string match(uint64_t dev, uint64_t ino, uint64_t parent_ino, std::string_view opened_path) const;
 
     const std::vector<std::string> &paths() const { return paths_; }
+    // New paths (after a rule reload), read at once.
+    void set_paths(std::vector<std::string> paths) {
+        paths_ = std::move(paths);
+        refresh();
+    }
 
 private:
     using Identity = std::pair<uint64_t, uint64_t>;  // dev, inode

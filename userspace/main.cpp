@@ -1,5 +1,7 @@
-// crowsnest: load the rules, start the BPF sensor, feed every ring-buffer
-// record to the engine until SIGINT/SIGTERM, then print the counters.
+// crowsnest: load the rules, start the BPF sensor and the gRPC server, feed
+// every ring-buffer record to the engine until SIGINT/SIGTERM, then print the
+// counters. The engine runs on this thread alone; gRPC threads reach it only
+// through the subscriber hubs, the rule store and the status board.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,20 +14,27 @@
 #include <memory>
 
 #include "bpf_sensor.h"
+#include "cli_watch.h"
 #include "cgroup_resolver.h"
 #include "engine.h"
 #include "first_rules.h"
+#include "grpc_server.h"
 #include "host_files.h"
+#include "hub_output.h"
 #include "options.h"
 #include "process_table.h"
+#include "rule_store.h"
+#include "status_board.h"
 
 using namespace crowsnest;
 
 namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
+volatile std::sig_atomic_t reload_requested = 0;
 
 void on_stop_signal(int) { stop_requested = 1; }
+void on_reload_signal(int) { reload_requested = 1; }
 
 void print_counters(const Counters &c, const KernelLosses &k, size_t rules) {
     std::fprintf(stderr, "crowsnest: counters\n");
@@ -49,6 +58,9 @@ uint32_t namespace_inode(const std::string &path) {
 }  // namespace
 
 int main(int argc, char **argv) {
+    // client commands: the rest of the arguments are theirs
+    if (argc > 1 && !std::strcmp(argv[1], "watch")) return run_watch(argc - 1, argv + 1);
+    if (argc > 1 && !std::strcmp(argv[1], "status")) return run_status(argc - 1, argv + 1);
     Options opts;
     std::string error;
     if (!parse_options(argc, argv, opts, error)) {
@@ -64,12 +76,9 @@ int main(int argc, char **argv) {
         return 0;
     }
 
+    RuleStore rule_store(opts.rule_paths);
     std::vector<std::string> rule_files, errors;
-    if (!expand_rule_paths(opts.rule_paths, rule_files, error)) {
-        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
-        return 2;
-    }
-    auto rules = FirstRules::load(rule_files, errors);
+    auto rules = rule_store.compile(rule_files, errors);
     if (!rules) {
         for (const auto &e : errors) std::fprintf(stderr, "%s\n", e.c_str());
         std::fprintf(stderr, "crowsnest: invalid rules, not starting\n");
@@ -83,8 +92,8 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    FILE *out = stdout;
-    if (!opts.output_path.empty() && !(out = std::fopen(opts.output_path.c_str(), "a"))) {
+    FILE *out = opts.output_path == "none" ? nullptr : stdout;
+    if (out && !opts.output_path.empty() && !(out = std::fopen(opts.output_path.c_str(), "a"))) {
         std::fprintf(stderr, "crowsnest: cannot open %s: %s\n", opts.output_path.c_str(), std::strerror(errno));
         return 1;
     }
@@ -92,7 +101,10 @@ int main(int argc, char **argv) {
     CgroupResolver cgroups(cgroup_mount);
     ProcessTable processes;
     HostFiles host_files(opts.host_root, rules->protected_host_paths());
-    JsonLinesOutput output(out, opts.print_events);
+    JsonLinesOutput json(out, opts.print_events);
+    VerdictHub verdict_hub(opts.keep_verdicts, opts.subscriber_queue);
+    EventHub event_hub(opts.keep_verdicts, opts.subscriber_queue);
+    HubOutput output(json, verdict_hub, event_hub);
     EngineConfig cfg;
     cfg.boot_to_wall_ns = Decoder::current_boot_to_wall_ns();
     // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
@@ -107,30 +119,60 @@ int main(int argc, char **argv) {
         return 1;
     }
     const size_t seeded = processes.seed();
+    StatusBoard status;
+    const size_t rule_file_count = rule_files.size();
+    rule_store.set_initial(rules, std::move(rule_files));
+    auto server = GrpcServer::start(opts, {verdict_hub, event_hub, rule_store, status}, error);
+    if (!server) {
+        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
+        return 1;
+    }
     std::fprintf(stderr, "crowsnest %s: %zu rules from %zu files, cgroup2 at %s, %zu processes, watching\n",
-                 CROWSNEST_VERSION, rules->rule_count(), rule_files.size(), cgroup_mount.c_str(), seeded);
+                 CROWSNEST_VERSION, rules->rule_count(), rule_file_count, cgroup_mount.c_str(), seeded);
 
     struct sigaction sa{};
     sa.sa_handler = on_stop_signal;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    sa.sa_handler = on_reload_signal;
+    sigaction(SIGHUP, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
     auto next_upkeep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto next_status = std::chrono::steady_clock::now();
     while (!stop_requested) {
         int n = sensor->poll(opts.poll_ms);
         if (n < 0 && n != -EINTR) {
             std::fprintf(stderr, "crowsnest: ring buffer poll failed: %s\n", std::strerror(-n));
             break;
         }
-        output.flush();
-        if (std::chrono::steady_clock::now() >= next_upkeep) {
+        json.flush();
+        if (reload_requested) {
+            reload_requested = 0;
+            const auto r = rule_store.reload(false);
+            for (const auto &e : r.errors()) std::fprintf(stderr, "%s\n", e.c_str());
+            std::fprintf(stderr, r.ok() ? "crowsnest: SIGHUP: %llu rules loaded\n"
+                                        : "crowsnest: SIGHUP: invalid rules, the running rules stay (%llu)\n",
+                         (unsigned long long)(r.ok() ? r.rules_loaded() : rules->rule_count()));
+        }
+        if (auto fresh = rule_store.take_pending()) {
+            engine.set_matcher(*fresh);
+            host_files.set_paths(fresh->protected_host_paths());
+            rules = std::move(fresh);  // the old rules are no longer used: freed here
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_status) {
+            status.update(engine.counters(), sensor->losses());
+            next_status = now + std::chrono::milliseconds(50);
+        }
+        if (now >= next_upkeep) {
             engine.maintain();
             next_upkeep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         }
     }
     sensor->poll(0);  // what is already in the ring buffer
-    output.flush();
+    json.flush();
+    server.reset();  // ends the streams
     const KernelLosses losses = sensor->losses();
     sensor.reset();  // detach before printing: nothing more is watched
     print_counters(engine.counters(), losses, rules->rule_count());

@@ -12,6 +12,8 @@ namespace crowsnest {
 
 const char *usage_text() {
     return R"(Usage: crowsnest [options]
+       crowsnest watch [filters] [connection]   (see crowsnest watch --help)
+       crowsnest status [-o json] [connection]
 
 Watches execve, connect and open(at) on this host through eBPF, resolves the
 container of every event, and prints a JSON line for every rule that fires.
@@ -21,16 +23,28 @@ Options:
                             default: the shipped rules in )" CROWSNEST_DEFAULT_RULES R"()
   -e, --events              print every event as a JSON line too
   -o, --output FILE         write JSON lines to FILE instead of stdout
+                            ("none": no JSON lines, gRPC subscribers only)
       --host-root DIR       the host's root filesystem as this process sees it
                             (default /; in a container, where the host's / is mounted)
       --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)
       --wakeup-bytes BYTES  wake the engine once this much is pending (default 262144)
       --poll-ms MS          longest wait before pending events are read (default 5)
+gRPC (service crowsnest.v1.Sensor, plus grpc.health.v1.Health and reflection):
+      --grpc-socket PATH    Unix socket, mode 0600 (default /run/crowsnest/crowsnest.sock;
+                            "none" for no socket)
+      --listen HOST:PORT    also serve TCP with mutual TLS; needs the three below
+      --tls-cert FILE       server certificate chain (PEM)
+      --tls-key FILE        server private key (PEM)
+      --tls-client-ca FILE  CA that client certificates must be signed by (PEM)
+      --insecure-listen HOST:PORT  also serve plaintext TCP (no authentication)
+      --keep-verdicts N     verdicts kept for clients that resume (default 4096)
+      --subscriber-queue N  messages queued per subscriber before it drops (default 4096)
   -v, --verbose             libbpf debug output on stderr
   -h, --help                this text
       --version             print the version
 
-Logs and the final counters go to stderr. SIGINT or SIGTERM stops cleanly.
+Logs and the final counters go to stderr. SIGINT or SIGTERM stops cleanly;
+SIGHUP reloads the rule files (a bad file keeps the running rules).
 )";
 }
 
@@ -59,7 +73,8 @@ std::string rejected_option(char **argv, const char *shortopts) {
 }  // namespace
 
 bool parse_options(int argc, char **argv, Options &out, std::string &error) {
-    enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION };
+    enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION, OPT_SOCKET, OPT_LISTEN, OPT_CERT, OPT_KEY,
+           OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE };
     static const option longopts[] = {
         {"rules", required_argument, nullptr, 'r'},
         {"events", no_argument, nullptr, 'e'},
@@ -71,6 +86,14 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         {"verbose", no_argument, nullptr, 'v'},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, OPT_VERSION},
+        {"grpc-socket", required_argument, nullptr, OPT_SOCKET},
+        {"listen", required_argument, nullptr, OPT_LISTEN},
+        {"tls-cert", required_argument, nullptr, OPT_CERT},
+        {"tls-key", required_argument, nullptr, OPT_KEY},
+        {"tls-client-ca", required_argument, nullptr, OPT_CLIENT_CA},
+        {"insecure-listen", required_argument, nullptr, OPT_INSECURE},
+        {"keep-verdicts", required_argument, nullptr, OPT_KEEP},
+        {"subscriber-queue", required_argument, nullptr, OPT_QUEUE},
         {nullptr, 0, nullptr, 0},
     };
     static const char shortopts[] = ":r:eo:vh";
@@ -105,12 +128,40 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
             if (!parse_number(optarg, "--poll-ms", 1000, n, error)) return false;
             out.poll_ms = int(n);
             break;
+        case OPT_SOCKET: out.grpc_socket = std::strcmp(optarg, "none") ? optarg : ""; break;
+        case OPT_LISTEN: out.listen = optarg; break;
+        case OPT_CERT: out.tls_cert = optarg; break;
+        case OPT_KEY: out.tls_key = optarg; break;
+        case OPT_CLIENT_CA: out.tls_client_ca = optarg; break;
+        case OPT_INSECURE: out.insecure_listen = optarg; break;
+        case OPT_KEEP:
+            if (!parse_number(optarg, "--keep-verdicts", 10000000, n, error)) return false;
+            out.keep_verdicts = n;
+            break;
+        case OPT_QUEUE:
+            if (!parse_number(optarg, "--subscriber-queue", 10000000, n, error)) return false;
+            if (n < 2) {
+                error = "--subscriber-queue must be at least 2";
+                return false;
+            }
+            out.subscriber_queue = n;
+            break;
         case ':': error = std::string("option ") + argv[optind - 1] + " needs a value"; return false;
         default: error = "unknown option " + rejected_option(argv, shortopts); return false;
         }
     }
     if (optind < argc) {
         error = std::string("unexpected argument '") + argv[optind] + "'";
+        return false;
+    }
+    const bool any_tls = !out.tls_cert.empty() || !out.tls_key.empty() || !out.tls_client_ca.empty();
+    if (!out.listen.empty() && (out.tls_cert.empty() || out.tls_key.empty() || out.tls_client_ca.empty())) {
+        error = "--listen serves mutual TLS: it needs --tls-cert, --tls-key and --tls-client-ca "
+                "(plaintext TCP only with --insecure-listen)";
+        return false;
+    }
+    if (out.listen.empty() && any_tls) {
+        error = "--tls-cert, --tls-key and --tls-client-ca apply to --listen, which is not given";
         return false;
     }
     if (out.rule_paths.empty()) out.rule_paths.push_back(CROWSNEST_DEFAULT_RULES);

@@ -15,6 +15,14 @@ struct Options {
     std::string host_root = "/";
     int poll_ms = 5;
     SensorOptions sensor;
+    // gRPC: a root-only Unix socket by default; TCP only with TLS (client
+    // certificates required) or with an explicit --insecure-listen
+    std::string grpc_socket = "/run/crowsnest/crowsnest.sock";  // "" = none
+    std::string listen;                  // host:port, TLS
+    std::string tls_cert, tls_key, tls_client_ca;
+    std::string insecure_listen;         // host:port, plaintext
+    size_t keep_verdicts = 4096;         // kept for resuming subscribers
+    size_t subscriber_queue = 4096;      // per subscriber, then it drops
     bool help = false;
     bool version = false;
 };

@@ -222,3 +222,31 @@ TEST_CASE("expand_rule_paths: the shipped rules directory", "[options]") {
     REQUIRE(expand_rule_paths({CROWSNEST_DEFAULT_RULES}, files, error));
     CHECK(std::find(files.begin(), files.end(), std::string(CROWSNEST_SOURCE_DIR "/rules/default.yaml")) != files.end());
 }
+
+TEST_CASE("options: gRPC listeners", "[options]") {
+    auto d = parse({});
+    REQUIRE(d.ok);
+    CHECK(d.opts.grpc_socket == "/run/crowsnest/crowsnest.sock");
+    CHECK(d.opts.listen.empty());
+    CHECK(d.opts.insecure_listen.empty());
+    CHECK(parse({"--grpc-socket", "none"}).opts.grpc_socket.empty());
+
+    auto tls = parse({"--listen", "0.0.0.0:5000", "--tls-cert", "c", "--tls-key", "k", "--tls-client-ca", "ca"});
+    REQUIRE(tls.ok);
+    CHECK(tls.opts.listen == "0.0.0.0:5000");
+    CHECK(tls.opts.tls_client_ca == "ca");
+
+    // TCP without client certificates only when asked for by name
+    auto no_ca = parse({"--listen", "0.0.0.0:5000", "--tls-cert", "c", "--tls-key", "k"});
+    CHECK_FALSE(no_ca.ok);
+    CHECK(no_ca.error.find("--tls-client-ca") != std::string::npos);
+    CHECK(no_ca.error.find("--insecure-listen") != std::string::npos);
+    CHECK_FALSE(parse({"--tls-cert", "c"}).ok);
+    CHECK(parse({"--insecure-listen", "127.0.0.1:5000"}).opts.insecure_listen == "127.0.0.1:5000");
+
+    auto sizes = parse({"--keep-verdicts", "10", "--subscriber-queue", "8"});
+    REQUIRE(sizes.ok);
+    CHECK(sizes.opts.keep_verdicts == 10);
+    CHECK(sizes.opts.subscriber_queue == 8);
+    CHECK_FALSE(parse({"--subscriber-queue", "1"}).ok);
+}

@@ -1,0 +1,138 @@
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "subscriber_hub.h"
+
+using namespace crowsnest;
+using namespace std::chrono_literals;
+
+namespace {
+
+v1::Verdict numbered(uint64_t seq, const std::string &category = "miner") {
+    v1::Verdict v;
+    v.set_sequence(seq);
+    v.set_category(category);
+    return v;
+}
+
+StreamFilter all() {
+    std::string error;
+    return *StreamFilter::compile({}, StreamFilter::Kind::Verdicts, error);
+}
+
+// Everything the subscription holds now, as sequence numbers; a gap marker
+// is written as -(missed).
+std::vector<int64_t> drain(VerdictHub::Subscription &s) {
+    std::vector<int64_t> out;
+    while (auto p = s.next(0ms)) out.push_back(p->has_gap() ? -int64_t(p->gap().missed()) : int64_t(p->sequence()));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("hub: a live subscriber gets what is published after it subscribed") {
+    VerdictHub hub(8, 16);
+    hub.publish(numbered(1));
+    auto s = hub.subscribe(all(), std::nullopt, "t");
+    hub.publish(numbered(2));
+    hub.publish(numbered(3));
+    CHECK(drain(*s) == std::vector<int64_t>{2, 3});
+    CHECK(hub.stats().at(0).sent == 2);
+}
+
+TEST_CASE("hub: only messages passing the subscriber's filter are queued") {
+    VerdictHub hub(8, 16);
+    v1::StreamRequest req;
+    req.add_allow()->add_categories("escape");
+    std::string error;
+    auto s = hub.subscribe(*StreamFilter::compile(req, StreamFilter::Kind::Verdicts, error), std::nullopt, "t");
+    hub.publish(numbered(1, "miner"));
+    hub.publish(numbered(2, "escape"));
+    CHECK(drain(*s) == std::vector<int64_t>{2});
+}
+
+TEST_CASE("hub: resume returns exactly the kept messages after the sequence") {
+    VerdictHub hub(4, 16);
+    for (uint64_t i = 1; i <= 4; i++) hub.publish(numbered(i));
+    SECTION("inside the ring") {
+        auto s = hub.subscribe(all(), 2, "t");
+        hub.publish(numbered(5));
+        CHECK(drain(*s) == std::vector<int64_t>{3, 4, 5});
+    }
+    SECTION("up to date: nothing old") {
+        auto s = hub.subscribe(all(), 4, "t");
+        CHECK(drain(*s).empty());
+    }
+    SECTION("the ring moved past: a gap marker with the lost range, then what is kept") {
+        for (uint64_t i = 5; i <= 9; i++) hub.publish(numbered(i));  // ring keeps 6..9
+        auto s = hub.subscribe(all(), 2, "t");
+        auto first = s->next(0ms);
+        REQUIRE(first);
+        REQUIRE(first->has_gap());
+        CHECK(first->gap().reason() == v1::Gap::RESUME_TOO_OLD);
+        CHECK(first->gap().missed() == 3);
+        CHECK(first->gap().first_sequence() == 3);
+        CHECK(first->gap().last_sequence() == 5);
+        CHECK(drain(*s) == std::vector<int64_t>{6, 7, 8, 9});
+        CHECK(hub.oldest_kept() == 6);
+        CHECK(hub.last_sequence() == 9);
+    }
+}
+
+TEST_CASE("hub: a full queue drops for that subscriber only, counts it, and marks the gap in place") {
+    VerdictHub hub(0, 4);
+    auto slow = hub.subscribe(all(), std::nullopt, "slow");
+    auto fast = hub.subscribe(all(), std::nullopt, "fast");
+    for (uint64_t i = 1; i <= 10; i++) {
+        hub.publish(numbered(i));
+        REQUIRE(fast->next(0ms)->sequence() == i);
+    }
+    // slow kept 1..4 and dropped 5..10
+    auto stats = hub.stats();
+    CHECK(stats.at(0).dropped == 6);
+    CHECK(stats.at(1).dropped == 0);
+    CHECK(stats.at(1).sent == 10);
+    CHECK(slow->next(0ms)->sequence() == 1);
+    CHECK(slow->next(0ms)->sequence() == 2);
+    hub.publish(numbered(11));  // two slots free: the marker, then 11
+    CHECK(drain(*slow) == std::vector<int64_t>{3, 4, -6, 11});
+}
+
+TEST_CASE("hub: drops at the end of a burst are reported once the queue empties") {
+    VerdictHub hub(0, 2);
+    auto s = hub.subscribe(all(), std::nullopt, "t");
+    for (uint64_t i = 1; i <= 5; i++) hub.publish(numbered(i));
+    CHECK(drain(*s) == std::vector<int64_t>{1, 2, -3});
+}
+
+TEST_CASE("hub: next waits for a publish from another thread, and close wakes it") {
+    VerdictHub hub(0, 4);
+    auto s = hub.subscribe(all(), std::nullopt, "t");
+    std::thread producer([&] {
+        std::this_thread::sleep_for(20ms);
+        hub.publish(numbered(1));
+    });
+    auto p = s->next(5s);
+    producer.join();
+    REQUIRE(p);
+    CHECK(p->sequence() == 1);
+    std::thread closer([&] {
+        std::this_thread::sleep_for(20ms);
+        hub.close();
+    });
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK_FALSE(s->next(5s));
+    CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+    closer.join();
+}
+
+TEST_CASE("hub: a destroyed subscription is forgotten") {
+    VerdictHub hub(0, 4);
+    {
+        auto s = hub.subscribe(all(), std::nullopt, "t");
+        CHECK(hub.subscriber_count() == 1);
+    }
+    CHECK(hub.subscriber_count() == 0);
+    hub.publish(numbered(1));
+}

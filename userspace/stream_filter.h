@@ -1,0 +1,48 @@
+// A subscriber's StreamRequest filters, checked and compiled once, then
+// matched against every verdict or event published while it is subscribed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crowsnest.pb.h"
+
+namespace crowsnest {
+
+// 0 info ... 4 critical; -1 for an unknown name.
+int severity_rank(const std::string &severity);
+
+class StreamFilter {
+public:
+    enum class Kind { Verdicts, Events };
+
+    // nullopt with a message naming the field on a bad request (an unknown
+    // severity or event type, or a verdict-only field on an event stream).
+    static std::optional<StreamFilter> compile(const v1::StreamRequest &req, Kind kind, std::string &error);
+
+    bool matches(const v1::Verdict &v) const;
+    bool matches(const v1::Event &e) const;
+
+private:
+    struct Clause {
+        std::vector<std::string> categories, rules, event_types, container_ids, pod_uids, process_names;
+        int min_severity = -1;
+    };
+    // The fields both messages share, so one matcher serves both.
+    struct Subject {
+        const std::string *category = nullptr, *rule = nullptr;
+        int severity = -1;
+        const v1::Container &container;
+        const v1::Process &process;
+        const v1::Syscall &event;
+    };
+    static std::optional<Clause> compile_clause(const v1::StreamFilter &f, Kind kind, const std::string &where,
+                                                std::string &error);
+    static bool clause_matches(const Clause &c, const Subject &s);
+    bool passes(const Subject &s) const;
+
+    std::vector<Clause> allow_, deny_;
+};
+
+}  // namespace crowsnest
