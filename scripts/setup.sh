@@ -14,7 +14,11 @@ fi
 packages=(cmake make g++ pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
           libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libyaml-cpp-dev catch2)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(runc busybox-static jq docker.io libc6-dev openssl nodejs npm)
+  packages+=(runc busybox-static jq docker.io libc6-dev openssl)
+  # the gRPC interoperability test runs a Node.js client; a Node.js that
+  # ships its own npm (NodeSource) conflicts with Debian's npm package
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()
