@@ -29,19 +29,7 @@ std::string temp_dir() {
     return mkdtemp(tmpl) ? tmpl : "";
 }
 
-uint16_t free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
-std::string docker_path(const std::string &id) { return "/docker/" + id; }
 
 // Starts a miner-named program in the container, without a shell: one verdict.
 void run_miner(RuncContainer &c) { REQUIRE(c.run({"/bin/xmrig", "--help"}) >= 0); }
@@ -273,7 +261,7 @@ TEST_CASE("grpc: TCP needs a client certificate from the configured CA", "[integ
     TestCertificates certs;
     std::string error;
     REQUIRE(make_test_certificates(certs, error));
-    const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    const std::string addr = "127.0.0.1:" + std::to_string(unused_loopback_port());
     SensorProcess sensor;
     START_SENSOR(sensor, "--grpc-socket", "none", "--listen", addr, "--tls-cert", certs.server_cert_path(),
                  "--tls-key", certs.server_key_path(), "--tls-client-ca", certs.ca_path());
@@ -399,7 +387,7 @@ TEST_CASE("grpc: the standard health service and server reflection answer", "[in
 }
 
 TEST_CASE("grpc: plaintext TCP only when asked for, with a warning", "[integration][grpc]") {
-    const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    const std::string addr = "127.0.0.1:" + std::to_string(unused_loopback_port());
     SensorProcess sensor;
     START_SENSOR(sensor, "--grpc-socket", "none", "--insecure-listen", addr);
     auto ch = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
@@ -562,7 +550,7 @@ TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over m
     TestCertificates certs;
     std::string error;
     REQUIRE(make_test_certificates(certs, error));
-    const std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    const std::string addr = "127.0.0.1:" + std::to_string(unused_loopback_port());
     SensorProcess sensor;
     START_SENSOR(sensor, "--grpc-socket", "none", "--listen", addr, "--tls-cert", certs.server_cert_path(),
                  "--tls-key", certs.server_key_path(), "--tls-client-ca", certs.ca_path());

@@ -27,13 +27,16 @@ inline bool in_ci() {
         return;                                                                \
     } while (0)
 
-// Starts the real crowsnest binary with --events (and `extra` arguments).
+// Starts the real crowsnest binary with --events and no gRPC socket (a
+// daemon already serving the default one is left alone), then `extra`
+// arguments (a later --grpc-socket wins).
 #define START_SENSOR(sensor, ...)                                                              \
     do {                                                                                       \
         if (geteuid() != 0) SKIP_OR_FAIL("loading BPF programs needs root");                   \
         std::string start_error_;                                                              \
-        if (!(sensor).start(CROWSNEST_BINARY, {"--events", ##__VA_ARGS__}, start_error_))      \
-            SKIP_OR_FAIL("the sensor cannot load its BPF programs here: " << start_error_);    \
+        if (!(sensor).start(CROWSNEST_BINARY, {"--events", "--grpc-socket", "none", ##__VA_ARGS__},   \
+                            start_error_))                                                     \
+            SKIP_OR_FAIL("the sensor did not start (BPF needs root and BTF): " << start_error_); \
     } while (0)
 
 #define START_CONTAINER(container, spec)                                        \

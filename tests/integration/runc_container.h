@@ -44,6 +44,10 @@ private:
     int init_pid_ = -1;
 };
 
+// Docker's cgroupfs path for a container id: "/docker/<id>".
+inline std::string docker_path(const std::string &id) { return "/docker/" + id; }
+// A loopback TCP port nobody listens on (bound, never listened on, released).
+uint16_t unused_loopback_port();
 // 64 random lowercase hex characters: a container id.
 std::string random_container_id();
 // A random RFC 4122 UUID: a pod uid.

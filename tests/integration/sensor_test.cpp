@@ -50,22 +50,9 @@ struct LoopbackListener {
     }
 };
 
-// A loopback port nobody listens on: bound, never listened on, released.
-uint16_t closed_port() {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
-    getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 bool in_container(const v1::Event &e, const RuncContainer &c) { return e.cgroup_id() == c.cgroup_id(); }
 
-std::string docker_path(const std::string &id) { return "/docker/" + id; }
 
 }  // namespace
 
@@ -76,7 +63,7 @@ TEST_CASE("events from a runc container carry its cgroup id, container id and re
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
     LoopbackListener listener;
-    const uint16_t closed = closed_port();
+    const uint16_t closed = unused_loopback_port();
 
     REQUIRE(c.run({"/bin/cat", "/etc/hostname"}) == 0);
     REQUIRE(c.exec("nc -w 1 127.0.0.1 " + std::to_string(listener.port) + " </dev/null") == 0);
@@ -233,7 +220,7 @@ TEST_CASE("a scanner tool in a container gives a verdict, the same tool on the h
     const std::string id = random_container_id();
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"nmap"}}));
-    const uint16_t closed = closed_port();
+    const uint16_t closed = unused_loopback_port();
 
     c.exec("nmap -p 1-100 127.0.0.1; true");
     c.exec("nc -w 1 127.0.0.1 " + std::to_string(closed) + " </dev/null; true");
@@ -271,7 +258,7 @@ TEST_CASE("a port scan by an unknown binary in a container gives a verdict, a bu
     REQUIRE(c.run({"/tmp/healthd", "127.0.0.1", port, port}) == 0);
     for (int i = 0; i < 3; i++) REQUIRE(c.exec("for i in $(seq 1 33); do /tmp/healthd 127.0.0.1 " + port + " " + port + " >/dev/null; done") == 0);
     // the scan: 80 ports of one address, nearly all closed
-    const uint16_t first = closed_port() & 0xff00;
+    const uint16_t first = unused_loopback_port() & 0xff00;
     REQUIRE(c.run({"/tmp/healthd", "127.0.0.1", std::to_string(first), std::to_string(first + 79)}) == 0);
 
     v1::Verdict v;
@@ -363,7 +350,7 @@ TEST_CASE("opens and connects through io_uring, with no syscall of their own, ar
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .mount_host_root = true}));
     REQUIRE(run_shell("cp " URING_PROBE_BINARY " " + c.bundle() + "/rootfs/tmp/fetch") == 0);
-    const uint16_t closed = closed_port();
+    const uint16_t closed = unused_loopback_port();
 
     REQUIRE(c.run({"/tmp/fetch", "open", "/host/etc/shadow"}) == 0);
     c.run({"/tmp/fetch", "connect", "127.0.0.1", std::to_string(closed)});
