@@ -1,9 +1,9 @@
 #include "cli_client.h"
 
+#include "path_util.h"
+
 #include <getopt.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace crowsnest {
 
@@ -22,17 +22,9 @@ const ::option kOptions[] = {
     {nullptr, 0, nullptr, 0},
 };
 
+// A PEM file the user named; none named is no error.
 bool read_pem(const std::string &path, std::string &out, std::string &error) {
-    if (path.empty()) return true;
-    std::ifstream in(path);
-    if (!in) {
-        error = "cannot read " + path;
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
+    return path.empty() || read_whole_file(path, out, error);
 }
 
 }  // namespace

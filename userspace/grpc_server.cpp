@@ -9,14 +9,13 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
 #include "crowsnest.grpc.pb.h"
+#include "path_util.h"
 
 namespace crowsnest {
 
@@ -73,23 +72,11 @@ void add_subscribers(const std::vector<SubscriberStats> &stats, const char *stre
     }
 }
 
-bool read_file(const std::string &path, std::string &out, std::string &error) {
-    std::ifstream in(path);
-    if (!in) {
-        error = "cannot read " + path + ": " + std::strerror(errno);
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
-}
-
 std::shared_ptr<grpc::ServerCredentials> mutual_tls(const Options &opts, std::string &error) {
     grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-    if (!read_file(opts.tls_key, pair.private_key, error) || !read_file(opts.tls_cert, pair.cert_chain, error) ||
-        !read_file(opts.tls_client_ca, ssl.pem_root_certs, error))
+    if (!read_whole_file(opts.tls_key, pair.private_key, error) || !read_whole_file(opts.tls_cert, pair.cert_chain, error) ||
+        !read_whole_file(opts.tls_client_ca, ssl.pem_root_certs, error))
         return nullptr;
     ssl.pem_key_cert_pairs.push_back(std::move(pair));
     return grpc::SslServerCredentials(ssl);

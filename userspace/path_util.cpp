@@ -1,6 +1,10 @@
 #include "path_util.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <climits>
 #include <vector>
@@ -11,6 +15,20 @@ std::string read_link(const std::string &path) {
     char buf[PATH_MAX];
     ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
     return n > 0 ? std::string(buf, size_t(n)) : std::string();
+}
+
+bool read_whole_file(const std::string &path, std::string &out, std::string &error) {
+    out.clear();
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot read " + path + ": " + std::strerror(errno);
+        return false;
+    }
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, size_t(n));
+    close(fd);
+    return true;
 }
 
 std::string unescape_mountinfo(std::string_view s) {

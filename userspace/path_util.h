@@ -9,6 +9,11 @@ namespace crowsnest {
 // The target of a symbolic link (e.g. /proc/<pid>/exe), or "" on error.
 std::string read_link(const std::string &path);
 
+// Reads a whole file with read(2) (a /proc file of a process that exits
+// meanwhile ends the read, it does not throw). False, with the reason in
+// `error`, when the file cannot be opened.
+bool read_whole_file(const std::string &path, std::string &out, std::string &error);
+
 // Undoes mountinfo's octal escapes ("\040" is a space).
 std::string unescape_mountinfo(std::string_view s);
 

@@ -19,19 +19,11 @@ ProcessTable::ProcessTable(std::string proc_root, size_t capacity)
 
 namespace {
 
-// Reads a small /proc file with plain read(2): the process may exit while it
-// is read (ESRCH), which must end the read, not throw.
 std::string read_file(const std::string &path) {
-    std::string out;
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, size_t(n));
-    close(fd);
+    std::string out, error;
+    read_whole_file(path, out, error);  // a process gone: empty, which the caller rejects
     return out;
 }
-
 // "/proc/<pid>/stat": "pid (comm) state ppid ..."; comm may hold spaces and ')'.
 bool parse_stat(const std::string &stat, std::string &comm, uint32_t &ppid) {
     size_t open = stat.find('('), close = stat.rfind(')');
