@@ -43,6 +43,7 @@ void Engine::handle_event(const Event &e) {
     if (e.type == EventType::Exec) processes_.on_exec(e);
     ctx.process = processes_.find(e.pid);
     ctx.parent = processes_.find(e.ppid);
+    ctx.processes = &processes_;
 
     if (e.type == EventType::Open) {
         resolve_open_path(e, ctx);

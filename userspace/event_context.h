@@ -16,6 +16,7 @@ struct EventContext {
     const CgroupEntry *cgroup = nullptr;  // nullptr: the cgroup could not be resolved
     const ProcessInfo *process = nullptr; // nullptr: unknown process
     const ProcessInfo *parent = nullptr;
+    ProcessTable *processes = nullptr;    // for ancestors beyond the parent (nullptr: none known)
     bool host_pid_ns = false;             // the task shares the host's pid namespace
     std::string resolved_path;            // open: absolute and normalised
     std::string host_path;                // open: the protected host file it reached

@@ -43,7 +43,7 @@ const char *family_name(uint16_t family) {
 #define KERNEL_O_LARGEFILE O_LARGEFILE  // glibc's value is the kernel's where it is not 0
 #endif
 
-std::string open_flags_string(uint32_t flags) {
+void append_open_flags(uint32_t flags, std::string &out) {
     // In order; a flag that includes another's bit comes before it, and the
     // bits of a named flag are cleared so that they are named once.
     static const struct {
@@ -67,17 +67,22 @@ std::string open_flags_string(uint32_t flags) {
         {O_CLOEXEC, "O_CLOEXEC"},
         {O_PATH, "O_PATH"},
     };
-    std::string out;
     switch (flags & O_ACCMODE) {
-    case O_RDONLY: out = "O_RDONLY"; break;
-    case O_WRONLY: out = "O_WRONLY"; break;
-    default: out = "O_RDWR"; break;
+    case O_RDONLY: out += "O_RDONLY"; break;
+    case O_WRONLY: out += "O_WRONLY"; break;
+    default: out += "O_RDWR"; break;
     }
     for (const auto &n : names) {
         if (n.bits == 0 || (flags & n.bits) != n.bits) continue;
-        out += std::string("|") + n.name;
+        out += '|';
+        out += n.name;
         flags &= ~n.bits;
     }
+}
+
+std::string open_flags_string(uint32_t flags) {
+    std::string out;
+    append_open_flags(flags, out);
     return out;
 }
 

@@ -17,13 +17,13 @@
 #include "cli_watch.h"
 #include "cgroup_resolver.h"
 #include "engine.h"
-#include "first_rules.h"
 #include "grpc_server.h"
 #include "host_files.h"
 #include "hub_output.h"
 #include "options.h"
 #include "process_table.h"
 #include "rule_store.h"
+#include "rules_command.h"
 #include "status_board.h"
 
 using namespace crowsnest;
@@ -61,6 +61,7 @@ int main(int argc, char **argv) {
     // client commands: the rest of the arguments are theirs
     if (argc > 1 && !std::strcmp(argv[1], "watch")) return run_watch(argc - 1, argv + 1);
     if (argc > 1 && !std::strcmp(argv[1], "status")) return run_status(argc - 1, argv + 1);
+    if (argc > 1 && !std::strcmp(argv[1], "rules")) return run_rules_command(argc - 1, argv + 1);
     Options opts;
     std::string error;
     if (!parse_options(argc, argv, opts, error)) {
@@ -77,8 +78,9 @@ int main(int argc, char **argv) {
     }
 
     RuleStore rule_store(opts.rule_paths);
-    std::vector<std::string> rule_files, errors;
-    auto rules = rule_store.compile(rule_files, errors);
+    std::vector<std::string> rule_files, errors, warnings;
+    auto rules = rule_store.compile(rule_files, errors, warnings);
+    for (const auto &w : warnings) std::fprintf(stderr, "%s\n", w.c_str());
     if (!rules) {
         for (const auto &e : errors) std::fprintf(stderr, "%s\n", e.c_str());
         std::fprintf(stderr, "crowsnest: invalid rules, not starting\n");

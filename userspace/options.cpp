@@ -14,6 +14,7 @@ const char *usage_text() {
     return R"(Usage: crowsnest [options]
        crowsnest watch [filters] [connection]   (see crowsnest watch --help)
        crowsnest status [-o json] [connection]
+       crowsnest rules validate FILE|DIR...   (crowsnest rules fields: the fields)
 
 Watches execve, connect and open(at) on this host through eBPF, resolves the
 container of every event, and prints a JSON line for every rule that fires.

@@ -4,17 +4,17 @@
 
 namespace crowsnest {
 
-std::shared_ptr<const FirstRules> RuleStore::compile(std::vector<std::string> &files,
-                                                     std::vector<std::string> &errors) const {
+std::shared_ptr<const RuleSet> RuleStore::compile(std::vector<std::string> &files, std::vector<std::string> &errors,
+                                                  std::vector<std::string> &warnings) const {
     std::string error;
     if (!expand_rule_paths(paths_, files, error)) {
         errors.push_back(error);
         return nullptr;
     }
-    return FirstRules::load(files, errors);
+    return RuleSet::load(files, errors, warnings);
 }
 
-void RuleStore::set_initial(std::shared_ptr<const FirstRules> rules, std::vector<std::string> files) {
+void RuleStore::set_initial(std::shared_ptr<const RuleSet> rules, std::vector<std::string> files) {
     std::lock_guard lock(mu_);
     current_ = std::move(rules);
     files_ = std::move(files);
@@ -22,8 +22,9 @@ void RuleStore::set_initial(std::shared_ptr<const FirstRules> rules, std::vector
 
 v1::ReloadRulesResponse RuleStore::reload(bool wait) {
     v1::ReloadRulesResponse resp;
-    std::vector<std::string> files, errors;
-    auto rules = compile(files, errors);
+    std::vector<std::string> files, errors, warnings;
+    auto rules = compile(files, errors, warnings);
+    for (auto &w : warnings) resp.add_warnings(w);
     if (!rules) {
         for (auto &e : errors) resp.add_errors(e);
         return resp;
@@ -41,7 +42,7 @@ v1::ReloadRulesResponse RuleStore::reload(bool wait) {
     return resp;
 }
 
-std::shared_ptr<const FirstRules> RuleStore::take_pending() {
+std::shared_ptr<const RuleSet> RuleStore::take_pending() {
     std::lock_guard lock(mu_);
     if (!pending_) return nullptr;
     current_ = std::move(pending_);
@@ -51,7 +52,7 @@ std::shared_ptr<const FirstRules> RuleStore::take_pending() {
     return current_;
 }
 
-std::shared_ptr<const FirstRules> RuleStore::current() const {
+std::shared_ptr<const RuleSet> RuleStore::current() const {
     std::lock_guard lock(mu_);
     return current_;
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "crowsnest.pb.h"
-#include "first_rules.h"
+#include "rule_set.h"
 
 namespace crowsnest {
 
@@ -22,10 +22,11 @@ public:
     explicit RuleStore(std::vector<std::string> paths) : paths_(std::move(paths)) {}
 
     // Compiles the rule files. nullptr with errors on any problem.
-    std::shared_ptr<const FirstRules> compile(std::vector<std::string> &files, std::vector<std::string> &errors) const;
+    std::shared_ptr<const RuleSet> compile(std::vector<std::string> &files, std::vector<std::string> &errors,
+                                           std::vector<std::string> &warnings) const;
 
     // First load, before the engine runs.
-    void set_initial(std::shared_ptr<const FirstRules> rules, std::vector<std::string> files);
+    void set_initial(std::shared_ptr<const RuleSet> rules, std::vector<std::string> files);
 
     // Compiles and hands the rules to the engine thread; with `wait`, returns
     // once the engine uses them (or after a timeout, as an error).
@@ -33,16 +34,16 @@ public:
 
     // Engine thread, every loop turn: the new rules if a reload is pending,
     // else nullptr. They are current from now on: switch before the next event.
-    std::shared_ptr<const FirstRules> take_pending();
+    std::shared_ptr<const RuleSet> take_pending();
 
-    std::shared_ptr<const FirstRules> current() const;
+    std::shared_ptr<const RuleSet> current() const;
     v1::ListRulesResponse describe() const;
 
 private:
     const std::vector<std::string> paths_;
     mutable std::mutex mu_;
     std::condition_variable installed_cv_;
-    std::shared_ptr<const FirstRules> current_, pending_;
+    std::shared_ptr<const RuleSet> current_, pending_;
     std::vector<std::string> files_, pending_files_;
     uint64_t generation_ = 0;  // installs so far
 };

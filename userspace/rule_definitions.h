@@ -1,0 +1,74 @@
+// Rule files as read, before compiling: the lists, macros and rules of all
+// files with appends and overrides applied, each remembering where it was
+// written. rule_loader fills them; rule_set compiles them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "rule_source.h"
+
+namespace crowsnest {
+
+struct ListDef {
+    std::vector<std::string> items;  // lists named in items already expanded
+    std::string where;               // "file:line:column" of its name
+    bool used = false;
+};
+
+struct MacroDef {
+    std::string condition;
+    SourceMap source;
+    std::string where;
+    bool used = false;
+};
+
+// Falco's rule exceptions: the rule stays quiet when, for one of the value
+// tuples, every field compares true with its value.
+struct ExceptionDef {
+    std::string name, where;
+    std::vector<std::string> fields;
+    std::vector<std::string> comps;  // one per field ("=" unless given)
+    struct Value {
+        std::vector<std::string> items;  // one, or the items of a list (for in, pmatch...)
+        bool is_list = false;
+    };
+    struct Tuple {
+        std::vector<Value> values;  // one per field
+        std::string where;
+    };
+    std::vector<Tuple> tuples;
+};
+
+// Our `threshold:` block (Falco has none): see threshold_tracker.h.
+struct ThresholdDef {
+    bool present = false;
+    std::vector<std::string> group_by;
+    std::string distinct;  // "" counts events
+    uint64_t at_least = 0;
+    uint64_t window_ns = 0;
+    uint64_t max_groups = 8192;
+    std::string where;
+};
+
+struct RuleDef {
+    std::string name, desc, output, priority;
+    std::vector<std::string> tags;
+    bool enabled = true;
+    std::string condition;
+    SourceMap condition_source;
+    std::string where, output_where, priority_where;
+    std::vector<ExceptionDef> exceptions;
+    ThresholdDef threshold;
+    size_t file = 0;  // index of the file that defined it
+};
+
+struct RuleDefinitions {
+    std::map<std::string, ListDef> lists;
+    std::map<std::string, MacroDef> macros;
+    std::vector<RuleDef> rules;  // in the order first defined
+};
+
+}  // namespace crowsnest
