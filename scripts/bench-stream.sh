@@ -101,16 +101,12 @@ echo
 
 # ---- fan-out ----------------------------------------------------------------
 cat >"$TMP/bench.yaml" <<RULES
-rules:
-  - rule: bench_open
-    desc: Every open of the bench file, to make verdicts at a chosen rate.
-    event: open
-    category: recon
-    severity: info
-    tags: [bench]
-    when:
-      path_prefix_in: [$TMP/verdict]
-    output: "bench open by %proc.exe"
+- rule: bench_open
+  desc: Every open of the bench file, to make verdicts at a chosen rate.
+  condition: evt.type in (open, openat, openat2) and fd.name startswith $TMP/verdict
+  output: "bench open by %proc.exe"
+  priority: INFO
+  tags: [recon, bench]
 RULES
 start_sensor --rules "$ROOT/rules" --rules "$TMP/bench.yaml"
 echo "Fan-out: $FANOUT_RATE verdicts/s offered for $FANOUT_SECONDS s:"

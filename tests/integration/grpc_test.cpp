@@ -429,11 +429,11 @@ TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules, and a bad file keeps the
     const std::string dir = temp_dir(), sock = dir + "/crowsnest.sock", rules = dir + "/rules";
     mkdir(rules.c_str(), 0700);
     auto rule = [](const std::string &name, const std::string &category, const std::string &binary) {
-        return "  - rule: " + name + "\n    desc: test\n    event: exec\n    category: " + category +
-               "\n    severity: high\n    tags: [T0000]\n    when:\n      succeeded: true\n      in_container: true\n"
-               "      exe_name_in: [" + binary + "]\n    output: \"" + name + " %proc.exe\"\n";
+        return "- rule: " + name + "\n  desc: test\n  priority: ERROR\n  tags: [" + category + ", T0000]\n"
+               "  condition: evt.type = execve and evt.failed = false and container.id != host and proc.name = " +
+               binary + "\n  output: \"" + name + " %proc.exe\"\n";
     };
-    auto write = [&](const std::string &text) { std::ofstream(rules + "/test.yaml") << "rules:\n" << text; };
+    auto write = [&](const std::string &text) { std::ofstream(rules + "/test.yaml") << text; };
     write(rule("first_rule", "miner", "xmrig"));
     SensorProcess sensor;
     START_SENSOR(sensor, "--grpc-socket", sock, "--rules", rules);
@@ -472,7 +472,7 @@ TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules, and a bad file keeps the
     REQUIRE(c.run({"/bin/nc", "-z", "127.0.0.1", "1"}) >= 0);
     CHECK(stream.wait_verdict(fired("second_rule")));
 
-    write("  - rule: broken\n    event: nosuch\n");
+    write("- rule: broken\n  desc: test\n  priority: ERROR\n  condition: proc.nosuch = 1\n  output: x\n");
     auto bad = reload();
     CHECK_FALSE(bad.ok());
     REQUIRE(bad.errors_size() >= 1);

