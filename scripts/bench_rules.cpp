@@ -307,8 +307,8 @@ int main(int argc, char **argv) {
     if (events_file.empty()) die("--events FILE is required");
     if (rule_paths.empty()) rule_paths.push_back(CROWSNEST_DEFAULT_RULES);
 
-    std::vector<std::string> files, errors;
-    auto rules = RuleStore(rule_paths).compile(files, errors);
+    std::vector<std::string> files, errors, warnings;
+    auto rules = RuleStore(rule_paths).compile(files, errors, warnings);
     if (!rules) {
         for (const auto &e : errors) std::fprintf(stderr, "%s\n", e.c_str());
         die("the rules did not compile");

@@ -74,6 +74,9 @@ bool match_ip(const Check &c, const IpAddress &a) {
 bool evaluate_check(const Check &c, FieldReader &reader) {
     FieldValue v;
     if (!reader.read(c.field, v)) return false;
+    // a multi-valued field without values (no arguments, no known ancestor)
+    // is unset like any other: comparisons and exists are false
+    if (c.field.multi && v.count == 0) return false;
     if (c.op == CompareOp::Exists) return true;
     switch (c.field.info->type) {
     case FieldType::String:

@@ -25,17 +25,19 @@ void Engine::handle(const void *data, size_t len) {
 // read for it (working directory or dirfd).
 void Engine::resolve_open_path(const Event &e, EventContext &ctx) const {
     if (!e.path.empty() && e.path[0] == '/')
-        ctx.resolved_path = normalize_path(e.path);
+        normalize_path_into(e.path, "/", ctx.resolved_path);
     else if (!e.base_dir.empty())
-        ctx.resolved_path = normalize_path(e.path, e.base_dir);
+        normalize_path_into(e.path, e.base_dir, ctx.resolved_path);
 }
 
 void Engine::handle_event(const Event &e) {
     counters_.events[size_t(e.type)]++;
     if (e.path_truncated || e.argv_truncated) counters_.truncated++;
 
-    EventContext ctx;
+    EventContext &ctx = ctx_;  // reused: its strings keep their capacity
     ctx.event = &e;
+    ctx.resolved_path.clear();
+    ctx.host_path.clear();
     ctx.cgroup = cgroups_.resolve(e.cgroup_id);
     if (!ctx.cgroup) counters_.unresolved_cgroups++;
     ctx.host_pid_ns = e.pid_ns == config_.host_pid_ns;

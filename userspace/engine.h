@@ -13,6 +13,7 @@
 #include "crowsnest.pb.h"
 #include "decoder.h"
 #include "detection.h"
+#include "event_context.h"
 #include "host_files.h"
 #include "process_table.h"
 
@@ -71,6 +72,7 @@ private:
     Counters counters_;
     // reused for every record so the steady state allocates little
     Event event_;
+    EventContext ctx_;
     std::vector<Detection> detections_;
     v1::Event event_msg_;
     v1::Verdict verdict_msg_;

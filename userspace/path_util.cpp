@@ -46,16 +46,18 @@ std::string unescape_mountinfo(std::string_view s) {
     return out;
 }
 
-std::string normalize_path(std::string_view path, std::string_view base) {
-    std::vector<std::string_view> parts;
-    auto push = [&parts](std::string_view p) {
+void normalize_path_into(std::string_view path, std::string_view base, std::string &out) {
+    out.clear();
+    auto push = [&out](std::string_view p) {
         while (!p.empty()) {
-            size_t slash = p.find('/');
-            std::string_view part = p.substr(0, slash);
+            const size_t slash = p.find('/');
+            const std::string_view part = p.substr(0, slash);
             if (part == "..") {
-                if (!parts.empty()) parts.pop_back();
+                const size_t cut = out.rfind('/');
+                out.resize(cut == std::string::npos ? 0 : cut);
             } else if (!part.empty() && part != ".") {
-                parts.push_back(part);
+                out += '/';
+                out += part;
             }
             if (slash == std::string_view::npos) break;
             p.remove_prefix(slash + 1);
@@ -63,12 +65,13 @@ std::string normalize_path(std::string_view path, std::string_view base) {
     };
     if (path.empty() || path[0] != '/') push(base);
     push(path);
+    if (out.empty()) out = "/";
+}
+
+std::string normalize_path(std::string_view path, std::string_view base) {
     std::string out;
-    for (auto p : parts) {
-        out += '/';
-        out += p;
-    }
-    return out.empty() ? "/" : out;
+    normalize_path_into(path, base, out);
+    return out;
 }
 
 std::string_view base_name(std::string_view path) {

@@ -20,6 +20,9 @@ std::string unescape_mountinfo(std::string_view s);
 // Lexically normalised absolute path: collapses "//", "." and "..".
 // A relative `path` is first joined to `base` (an absolute directory).
 std::string normalize_path(std::string_view path, std::string_view base = "/");
+// The same into `out`, whose capacity is reused (no allocation once it has
+// grown). `out` must not alias `path` or `base`.
+void normalize_path_into(std::string_view path, std::string_view base, std::string &out);
 
 // The last component of a path ("xmrig" for "/tmp/xmrig").
 std::string_view base_name(std::string_view path);

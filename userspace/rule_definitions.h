@@ -13,9 +13,13 @@
 namespace crowsnest {
 
 struct ListDef {
-    std::vector<std::string> items;  // lists named in items already expanded
+    std::vector<std::string> items;  // lists named in items already expanded (once every file is read)
     std::string where;               // "file:line:column" of its name
     bool used = false;
+    // While files are read: items[i] names a list defined before it. Such
+    // items are expanded when every file has been read, so that items
+    // appended to the named list later count too (as in Falco).
+    std::vector<bool> names_list;
 };
 
 struct MacroDef {
@@ -31,6 +35,7 @@ struct ExceptionDef {
     std::string name, where;
     std::vector<std::string> fields;
     std::vector<std::string> comps;  // one per field ("=" unless given)
+    bool single = false;             // `fields: name` (not a list): values is a list of values, not of tuples
     struct Value {
         std::vector<std::string> items;  // one, or the items of a list (for in, pmatch...)
         bool is_list = false;

@@ -41,6 +41,9 @@ const std::vector<FieldInfo> kFields = {
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
      "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, exit"},
     {"proc.name", F::ProcName, T::String, kAll, A::None, false, "the process name (comm, at most 15 characters)"},
+    {"proc.names", F::ProcNames, T::String, kAll, A::None, true,
+     "every name the process goes by (several values): proc.name, and the last components of proc.exe and "
+     "proc.exepath; catches a tool started through a symlink, `exec -a` or busybox's /proc/self/exe"},
     {"proc.exe", F::ProcExe, T::String, kAll, A::None, false, "argv[0]"},
     {"proc.exepath", F::ProcExePath, T::String, kAll, A::None, false, "the absolute path of the executed file"},
     {"proc.cmdline", F::ProcCmdline, T::String, kAll, A::None, false, "proc.name and proc.args"},
@@ -252,6 +255,7 @@ FieldReader::FieldReader() {
     argv_.reserve(EXEC_MAX_ARGS);
     arg_opts_.reserve(EXEC_MAX_ARGS);
     anames_.reserve(16);
+    names_.reserve(3);
     ancestors_.reserve(16);
 }
 
@@ -309,6 +313,17 @@ bool FieldReader::read_string(const FieldRef &f, FieldValue &out) {
         return true;
     case F::EvtSyscall: out.str = syscall_name(e); return true;
     case F::ProcName: out.str = e.comm; return true;
+    case F::ProcNames:
+        if (!cached(kNames)) {
+            names_.clear();
+            names_.push_back(e.comm);
+            if (!args().empty()) names_.push_back(base_name(args()[0]));
+            if (p) names_.push_back(base_name(p->exe));
+            else if (e.type == EventType::Exec) names_.push_back(base_name(e.filename));
+        }
+        out.items = names_.data();
+        out.count = names_.size();
+        return true;
     case F::ProcExe:
         if (args().empty()) return false;
         out.str = args()[0];

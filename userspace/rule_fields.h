@@ -21,7 +21,7 @@ const char *field_type_name(FieldType t);
 
 enum class FieldId : uint8_t {
     EvtType, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtArgFlags, EvtSyscall,
-    ProcName, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
+    ProcName, ProcNames, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
     ProcPname, ProcPexe, ProcPexePath, ProcPcmdline, ProcAname, ProcIsExeUpperLayer, ProcInHostPidNs,
     UserUid, UserGid, CgroupId, ContainerId, ContainerRuntime, K8sPodUid,
     FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
@@ -92,7 +92,7 @@ public:
 private:
     enum Cached : uint32_t {
         kCmdline = 1, kArgs = 2, kPcmdline = 4, kArgFlags = 8, kFdName = 16, kArgv = 32, kArgOpts = 64,
-        kAncestors = 128, kRes = 256, kDirectory = 512,
+        kAncestors = 128, kRes = 256, kNames = 512,
     };
     bool cached(Cached c) {
         const bool had = (cached_ & c) != 0;
@@ -107,7 +107,7 @@ private:
     const EventContext *ctx_ = nullptr;
     uint32_t cached_ = 0;
     std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_;
-    std::vector<std::string_view> argv_, arg_opts_, anames_;
+    std::vector<std::string_view> argv_, arg_opts_, anames_, names_;
     std::vector<const ProcessInfo *> ancestors_;
 };
 

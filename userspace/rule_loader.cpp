@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <functional>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -137,28 +139,22 @@ private:
         std::vector<std::string> raw;
         if (!item["items"]) return error(item["list"], "list '" + name + "' needs 'items'");
         if (!strings(item["items"], "items", raw)) return;
-        std::vector<std::string> items;
-        for (auto &i : raw) {  // an item that names a list stands for its items
-            auto it = defs_.lists.find(i);
-            if (it == defs_.lists.end()) {
-                items.push_back(std::move(i));
-                continue;
-            }
-            it->second.used = true;
-            items.insert(items.end(), it->second.items.begin(), it->second.items.end());
-        }
+        // an item that names a list defined before stands for its items (expand_lists)
+        std::vector<bool> names_list;
+        for (const auto &i : raw) names_list.push_back(defs_.lists.count(i) > 0);
         auto existing = defs_.lists.find(name);
         if (modifies(item)) {
             if (existing == defs_.lists.end()) return error(item["list"], "list '" + name + "' to append to is not defined");
-            if (appends(item, "items"))
-                existing->second.items.insert(existing->second.items.end(), items.begin(), items.end());
-            else
-                existing->second.items = std::move(items);
+            ListDef &l = existing->second;
+            if (!appends(item, "items")) {
+                l.items.clear();
+                l.names_list.clear();
+            }
+            l.items.insert(l.items.end(), raw.begin(), raw.end());
+            l.names_list.insert(l.names_list.end(), names_list.begin(), names_list.end());
             return;
         }
-        ListDef &l = defs_.lists[name];
-        const bool used = l.used;  // replacing a list keeps it marked as used
-        l = ListDef{std::move(items), where(item["list"]), used};
+        defs_.lists[name] = ListDef{std::move(raw), where(item["list"]), false, std::move(names_list)};
     }
 
     void read_macro(const YAML::Node &item) {
@@ -287,6 +283,10 @@ private:
             if (old.name != e.name) continue;
             if (!e.fields.empty() && e.fields != old.fields)
                 return error(at, "exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
+            if (e.fields.empty() && !e.tuples.empty() && e.single != old.single)
+                return error(at, "values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
+                                     (old.single ? "a list of values, as its 'fields' is one field"
+                                                 : "tuples, one value per field: - [a, b]"));
             old.tuples.insert(old.tuples.end(), e.tuples.begin(), e.tuples.end());
             return;
         }
@@ -319,8 +319,14 @@ private:
                 error(ex["name"], "exception '" + e.name + "' needs 'fields'");
                 return false;
             }
-            // fields: proc.name, comps: in, values: [a, b] is one check against the list
-            const bool single = fields && fields.IsScalar();
+            // fields: proc.name, comps: in, values: [a, b] is one check against the list;
+            // values appended to such an exception come alone, as a list of values too
+            bool single = fields && fields.IsScalar();
+            if (!fields && values && values.IsSequence() && values.size() > 0) {
+                single = true;
+                for (const auto &v : values) single = single && v.IsScalar();
+            }
+            e.single = single;
             if (fields) {
                 if (single) e.fields.push_back(fields.Scalar());
                 else if (!strings(fields, "fields", e.fields)) return false;
@@ -444,6 +450,33 @@ private:
     std::vector<std::string> &warnings_;
 };
 
+// Items that name a list become that list's items as they are once every
+// file is read, appends included. A list met again while it is being
+// expanded (a cycle through redefinitions) stays a plain value.
+void expand_lists(RuleDefinitions &defs) {
+    enum State { kTodo, kExpanding, kDone };
+    std::map<std::string, State> state;
+    std::function<void(const std::string &, ListDef &)> expand = [&](const std::string &name, ListDef &l) {
+        if (state[name] != kTodo) return;
+        state[name] = kExpanding;
+        std::vector<std::string> out;
+        for (size_t i = 0; i < l.items.size(); i++) {
+            auto ref = i < l.names_list.size() && l.names_list[i] ? defs.lists.find(l.items[i]) : defs.lists.end();
+            if (ref == defs.lists.end() || state[ref->first] == kExpanding) {
+                out.push_back(std::move(l.items[i]));
+                continue;
+            }
+            expand(ref->first, ref->second);
+            ref->second.used = true;
+            out.insert(out.end(), ref->second.items.begin(), ref->second.items.end());
+        }
+        l.items = std::move(out);
+        l.names_list.clear();
+        state[name] = kDone;
+    };
+    for (auto &[name, l] : defs.lists) expand(name, l);
+}
+
 }  // namespace
 
 bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &defs, std::vector<std::string> &errors,
@@ -457,6 +490,7 @@ bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &def
         }
         FileLoader(std::make_shared<SourceFile>(files[i], std::move(text)), i, defs, errors, warnings).load();
     }
+    expand_lists(defs);
     return errors.size() == before;
 }
 

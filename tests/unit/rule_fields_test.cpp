@@ -65,6 +65,7 @@ TEST_CASE("fields: process, user and container fields of an exec", "[fields]") {
     CHECK(value(s, "proc.name") == "nmap");
     CHECK(value(s, "proc.exe") == "nmap");
     CHECK(value(s, "proc.exepath") == "/usr/bin/nmap");
+    CHECK(value(s, "proc.names") == "nmap nmap nmap");
     CHECK(value(s, "proc.cmdline") == "nmap -sS 10.0.0.0/24 --min-rate=100");
     CHECK(value(s, "proc.args") == "-sS 10.0.0.0/24 --min-rate=100");
     CHECK(value(s, "proc.argv") == "-sS 10.0.0.0/24 --min-rate=100");
@@ -110,6 +111,17 @@ TEST_CASE("fields: a failed exec, execveat, a host process and missing context",
     CHECK(value(s, "proc.cmdline") == "nope");   // the comm alone
     CHECK(value(s, "proc.pname") == "<NA>");
     CHECK(value(s, "container.id") == "host");
+}
+
+TEST_CASE("fields: proc.names holds every name a process goes by", "[fields]") {
+    // busybox's shell runs an applet as /proc/self/exe with argv[0] "nc": its comm is "exe"
+    Scene applet = exec_scene("/proc/self/exe", {"nc", "-z", "db", "5432"});
+    applet.event.comm = "exe";
+    applet.process.exe = "/bin/busybox";
+    CHECK(value(applet, "proc.names") == "exe nc busybox");
+    // exec -a: argv[0] is not the file
+    Scene renamed = exec_scene("/tmp/xmrig", {"[kworker]"});
+    CHECK(value(renamed, "proc.names") == "xmrig [kworker] xmrig");
 }
 
 TEST_CASE("fields: ancestors come from the process table", "[fields]") {
