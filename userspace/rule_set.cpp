@@ -152,8 +152,8 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::vector<std::string> &files, st
         // disabled rules are compiled too, so that their mistakes show
         if (compiler.compile(d, r) && d.enabled) set->rules_.push_back(std::move(r));
     }
+    if (errors.size() != before) return nullptr;  // unused-list warnings would only mislead now
     compiler.warn_unused();
-    if (errors.size() != before) return nullptr;
 
     for (uint32_t i = 0; i < set->rules_.size(); i++) {
         const Rule &r = set->rules_[i];
