@@ -3,6 +3,8 @@
 #include <fcntl.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "output_template.h"
@@ -49,6 +51,20 @@ TEST_CASE("fields: every field is documented, names are unique", "[fields]") {
     }
     CHECK(find_field("proc.nam") == nullptr);
     CHECK(find_field("") == nullptr);
+}
+
+TEST_CASE("fields: rules/README.md documents every field", "[fields]") {
+    std::ifstream in(CROWSNEST_SOURCE_DIR "/rules/README.md");
+    std::stringstream doc;
+    doc << in.rdbuf();
+    REQUIRE(!doc.str().empty());
+    for (const auto &f : field_table()) {
+        const std::string arg = f.arg == crowsnest::FieldInfo::Arg::Index  ? "[N]"
+                              : f.arg == crowsnest::FieldInfo::Arg::Text ? "[ARG]"
+                                                                           : "";
+        INFO(f.name);
+        CHECK(doc.str().find("| `" + std::string(f.name) + arg + "` |") != std::string::npos);
+    }
 }
 
 TEST_CASE("fields: process, user and container fields of an exec", "[fields]") {
