@@ -13,6 +13,22 @@ namespace {
 const std::vector<std::string> kCategories = {"miner", "scanner", "host_mount", "escape", "drift",
                                               "credential_access", "recon", "persistence"};
 
+// Our category names, and Falco's mitre_* tags that mean one of them.
+bool category_of_tag(const std::string &tag, std::string &category) {
+    if (std::count(kCategories.begin(), kCategories.end(), tag)) {
+        category = tag;
+        return true;
+    }
+    if (tag == "mitre_discovery") {
+        category = "recon";
+        return true;
+    }
+    const std::string mitre = tag.rfind("mitre_", 0) == 0 ? tag.substr(6) : "";
+    if (mitre.empty() || !std::count(kCategories.begin(), kCategories.end(), mitre)) return false;
+    category = mitre;
+    return true;
+}
+
 uint64_t mix(uint64_t h, uint64_t v) {
     h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     return h;
@@ -62,10 +78,8 @@ public:
                               "' (expected emergency, alert, critical, error, warning, notice, informational or debug)");
         r.info.category = "other";
         for (const auto &t : d.tags) {
-            if (r.info.category == "other" && std::count(kCategories.begin(), kCategories.end(), t))
-                r.info.category = t;
-            else
-                r.info.tags.push_back(t);
+            if (r.info.category == "other" && category_of_tag(t, r.info.category)) continue;
+            r.info.tags.push_back(t);
         }
         conditions_.compile(d.condition, d.condition_source, r.condition);
         compile_exceptions(d, r.exceptions);
@@ -84,17 +98,27 @@ public:
     }
 
 private:
+    static const std::string &place(const std::vector<std::string> &wheres, size_t i, const std::string &fallback) {
+        return i < wheres.size() ? wheres[i] : fallback;
+    }
+
     // not (tuple or tuple ...), each tuple "field comp value and ...".
     void compile_exceptions(const RuleDef &d, CondNode &out) {
         out.kind = CondNode::Kind::False;
         for (const auto &e : d.exceptions) {
+            // the fields and comps, even when no values use them yet
+            bool ok = true;
+            for (size_t i = 0; i < e.fields.size() && i < e.comps.size(); i++)
+                ok = conditions_.check_field(e.fields[i], place(e.field_where, i, e.where), e.comps[i],
+                                             place(e.comp_where, i, e.where)) && ok;
+            if (!ok) continue;
             for (const auto &t : e.tuples) {
                 CondNode all;
                 all.kind = CondNode::Kind::And;
                 for (size_t i = 0; i < e.fields.size() && i < t.values.size(); i++) {
                     all.children.emplace_back();
                     conditions_.compile_check(e.fields[i], e.comps[i], t.values[i].items, t.values[i].is_list,
-                                              t.where, all.children.back());
+                                              t.where, t.values[i].where, all.children.back());
                 }
                 if (out.kind == CondNode::Kind::False) out.kind = CondNode::Kind::Or;
                 out.children.push_back(std::move(all));
@@ -106,12 +130,13 @@ private:
         auto th = std::unique_ptr<RuleSet::Threshold>(new RuleSet::Threshold{
             {}, {}, ThresholdTracker(t.at_least, t.window_ns, !t.distinct.empty(), t.max_groups)});
         std::string error;
-        for (const auto &g : t.group_by) {
+        for (size_t i = 0; i < t.group_by.size(); i++) {
             th->group_by.emplace_back();
-            if (!field_ref_of(g, th->group_by.back(), error)) errors_.push_back(t.where + ": threshold group_by: " + error);
+            if (!field_ref_of(t.group_by[i], th->group_by.back(), error))
+                errors_.push_back(place(t.group_by_where, i, t.where) + ": threshold group_by: " + error);
         }
         if (!t.distinct.empty() && !field_ref_of(t.distinct, th->distinct, error))
-            errors_.push_back(t.where + ": threshold distinct: " + error);
+            errors_.push_back((t.distinct_where.empty() ? t.where : t.distinct_where) + ": threshold distinct: " + error);
         r.threshold = std::move(th);
     }
 
@@ -192,8 +217,9 @@ void RuleSet::match(const EventContext &ctx, std::vector<Detection> &out) const 
                 value = reader_.read(r.threshold->distinct, v) ? hash_value(r.threshold->distinct, v) : 0x5eed;
             if (!r.threshold->tracker.observe(group, value, ctx.event->boot_ns)) continue;
         }
-        bool reported = false;
-        for (size_t j = first; j < out.size() && !reported; j++) reported = out[j].rule->category == r.info.category;
+        bool reported = false;  // rules of no category ("other") all fire, as in Falco
+        for (size_t j = first; j < out.size() && !reported && r.info.category != "other"; j++)
+            reported = out[j].rule->category == r.info.category;
         if (!reported) out.push_back({&r.info, r.output.render(reader_)});
     }
 }

@@ -4,10 +4,12 @@
 // event is only tested against the rules that can match its type.
 //
 // A rule's `tags` give its verdict category (the first of miner, scanner,
-// host_mount, escape, drift, credential_access, recon, persistence;
+// host_mount, escape, drift, credential_access, recon, persistence, or
+// Falco's mitre_credential_access, mitre_discovery, mitre_persistence;
 // "other" when none) and the MITRE ATT&CK ids. `priority` (Falco's names)
 // gives the severity. An event gets at most one verdict per category: the
-// first matching rule in load order; thresholds see every matching event.
+// first matching rule in load order (rules of category "other" all fire);
+// thresholds see every matching event.
 //
 // Matching is single-threaded (the engine thread): the field reader and the
 // threshold state are the rule set's own.

