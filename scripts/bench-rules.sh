@@ -38,7 +38,7 @@ if [[ ! -x $BUILD/crowsnest || ! -x $BUILD/bench_rules ]]; then
 fi
 
 TMP=$(mktemp -d /tmp/crowsnest-bench-rules.XXXXXX)
-SENSOR_PID= HTTPD_PID= RUNC_NAME=
+SENSOR_PID='' HTTPD_PID='' RUNC_NAME=''
 cleanup() {
 	[[ -n $SENSOR_PID ]] && kill -TERM "$SENSOR_PID" 2>/dev/null && wait "$SENSOR_PID" 2>/dev/null || true
 	[[ -n $HTTPD_PID ]] && kill "$HTTPD_PID" 2>/dev/null || true
@@ -99,7 +99,7 @@ container_workload() {
 	runc exec "$RUNC_NAME" sh -c "end=\$((\$(date +%s) + $RECORD_SECONDS)); while [ \$(date +%s) -lt \$end ]; do
 		cat /etc/hostname >/dev/null; ls -R /bin /etc >/dev/null; grep -q bench /etc/hostname
 		find / -xdev -name hostname >/dev/null 2>&1; tar -cf - /etc 2>/dev/null | wc -c >/dev/null
-		echo x >/tmp/f; wget -q -T 1 -O /dev/null http://127.0.0.1:$HTTP_PORT/ 2>/dev/null; done" </dev/null || true
+		echo x >/tmp/f; wget -q -O /dev/null http://127.0.0.1:$HTTP_PORT/ 2>/dev/null; done" </dev/null || true
 }
 
 if [[ $CONTAINER == 1 ]] && command -v runc >/dev/null && command -v jq >/dev/null; then
