@@ -1,7 +1,6 @@
 #include "compiled_condition.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace crowsnest {
 
@@ -16,20 +15,7 @@ constexpr std::pair<std::string_view, CompareOp> kOps[] = {
     {"regex", CompareOp::Regex},
 };
 
-char lower(char c) { return char(std::tolower(static_cast<unsigned char>(c))); }
-
-// `needle` is lowercase already.
-bool icontains(std::string_view haystack, std::string_view needle) {
-    if (needle.empty()) return true;
-    for (size_t i = 0; i + needle.size() <= haystack.size(); i++) {
-        size_t j = 0;
-        while (j < needle.size() && lower(haystack[i + j]) == needle[j]) j++;
-        if (j == needle.size()) return true;
-    }
-    return false;
-}
-
-bool match_string(const Check &c, std::string_view s) {
+bool match_string(const Check &c, std::string_view s, FieldReader &reader) {
     switch (c.op) {
     case CompareOp::Eq: return s == c.strings[0];
     case CompareOp::Ne: return s != c.strings[0];
@@ -38,8 +24,11 @@ bool match_string(const Check &c, std::string_view s) {
     case CompareOp::Contains:
         return std::any_of(c.strings.begin(), c.strings.end(),
                            [&](const std::string &n) { return s.find(n) != std::string_view::npos; });
-    case CompareOp::IContains:
-        return std::any_of(c.strings.begin(), c.strings.end(), [&](const std::string &n) { return icontains(s, n); });
+    case CompareOp::IContains: {
+        const std::string_view low = reader.lowered(s);
+        return std::any_of(c.strings.begin(), c.strings.end(),
+                           [&](const std::string &n) { return low.find(n) != std::string_view::npos; });
+    }
     case CompareOp::StartsWith: return c.prefixes.matches(s, false);
     case CompareOp::PMatch: return c.prefixes.matches(s, true);
     case CompareOp::EndsWith:
@@ -80,14 +69,14 @@ bool evaluate_check(const Check &c, FieldReader &reader) {
     if (c.op == CompareOp::Exists) return true;
     switch (c.field.info->type) {
     case FieldType::String:
-        if (!c.field.multi) return match_string(c, v.str);
+        if (!c.field.multi) return match_string(c, v.str, reader);
         if (c.op == CompareOp::Ne) {  // none of the values is it
             for (size_t i = 0; i < v.count; i++)
                 if (v.items[i] == c.strings[0]) return false;
             return true;
         }
         for (size_t i = 0; i < v.count; i++)
-            if (match_string(c, v.items[i])) return true;
+            if (match_string(c, v.items[i], reader)) return true;
         return false;
     case FieldType::Number: return match_number(c, v.num);
     case FieldType::Bool: return (v.boolean == c.boolean) == (c.op == CompareOp::Eq);
@@ -199,28 +188,12 @@ bool evaluate(const CondNode &node, FieldReader &reader) {
         return false;
     case CondNode::Kind::Not: return !evaluate(node.children[0], reader);
     case CondNode::Kind::Check: return evaluate_check(*node.check, reader);
+    case CondNode::Kind::EvtType: return node.evt_types[reader.evt_type()];
     case CondNode::Kind::True: return true;
     case CondNode::Kind::False: return false;
     }
     return false;
 }
-
-namespace {
-
-// The evt.types a check on evt.type admits; nullopt-like `all` otherwise.
-bool evt_type_check(const CondNode &node, EvtTypeSet &out) {
-    if (node.kind != CondNode::Kind::Check || node.check->field.info->id != FieldId::EvtType) return false;
-    const Check &c = *node.check;
-    if (c.op != CompareOp::Eq && c.op != CompareOp::Ne && c.op != CompareOp::In) return false;
-    out.reset();
-    for (size_t i = 0; i < kEvtTypes.size(); i++) {
-        const bool listed = c.op == CompareOp::In ? c.set.contains(kEvtTypes[i]) : c.strings[0] == kEvtTypes[i];
-        out[i] = c.op == CompareOp::Ne ? !listed : listed;
-    }
-    return true;
-}
-
-}  // namespace
 
 EvtTypeSet possible_evt_types(const CondNode &node) {
     EvtTypeSet all;
@@ -235,9 +208,9 @@ EvtTypeSet possible_evt_types(const CondNode &node) {
         for (const auto &c : node.children) out |= possible_evt_types(c);
         return out;
     case CondNode::Kind::Not:
-        if (evt_type_check(node.children[0], out)) return ~out;
-        return all;
-    case CondNode::Kind::Check: return evt_type_check(node, out) ? out : all;
+        return node.children[0].kind == CondNode::Kind::EvtType ? ~node.children[0].evt_types : all;
+    case CondNode::Kind::EvtType: return node.evt_types;
+    case CondNode::Kind::Check: return all;
     case CondNode::Kind::False: return out;
     case CondNode::Kind::True: return all;
     }

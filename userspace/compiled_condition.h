@@ -71,18 +71,22 @@ struct Check {
     std::vector<std::string> host_paths;  // host.path: the values, i.e. the host files to watch
 };
 
+// evt.type values, as indexes of kEvtTypes.
+using EvtTypeSet = std::bitset<kEvtTypes.size()>;
+
 struct CondNode {
-    enum class Kind : uint8_t { And, Or, Not, Check, True, False };
+    // EvtType: evt.type =, != or in, compiled to a bit test
+    enum class Kind : uint8_t { And, Or, Not, Check, EvtType, True, False };
     Kind kind = Kind::True;
     std::vector<CondNode> children;
     std::unique_ptr<Check> check;
+    EvtTypeSet evt_types;
 };
 
 bool evaluate(const CondNode &node, FieldReader &reader);
 
-// The evt.type values (indexes of kEvtTypes) an event can have for the
-// condition to hold; all bits when the condition does not narrow it.
-using EvtTypeSet = std::bitset<kEvtTypes.size()>;
+// The evt.type values an event can have for the condition to hold; all
+// bits when the condition does not narrow it.
 EvtTypeSet possible_evt_types(const CondNode &node);
 
 }  // namespace crowsnest

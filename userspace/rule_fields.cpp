@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 
@@ -261,7 +262,17 @@ FieldReader::FieldReader() {
 
 void FieldReader::reset(const EventContext &ctx) {
     ctx_ = &ctx;
+    evt_type_ = evt_type_index(*ctx.event);
     cached_ = 0;
+    lowered_from_ = {};
+}
+
+std::string_view FieldReader::lowered(std::string_view s) {
+    if (s.data() == lowered_from_.data() && s.size() == lowered_from_.size()) return lowered_;
+    lowered_.assign(s);
+    for (auto &c : lowered_) c = char(std::tolower(static_cast<unsigned char>(c)));
+    lowered_from_ = s;
+    return lowered_;
 }
 
 const std::vector<std::string> &FieldReader::args() {

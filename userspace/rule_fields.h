@@ -88,6 +88,11 @@ public:
     bool read(const FieldRef &f, FieldValue &out);
     // The value as text, for output templates ("<NA>" when unset).
     void render(const FieldRef &f, std::string &out);
+    // The event's evt.type, as an index of kEvtTypes.
+    size_t evt_type() const { return evt_type_; }
+    // `s` in lowercase (for icontains), computed once per event for the
+    // same value: rules that search one field share the work.
+    std::string_view lowered(std::string_view s);
 
 private:
     enum Cached : uint32_t {
@@ -105,7 +110,10 @@ private:
     bool read_other(const FieldRef &f, FieldValue &out);
 
     const EventContext *ctx_ = nullptr;
+    size_t evt_type_ = 0;
     uint32_t cached_ = 0;
+    std::string_view lowered_from_;  // the value `lowered_` holds in lowercase
+    std::string lowered_;
     std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_;
     std::vector<std::string_view> argv_, arg_opts_, anames_, names_;
     std::vector<const ProcessInfo *> ancestors_;

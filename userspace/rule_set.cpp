@@ -204,7 +204,7 @@ uint64_t RuleSet::threshold_evictions() const {
 void RuleSet::match(const EventContext &ctx, std::vector<Detection> &out) const {
     reader_.reset(ctx);
     const size_t first = out.size();
-    for (uint32_t i : by_evt_type_[evt_type_index(*ctx.event)]) {
+    for (uint32_t i : by_evt_type_[reader_.evt_type()]) {
         const Rule &r = rules_[i];
         if (!evaluate(r.condition, reader_)) continue;
         if (r.exceptions.kind != CondNode::Kind::False && evaluate(r.exceptions, reader_)) continue;
