@@ -12,7 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=(cmake make g++ pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
-          libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libyaml-cpp-dev libre2-dev catch2)
+          libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libyaml-cpp-dev libre2-dev catch2
+          libclang-rt-dev)  # libFuzzer and the sanitizers' runtimes, for the rule parser fuzzer
 if [ "${1:-}" = "--tests" ]; then
   packages+=(runc busybox-static jq docker.io libc6-dev openssl)
   # the gRPC interoperability test runs a Node.js client; a Node.js that

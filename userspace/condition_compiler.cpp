@@ -11,7 +11,11 @@ namespace crowsnest {
 struct ConditionCompiler::Site {
     const SourceMap *map = nullptr;  // a condition's text
     std::string fixed;               // or one place (an exception)
-    std::string where(uint32_t offset) const { return map ? map->where(offset) : fixed; }
+    const std::vector<std::string> *places = nullptr;  // with `fixed`: offset i is places[i], if there is one
+    std::string where(uint32_t offset) const {
+        if (map) return map->where(offset);
+        return places && offset < places->size() ? (*places)[offset] : fixed;
+    }
 };
 
 namespace {
@@ -32,6 +36,12 @@ bool op_fits(FieldType type, CompareOp op) {
     return false;
 }
 
+// Far above what real rule files reach (Falco's whole rule set, expanded,
+// is some thousands of comparisons), far below exhausting memory.
+constexpr size_t kMaxNodes = 250000;    // and/or/not and comparisons, macros expanded, over all rules
+constexpr size_t kMaxValues = 2000000;  // values of comparisons, lists expanded, over all rules
+constexpr size_t kMaxMacroDepth = 64;   // macros within macros
+
 bool looks_like_name(const std::string &s) {
     return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
@@ -45,7 +55,9 @@ std::string lowercase(std::string s) {
 }  // namespace
 
 void ConditionCompiler::error(const Site &site, uint32_t offset, const std::string &msg) {
-    errors_.push_back(site.where(offset) + ": " + msg);
+    // a macro's mistake is found again in every rule that uses it: said once
+    std::string line = site.where(offset) + ": " + msg;
+    if (std::find(errors_.begin(), errors_.end(), line) == errors_.end()) errors_.push_back(std::move(line));
 }
 
 bool ConditionCompiler::compile(const std::string &text, const SourceMap &source, CondNode &out) {
@@ -59,7 +71,16 @@ bool ConditionCompiler::compile(const std::string &text, const SourceMap &source
     return compile_node(*tree, site, out);
 }
 
+bool ConditionCompiler::too_large(const Site &site, uint32_t offset, const std::string &what) {
+    if (!too_large_) error(site, offset, "the rules are too large: " + what);
+    too_large_ = true;
+    return false;
+}
+
 bool ConditionCompiler::compile_node(const ConditionExpr &e, const Site &site, CondNode &out) {
+    if (++nodes_ > kMaxNodes)
+        return too_large(site, e.offset,
+                         "more than " + std::to_string(kMaxNodes) + " comparisons once macros are expanded");
     switch (e.kind) {
     case ConditionExpr::Kind::And:
     case ConditionExpr::Kind::Or:
@@ -90,6 +111,10 @@ bool ConditionCompiler::compile_macro(const ConditionExpr &e, const Site &site, 
     }
     if (std::find(expanding_.begin(), expanding_.end(), e.name) != expanding_.end()) {
         error(site, e.offset, "macro '" + e.name + "' uses itself");
+        return false;
+    }
+    if (expanding_.size() >= kMaxMacroDepth) {
+        error(site, e.offset, "macros nested more than " + std::to_string(kMaxMacroDepth) + " deep");
         return false;
     }
     MacroDef &macro = m->second;
@@ -129,6 +154,18 @@ bool ConditionCompiler::build_check(const ConditionExpr &e, const Site &site, Co
         return false;
     }
     if (check->op != CompareOp::Exists && !set_values(*check, e, site)) return false;
+    const CompareOp op = check->op;
+    if (check->field.info->id == FieldId::EvtType &&
+        (op == CompareOp::Eq || op == CompareOp::Ne || op == CompareOp::In || op == CompareOp::Intersects)) {
+        // a bit test on the event's type instead of string compares
+        out.kind = CondNode::Kind::EvtType;
+        for (size_t i = 0; i < kEvtTypes.size(); i++) {
+            const bool listed = op == CompareOp::Eq || op == CompareOp::Ne ? check->strings[0] == kEvtTypes[i]
+                                                                           : check->set.contains(kEvtTypes[i]);
+            out.evt_types[i] = op == CompareOp::Ne ? !listed : listed;
+        }
+        return true;
+    }
     out.kind = CondNode::Kind::Check;
     out.check = std::move(check);
     return true;
@@ -144,8 +181,12 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
             continue;
         }
         list->second.used = true;
+        if (values_ + values.size() + list->second.items.size() > kMaxValues)
+            return too_large(site, v.offset,
+                             "more than " + std::to_string(kMaxValues) + " values once lists are expanded");
         for (const auto &item : list->second.items) values.emplace_back(item, v.offset);
     }
+    values_ += values.size();
     const FieldRef &f = c.field;
     auto bad = [&](uint32_t at, const std::string &text, const std::string &wanted) {
         std::string msg = f.text + " needs " + wanted + ", not '" + text + "'";
@@ -213,16 +254,50 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
     return true;
 }
 
-bool ConditionCompiler::compile_check(const std::string &field, const std::string &op,
-                                      const std::vector<std::string> &values, bool values_are_list,
-                                      const std::string &where, CondNode &out) {
-    ConditionExpr e;
+namespace {
+
+// "proc.aname[2]" -> field and argument, as the parser splits them.
+void split_field(const std::string &field, ConditionExpr &e) {
     const size_t bracket = field.find('[');
     e.field = field.substr(0, bracket);
     if (bracket != std::string::npos) {
         e.has_field_arg = true;
         e.field_arg = field.substr(bracket + 1, field.size() - bracket - 2);
     }
+}
+
+}  // namespace
+
+bool ConditionCompiler::check_field(const std::string &field, const std::string &field_where, const std::string &op,
+                                    const std::string &op_where) {
+    ConditionExpr e;
+    split_field(field, e);
+    FieldRef ref;
+    std::string msg;
+    if (!make_field_ref(e.field, e.has_field_arg, e.field_arg, ref, msg)) {
+        errors_.push_back(field_where + ": " + msg);
+        return false;
+    }
+    CompareOp cop;
+    if (!parse_compare_op(op == "==" ? "=" : op, cop)) {
+        errors_.push_back(op_where + ": unknown comparison '" + op + "'");
+        return false;
+    }
+    if (!op_fits(ref.info->type, cop)) {
+        errors_.push_back(op_where + ": operator '" + op + "' does not apply to " + ref.text + ", " +
+                          field_type_name(ref.info->type));
+        return false;
+    }
+    return true;
+}
+
+bool ConditionCompiler::compile_check(const std::string &field, const std::string &op,
+                                      const std::vector<std::string> &values, bool values_are_list,
+                                      const std::string &where, const std::vector<std::string> &value_where,
+                                      CondNode &out) {
+    ConditionExpr e;
+    split_field(field, e);
+    e.offset = e.op_offset = uint32_t(value_where.size());  // `where`
     e.op = op == "==" ? "=" : op;
     e.operand_is_list = values_are_list;
     const bool list_op = e.op == "in" || e.op == "intersects" || e.op == "pmatch";
@@ -235,8 +310,8 @@ bool ConditionCompiler::compile_check(const std::string &field, const std::strin
         return false;
     }
     if (list_op && !values_are_list) e.operand_is_list = true;  // a list's name
-    for (const auto &v : values) e.values.push_back({v, 0, false});
-    return build_check(e, Site{nullptr, where}, out);
+    for (size_t i = 0; i < values.size(); i++) e.values.push_back({values[i], uint32_t(i), false});
+    return build_check(e, Site{nullptr, where, &value_where}, out);
 }
 
 }  // namespace crowsnest

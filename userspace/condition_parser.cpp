@@ -134,13 +134,17 @@ private:
             node->field_arg = std::string(s_.substr(i_ + 1, close - i_ - 1));
             i_ = close + 1;
         }
+        const size_t name_end = i_;
         skip_space();
         const size_t op_at = i_;
         std::string op = read_operator();
         if (op.empty()) {
             if (node->has_field_arg || node->field.find('.') != std::string::npos)
-                return fail(op_at, "expected an operator after '" + std::string(s_.substr(start, op_at - start)) +
+                return fail(op_at, "expected an operator after '" + std::string(s_.substr(start, name_end - start)) +
                                        "'" + (at_end() ? "" : ", found '" + std::string(peek_word_text()) + "'"));
+            // "and x" (a condition that starts with and), "x and or y"
+            if (node->field == "and" || node->field == "or")
+                return fail(start, "expected a field, a macro or '(' at '" + node->field + "'");
             node->kind = ConditionExpr::Kind::Macro;
             node->name = std::move(node->field);
             node->field.clear();

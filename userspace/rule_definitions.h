@@ -35,10 +35,12 @@ struct ExceptionDef {
     std::string name, where;
     std::vector<std::string> fields;
     std::vector<std::string> comps;  // one per field ("=" unless given)
+    std::vector<std::string> field_where, comp_where;  // "file:line:column" of each field and comp
     bool single = false;             // `fields: name` (not a list): values is a list of values, not of tuples
     struct Value {
         std::vector<std::string> items;  // one, or the items of a list (for in, pmatch...)
         bool is_list = false;
+        std::vector<std::string> where;  // of each item
     };
     struct Tuple {
         std::vector<Value> values;  // one per field
@@ -52,6 +54,8 @@ struct ThresholdDef {
     bool present = false;
     std::vector<std::string> group_by;
     std::string distinct;  // "" counts events
+    std::vector<std::string> group_by_where;  // "file:line:column" of each group_by field
+    std::string distinct_where;
     uint64_t at_least = 0;
     uint64_t window_ns = 0;
     uint64_t max_groups = 8192;

@@ -66,7 +66,9 @@ private:
         error(n, what + " must be true or false");
         return false;
     }
-    bool strings(const YAML::Node &n, const std::string &what, std::vector<std::string> &out) {
+    // `wheres`: also the position of each item
+    bool strings(const YAML::Node &n, const std::string &what, std::vector<std::string> &out,
+                 std::vector<std::string> *wheres = nullptr) {
         if (n.IsNull()) return true;
         if (!n.IsSequence()) {
             error(n, what + " must be a list");
@@ -76,6 +78,7 @@ private:
             std::string s;
             if (!scalar(v, "an item of " + what, s)) return false;
             out.push_back(std::move(s));
+            if (wheres) wheres->push_back(where(v));
         }
         return true;
     }
@@ -261,7 +264,7 @@ private:
             std::vector<ExceptionDef> added;
             if (!read_exceptions(item["exceptions"], added, true)) return;
             if (!appends(item, "exceptions")) r.exceptions.clear();
-            for (auto &e : added) merge_exception(item["exceptions"], r, std::move(e));
+            for (auto &e : added) merge_exception(r, std::move(e));
         }
         if (legacy_append) return;  // Falco's append covers condition and exceptions only
         if (item["output"] && scalar(item["output"], "output", r.output)) r.output_where = where(item["output"]);
@@ -278,20 +281,21 @@ private:
     }
 
     // Appended exception values join the exception of the same name.
-    void merge_exception(const YAML::Node &at, RuleDef &r, ExceptionDef e) {
+    // Errors point at the appended exception's name.
+    void merge_exception(RuleDef &r, ExceptionDef e) {
+        auto fail = [&](const std::string &msg) { errors_.push_back(e.where + ": " + msg); };
         for (auto &old : r.exceptions) {
             if (old.name != e.name) continue;
             if (!e.fields.empty() && e.fields != old.fields)
-                return error(at, "exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
+                return fail("exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
             if (e.fields.empty() && !e.tuples.empty() && e.single != old.single)
-                return error(at, "values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
-                                     (old.single ? "a list of values, as its 'fields' is one field"
-                                                 : "tuples, one value per field: - [a, b]"));
+                return fail("values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
+                            (old.single ? "a list of values, as its 'fields' is one field"
+                                        : "tuples, one value per field: - [a, b]"));
             old.tuples.insert(old.tuples.end(), e.tuples.begin(), e.tuples.end());
             return;
         }
-        if (e.fields.empty())
-            return error(at, "exception '" + e.name + "' is new to rule '" + r.name + "' and needs 'fields'");
+        if (e.fields.empty()) return fail("exception '" + e.name + "' is new to rule '" + r.name + "' and needs 'fields'");
         r.exceptions.push_back(std::move(e));
     }
 
@@ -328,14 +332,29 @@ private:
             }
             e.single = single;
             if (fields) {
-                if (single) e.fields.push_back(fields.Scalar());
-                else if (!strings(fields, "fields", e.fields)) return false;
+                if (single) {
+                    e.fields.push_back(fields.Scalar());
+                    e.field_where.push_back(where(fields));
+                } else if (!strings(fields, "fields", e.fields, &e.field_where)) {
+                    return false;
+                }
+            }
+            if (!appending && e.fields.empty()) {  // fields: [] would except every event
+                error(ex["name"], "exception '" + e.name + "' needs 'fields'");
+                return false;
             }
             if (comps) {
-                if (comps.IsScalar()) e.comps.push_back(comps.Scalar());
-                else if (!strings(comps, "comps", e.comps)) return false;
+                if (comps.IsScalar()) {
+                    e.comps.push_back(comps.Scalar());
+                    e.comp_where.push_back(where(comps));
+                } else if (!strings(comps, "comps", e.comps, &e.comp_where)) {
+                    return false;
+                }
             }
-            if (e.comps.empty()) e.comps.assign(std::max<size_t>(e.fields.size(), 1), single ? "in" : "=");
+            if (e.comps.empty()) {
+                e.comps.assign(std::max<size_t>(e.fields.size(), 1), single ? "in" : "=");
+                e.comp_where = e.field_where;  // a default comp that does not fit: the field is the mistake
+            }
             if (!e.fields.empty() && e.comps.size() != e.fields.size()) {
                 error(comps, "exception '" + e.name + "' has " + std::to_string(e.fields.size()) + " fields but " +
                                  std::to_string(e.comps.size()) + " comps");
@@ -357,7 +376,7 @@ private:
             t.where = where(values);
             ExceptionDef::Value v;
             v.is_list = true;
-            if (!strings(values, "values", v.items)) return false;
+            if (!strings(values, "values", v.items, &v.where)) return false;
             t.values.push_back(std::move(v));
             e.tuples.push_back(std::move(t));
             return true;
@@ -378,11 +397,12 @@ private:
                 ExceptionDef::Value value;
                 value.is_list = v.IsSequence();
                 if (value.is_list) {
-                    if (!strings(v, "an exception value", value.items)) return false;
+                    if (!strings(v, "an exception value", value.items, &value.where)) return false;
                 } else {
                     std::string s;
                     if (!scalar(v, "an exception value", s)) return false;
                     value.items.push_back(std::move(s));
+                    value.where.push_back(where(v));
                 }
                 t.values.push_back(std::move(value));
             }
@@ -435,8 +455,9 @@ private:
                 error(node, std::string("threshold needs '") + key + "'");
                 return false;
             }
-        if (!strings(node["group_by"], "group_by", t.group_by)) return false;
+        if (!strings(node["group_by"], "group_by", t.group_by, &t.group_by_where)) return false;
         if (node["distinct"] && !scalar(node["distinct"], "distinct", t.distinct)) return false;
+        if (node["distinct"]) t.distinct_where = where(node["distinct"]);
         if (!whole_number(node["at_least"], "at_least", 1, 10000, t.at_least)) return false;
         if (node["max_groups"] && !whole_number(node["max_groups"], "max_groups", 1, 1000000, t.max_groups)) return false;
         t.present = true;
@@ -450,12 +471,18 @@ private:
     std::vector<std::string> &warnings_;
 };
 
+// Far above real lists (threat feeds of some thousand addresses), far below
+// exhausting memory with lists that name a list twice, forty deep.
+constexpr size_t kMaxListItems = 1000000;  // over all lists, expanded
+
 // Items that name a list become that list's items as they are once every
 // file is read, appends included. A list met again while it is being
 // expanded (a cycle through redefinitions) stays a plain value.
-void expand_lists(RuleDefinitions &defs) {
+void expand_lists(RuleDefinitions &defs, std::vector<std::string> &errors) {
     enum State { kTodo, kExpanding, kDone };
     std::map<std::string, State> state;
+    size_t total = 0;
+    bool too_large = false;
     std::function<void(const std::string &, ListDef &)> expand = [&](const std::string &name, ListDef &l) {
         if (state[name] != kTodo) return;
         state[name] = kExpanding;
@@ -468,8 +495,16 @@ void expand_lists(RuleDefinitions &defs) {
             }
             expand(ref->first, ref->second);
             ref->second.used = true;
+            if (total + out.size() + ref->second.items.size() > kMaxListItems) {
+                if (!too_large)
+                    errors.push_back(l.where + ": the lists are too large: more than " + std::to_string(kMaxListItems) +
+                                     " items once the lists they name are expanded");
+                too_large = true;
+                continue;
+            }
             out.insert(out.end(), ref->second.items.begin(), ref->second.items.end());
         }
+        total += out.size();
         l.items = std::move(out);
         l.names_list.clear();
         state[name] = kDone;
@@ -485,12 +520,14 @@ bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &def
     for (size_t i = 0; i < files.size(); i++) {
         std::string text, error;
         if (!read_whole_file(files[i], text, error)) {
-            errors.push_back(files[i] + ": cannot read the file: " + error);
+            const std::string named = "cannot read " + files[i] + ": ";  // the path is said once
+            errors.push_back(files[i] + ": cannot read the file: " +
+                             (error.rfind(named, 0) == 0 ? error.substr(named.size()) : error));
             continue;
         }
         FileLoader(std::make_shared<SourceFile>(files[i], std::move(text)), i, defs, errors, warnings).load();
     }
-    expand_lists(defs);
+    expand_lists(defs, errors);
     return errors.size() == before;
 }
 
