@@ -201,8 +201,14 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
         error(site, e.op_offset, "operator '" + e.op + "' takes exactly one value");
         return false;
     }
+    // host.path: the files to watch. A glob "dir/*" watches the files
+    // directly in the directories it matches (HostFiles' "dir/").
     if (f.info->id == FieldId::HostPath)
-        for (auto &v : values) c.host_paths.push_back(v.first);
+        for (auto &v : values) {
+            const std::string &p = v.first;
+            const bool dir_glob = c.op == CompareOp::Glob && p.size() > 2 && p.compare(p.size() - 2, 2, "/*") == 0;
+            c.host_paths.push_back(dir_glob ? p.substr(0, p.size() - 1) : p);
+        }
     switch (f.info->type) {
     case FieldType::String:
         for (auto &[text, at] : values) {

@@ -18,7 +18,8 @@ public:
     // host_root: the host's root directory as the sensor sees it ("/" on the
     // host, "/proc/1/root" in a container that shares the host pid namespace).
     // paths: absolute host paths; one ending in '/' protects the files in that
-    // directory, e.g. "/etc/cron.d/".
+    // directory, e.g. "/etc/cron.d/"; wildcards stand for what they match at
+    // each refresh, e.g. "/home/*/.ssh/".
     HostFiles(std::string host_root, std::vector<std::string> paths);
 
     // Re-reads the identities (files are replaced, e.g. by passwd). Returns
@@ -37,6 +38,8 @@ public:
     }
 
 private:
+    std::vector<std::string> expand(const std::string &pattern) const;
+
     using Identity = std::pair<uint64_t, uint64_t>;  // dev, inode
     std::string host_root_;
     std::vector<std::string> paths_;

@@ -86,3 +86,24 @@ TEST_CASE("shipped rules: each fires from real syscalls in a container, benign l
     }
     run_shell("rm -rf " + host_dir);
 }
+
+// Users' SSH keys are watched through a wildcard (/home/*/.ssh/), expanded
+// on the host when the sensor starts and at every refresh.
+TEST_CASE("shipped rules: a user's SSH key on the host read through a host-root mount", "[integration][rules]") {
+    const std::string user = "cn-" + random_container_id().substr(0, 8), home = "/home/" + user;
+    REQUIRE(run_shell("mkdir -p " + home + "/.ssh && echo KEY > " + home + "/.ssh/id_ed25519") == 0);
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .mount_host_root = true}));
+    c.exec("cd /host/home/" + user + " && cat .ssh/id_ed25519 >/dev/null");
+
+    v1::Verdict v;
+    CHECK(sensor.wait_verdict([&](const v1::Verdict &v) {
+        return v.rule() == "host_secret_read_from_container" && v.container().id() == id;
+    }, &v));
+    CHECK(v.event().host_path() == home + "/.ssh/id_ed25519");
+    CHECK(v.event().path() == ".ssh/id_ed25519");
+    run_shell("rm -rf " + home);
+}

@@ -100,6 +100,7 @@ TEST_CASE("default rules: the file loads without warnings, every rule has desc, 
     const auto &paths = r->protected_host_paths();
     CHECK(std::count(paths.begin(), paths.end(), "/etc/shadow") == 1);
     CHECK(std::count(paths.begin(), paths.end(), "/etc/cron.d/") == 1);
+    CHECK(std::count(paths.begin(), paths.end(), "/home/*/.ssh/") == 1);  // watched at every refresh
     CHECK(std::is_sorted(paths.begin(), paths.end()));
 }
 
@@ -331,6 +332,7 @@ TEST_CASE("default rules: a host secret opened from a container", "[default_rule
     CHECK(ds[0].output == "Host file /etc/shadow opened from container " + kContainerId +
                               " as /host/etc/shadow by cat (/usr/bin/cat)");
     CHECK(fired(host_file("/x/id_rsa", "/root/.ssh/id_rsa")) == Names{"host_secret_read_from_container"});
+    CHECK(fired(host_file("/x/id_ed25519", "/home/ubuntu/.ssh/id_ed25519")) == Names{"host_secret_read_from_container"});
     CHECK(fired(host_file("/etc/shadow", "/etc/shadow").on_host()).empty());
     CHECK(fired(open_scene("/host/etc/shadow")).empty());  // no protected file reached
     CHECK(fired(host_file("/x", "/etc/shadow-")).empty());
@@ -342,6 +344,12 @@ TEST_CASE("default rules: host files that are only dangerous to write", "[defaul
           Names{"host_file_written_from_container"});
     CHECK(fired(host_file("/h/ld.so.preload", "/etc/ld.so.preload", O_WRONLY | O_APPEND)) ==
           Names{"host_file_written_from_container"});
+    CHECK(fired(host_file("/h/authorized_keys", "/home/core/.ssh/authorized_keys", O_WRONLY | O_APPEND)) ==
+          Names{"host_file_written_from_container"});
+    // any other file directly in the host's /etc, when written
+    CHECK(fired(host_file("/h/etc/hosts", "/etc/hosts", O_WRONLY | O_TRUNC)) == Names{"host_etc_written_from_container"});
+    CHECK(fired(host_file("/h/etc/hosts", "/etc/hosts")).empty());
+    CHECK(fired(host_file("/h/etc/hosts", "/etc/hosts", O_WRONLY).on_host()).empty());
     // a secret that is also a persistence file: writing it is the one verdict of its category
     CHECK(fired(host_file("/host/etc/shadow", "/etc/shadow", O_RDWR)) == Names{"host_file_written_from_container"});
 }

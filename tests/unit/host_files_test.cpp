@@ -103,3 +103,19 @@ TEST_CASE("host_files: host root '/' uses the paths as they are", "[host_files]"
     const struct stat st = stat_of(dir / "secret");
     CHECK(hf.match(st.st_dev, st.st_ino, 0, "whatever") == dir / "secret");
 }
+
+TEST_CASE("host_files: wildcards stand for the paths they match at each refresh", "[host_files]") {
+    FakeHost host;
+    write_file(host.root / "home/alice/.ssh/authorized_keys", "ssh-ed25519 AAAA alice\n");
+    write_file(host.root / "home/bob/notes", "-\n");
+    HostFiles hf(host.root.path(), {"/home/*/.ssh/", "/etc/sha*"});
+    CHECK(host.match(hf, "home/alice/.ssh/authorized_keys", "/host/home/alice/.ssh/authorized_keys") ==
+          "/home/alice/.ssh/authorized_keys");
+    CHECK(host.match(hf, "etc/shadow", "/host/etc/shadow") == "/etc/shadow");
+    CHECK(host.match(hf, "home/bob/notes", "/host/home/bob/notes") == "");
+    // a user added later is watched from the next refresh on
+    write_file(host.root / "home/carol/.ssh/id_rsa", "-----BEGIN-----\n");
+    CHECK(host.match(hf, "home/carol/.ssh/id_rsa", "/x") == "");
+    CHECK(hf.refresh() == 3);
+    CHECK(host.match(hf, "home/carol/.ssh/id_rsa", "/x/id_rsa") == "/home/carol/.ssh/id_rsa");
+}
