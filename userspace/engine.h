@@ -34,6 +34,7 @@ struct Counters {
     std::map<std::string, uint64_t> verdicts;          // by category
     uint64_t unresolved_cgroups = 0;                   // events whose cgroup id was not found
     uint64_t truncated = 0;                            // events with a cut path or argv
+    uint64_t threshold_evictions = 0;                  // threshold groups dropped while counting (set by main)
 };
 
 struct EngineConfig {

@@ -158,6 +158,7 @@ public:
         out->set_inflight_drops(k.inflight_full);
         out->set_unresolved_cgroups(c.unresolved_cgroups);
         out->set_truncated(c.truncated);
+        out->set_threshold_evictions(c.threshold_evictions);
         out->set_last_verdict_sequence(parts_.verdicts.last_sequence());
         out->set_oldest_kept_sequence(parts_.verdicts.oldest_kept());
         add_subscribers(parts_.verdicts.stats(), "verdicts", *out);

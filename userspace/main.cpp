@@ -47,7 +47,15 @@ void print_counters(const Counters &c, const KernelLosses &k, size_t rules) {
     std::fprintf(stderr, "  exit_without_enter %llu\n", (unsigned long long)k.exit_without_enter);
     std::fprintf(stderr, "  unresolved_cgroups %llu\n", (unsigned long long)c.unresolved_cgroups);
     std::fprintf(stderr, "  truncated %llu\n", (unsigned long long)c.truncated);
+    std::fprintf(stderr, "  threshold_evictions %llu\n", (unsigned long long)c.threshold_evictions);
     std::fprintf(stderr, "  rules %zu\n", rules);
+}
+
+// The engine's counters and the running rules' own.
+Counters counters_with(const Engine &engine, const RuleSet &rules) {
+    Counters c = engine.counters();
+    c.threshold_evictions = rules.threshold_evictions();
+    return c;
 }
 
 uint32_t namespace_inode(const std::string &path) {
@@ -164,7 +172,7 @@ int main(int argc, char **argv) {
         }
         const auto now = std::chrono::steady_clock::now();
         if (now >= next_status) {
-            status.update(engine.counters(), sensor->losses());
+            status.update(counters_with(engine, *rules), sensor->losses());
             next_status = now + std::chrono::milliseconds(50);
         }
         if (now >= next_upkeep) {
@@ -177,6 +185,6 @@ int main(int argc, char **argv) {
     server.reset();  // ends the streams
     const KernelLosses losses = sensor->losses();
     sensor.reset();  // detach before printing: nothing more is watched
-    print_counters(engine.counters(), losses, rules->rule_count());
+    print_counters(counters_with(engine, *rules), losses, rules->rule_count());
     return 0;
 }

@@ -2,6 +2,9 @@
 // window, once per window, bounded memory.
 #include <catch2/catch.hpp>
 
+#include "rule_set.h"
+#include "test_context.h"
+#include "test_util.h"
 #include "threshold_tracker.h"
 
 using crowsnest::ThresholdTracker;
@@ -66,4 +69,25 @@ TEST_CASE("threshold: memory is bounded, expired groups go first", "[threshold]"
     for (uint64_t g = 6; g <= 9; g++) t.observe(g, 1, 21 * kSecond);
     CHECK(t.groups() == 4);
     CHECK(t.evictions() == 1);  // a live group had to go
+}
+
+// Through a rule: the evictions of its threshold are the rule set's counter.
+TEST_CASE("threshold: a rule's evictions are counted by its rule set", "[threshold]") {
+    crowsnest::test::TempDir dir;
+    crowsnest::test::write_file(dir / "r.yaml",
+                                "- rule: scan\n  desc: d\n  condition: evt.type = connect\n  output: x\n"
+                                "  priority: WARNING\n  tags: [scanner]\n"
+                                "  threshold: {group_by: [fd.sip], distinct: fd.sport, at_least: 5, within: 10s, "
+                                "max_groups: 2}\n");
+    std::vector<std::string> errors, warnings;
+    auto rules = crowsnest::RuleSet::load({dir / "r.yaml"}, errors, warnings);
+    REQUIRE(rules);
+    std::vector<crowsnest::Detection> out;
+    for (const char *ip : {"10.0.0.1", "10.0.0.2", "10.0.0.3"}) {
+        auto s = crowsnest::test::connect_inet_scene(ip, 80, -111);
+        s.event.boot_ns = kSecond;
+        rules->match(s.ctx(), out);
+    }
+    CHECK(out.empty());
+    CHECK(rules->threshold_evictions() == 1);
 }
