@@ -295,6 +295,31 @@ const std::vector<const ProcessInfo *> &FieldReader::ancestors() {
     return ancestors_;
 }
 
+// open: the resolved path; connect: ip:port or the unix socket's name.
+std::string_view FieldReader::fd_name() {
+    if (cached(kFdName)) return fd_name_;
+    const Event &e = *ctx_->event;
+    fd_name_.clear();
+    if (e.type == EventType::Open) {
+        fd_name_ = ctx_->resolved_path.empty() ? e.path : ctx_->resolved_path;
+    } else if (e.family == AF_UNIX) {
+        fd_name_ = e.unix_abstract ? "@" : "";
+        fd_name_ += e.unix_path;
+        std::replace(fd_name_.begin(), fd_name_.end(), '\0', '@');
+    } else if (is_inet(e)) {
+        char ip[INET6_ADDRSTRLEN] = {};
+        inet_ntop(e.family, e.addr.data(), ip, sizeof(ip));
+        if (e.family == AF_INET6) fd_name_ += '[';
+        fd_name_ += ip;
+        if (e.family == AF_INET6) fd_name_ += ']';
+        fd_name_ += ':';
+        char port[8];
+        auto r = std::to_chars(port, port + sizeof(port), e.port);
+        fd_name_.append(port, r.ptr);
+    }
+    return fd_name_;
+}
+
 bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     if (!(f.info->events & event_bit(ctx_->event->type))) return false;
     return f.info->type == FieldType::String ? read_string(f, out) : read_other(f, out);
@@ -426,29 +451,8 @@ bool FieldReader::read_string(const FieldRef &f, FieldValue &out) {
         else return false;
         return true;
     case F::FdName:
-        if (!cached(kFdName)) {
-            fd_name_.clear();
-            if (e.type == EventType::Open) {
-                fd_name_ = ctx_->resolved_path.empty() ? e.path : ctx_->resolved_path;
-            } else if (e.family == AF_UNIX) {
-                fd_name_ = e.unix_abstract ? "@" : "";
-                fd_name_ += e.unix_path;
-                std::replace(fd_name_.begin(), fd_name_.end(), '\0', '@');
-            } else if (is_inet(e)) {
-                char ip[INET6_ADDRSTRLEN] = {};
-                inet_ntop(e.family, e.addr.data(), ip, sizeof(ip));
-                if (e.family == AF_INET6) fd_name_ += '[';
-                fd_name_ += ip;
-                if (e.family == AF_INET6) fd_name_ += ']';
-                fd_name_ += ':';
-                char port[8];
-                auto r = std::to_chars(port, port + sizeof(port), e.port);
-                fd_name_.append(port, r.ptr);
-            }
-        }
-        if (fd_name_.empty()) return false;
-        out.str = fd_name_;
-        return true;
+        out.str = fd_name();
+        return !out.str.empty();
     case F::FdDirectory:
     case F::FdFilename: {
         std::string_view path = ctx_->resolved_path;
@@ -468,11 +472,8 @@ bool FieldReader::read_string(const FieldRef &f, FieldValue &out) {
         return true;
     case F::FdUnixPath:
         if (e.family != AF_UNIX) return false;
-        if (!e.unix_abstract) {
-            out.str = e.unix_path;
-            return true;
-        }
-        return read_string(FieldRef{find_field("fd.name")}, out);
+        out.str = e.unix_abstract ? fd_name() : std::string_view(e.unix_path);
+        return true;
     case F::HostPath:
         if (ctx_->host_path.empty()) return false;
         out.str = ctx_->host_path;

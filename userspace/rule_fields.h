@@ -106,6 +106,7 @@ private:
     }
     const std::vector<std::string> &args();
     const std::vector<const ProcessInfo *> &ancestors();
+    std::string_view fd_name();
     bool read_string(const FieldRef &f, FieldValue &out);
     bool read_other(const FieldRef &f, FieldValue &out);
 
