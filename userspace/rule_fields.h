@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "event_context.h"
+#include "ip_network.h"
 
 namespace crowsnest {
 
@@ -55,20 +56,6 @@ struct FieldRef {
 // The field named `name` (argument split off by the parser). False with
 // the reason in `error`: unknown field, missing or bad argument.
 bool make_field_ref(std::string_view name, bool has_arg, std::string_view arg, FieldRef &out, std::string &error);
-
-// IPv4 addresses are kept IPv4-mapped, so one form compares both families.
-struct IpAddress {
-    std::array<uint8_t, 16> bytes{};
-    bool operator==(const IpAddress &o) const { return bytes == o.bytes; }
-};
-struct IpNetwork {
-    IpAddress base;
-    uint32_t prefix = 128;  // in IPv6 bits (an IPv4 /8 is /104)
-    bool contains(const IpAddress &a) const;
-};
-bool parse_ip(std::string_view text, IpAddress &out);
-// "10.0.0.0/8", "fd00::/8", or a single address. Host bits must be zero.
-bool parse_cidr(std::string_view text, IpNetwork &out);
 
 struct FieldValue {
     std::string_view str;                  // String
