@@ -28,7 +28,6 @@ class StringSet {
 public:
     void insert(std::string s) { set_.insert(std::move(s)); }
     bool contains(std::string_view s) const { return set_.find(s) != set_.end(); }
-    size_t size() const { return set_.size(); }
 
 private:
     struct Hash {
@@ -45,7 +44,6 @@ public:
     // With `path_boundary` (pmatch), a prefix counts only where a path
     // component ends: /etc matches /etc and /etc/x, not /etcd.
     bool matches(std::string_view s, bool path_boundary) const;
-    bool empty() const { return nodes_.size() == 1 && !nodes_[0].terminal; }
 
 private:
     struct Node {

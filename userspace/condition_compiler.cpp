@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "condition_parser.h"
+#include "lowercase.h"
 
 namespace crowsnest {
 
@@ -45,11 +46,6 @@ constexpr size_t kMaxMacroDepth = 64;   // macros within macros
 bool looks_like_name(const std::string &s) {
     return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-std::string lowercase(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
 }
 
 }  // namespace

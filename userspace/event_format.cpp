@@ -13,11 +13,16 @@ extern "C" {
 
 namespace crowsnest {
 
-std::string ip_string(const Event &e) {
+void append_ip(const Event &e, std::string &out) {
     char buf[INET6_ADDRSTRLEN] = {};
-    if (e.family == AF_INET) return inet_ntop(AF_INET, e.addr.data(), buf, sizeof(buf)) ? buf : "";
-    if (e.family == AF_INET6) return inet_ntop(AF_INET6, e.addr.data(), buf, sizeof(buf)) ? buf : "";
-    return "";
+    if ((e.family == AF_INET || e.family == AF_INET6) && inet_ntop(e.family, e.addr.data(), buf, sizeof(buf)))
+        out += buf;
+}
+
+std::string ip_string(const Event &e) {
+    std::string out;
+    append_ip(e, out);
+    return out;
 }
 
 const char *family_name(uint16_t family) {
@@ -109,11 +114,18 @@ const char *syscall_name(const Event &e) {
     return "";
 }
 
+void append_unix_path(const Event &e, std::string &out) {
+    if (!e.unix_abstract) {
+        out += e.unix_path;
+        return;
+    }
+    out += '@';
+    for (char c : e.unix_path) out += c == '\0' ? '@' : c;
+}
+
 std::string unix_path_string(const Event &e) {
-    if (!e.unix_abstract) return e.unix_path;
-    std::string out = "@" + e.unix_path;
-    for (auto &c : out)
-        if (c == '\0') c = '@';
+    std::string out;
+    append_unix_path(e, out);
     return out;
 }
 

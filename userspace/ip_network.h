@@ -11,7 +11,6 @@ namespace crowsnest {
 // IPv4 addresses are kept IPv4-mapped, so one form compares both families.
 struct IpAddress {
     std::array<uint8_t, 16> bytes{};
-    bool operator==(const IpAddress &o) const { return bytes == o.bytes; }
 };
 struct IpNetwork {
     IpAddress base;

@@ -6,11 +6,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstring>
 
 #include "event_format.h"
+#include "lowercase.h"
 #include "path_util.h"
 
 extern "C" {
@@ -229,8 +229,7 @@ void FieldReader::reset(const EventContext &ctx) {
 
 std::string_view FieldReader::lowered(std::string_view s) {
     if (s.data() == lowered_from_.data() && s.size() == lowered_from_.size()) return lowered_;
-    lowered_.assign(s);
-    for (auto &c : lowered_) c = char(std::tolower(static_cast<unsigned char>(c)));
+    lowercase_into(s, lowered_);
     lowered_from_ = s;
     return lowered_;
 }
@@ -263,14 +262,10 @@ std::string_view FieldReader::fd_name() {
     if (e.type == EventType::Open) {
         fd_name_ = ctx_->resolved_path.empty() ? e.path : ctx_->resolved_path;
     } else if (e.family == AF_UNIX) {
-        fd_name_ = e.unix_abstract ? "@" : "";
-        fd_name_ += e.unix_path;
-        std::replace(fd_name_.begin(), fd_name_.end(), '\0', '@');
+        append_unix_path(e, fd_name_);
     } else if (is_inet(e)) {
-        char ip[INET6_ADDRSTRLEN] = {};
-        inet_ntop(e.family, e.addr.data(), ip, sizeof(ip));
         if (e.family == AF_INET6) fd_name_ += '[';
-        fd_name_ += ip;
+        append_ip(e, fd_name_);
         if (e.family == AF_INET6) fd_name_ += ']';
         fd_name_ += ':';
         char port[8];
@@ -479,7 +474,7 @@ void FieldReader::render(const FieldRef &f, std::string &out) {
         out += "<NA>";
         return;
     }
-    char buf[INET6_ADDRSTRLEN] = {};
+    char buf[24];  // an int64 in decimal
     switch (f.info->type) {
     case FieldType::String:
         if (!f.multi) {
@@ -502,12 +497,7 @@ void FieldReader::render(const FieldRef &f, std::string &out) {
     }
     case FieldType::Bool: out += v.boolean ? "true" : "false"; return;
     case FieldType::IpAddr:
-    case FieldType::IpNet: {
-        const bool v4 = ctx_->event->family == AF_INET;
-        inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? v.ip.bytes.data() + 12 : v.ip.bytes.data(), buf, sizeof(buf));
-        out += buf;
-        return;
-    }
+    case FieldType::IpNet: append_ip(*ctx_->event, out); return;  // both are the event's address
     }
 }
 

@@ -1,9 +1,9 @@
 #include "rule_set.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "condition_compiler.h"
+#include "lowercase.h"
 #include "rule_loader.h"
 
 namespace crowsnest {
@@ -154,8 +154,8 @@ void collect_host_paths(const CondNode &n, std::vector<std::string> &out) {
 
 }  // namespace
 
-bool severity_of_priority(std::string p, std::string &severity) {
-    std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+bool severity_of_priority(const std::string &priority, std::string &severity) {
+    const std::string p = lowercase(priority);
     if (p == "emergency" || p == "alert" || p == "critical") severity = "critical";
     else if (p == "error") severity = "high";
     else if (p == "warning") severity = "medium";

@@ -66,6 +66,6 @@ private:
 };
 
 // Falco's priority names (any case) -> our severities; false if unknown.
-bool severity_of_priority(std::string priority, std::string &severity);
+bool severity_of_priority(const std::string &priority, std::string &severity);
 
 }  // namespace crowsnest

@@ -15,11 +15,11 @@
 #include "process_table.h"
 #include "rule_fields.h"
 #include "rule_set.h"
+#include "rule_files.h"
 #include "test_context.h"
 #include "test_util.h"
 
 using crowsnest::Detection;
-using crowsnest::Event;
 using crowsnest::EventType;
 using crowsnest::ProcessTable;
 using crowsnest::RuleSet;
@@ -27,9 +27,8 @@ using crowsnest::test::connect_inet_scene;
 using crowsnest::test::connect_unix_scene;
 using crowsnest::test::exec_scene;
 using crowsnest::test::open_scene;
+using crowsnest::test::RuleFiles;
 using crowsnest::test::Scene;
-using crowsnest::test::TempDir;
-using crowsnest::test::write_file;
 
 namespace {
 
@@ -41,19 +40,8 @@ constexpr uint64_t kSecond = 1000000000ULL;
 ProcessTable &ancestry() {
     static ProcessTable *table = [] {
         auto *t = new ProcessTable("/nonexistent-proc-root");
-        auto add = [&](uint32_t pid, uint32_t ppid, const std::string &comm, const std::string &exe) {
-            Event e;
-            e.type = EventType::Exec;
-            e.pid = e.tid = pid;
-            e.ppid = ppid;
-            e.comm = comm;
-            e.filename = exe;
-            e.argv = {comm};
-            e.ret = 0;
-            t->on_exec(e);
-        };
-        add(1, 0, "systemd", "/usr/lib/systemd/systemd");
-        add(100, 1, "containerd-shim", "/usr/bin/containerd-shim-runc-v2");
+        crowsnest::test::add_process(*t, 1, 0, "systemd", "/usr/lib/systemd/systemd");
+        crowsnest::test::add_process(*t, 100, 1, "containerd-shim", "/usr/bin/containerd-shim-runc-v2");
         return t;
     }();
     return *table;
@@ -217,24 +205,6 @@ std::string rule_text(const std::string &condition, const std::string &extra = "
     return "- rule: t\n  desc: t\n  condition: |-\n    " + condition +
            "\n  output: \"x\"\n  priority: WARNING\n  tags: [test]\n" + extra;
 }
-
-// Rule files in a temporary directory, loaded in order.
-struct Files {
-    TempDir dir;
-    std::vector<std::string> errors, warnings;
-    int n = 0;
-
-    std::unique_ptr<RuleSet> load(const std::vector<std::string> &texts) {
-        std::vector<std::string> paths;
-        for (const auto &t : texts) {
-            paths.push_back(dir / ("rules" + std::to_string(n++) + ".yaml"));
-            write_file(paths.back(), t);
-        }
-        errors.clear();
-        warnings.clear();
-        return RuleSet::load(paths, errors, warnings);
-    }
-};
 
 std::string joined(const std::vector<std::string> &v) {
     std::string out;
@@ -662,7 +632,7 @@ const std::vector<Row> kRows = {
 
 TEST_CASE("conformance: conditions against events", "[conformance]") {
     CHECK(kRows.size() >= 150);
-    Files files;
+    RuleFiles files;
     for (const auto &row : kRows) {
         INFO("condition: " << row.condition << "\nexpected to " << (row.fires ? "fire" : "stay quiet"));
         auto rules = files.load({std::string(kPrelude) + rule_text(row.condition)});
@@ -886,7 +856,7 @@ TEST_CASE("conformance: rule files, exceptions, append and override", "[conforma
     CHECK(kFileRows.size() >= 50);
     for (const auto &row : kFileRows) {
         INFO(row.what);
-        Files files;
+        RuleFiles files;
         std::vector<std::string> texts(row.files.begin(), row.files.end());
         auto rules = files.load(texts);
         INFO("errors:\n" << joined(files.errors));
@@ -957,7 +927,7 @@ const std::vector<ThresholdRow> kThresholdRows = {
 TEST_CASE("conformance: thresholds", "[conformance]") {
     for (const auto &row : kThresholdRows) {
         INFO(row.what);
-        Files files;
+        RuleFiles files;
         auto rules = files.load({rule_text(row.condition, std::string("  threshold:\n") + row.threshold)});
         INFO("errors:\n" << joined(files.errors));
         REQUIRE(rules);
@@ -974,7 +944,7 @@ TEST_CASE("conformance: thresholds", "[conformance]") {
 
 TEST_CASE("conformance: one verdict per category, the first rule in load order; rules of no category all fire",
           "[conformance]") {
-    Files files;
+    RuleFiles files;
     auto rule = [](const std::string &name, const std::string &tags) {
         return "- rule: " + name + "\n  desc: d\n  condition: evt.type = execve\n  output: \"" + name +
                " %proc.name\"\n  priority: WARNING\n  tags: " + tags + "\n";
@@ -1021,14 +991,14 @@ TEST_CASE("conformance: priorities map to severities, host.path values are watch
                        P{"ERROR", "high"}, P{"WARNING", "medium"}, P{"NOTICE", "low"}, P{"INFORMATIONAL", "info"},
                        P{"INFO", "info"}, P{"DEBUG", "info"}}) {
         INFO(p.priority);
-        Files files;
+        RuleFiles files;
         auto rules = files.load({"- rule: t\n  desc: d\n  condition: evt.type = execve\n  output: x\n  priority: " +
                                  std::string(p.priority) + "\n"});
         REQUIRE(rules);
         REQUIRE(rules->rule_count() == 1);
         CHECK(rules->rule_info(0).severity == p.severity);
     }
-    Files files;
+    RuleFiles files;
     auto rules = files.load({"- list: protected\n  items: [/etc/shadow, /etc/sudoers]\n"
                              "- rule: t\n  desc: d\n  condition: host.path in (protected) or host.path = /root/.ssh\n"
                              "  output: x\n  priority: INFO\n  exceptions:\n    - name: e\n      fields: [host.path]\n"

@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "rule_set.h"
-#include "test_util.h"
+#include "rule_files.h"
 
 using crowsnest::RuleSet;
-using crowsnest::test::TempDir;
-using crowsnest::test::write_file;
+using crowsnest::test::RuleFiles;
 
 namespace {
 
@@ -23,22 +21,12 @@ struct At {
 
 // Rule files in a temporary directory: written, loaded, and the expected
 // lines spelled out.
-struct Files {
-    TempDir dir;
-    std::vector<std::string> errors, warnings;
+struct Files : RuleFiles {
     std::unique_ptr<RuleSet> rules;
 
-    std::string path(const std::string &name) const { return dir / name; }
     // Loads `texts` as a.yaml, b.yaml...
     bool load(const std::vector<std::string> &texts) {
-        std::vector<std::string> paths;
-        for (size_t i = 0; i < texts.size(); i++) {
-            paths.push_back(path(std::string(1, char('a' + i)) + ".yaml"));
-            write_file(paths.back(), texts[i]);
-        }
-        errors.clear();
-        warnings.clear();
-        rules = RuleSet::load(paths, errors, warnings);
+        rules = RuleFiles::load(texts);
         return rules != nullptr;
     }
     std::vector<std::string> lines(const std::vector<At> &at, const std::string &file = "a.yaml") const {

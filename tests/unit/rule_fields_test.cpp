@@ -142,17 +142,9 @@ TEST_CASE("fields: proc.names holds every name a process goes by", "[fields]") {
 
 TEST_CASE("fields: ancestors come from the process table", "[fields]") {
     crowsnest::ProcessTable table("/nonexistent");
-    crowsnest::Event e;
-    e.ret = 0;
-    for (auto [pid, ppid, comm] : {std::tuple{100u, 1u, "containerd-shim"}, std::tuple{200u, 100u, "bash"},
-                                   std::tuple{4300u, 200u, "sh"}}) {
-        e.pid = pid;
-        e.ppid = ppid;
-        e.comm = comm;
-        e.filename = std::string("/bin/") + comm;
-        e.argv = {comm};
-        table.on_exec(e);
-    }
+    crowsnest::test::add_process(table, 100, 1, "containerd-shim", "/usr/bin/containerd-shim-runc-v2");
+    crowsnest::test::add_process(table, 200, 100, "bash", "/bin/bash");
+    crowsnest::test::add_process(table, 4300, 200, "sh", "/bin/sh");
     Scene s = exec_scene("/usr/bin/curl", {"curl"});
     s.parent = *table.find(4300);
     auto ctx = s.ctx();

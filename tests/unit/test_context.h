@@ -11,6 +11,7 @@
 
 #include "event_context.h"
 #include "path_util.h"
+#include "process_table.h"
 
 namespace crowsnest::test {
 
@@ -120,6 +121,20 @@ inline Scene open_scene(const std::string &path, int64_t ret = 3) {
     if (!path.empty() && path[0] == '/') s.resolved_path = normalize_path(path);
     s.by("/usr/bin/cat", {"cat", path});
     return s;
+}
+
+// Records a process in `table` as its exec event would (for ancestors).
+inline void add_process(ProcessTable &table, uint32_t pid, uint32_t ppid, const std::string &comm,
+                        const std::string &exe) {
+    Event e;
+    e.type = EventType::Exec;
+    e.pid = e.tid = pid;
+    e.ppid = ppid;
+    e.comm = comm;
+    e.filename = exe;
+    e.argv = {comm};
+    e.ret = 0;
+    table.on_exec(e);
 }
 
 }  // namespace crowsnest::test

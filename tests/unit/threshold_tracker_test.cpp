@@ -2,9 +2,8 @@
 // window, once per window, bounded memory.
 #include <catch2/catch.hpp>
 
-#include "rule_set.h"
+#include "rule_files.h"
 #include "test_context.h"
-#include "test_util.h"
 #include "threshold_tracker.h"
 
 using crowsnest::ThresholdTracker;
@@ -73,14 +72,11 @@ TEST_CASE("threshold: memory is bounded, expired groups go first", "[threshold]"
 
 // Through a rule: the evictions of its threshold are the rule set's counter.
 TEST_CASE("threshold: a rule's evictions are counted by its rule set", "[threshold]") {
-    crowsnest::test::TempDir dir;
-    crowsnest::test::write_file(dir / "r.yaml",
-                                "- rule: scan\n  desc: d\n  condition: evt.type = connect\n  output: x\n"
-                                "  priority: WARNING\n  tags: [scanner]\n"
-                                "  threshold: {group_by: [fd.sip], distinct: fd.sport, at_least: 5, within: 10s, "
-                                "max_groups: 2}\n");
-    std::vector<std::string> errors, warnings;
-    auto rules = crowsnest::RuleSet::load({dir / "r.yaml"}, errors, warnings);
+    crowsnest::test::RuleFiles files;
+    auto rules = files.load({"- rule: scan\n  desc: d\n  condition: evt.type = connect\n  output: x\n"
+                             "  priority: WARNING\n  tags: [scanner]\n"
+                             "  threshold: {group_by: [fd.sip], distinct: fd.sport, at_least: 5, within: 10s, "
+                             "max_groups: 2}\n"});
     REQUIRE(rules);
     std::vector<crowsnest::Detection> out;
     for (const char *ip : {"10.0.0.1", "10.0.0.2", "10.0.0.3"}) {
