@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 4
+#define CROWSNEST_ABI_VERSION 5
 
 #define COMM_LEN 16
 #define PATH_LEN 256          /* open path, exec filename (with the NUL) */
@@ -27,6 +27,7 @@ enum event_type {
 	EVENT_CONNECT = 2,
 	EVENT_OPEN = 3,
 	EVENT_EXIT = 4, /* a process (thread group) ended: keeps the process table small */
+	EVENT_TYPE_MAX = 5,
 };
 
 /* Which system call produced an EVENT_OPEN. */
@@ -57,22 +58,18 @@ enum exec_syscall {
 #define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
 #define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative path's base directory could not be read
 					 * whole (too deep, too long, or a bad dirfd) */
-#define EVENT_FLAG_IO_URING 0x40        /* connect: submitted through io_uring (IORING_OP_CONNECT) */
 #define EVENT_FLAG_EXE_UPPER_LAYER 0x20 /* exec: the program's file is in an overlay upper layer,
 					 * written or changed after the container started */
+#define EVENT_FLAG_IO_URING 0x40        /* connect: submitted through io_uring (IORING_OP_CONNECT) */
+#define EVENT_FLAG_FIXED_FILE 0x80      /* io_uring open: a direct (fixed-file) open, whose result
+					 * is a slot of the ring, not a file descriptor */
 
-/* Indexes of the per-CPU loss counter map `loss_counters`. */
-enum loss_counter {
-	LOSS_RINGBUF_FULL = 0,    /* bpf_ringbuf_output failed: the event is lost */
-	LOSS_INFLIGHT_FULL = 1,   /* enter could not be stored: its syscall is lost */
-	LOSS_EXIT_WITHOUT_ENTER = 2, /* exit with no stored enter (evicted or started before load) */
-	LOSS_COUNTER_MAX = 3,
-};
-
-/* Layout of the single entry of the `config_map` array. */
-struct sensor_config {
-	__u32 self_tgid;            /* the sensor's own process: never reported */
-	__u32 wakeup_bytes;         /* wake the consumer once this much data is pending */
+/* The value of the single entry of the per-CPU `loss_counts` map: every
+ * event the kernel side could not deliver, by cause. */
+struct loss_counts {
+	__u64 ringbuf_full[EVENT_TYPE_MAX]; /* no room in the ring buffer, by enum event_type */
+	__u64 inflight_full;        /* an exec enter or io_uring request could not be stored */
+	__u64 exit_without_enter;   /* exec exit with no stored enter (evicted, or started before load) */
 };
 
 struct event_header {

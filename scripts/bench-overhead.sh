@@ -20,6 +20,9 @@
 #                                (each round is ~10x slower there)
 #   BENCH_LOOP_CPU, BENCH_SENSOR_CPU  CPUs to pin to (default: the first two allowed)
 #   BENCH_DEADLINE=540           give up (with an error) after this many seconds
+#   BENCH_OTHER_BINARY=PATH      also run each loop against this crowsnest (another
+#                                build, e.g. the last commit's), in the same rounds,
+#                                to compare two builds in one run
 #
 # Ratios are what matter: absolute ns/op depend on the machine and its load.
 set -euo pipefail
@@ -35,7 +38,7 @@ EXEC_N=${BENCH_EXEC_ITERS:-1000}
 WAKE1_N=${BENCH_WAKEUP1_ITERS:-100000}
 DEADLINE=${BENCH_DEADLINE:-540}
 RUN_TIMEOUT=120          # one loop run, seconds
-SENSOR_START_TIMEOUT=30  # until crowsnest says "watching", seconds
+SENSOR_START_TIMEOUT=30  # until crowsnest is ready, seconds
 
 die() { echo "$PROG: $*" >&2; exit 1; }
 log() { echo "$*" >&2; }
@@ -230,24 +233,40 @@ cpu_ticks() { # cpu_ticks PID -> CPU_TICKS: utime + stime, in clock ticks
 
 SENSOR_ERR=$TMP/sensor.err
 
-# start_sensor [crowsnest options...]: returns once crowsnest prints "watching"
+# is_ready BINARY: true once the crowsnest just started is ready: its
+# --ready-file exists (programs attached, signal handlers installed), or, for
+# a build from before --ready-file, it printed "watching" 0.2 s ago
+is_ready() {
+	if [[ $1 == --ready-file ]]; then
+		[[ -e $TMP/ready ]]
+	else
+		grep -q watching "$SENSOR_ERR" && sleep 0.2
+	fi
+}
+
+# start_sensor BINARY [crowsnest options...]: returns once crowsnest is ready
 start_sensor() {
-	local waited=0
+	local waited=0 bin=$1 ready=--ready-file
+	shift
 	: >"$SENSOR_ERR"
-	taskset -c "$SENSOR_CPU" "$SENSOR_BIN" "$@" >/dev/null 2>"$SENSOR_ERR" &
+	rm -f "$TMP/ready"
+	"$bin" --help 2>/dev/null | grep -q -- --ready-file || ready=watching
+	if [[ $ready == --ready-file ]]; then
+		taskset -c "$SENSOR_CPU" "$bin" --ready-file "$TMP/ready" "$@" >/dev/null 2>"$SENSOR_ERR" &
+	else
+		taskset -c "$SENSOR_CPU" "$bin" "$@" >/dev/null 2>"$SENSOR_ERR" &
+	fi
 	SENSOR_PID=$!
-	until grep -q watching "$SENSOR_ERR"; do
+	until is_ready "$ready"; do
 		if ! sensor_alive "$SENSOR_PID"; then
 			wait "$SENSOR_PID" 2>/dev/null || true
 			SENSOR_PID=
 			cat "$SENSOR_ERR" >&2
-			die "crowsnest exited before it started watching (options: ${*:-none})"
+			die "crowsnest exited before it was ready (options: ${*:-none})"
 		fi
-		((waited++ < SENSOR_START_TIMEOUT * 20)) || die "crowsnest did not print 'watching' within ${SENSOR_START_TIMEOUT}s"
+		((waited++ < SENSOR_START_TIMEOUT * 20)) || die "crowsnest was not ready within ${SENSOR_START_TIMEOUT}s"
 		sleep 0.05
 	done
-	# the handler for SIGTERM is installed right after the "watching" line
-	sleep 0.2
 	cpu_ticks "$SENSOR_PID"
 	SENSOR_T0=$CPU_TICKS
 }
@@ -288,10 +307,10 @@ events_total() {
 
 # Per variant: the loop it runs, the crowsnest options ("-" = no sensor), a
 # label for the table, iterations per run, and what is accumulated over its runs.
-declare -A V_LOOP V_OPTS V_LABEL V_ITERS V_NS V_OPS V_DROPS V_INFLIGHT V_EVENTS V_ALLEVENTS V_TICKS
+declare -A V_LOOP V_OPTS V_LABEL V_ITERS V_BIN V_NS V_OPS V_DROPS V_INFLIGHT V_EVENTS V_ALLEVENTS V_TICKS
 
-add_variant() { # add_variant NAME LOOP OPTS LABEL ITERATIONS
-	V_LOOP[$1]=$2 V_OPTS[$1]=$3 V_LABEL[$1]=$4 V_ITERS[$1]=$5
+add_variant() { # add_variant NAME LOOP OPTS LABEL ITERATIONS [BINARY]
+	V_LOOP[$1]=$2 V_OPTS[$1]=$3 V_LABEL[$1]=$4 V_ITERS[$1]=$5 V_BIN[$1]=${6:-$SENSOR_BIN}
 	V_NS[$1]="" V_OPS[$1]=0 V_DROPS[$1]=0 V_INFLIGHT[$1]=0 V_EVENTS[$1]=0 V_ALLEVENTS[$1]=0 V_TICKS[$1]=0
 }
 add_variant open.base open - "open" "$OPEN_N"
@@ -301,6 +320,15 @@ add_variant connect.base connect - "connect" "$CONNECT_N"
 add_variant connect.with connect "" "connect (refused, 127.0.0.1)" "$CONNECT_N"
 add_variant exec.base exec - "exec" "$EXEC_N"
 add_variant exec.with exec "" "exec (fork + execve /bin/true + waitpid)" "$EXEC_N"
+OTHER=""
+if [[ -n ${BENCH_OTHER_BINARY:-} ]]; then
+	[[ -x $BENCH_OTHER_BINARY ]] || die "BENCH_OTHER_BINARY=$BENCH_OTHER_BINARY is not an executable"
+	cp "$BENCH_OTHER_BINARY" "$TMP/crowsnest-other"
+	add_variant open.other open "" "open, other build" "$OPEN_N" "$TMP/crowsnest-other"
+	add_variant connect.other connect "" "connect, other build" "$CONNECT_N" "$TMP/crowsnest-other"
+	add_variant exec.other exec "" "exec, other build" "$EXEC_N" "$TMP/crowsnest-other"
+	OTHER=1
+fi
 
 MAX_CRASHES=${BENCH_MAX_CRASHES:-3}
 
@@ -314,7 +342,7 @@ run_variant() { # run_variant NAME ROUND
 		# a run during which crowsnest died measured (partly) nothing: redo it
 		while true; do
 			# shellcheck disable=SC2086  # opts are words
-			start_sensor $opts
+			start_sensor "${V_BIN[$v]}" $opts
 			run_loop "$loop" "${V_ITERS[$v]}"
 			stop_sensor && break
 			((${#CRASHES[@]} < MAX_CRASHES)) || die "crowsnest died ${#CRASHES[@]} times, giving up"
@@ -362,9 +390,9 @@ log "crowsnest overhead benchmark: $VERSION (commit $COMMIT), $RUNS runs per var
 log "$PINNING"
 log "iterations per run: open $OPEN_N (--wakeup-bytes 1: $WAKE1_N), connect $CONNECT_N, exec $EXEC_N (each + 10% warm-up)"
 
-bench open.base open.with open.wake1
-bench connect.base connect.with
-bench exec.base exec.with
+bench open.base open.with open.wake1 ${OTHER:+open.other}
+bench connect.base connect.with ${OTHER:+connect.other}
+bench exec.base exec.with ${OTHER:+exec.other}
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -402,8 +430,13 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 	row open.wake1 open.base
 	row connect.with connect.base
 	row exec.with exec.base
+	if [[ -n $OTHER ]]; then
+		row open.other open.base
+		row connect.other connect.base
+		row exec.other exec.base
+	fi
 	echo
-	echo "- crowsnest CPU per event (utime+stime from 'watching' to the stop, over every event it counted; default wakeup, all with-runs): $(ns_per_event open.with connect.with exec.with);" \
+	echo "- crowsnest CPU per event (utime+stime from ready to the stop, over every event it counted; default wakeup, all with-runs): $(ns_per_event open.with connect.with exec.with);" \
 		"open loop alone: $(ns_per_event open.with); with --wakeup-bytes 1: $(ns_per_event open.wake1)"
 	echo "- spread (min-max ns/op): open $(spread <<<"${V_NS[open.base]}") vs $(spread <<<"${V_NS[open.with]}")" \
 		"vs $(spread <<<"${V_NS[open.wake1]}") (wakeup 1); connect $(spread <<<"${V_NS[connect.base]}") vs $(spread <<<"${V_NS[connect.with]}");" \

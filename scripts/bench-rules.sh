@@ -109,14 +109,14 @@ fi
 # ---- record -----------------------------------------------------------------
 EVENTS="$TMP/events.jsonl"
 : >"$TMP/sensor.log"
-"$BUILD/crowsnest" --events --grpc-socket none --output "$EVENTS" 2>"$TMP/sensor.log" &
+"$BUILD/crowsnest" --events --grpc-socket none --output "$EVENTS" --ready-file "$TMP/ready" 2>"$TMP/sensor.log" &
 SENSOR_PID=$!
 for _ in $(seq 300); do
-	grep -q watching "$TMP/sensor.log" && break
+	[[ -e $TMP/ready ]] && break
 	kill -0 "$SENSOR_PID" 2>/dev/null || die "crowsnest did not start: $(cat "$TMP/sensor.log")"
 	sleep 0.1
 done
-grep -q watching "$TMP/sensor.log" || die "crowsnest did not start within 30 s"
+[[ -e $TMP/ready ]] || die "crowsnest was not ready within 30 s"
 
 echo "Recording the mix for $RECORD_SECONDS s${RUNC_NAME:+ (with a runc container)}..." >&2
 host_workload &

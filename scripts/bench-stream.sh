@@ -44,10 +44,12 @@ trap cleanup EXIT
 
 start_sensor() {
 	: >"$TMP/sensor.log"  # exists before the background job opens it
-	"$BUILD/crowsnest" --grpc-socket "$SOCK" --output none --poll-ms "$POLL_MS" "$@" 2>"$TMP/sensor.log" &
+	rm -f "$TMP/ready"
+	"$BUILD/crowsnest" --grpc-socket "$SOCK" --output none --poll-ms "$POLL_MS" --ready-file "$TMP/ready" "$@" \
+		2>"$TMP/sensor.log" &
 	SENSOR_PID=$!
 	for _ in $(seq 300); do
-		grep -q watching "$TMP/sensor.log" && return 0
+		[[ -e $TMP/ready ]] && return 0
 		kill -0 "$SENSOR_PID" 2>/dev/null || die "crowsnest did not start: $(cat "$TMP/sensor.log")"
 		sleep 0.1
 	done

@@ -68,8 +68,8 @@ int latency(const std::string &socket, double seconds) {
                 lost += v.gap().missed();
                 return;
             }
-            const int64_t t = v.time().seconds() * 1000000000LL + v.time().nanos();
-            ms.push_back(double(wall_ns() - t) / 1e6);
+            const int64_t sent = v.time().seconds() * 1000000000LL + v.time().nanos();
+            ms.push_back(double(wall_ns() - sent) / 1e6);
         });
     });
     while (!ready) std::this_thread::sleep_for(milliseconds(10));

@@ -23,10 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include "condition_parser.h"
-#include "event_context.h"
-#include "process_table.h"
-#include "rule_set.h"
+#include "rules/condition_parser.h"
+#include "event/event_context.h"
+#include "enrich/process_table.h"
+#include "rules/rule_set.h"
 
 using namespace crowsnest;
 
@@ -110,7 +110,7 @@ struct Events {
         exec.type = EventType::Exec;
         exec.filename = "/tmp/.x/xmrig";
         exec.argv = process.args;
-        exec.syscall = 1;
+        exec.syscall = Syscall::Execve;
         connect4.type = connect6.type = connect_unix.type = EventType::Connect;
         connect4.family = AF_INET;
         inet_pton(AF_INET, "10.1.2.3", connect4.addr.data());
@@ -125,7 +125,7 @@ struct Events {
         open.type = EventType::Open;
         open.path = "/etc/shadow";
         open.open_flags = O_RDWR | O_CREAT;
-        open.syscall = 4;
+        open.syscall = Syscall::IoUringOpenat;
         open.ret = 3;
         exit.type = EventType::Exit;
     }

@@ -89,7 +89,7 @@ TEST_CASE("a Docker container's verdict carries the id Docker reports", "[integr
 
     v1::Verdict v;
     REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary" && v.container().id() == cid; }, &v,
+        [&](const v1::Verdict &m) { return m.rule() == "crypto_miner_binary" && m.container().id() == cid; }, &v,
         std::chrono::seconds(15)));
     CHECK(v.container().id() == cid);
     CHECK(v.container().runtime() == "docker");

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <set>
+#include <sstream>
 
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
@@ -491,6 +492,27 @@ TEST_CASE("grpc: ReloadRules and SIGHUP swap the rules, and a bad file keeps the
     CHECK(stream.wait_verdict(fired("third_rule")));
 }
 
+namespace {
+
+// The names of "  name value" lines at the start of `text`, up to the first
+// line of another shape.
+std::vector<std::string> counter_names(const std::string &text) {
+    std::vector<std::string> names;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string name, value, extra;
+        if (line.rfind("  ", 0) != 0 || !(words >> name >> value) || (words >> extra) ||
+            value.find_first_not_of("0123456789") != std::string::npos)
+            break;
+        names.push_back(name);
+    }
+    return names;
+}
+
+}  // namespace
+
 TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest status the counters",
           "[integration][grpc]") {
     const std::string sock = temp_dir() + "/crowsnest.sock";
@@ -536,6 +558,16 @@ TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest s
 
     std::string refused;
     CHECK(run_shell(cli + "watch --socket " + sock + "-missing", &refused) == 1);
+
+    // one counter table: the same names, in the same order, in GetStatus,
+    // `crowsnest status` and the counters printed on stderr at exit
+    std::vector<std::string> from_rpc;
+    const v1::Status last_status = get_status(ch);
+    for (const auto &counter : last_status.counters()) from_rpc.push_back(counter.name());
+    const std::string err = sensor.stop();
+    CHECK(counter_names(status.substr(status.find('\n') + 1)) == from_rpc);
+    CHECK(counter_names(err.substr(err.find("crowsnest: counters\n") + 20)) == from_rpc);
+    CHECK(from_rpc.size() > 10);
 }
 
 TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over mutual TLS and decodes verdicts",

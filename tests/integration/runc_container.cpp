@@ -12,7 +12,7 @@
 #include <fstream>
 #include <random>
 
-#include "cgroup_resolver.h"
+#include "enrich/cgroup_resolver.h"
 
 namespace crowsnest::test {
 

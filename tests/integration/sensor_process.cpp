@@ -16,6 +16,12 @@ bool SensorProcess::start(const std::string &binary, const std::vector<std::stri
         error = std::strerror(errno);
         return false;
     }
+    char ready_dir[] = "/tmp/crowsnest-ready-XXXXXX";
+    if (!mkdtemp(ready_dir)) {
+        error = std::strerror(errno);
+        return false;
+    }
+    ready_file_ = std::string(ready_dir) + "/ready";
     pid_ = fork();
     if (pid_ == 0) {
         dup2(out[1], 1);
@@ -23,6 +29,8 @@ bool SensorProcess::start(const std::string &binary, const std::vector<std::stri
         std::vector<char *> argv;
         argv.push_back(const_cast<char *>(binary.c_str()));
         for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
+        argv.push_back(const_cast<char *>("--ready-file"));
+        argv.push_back(const_cast<char *>(ready_file_.c_str()));
         argv.push_back(nullptr);
         execv(binary.c_str(), argv.data());
         _exit(127);
@@ -32,11 +40,18 @@ bool SensorProcess::start(const std::string &binary, const std::vector<std::stri
     out_reader_ = std::thread(&SensorProcess::read_stdout, this, out[0]);
     err_reader_ = std::thread(&SensorProcess::read_stderr, this, err[0]);
 
-    std::unique_lock<std::mutex> lock(mu_);
-    const bool watching = changed_.wait_for(lock, std::chrono::seconds(30), [this] {
-        return stderr_.find("watching") != std::string::npos || waitpid(pid_, nullptr, WNOHANG) == pid_;
-    });
-    if (watching && stderr_.find("watching") != std::string::npos) return true;
+    // ready: the file exists once the programs are attached, the rules
+    // loaded, gRPC served and the signal handlers installed
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (access(ready_file_.c_str(), F_OK) == 0) return true;
+        if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+            pid_ = -1;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard<std::mutex> lock(mu_);
     error = "crowsnest did not start: " + stderr_;
     return false;
 }
@@ -91,6 +106,11 @@ std::string SensorProcess::stop() {
     }
     if (out_reader_.joinable()) out_reader_.join();
     if (err_reader_.joinable()) err_reader_.join();
+    if (!ready_file_.empty()) {
+        unlink(ready_file_.c_str());  // left behind when the sensor was killed
+        rmdir(ready_file_.substr(0, ready_file_.rfind('/')).c_str());
+        ready_file_.clear();
+    }
     std::lock_guard<std::mutex> lock(mu_);
     return stderr_;
 }

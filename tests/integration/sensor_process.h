@@ -19,8 +19,9 @@ namespace crowsnest::test {
 
 class SensorProcess {
 public:
-    // Starts `binary` with `args` and waits until it says it is watching.
-    // Returns false with its stderr in `error` if it exits or times out.
+    // Starts `binary` with `args` and waits until it is ready (its
+    // --ready-file exists). Returns false with its stderr in `error` if it
+    // exits or times out.
     bool start(const std::string &binary, const std::vector<std::string> &args, std::string &error);
     // SIGTERM, wait, and return everything it wrote on stderr.
     std::string stop();
@@ -45,6 +46,7 @@ private:
     void read_stderr(int fd);
 
     pid_t pid_ = -1;
+    std::string ready_file_;
     std::thread out_reader_, err_reader_;
     std::mutex mu_;
     std::condition_variable changed_;

@@ -178,7 +178,7 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
     c.exec("cd /tmp && ./kworkerd --donate-level=1 --cpu-max-threads-hint=50; true");
 
     v1::Verdict named;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "crypto_miner_binary"; }, &named));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "crypto_miner_binary"; }, &named));
     CHECK(named.category() == "miner");
     CHECK(named.severity() == "critical");
     CHECK(named.container().id() == id);
@@ -192,15 +192,15 @@ TEST_CASE("a miner-named exec with stratum arguments in a container gives verdic
 
     v1::Verdict renamed;
     REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &v) {
-            return v.container().id() == id && v.rule() == "crypto_miner_stratum_args" && v.event().filename() == "/tmp/kworkerd";
+        [&](const v1::Verdict &m) {
+            return m.container().id() == id && m.rule() == "crypto_miner_stratum_args" && m.event().filename() == "/tmp/kworkerd";
         },
         &renamed));
     CHECK(renamed.container().id() == id);
     v1::Verdict relative;
     REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &v) {
-            return v.container().id() == id && v.rule() == "crypto_miner_flags" && v.event().filename() == "./kworkerd";
+        [&](const v1::Verdict &m) {
+            return m.container().id() == id && m.rule() == "crypto_miner_flags" && m.event().filename() == "./kworkerd";
         },
         &relative));
     CHECK(relative.process().exe() == "/tmp/kworkerd");
@@ -226,13 +226,13 @@ TEST_CASE("a scanner tool in a container gives a verdict, the same tool on the h
     c.exec("nc -w 1 127.0.0.1 " + std::to_string(closed) + " </dev/null; true");
 
     v1::Verdict scan;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "network_scanner_in_container"; }, &scan));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "network_scanner_in_container"; }, &scan));
     CHECK(scan.category() == "scanner");
     CHECK(scan.container().id() == id);
     CHECK(scan.event().filename() == "/bin/nmap");
 
     v1::Verdict tool;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "network_tool_in_container"; }, &tool));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "network_tool_in_container"; }, &tool));
     CHECK(tool.severity() == "low");
     CHECK(tool.container().id() == id);
 
@@ -262,7 +262,7 @@ TEST_CASE("a port scan by an unknown binary in a container gives a verdict, a bu
     REQUIRE(c.run({"/tmp/healthd", "127.0.0.1", std::to_string(first), std::to_string(first + 79)}) == 0);
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.rule() == "port_scan" && v.container().id() == id; }, &v));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.rule() == "port_scan" && m.container().id() == id; }, &v));
     CHECK(v.category() == "scanner");
     CHECK(v.container().id() == id);
     CHECK(v.process().exe() == "/tmp/healthd");
@@ -290,7 +290,7 @@ TEST_CASE("a program written in a container's writable layer is drift, one from 
 
     v1::Verdict v;
     REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "drift_binary_executed"; }, &v));
+        [&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "drift_binary_executed"; }, &v));
     CHECK(v.category() == "drift");
     CHECK(v.event().filename() == "/bin/update-ca");
     CHECK(v.event().exe_upper_layer());
@@ -319,8 +319,8 @@ TEST_CASE("host files reached through a bind mount of the host root give verdict
 
     auto shadow_verdict = [&](const std::string &path, v1::Verdict *out) {
         return sensor.wait_verdict(
-            [&](const v1::Verdict &v) {
-                return v.rule() == "host_secret_read_from_container" && v.event().path() == path;
+            [&](const v1::Verdict &m) {
+                return m.rule() == "host_secret_read_from_container" && m.event().path() == path;
             },
             out);
     };
@@ -357,7 +357,7 @@ TEST_CASE("opens and connects through io_uring, with no syscall of their own, ar
 
     v1::Verdict v;
     REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "host_secret_read_from_container"; },
+        [&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "host_secret_read_from_container"; },
         &v));
     CHECK(v.event().syscall() == "io_uring_openat");
     CHECK(v.event().path() == "/host/etc/shadow");
@@ -397,7 +397,7 @@ TEST_CASE("writing a protected host directory through a bind mount gives a verdi
     REQUIRE(c.run({"/bin/cat", "/mnt/jobs/backdoor"}) == 0);
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "host_file_written_from_container"; }, &v));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "host_file_written_from_container"; }, &v));
     CHECK(v.event().host_path() == host_dir + "/backdoor");
     CHECK(v.event().path() == "/mnt/jobs/backdoor");
     CHECK(v.event().flags().find("O_WRONLY") == 0);
@@ -440,7 +440,7 @@ TEST_CASE("a container sharing the host pid namespace reaching /proc/1/root give
 
     v1::Verdict v;
     REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &v) { return v.rule() == "host_root_via_proc" && v.container().id() == id; }, &v));
+        [&](const v1::Verdict &m) { return m.rule() == "host_root_via_proc" && m.container().id() == id; }, &v));
     CHECK(v.category() == "escape");
     CHECK(v.container().id() == id);
     CHECK(v.event().path() == "/proc/1/root/etc/hostname");
@@ -468,7 +468,7 @@ TEST_CASE("a container connecting to a container-runtime socket gives an escape 
     CHECK(c.exec("unix_connect /host" + sock_path) == 0);
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &v) { return v.container().id() == id && v.rule() == "runtime_socket_connect"; }, &v));
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.container().id() == id && m.rule() == "runtime_socket_connect"; }, &v));
     CHECK(v.category() == "escape");
     CHECK(v.container().id() == id);
     CHECK(v.event().family() == "unix");

@@ -100,8 +100,8 @@ TEST_CASE("shipped rules: a user's SSH key on the host read through a host-root 
     c.exec("cd /host/home/" + user + " && cat .ssh/id_ed25519 >/dev/null");
 
     v1::Verdict v;
-    CHECK(sensor.wait_verdict([&](const v1::Verdict &v) {
-        return v.rule() == "host_secret_read_from_container" && v.container().id() == id;
+    CHECK(sensor.wait_verdict([&](const v1::Verdict &m) {
+        return m.rule() == "host_secret_read_from_container" && m.container().id() == id;
     }, &v));
     CHECK(v.event().host_path() == home + "/.ssh/id_ed25519");
     CHECK(v.event().path() == ".ssh/id_ed25519");

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "cgroup_path.h"
+#include "enrich/cgroup_path.h"
 
 using crowsnest::ContainerInfo;
 using crowsnest::parse_cgroup_path;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "cgroup_resolver.h"
+#include "enrich/cgroup_resolver.h"
 
 using crowsnest::CgroupEntry;
 using crowsnest::CgroupResolver;

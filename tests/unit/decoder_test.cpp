@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "decoder.h"
+#include "sensor/decoder.h"
 
 extern "C" {
 #include "events.h"
@@ -26,6 +26,7 @@ using crowsnest::DecodeStatus;
 using crowsnest::Decoder;
 using crowsnest::Event;
 using crowsnest::EventType;
+using crowsnest::Syscall;
 
 namespace {
 
@@ -183,7 +184,7 @@ TEST_CASE("decoder: exec with a filename and several arguments", "[decoder]") {
     CHECK(ev.filename == "/tmp/.x/xmrig");
     CHECK(ev.argv == argv);
     CHECK(ev.ret == 0);
-    CHECK(ev.syscall == EXEC_SYSCALL_EXECVE);
+    CHECK(ev.syscall == Syscall::Execve);
     CHECK(ev.dirfd == AT_FDCWD);
     CHECK_FALSE(ev.path_truncated);
     CHECK_FALSE(ev.argv_truncated);
@@ -266,9 +267,9 @@ TEST_CASE("decoder: a connect made through io_uring says so", "[decoder]") {
     Bytes rec = connect_inet_record(AF_INET, "127.0.0.1", 9, -ECONNREFUSED);
     patch<connect_event>(rec, [](connect_event &e) { e.flags |= EVENT_FLAG_IO_URING; });
     REQUIRE(decode(rec, ev) == DecodeStatus::Ok);
-    CHECK(ev.syscall == CONNECT_SYSCALL_IO_URING);
+    CHECK(ev.syscall == Syscall::IoUringConnect);
     REQUIRE(decode(connect_inet_record(AF_INET, "127.0.0.1", 9), ev) == DecodeStatus::Ok);
-    CHECK(ev.syscall == CONNECT_SYSCALL_CONNECT);
+    CHECK(ev.syscall == Syscall::Connect);
 }
 
 TEST_CASE("decoder: a relative exec filename comes with its base directory", "[decoder]") {
@@ -310,7 +311,7 @@ TEST_CASE("decoder: open with file identity converts the kernel dev_t", "[decode
     CHECK(ev.dirfd == AT_FDCWD);
     CHECK(ev.open_flags == uint32_t(O_WRONLY | O_CREAT));
     CHECK(ev.mode == 0644);
-    CHECK(ev.syscall == OPEN_SYSCALL_OPENAT);
+    CHECK(ev.syscall == Syscall::Openat);
     CHECK(ev.comm == "bash");
 }
 

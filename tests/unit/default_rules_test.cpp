@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "rule_set.h"
+#include "rules/rule_set.h"
 #include "test_context.h"
 #include "test_util.h"
 

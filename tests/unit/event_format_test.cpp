@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "event_format.h"
+#include "event/event_format.h"
 
 using crowsnest::errno_name;
 using crowsnest::Event;
 using crowsnest::EventType;
 using crowsnest::ip_string;
 using crowsnest::open_flags_string;
+using crowsnest::Syscall;
 using crowsnest::unix_path_string;
 
 namespace {
@@ -150,12 +151,12 @@ TEST_CASE("family_name, syscall_name, join_args", "[event_format]") {
 
     Event e;
     e.type = EventType::Exec;
-    e.syscall = 2;  // EXEC_SYSCALL_EXECVEAT
+    e.syscall = Syscall::Execveat;
     CHECK(std::string(crowsnest::syscall_name(e)) == "execveat");
     e.type = EventType::Open;
-    e.syscall = 1;  // OPEN_SYSCALL_OPEN
+    e.syscall = Syscall::Open;
     CHECK(std::string(crowsnest::syscall_name(e)) == "open");
-    e.syscall = 3;  // OPEN_SYSCALL_OPENAT2
+    e.syscall = Syscall::Openat2;
     CHECK(std::string(crowsnest::syscall_name(e)) == "openat2");
 
     CHECK(crowsnest::join_args({"nc", "-z", "db", "5432"}) == "nc -z db 5432");

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "host_files.h"
+#include "enrich/host_files.h"
 #include "test_util.h"
 
 using crowsnest::HostFiles;

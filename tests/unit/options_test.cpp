@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "options.h"
+#include "app/options.h"
+#include "rules/rule_files.h"
 #include "test_util.h"
 
 using crowsnest::expand_rule_paths;
@@ -226,15 +227,15 @@ TEST_CASE("expand_rule_paths: the shipped rules directory", "[options]") {
 TEST_CASE("options: gRPC listeners", "[options]") {
     auto d = parse({});
     REQUIRE(d.ok);
-    CHECK(d.opts.grpc_socket == "/run/crowsnest/crowsnest.sock");
-    CHECK(d.opts.listen.empty());
-    CHECK(d.opts.insecure_listen.empty());
-    CHECK(parse({"--grpc-socket", "none"}).opts.grpc_socket.empty());
+    CHECK(d.opts.server.socket == "/run/crowsnest/crowsnest.sock");
+    CHECK(d.opts.server.listen.empty());
+    CHECK(d.opts.server.insecure_listen.empty());
+    CHECK(parse({"--grpc-socket", "none"}).opts.server.socket.empty());
 
     auto tls = parse({"--listen", "0.0.0.0:5000", "--tls-cert", "c", "--tls-key", "k", "--tls-client-ca", "ca"});
     REQUIRE(tls.ok);
-    CHECK(tls.opts.listen == "0.0.0.0:5000");
-    CHECK(tls.opts.tls_client_ca == "ca");
+    CHECK(tls.opts.server.listen == "0.0.0.0:5000");
+    CHECK(tls.opts.server.tls_client_ca == "ca");
 
     // TCP without client certificates only when asked for by name
     auto no_ca = parse({"--listen", "0.0.0.0:5000", "--tls-cert", "c", "--tls-key", "k"});
@@ -242,7 +243,7 @@ TEST_CASE("options: gRPC listeners", "[options]") {
     CHECK(no_ca.error.find("--tls-client-ca") != std::string::npos);
     CHECK(no_ca.error.find("--insecure-listen") != std::string::npos);
     CHECK_FALSE(parse({"--tls-cert", "c"}).ok);
-    CHECK(parse({"--insecure-listen", "127.0.0.1:5000"}).opts.insecure_listen == "127.0.0.1:5000");
+    CHECK(parse({"--insecure-listen", "127.0.0.1:5000"}).opts.server.insecure_listen == "127.0.0.1:5000");
 
     auto sizes = parse({"--keep-verdicts", "10", "--subscriber-queue", "8"});
     REQUIRE(sizes.ok);

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "path_util.h"
+#include "util/path_util.h"
 #include "test_util.h"
 
 using crowsnest::base_name;

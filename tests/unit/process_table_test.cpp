@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "event.h"
-#include "path_util.h"
-#include "process_table.h"
+#include "event/event.h"
+#include "util/path_util.h"
+#include "enrich/process_table.h"
 #include "test_util.h"
 
 using crowsnest::Event;

@@ -12,16 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "process_table.h"
-#include "rule_fields.h"
-#include "rule_set.h"
-#include "rule_files.h"
+#include "enrich/process_table.h"
+#include "rules/rule_fields.h"
+#include "rules/rule_set.h"
+#include "test_rule_files.h"
 #include "test_context.h"
 #include "test_util.h"
 
 using crowsnest::Detection;
 using crowsnest::EventType;
 using crowsnest::ProcessTable;
+using crowsnest::Syscall;
 using crowsnest::RuleSet;
 using crowsnest::test::connect_inet_scene;
 using crowsnest::test::connect_unix_scene;
@@ -75,7 +76,7 @@ Scene ex_pod() {
 }
 Scene ex_execveat() {
     Scene s = exec_scene("/bin/bash", {"bash"});
-    s.event.syscall = 2;  // EXEC_SYSCALL_EXECVEAT
+    s.event.syscall = Syscall::Execveat;
     return s;
 }
 Scene ex_enoent() { return exec_scene("/tmp/missing", {"missing"}, -2); }
@@ -115,7 +116,7 @@ Scene cn_v6_ll() { return connect_inet_scene("fe80::1", 80); }
 Scene cn_inprogress() { return connect_inet_scene("10.1.2.3", 80, -115); }
 Scene cn_uring() {
     Scene s = connect_inet_scene("10.1.2.3", 443);
-    s.event.syscall = 2;  // CONNECT_SYSCALL_IO_URING
+    s.event.syscall = Syscall::IoUringConnect;
     return s;
 }
 Scene cn_unix() { return connect_unix_scene("/var/run/docker.sock"); }
@@ -143,14 +144,14 @@ Scene op_dotdot() { return open_scene("/tmp/../etc/./shadow"); }
 Scene op_enoent() { return open_scene("/etc/nothing", -2); }
 Scene op_relative() { return open_scene("notes.txt"); }
 Scene op_empty_path() { return open_scene(""); }
-Scene with_open_syscall(Scene s, uint16_t syscall) {
+Scene with_open_syscall(Scene s, Syscall syscall) {
     s.event.syscall = syscall;
     return s;
 }
-Scene op_open() { return with_open_syscall(open_scene("/etc/shadow"), 1); }
-Scene op_openat2() { return with_open_syscall(open_scene("/etc/shadow"), 3); }
-Scene op_uring() { return with_open_syscall(open_scene("/etc/shadow"), 4); }
-Scene op_uring2() { return with_open_syscall(open_scene("/etc/shadow"), 5); }
+Scene op_open() { return with_open_syscall(open_scene("/etc/shadow"), Syscall::Open); }
+Scene op_openat2() { return with_open_syscall(open_scene("/etc/shadow"), Syscall::Openat2); }
+Scene op_uring() { return with_open_syscall(open_scene("/etc/shadow"), Syscall::IoUringOpenat); }
+Scene op_uring2() { return with_open_syscall(open_scene("/etc/shadow"), Syscall::IoUringOpenat2); }
 Scene op_host_path() {
     Scene s = open_scene("/host/etc/shadow");
     s.host_path = "/etc/shadow";

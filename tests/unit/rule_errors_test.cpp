@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "rule_files.h"
+#include "test_rule_files.h"
 
 using crowsnest::RuleSet;
 using crowsnest::test::RuleFiles;

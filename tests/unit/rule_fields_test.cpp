@@ -7,14 +7,15 @@
 #include <sstream>
 #include <string>
 
-#include "output_template.h"
-#include "process_table.h"
+#include "rules/output_template.h"
+#include "enrich/process_table.h"
 #include "test_context.h"
 
 using crowsnest::field_table;
 using crowsnest::FieldReader;
 using crowsnest::find_field;
 using crowsnest::OutputTemplate;
+using crowsnest::Syscall;
 using crowsnest::test::connect_inet_scene;
 using crowsnest::test::connect_unix_scene;
 using crowsnest::test::exec_scene;
@@ -116,7 +117,7 @@ TEST_CASE("fields: a failed exec, execveat, a host process and missing context",
     CHECK(value(s, "evt.res") == "ENOENT");
     CHECK(value(s, "evt.rawres") == "-2");
     CHECK(value(s, "evt.failed") == "true");
-    s.event.syscall = 2;  // EXEC_SYSCALL_EXECVEAT
+    s.event.syscall = Syscall::Execveat;
     CHECK(value(s, "evt.type") == "execveat");
     CHECK(value(s, "container.id") == kContainerId);
     s.on_host();
@@ -205,12 +206,12 @@ TEST_CASE("fields: open paths and flags", "[fields]") {
     CHECK(value(s, "evt.is_open_write") == "true");
     s.event.open_flags = O_WRONLY;
     CHECK(value(s, "evt.is_open_read") == "false");
-    s.event.syscall = 4;  // OPEN_SYSCALL_IO_URING_OPENAT
+    s.event.syscall = Syscall::IoUringOpenat;
     CHECK(value(s, "evt.type") == "openat");
     CHECK(value(s, "evt.syscall") == "io_uring_openat");
-    s.event.syscall = 1;
+    s.event.syscall = Syscall::Open;
     CHECK(value(s, "evt.type") == "open");
-    s.event.syscall = 3;
+    s.event.syscall = Syscall::Openat2;
     CHECK(value(s, "evt.type") == "openat2");
 
     CHECK(value(open_scene("/etc"), "fd.directory") == "/");

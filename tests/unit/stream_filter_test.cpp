@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "stream_filter.h"
+#include "api/stream_filter.h"
 
 using namespace crowsnest;
 

@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "subscriber_hub.h"
+#include "api/subscriber_hub.h"
 
 using namespace crowsnest;
 using namespace std::chrono_literals;

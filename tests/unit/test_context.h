@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "event_context.h"
-#include "path_util.h"
-#include "process_table.h"
+#include "event/event_context.h"
+#include "util/path_util.h"
+#include "enrich/process_table.h"
 
 namespace crowsnest::test {
 
@@ -81,7 +81,7 @@ inline Scene exec_scene(const std::string &filename, std::vector<std::string> ar
     s.event.filename = filename;
     s.event.argv = argv;
     s.event.ret = ret;
-    s.event.syscall = 1;  // EXEC_SYSCALL_EXECVE
+    s.event.syscall = Syscall::Execve;
     s.by(normalize_path(filename), std::move(argv));
     return s;
 }
@@ -116,7 +116,7 @@ inline Scene open_scene(const std::string &path, int64_t ret = 3) {
     s.event.type = EventType::Open;
     s.event.path = path;
     s.event.ret = ret;
-    s.event.syscall = 2;  // OPEN_SYSCALL_OPENAT
+    s.event.syscall = Syscall::Openat;
     s.event.has_file_identity = ret >= 0;
     if (!path.empty() && path[0] == '/') s.resolved_path = normalize_path(path);
     s.by("/usr/bin/cat", {"cat", path});

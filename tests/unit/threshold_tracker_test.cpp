@@ -2,9 +2,9 @@
 // window, once per window, bounded memory.
 #include <catch2/catch.hpp>
 
-#include "rule_files.h"
+#include "test_rule_files.h"
 #include "test_context.h"
-#include "threshold_tracker.h"
+#include "rules/threshold_tracker.h"
 
 using crowsnest::ThresholdTracker;
 

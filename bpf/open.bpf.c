@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * open / openat / openat2, read at sys_exit alone: the arguments are still
+ * in the task's saved user registers and the path still mapped, so one
+ * program reads everything, with no map between enter and exit.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "lib/open_record.h"
+
+static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const char *path, __u32 flags,
+				     __u32 mode)
+{
+	struct open_event *e = start_open(syscall, dirfd, flags, mode);
+
+	if (!e)
+		return 0;
+	/* read at exit: the kernel has already copied the path; a thread that
+	 * rewrites the buffer meanwhile can change what is shown here, not the
+	 * file identity */
+	e->path_len = read_user_path(e->data, path, &e->flags);
+	finish_open_path(e);
+	send_open(e, ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int handle_exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs;
+
+	if (is_self())
+		return 0;
+	regs = syscall_regs();
+	/* musl (Alpine images) calls open(2) rather than openat(2) on x86-64 */
+	return open_exit(ctx->ret, OPEN_SYSCALL_OPEN, AT_FDCWD, (const char *)PT_REGS_PARM1_SYSCALL(regs),
+			 (__u32)PT_REGS_PARM2_SYSCALL(regs), (__u32)PT_REGS_PARM3_SYSCALL(regs));
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int handle_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs;
+
+	if (is_self())
+		return 0;
+	regs = syscall_regs();
+	return open_exit(ctx->ret, OPEN_SYSCALL_OPENAT, (__s32)PT_REGS_PARM1_SYSCALL(regs),
+			 (const char *)PT_REGS_PARM2_SYSCALL(regs), (__u32)PT_REGS_PARM3_SYSCALL(regs),
+			 (__u32)PT_REGS_PARM4_SYSCALL(regs));
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int handle_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	struct open_how how = {};
+	struct pt_regs *regs;
+
+	if (is_self())
+		return 0;
+	regs = syscall_regs();
+	bpf_probe_read_user(&how, sizeof(how), (const void *)PT_REGS_PARM3_SYSCALL(regs));
+	return open_exit(ctx->ret, OPEN_SYSCALL_OPENAT2, (__s32)PT_REGS_PARM1_SYSCALL(regs),
+			 (const char *)PT_REGS_PARM2_SYSCALL(regs), (__u32)how.flags, (__u32)how.mode);
+}

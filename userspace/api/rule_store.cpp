@@ -1,0 +1,76 @@
+#include "api/rule_store.h"
+
+#include "rules/rule_files.h"
+
+namespace crowsnest {
+
+std::shared_ptr<const RuleSet> RuleStore::compile(std::vector<std::string> &files, std::vector<std::string> &errors,
+                                                  std::vector<std::string> &warnings) const {
+    std::string error;
+    if (!expand_rule_paths(paths_, files, error)) {
+        errors.push_back(error);
+        return nullptr;
+    }
+    return RuleSet::load(files, errors, warnings);
+}
+
+void RuleStore::set_initial(std::shared_ptr<const RuleSet> rules, std::vector<std::string> files) {
+    std::lock_guard lock(mu_);
+    current_ = std::move(rules);
+    files_ = std::move(files);
+}
+
+v1::ReloadRulesResponse RuleStore::reload(bool wait) {
+    v1::ReloadRulesResponse resp;
+    std::vector<std::string> files, errors, warnings;
+    auto rules = compile(files, errors, warnings);
+    for (auto &w : warnings) resp.add_warnings(w);
+    if (!rules) {
+        for (auto &e : errors) resp.add_errors(e);
+        return resp;
+    }
+    std::unique_lock lock(mu_);
+    pending_ = rules;
+    pending_files_ = std::move(files);
+    const uint64_t target = generation_ + 1;
+    if (wait && !installed_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return generation_ >= target; })) {
+        resp.add_errors("the engine did not take the new rules within 10 s");
+        return resp;
+    }
+    resp.set_ok(true);
+    resp.set_rules_loaded(rules->rule_count());
+    return resp;
+}
+
+std::shared_ptr<const RuleSet> RuleStore::take_pending() {
+    std::lock_guard lock(mu_);
+    if (!pending_) return nullptr;
+    current_ = std::move(pending_);
+    files_ = std::move(pending_files_);
+    generation_++;
+    installed_cv_.notify_all();
+    return current_;
+}
+
+std::shared_ptr<const RuleSet> RuleStore::current() const {
+    std::lock_guard lock(mu_);
+    return current_;
+}
+
+v1::ListRulesResponse RuleStore::describe() const {
+    std::lock_guard lock(mu_);
+    v1::ListRulesResponse out;
+    for (const auto &f : files_) out.add_files(f);
+    for (size_t i = 0; current_ && i < current_->rule_count(); i++) {
+        const RuleInfo &r = current_->rule_info(i);
+        auto *m = out.add_rules();
+        m->set_name(r.name);
+        m->set_desc(r.desc);
+        m->set_category(r.category);
+        m->set_severity(r.severity);
+        for (const auto &t : r.tags) m->add_tags(t);
+    }
+    return out;
+}
+
+}  // namespace crowsnest

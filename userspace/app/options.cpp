@@ -1,0 +1,175 @@
+#include "app/options.h"
+
+#include <getopt.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace crowsnest {
+
+const char *usage_text() {
+    return R"(Usage: crowsnest [options]
+       crowsnest watch [filters] [connection]   (see crowsnest watch --help)
+       crowsnest status [-o json] [connection]
+       crowsnest rules validate FILE|DIR...   (crowsnest rules fields: the fields)
+
+Watches execve, connect and open(at) on this host through eBPF, resolves the
+container of every event, and prints a JSON line for every rule that fires.
+
+Options:
+  -r, --rules PATH          rule file or directory of *.yaml (repeatable;
+                            default: the shipped rules in )" CROWSNEST_DEFAULT_RULES R"()
+  -e, --events              print every event as a JSON line too
+  -o, --output FILE         write JSON lines to FILE instead of stdout
+                            ("none": no JSON lines, gRPC subscribers only)
+      --host-root DIR       the host's root filesystem as this process sees it
+                            (default /; in a container, where the host's / is mounted)
+      --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)
+      --wakeup-bytes BYTES  wake the engine once this much is pending (default 262144)
+      --poll-ms MS          longest wait before pending events are read (default 5)
+gRPC (service crowsnest.v1.Sensor, plus grpc.health.v1.Health and reflection):
+      --grpc-socket PATH    Unix socket, mode 0600 (default /run/crowsnest/crowsnest.sock;
+                            "none" for no socket)
+      --listen HOST:PORT    also serve TCP with mutual TLS; needs the three below
+      --tls-cert FILE       server certificate chain (PEM)
+      --tls-key FILE        server private key (PEM)
+      --tls-client-ca FILE  CA that client certificates must be signed by (PEM)
+      --insecure-listen HOST:PORT  also serve plaintext TCP (no authentication)
+      --keep-verdicts N     verdicts kept for clients that resume (default 4096)
+      --subscriber-queue N  messages queued per subscriber before it drops (default 4096)
+      --ready-file PATH     write PATH (with the pid) once the programs are attached,
+                            the rules loaded and gRPC served; removed at exit
+  -v, --verbose             libbpf debug output on stderr
+  -h, --help                this text
+      --version             print the version
+
+Logs and the final counters go to stderr. SIGINT or SIGTERM stops cleanly;
+SIGHUP reloads the rule files (a bad file keeps the running rules).
+)";
+}
+
+namespace {
+
+bool parse_number(const char *text, const char *what, unsigned long max, unsigned long &out, std::string &error) {
+    char *end = nullptr;
+    errno = 0;
+    out = std::strtoul(text, &end, 10);
+    if (!*text || *end || errno || out > max) {
+        error = std::string("invalid ") + what + " '" + text + "'";
+        return false;
+    }
+    return true;
+}
+
+// The option that getopt rejected as the user typed it. optopt is the letter
+// of an unknown "-x", also inside a group like "-xe" where optind still points
+// at the group; for a long option it is 0 (or, for a value given to an option
+// that takes none, that option's own letter), and optind has moved past it.
+std::string rejected_option(char **argv, const char *shortopts) {
+    if (optopt > 0 && optopt < 256 && !std::strchr(shortopts, optopt)) return std::string("-") + char(optopt);
+    return argv[optind - 1];
+}
+
+}  // namespace
+
+bool parse_options(int argc, char **argv, Options &out, std::string &error) {
+    enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION, OPT_SOCKET, OPT_LISTEN, OPT_CERT, OPT_KEY,
+           OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE, OPT_READY };
+    static const option longopts[] = {
+        {"rules", required_argument, nullptr, 'r'},
+        {"events", no_argument, nullptr, 'e'},
+        {"output", required_argument, nullptr, 'o'},
+        {"host-root", required_argument, nullptr, OPT_HOST_ROOT},
+        {"ringbuf-size", required_argument, nullptr, OPT_RINGBUF},
+        {"wakeup-bytes", required_argument, nullptr, OPT_WAKEUP},
+        {"poll-ms", required_argument, nullptr, OPT_POLL},
+        {"verbose", no_argument, nullptr, 'v'},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, OPT_VERSION},
+        {"grpc-socket", required_argument, nullptr, OPT_SOCKET},
+        {"listen", required_argument, nullptr, OPT_LISTEN},
+        {"tls-cert", required_argument, nullptr, OPT_CERT},
+        {"tls-key", required_argument, nullptr, OPT_KEY},
+        {"tls-client-ca", required_argument, nullptr, OPT_CLIENT_CA},
+        {"insecure-listen", required_argument, nullptr, OPT_INSECURE},
+        {"keep-verdicts", required_argument, nullptr, OPT_KEEP},
+        {"subscriber-queue", required_argument, nullptr, OPT_QUEUE},
+        {"ready-file", required_argument, nullptr, OPT_READY},
+        {nullptr, 0, nullptr, 0},
+    };
+    static const char shortopts[] = ":r:eo:vh";
+    // 0 rather than 1 makes glibc forget everything of an earlier parse,
+    // including its position inside a group of short flags
+    optind = 0;
+    opterr = 0;
+    int c;
+    unsigned long n;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, nullptr)) != -1) {
+        switch (c) {
+        case 'r': out.rule_paths.push_back(optarg); break;
+        case 'e': out.print_events = true; break;
+        case 'o': out.output_path = optarg; break;
+        case 'v': out.sensor.verbose = true; break;
+        case 'h': out.help = true; break;
+        case OPT_VERSION: out.version = true; break;
+        case OPT_HOST_ROOT: out.host_root = optarg; break;
+        case OPT_RINGBUF:
+            if (!parse_number(optarg, "--ringbuf-size", 1ul << 30, n, error)) return false;
+            if (n < 4096 || (n & (n - 1))) {
+                error = "--ringbuf-size must be a power of two of at least 4096";
+                return false;
+            }
+            out.sensor.ringbuf_bytes = uint32_t(n);
+            break;
+        case OPT_WAKEUP:
+            if (!parse_number(optarg, "--wakeup-bytes", 1ul << 30, n, error)) return false;
+            out.sensor.wakeup_bytes = uint32_t(std::max(1ul, n));
+            break;
+        case OPT_POLL:
+            if (!parse_number(optarg, "--poll-ms", 1000, n, error)) return false;
+            out.poll_ms = int(n);
+            break;
+        case OPT_SOCKET: out.server.socket = std::strcmp(optarg, "none") ? optarg : ""; break;
+        case OPT_LISTEN: out.server.listen = optarg; break;
+        case OPT_CERT: out.server.tls_cert = optarg; break;
+        case OPT_KEY: out.server.tls_key = optarg; break;
+        case OPT_CLIENT_CA: out.server.tls_client_ca = optarg; break;
+        case OPT_INSECURE: out.server.insecure_listen = optarg; break;
+        case OPT_KEEP:
+            if (!parse_number(optarg, "--keep-verdicts", 10000000, n, error)) return false;
+            out.keep_verdicts = n;
+            break;
+        case OPT_QUEUE:
+            if (!parse_number(optarg, "--subscriber-queue", 10000000, n, error)) return false;
+            if (n < 2) {
+                error = "--subscriber-queue must be at least 2";
+                return false;
+            }
+            out.subscriber_queue = n;
+            break;
+        case OPT_READY: out.ready_file = optarg; break;
+        case ':': error = std::string("option ") + argv[optind - 1] + " needs a value"; return false;
+        default: error = "unknown option " + rejected_option(argv, shortopts); return false;
+        }
+    }
+    if (optind < argc) {
+        error = std::string("unexpected argument '") + argv[optind] + "'";
+        return false;
+    }
+    const bool any_tls = !out.server.tls_cert.empty() || !out.server.tls_key.empty() || !out.server.tls_client_ca.empty();
+    if (!out.server.listen.empty() && (out.server.tls_cert.empty() || out.server.tls_key.empty() || out.server.tls_client_ca.empty())) {
+        error = "--listen serves mutual TLS: it needs --tls-cert, --tls-key and --tls-client-ca "
+                "(plaintext TCP only with --insecure-listen)";
+        return false;
+    }
+    if (out.server.listen.empty() && any_tls) {
+        error = "--tls-cert, --tls-key and --tls-client-ca apply to --listen, which is not given";
+        return false;
+    }
+    if (out.rule_paths.empty()) out.rule_paths.push_back(CROWSNEST_DEFAULT_RULES);
+    return true;
+}
+
+}  // namespace crowsnest

@@ -1,0 +1,32 @@
+// Command-line options of the crowsnest daemon.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/grpc_server.h"
+#include "sensor/sensor_options.h"
+
+namespace crowsnest {
+
+struct Options {
+    std::vector<std::string> rule_paths;  // files or directories of *.yaml
+    bool print_events = false;
+    std::string output_path;              // "" = stdout
+    std::string host_root = "/";
+    int poll_ms = 5;
+    SensorOptions sensor;
+    ServerConfig server;
+    std::string ready_file;              // written once watching; "" = none
+    size_t keep_verdicts = 4096;         // kept for resuming subscribers
+    size_t subscriber_queue = 4096;      // per subscriber, then it drops
+    bool help = false;
+    bool version = false;
+};
+
+// Parses argv. Returns false with a message in `error` on bad input.
+bool parse_options(int argc, char **argv, Options &out, std::string &error);
+
+const char *usage_text();
+
+}  // namespace crowsnest

@@ -1,0 +1,195 @@
+#include "cli/watch_command.h"
+
+#include <getopt.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/connection.h"
+#include "cli/line_format.h"
+#include "crowsnest.grpc.pb.h"
+#include "proto_json.h"
+
+namespace crowsnest {
+
+namespace {
+
+const char *watch_usage() {
+    return R"(Usage: crowsnest watch [options]
+
+Prints the daemon's verdicts as they happen, one line each. When the
+connection drops it reconnects and resumes after the last verdict it printed.
+
+Filters (a verdict passes if it matches every --X given, and no --not-X):
+      --category NAME       miner, scanner, host_mount, escape, ... (repeatable)
+      --min-severity LEVEL  info, low, medium, high, critical
+      --rule NAME           (repeatable)
+      --event-type TYPE     exec, open, connect, exit (repeatable)
+      --container ID        full id or a prefix (repeatable)
+      --pod UID             (repeatable)
+      --process NAME        process name or executable's base name (repeatable)
+      --not-category, --not-rule, --not-event-type, --not-container, --not-pod,
+      --not-process VALUE   leave these out (repeatable)
+Output:
+      --resume SEQ          first the kept verdicts after sequence SEQ
+      --events              every event instead of verdicts (no verdict filters)
+  -o, --output FORMAT       text (default) or json: the protobuf JSON mapping
+      --color, --no-color   colours (default: when stdout is a terminal)
+  -n, --count N             exit after N messages
+)";
+}
+
+enum {
+    OPT_CATEGORY = 1, OPT_MIN_SEV, OPT_RULE, OPT_TYPE, OPT_CONTAINER, OPT_POD, OPT_PROCESS,
+    OPT_NOT_CATEGORY, OPT_NOT_RULE, OPT_NOT_TYPE, OPT_NOT_CONTAINER, OPT_NOT_POD, OPT_NOT_PROCESS,
+    OPT_RESUME, OPT_EVENTS, OPT_COLOR, OPT_NO_COLOR, OPT_HELP = 'h', OPT_OUTPUT = 'o', OPT_COUNT = 'n'
+};
+
+struct WatchOptions {
+    ClientOptions conn;
+    v1::StreamRequest request;
+    bool events = false, json = false, color = false;
+    uint64_t count = 0;  // 0: no limit
+};
+
+bool parse_watch(int argc, char **argv, WatchOptions &w, std::string &error) {
+    const auto longopts = with_connection({
+        {"category", required_argument, nullptr, OPT_CATEGORY},
+        {"min-severity", required_argument, nullptr, OPT_MIN_SEV},
+        {"rule", required_argument, nullptr, OPT_RULE},
+        {"event-type", required_argument, nullptr, OPT_TYPE},
+        {"container", required_argument, nullptr, OPT_CONTAINER},
+        {"pod", required_argument, nullptr, OPT_POD},
+        {"process", required_argument, nullptr, OPT_PROCESS},
+        {"not-category", required_argument, nullptr, OPT_NOT_CATEGORY},
+        {"not-rule", required_argument, nullptr, OPT_NOT_RULE},
+        {"not-event-type", required_argument, nullptr, OPT_NOT_TYPE},
+        {"not-container", required_argument, nullptr, OPT_NOT_CONTAINER},
+        {"not-pod", required_argument, nullptr, OPT_NOT_POD},
+        {"not-process", required_argument, nullptr, OPT_NOT_PROCESS},
+        {"resume", required_argument, nullptr, OPT_RESUME},
+        {"events", no_argument, nullptr, OPT_EVENTS},
+        {"color", no_argument, nullptr, OPT_COLOR},
+        {"no-color", no_argument, nullptr, OPT_NO_COLOR},
+        {"output", required_argument, nullptr, OPT_OUTPUT},
+        {"count", required_argument, nullptr, OPT_COUNT},
+        {"help", no_argument, nullptr, OPT_HELP},
+    });
+    v1::StreamFilter allow;
+    w.color = isatty(STDOUT_FILENO);
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:n:h", longopts.data(), nullptr)) != -1) {
+        if (parse_connection_option(c, optarg, w.conn)) continue;
+        switch (c) {
+        case OPT_CATEGORY: allow.add_categories(optarg); break;
+        case OPT_MIN_SEV: allow.set_min_severity(optarg); break;
+        case OPT_RULE: allow.add_rules(optarg); break;
+        case OPT_TYPE: allow.add_event_types(optarg); break;
+        case OPT_CONTAINER: allow.add_container_ids(optarg); break;
+        case OPT_POD: allow.add_pod_uids(optarg); break;
+        case OPT_PROCESS: allow.add_process_names(optarg); break;
+        // each --not-X is a deny filter of its own: any one of them excludes
+        case OPT_NOT_CATEGORY: w.request.add_deny()->add_categories(optarg); break;
+        case OPT_NOT_RULE: w.request.add_deny()->add_rules(optarg); break;
+        case OPT_NOT_TYPE: w.request.add_deny()->add_event_types(optarg); break;
+        case OPT_NOT_CONTAINER: w.request.add_deny()->add_container_ids(optarg); break;
+        case OPT_NOT_POD: w.request.add_deny()->add_pod_uids(optarg); break;
+        case OPT_NOT_PROCESS: w.request.add_deny()->add_process_names(optarg); break;
+        case OPT_RESUME: w.request.set_after_sequence(std::strtoull(optarg, nullptr, 10)); break;
+        case OPT_EVENTS: w.events = true; break;
+        case OPT_COLOR: w.color = true; break;
+        case OPT_NO_COLOR: w.color = false; break;
+        case OPT_COUNT: w.count = std::strtoull(optarg, nullptr, 10); break;
+        case OPT_OUTPUT:
+            if (std::strcmp(optarg, "json") && std::strcmp(optarg, "text")) {
+                error = std::string("-o takes text or json, not '") + optarg + "'";
+                return false;
+            }
+            w.json = !std::strcmp(optarg, "json");
+            break;
+        case OPT_HELP: std::fputs(watch_usage(), stdout), std::fputs(connection_usage(), stdout), std::exit(0);
+        case ':': error = std::string("option ") + argv[optind - 1] + " needs a value"; return false;
+        default: error = std::string("unknown option ") + argv[optind - 1]; return false;
+        }
+    }
+    if (optind < argc) {
+        error = std::string("unexpected argument '") + argv[optind] + "'";
+        return false;
+    }
+    if (allow.ByteSizeLong() > 0) *w.request.add_allow() = allow;
+    return true;
+}
+
+// Reads one stream until it ends; returns its status. `printed` counts
+// messages; `last` is the last sequence seen, to resume after.
+template <typename Msg, typename Start>
+grpc::Status watch_once(const WatchOptions &w, Start start, uint64_t &printed, std::optional<uint64_t> &last,
+                        bool &got_headers) {
+    grpc::ClientContext ctx;
+    v1::StreamRequest req = w.request;
+    if (last) req.set_after_sequence(*last);
+    auto reader = start(&ctx, req);
+    Msg m;
+    while (reader->Read(&m)) {
+        got_headers = true;
+        if (!m.has_gap()) last = m.sequence();
+        std::string line;
+        if (w.json) line = to_json_line(m);
+        else if constexpr (std::is_same_v<Msg, v1::Verdict>) line = verdict_line(m, w.color);
+        else line = event_line(m, w.color);
+        std::printf("%s\n", line.c_str());
+        std::fflush(stdout);
+        if (w.count && ++printed >= w.count) {
+            ctx.TryCancel();
+            break;
+        }
+    }
+    return reader->Finish();
+}
+
+}  // namespace
+
+int run_watch(int argc, char **argv) {
+    WatchOptions w;
+    std::string error;
+    if (!parse_watch(argc, argv, w, error)) {
+        std::fprintf(stderr, "crowsnest watch: %s\n", error.c_str());
+        return 2;
+    }
+    auto channel = make_channel(w.conn, error);
+    if (!channel) {
+        std::fprintf(stderr, "crowsnest watch: %s\n", error.c_str());
+        return 1;
+    }
+    auto stub = v1::Sensor::NewStub(channel);
+    std::optional<uint64_t> last;
+    if (w.request.has_after_sequence()) last = w.request.after_sequence();
+    uint64_t printed = 0;
+    bool connected_once = false;
+    for (;;) {
+        bool got = false;
+        grpc::Status s = w.events
+            ? watch_once<v1::Event>(w, [&](auto *ctx, const auto &r) { return stub->StreamEvents(ctx, r); }, printed, last, got)
+            : watch_once<v1::Verdict>(w, [&](auto *ctx, const auto &r) { return stub->StreamVerdicts(ctx, r); }, printed, last, got);
+        connected_once |= got;
+        if (w.count && printed >= w.count) return 0;
+        // a lost connection is retried once it has worked; anything else ends
+        if (s.error_code() != grpc::StatusCode::UNAVAILABLE || !connected_once) {
+            std::fprintf(stderr, "crowsnest watch: %s\n",
+                         s.ok() ? "the daemon ended the stream" : s.error_message().c_str());
+            return s.ok() ? 0 : 1;
+        }
+        std::fprintf(stderr, "crowsnest watch: connection lost (%s), reconnecting\n", s.error_message().c_str());
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+}
+
+}  // namespace crowsnest

@@ -1,0 +1,35 @@
+// The one table of counters: every loss and every count the pipeline keeps,
+// with its name and meaning. Printed on stderr at exit, returned by
+// GetStatus (and so shown by `crowsnest status`), and documented in the
+// README's "Counters" table, which a unit test keeps in step.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "sensor/sensor_counters.h"
+
+namespace crowsnest {
+
+// A name or a family of names ("events.<type>") and what it counts.
+struct CounterDoc {
+    std::string_view name;
+    std::string_view meaning;  // Markdown, as in the README
+};
+const std::vector<CounterDoc> &counter_docs();
+
+struct CounterRow {
+    std::string name;
+    uint64_t value = 0;
+    std::string_view meaning;  // of its family, from counter_docs()
+};
+
+// Every counter, in the order of counter_docs(): each event type; the
+// verdict categories and malformed reasons that occurred.
+std::vector<CounterRow> counter_table(const SensorCounters &sensor, const EngineCounters &engine,
+                                      uint64_t threshold_evictions);
+
+}  // namespace crowsnest

@@ -1,0 +1,47 @@
+// pid -> what the process runs (exe, arguments, parent), so that a connect or
+// an open can be reported with its process's command line and its parent.
+// Fed by exec and exit events, seeded from /proc at start, and filled from
+// /proc on a miss (a process forked before the sensor started, say).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "event/event.h"
+#include "event/process_info.h"
+
+namespace crowsnest {
+
+class ProcessTable final : public ProcessLookup {
+public:
+    explicit ProcessTable(std::string proc_root = "/proc", size_t capacity = 65536);
+
+    // Reads every process under proc_root. Returns how many were read.
+    size_t seed();
+
+    // A successful exec replaced the process image.
+    void on_exec(const Event &exec);
+    // The process ended.
+    void on_exit(uint32_t pid) { table_.erase(pid); }
+
+    // The process, from the table or else from proc_root; nullptr if unknown.
+    // Pointers stay valid until prune().
+    const ProcessInfo *find(uint32_t pid) override;
+
+    // Keeps the table within its capacity (exit events can be lost): drops
+    // processes that no longer run, then, if still full, an arbitrary half.
+    // Called between events, never while one is being handled.
+    void prune();
+
+    size_t size() const { return table_.size(); }
+
+private:
+    bool read_from_proc(uint32_t pid, ProcessInfo &out) const;
+
+    std::string proc_root_;
+    size_t capacity_;
+    std::unordered_map<uint32_t, ProcessInfo> table_;
+};
+
+}  // namespace crowsnest

@@ -1,0 +1,69 @@
+// A decoded kernel event: the C++ view of one ring-buffer record. The
+// decoder (sensor/) fills it from bpf/events.h; nothing after it sees the ABI.
+// One Event object is reused for every record, so its strings and vectors
+// keep their capacity and decoding allocates nothing in steady state.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace crowsnest {
+
+enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4 };
+constexpr size_t kEventTypeCount = 5;  // EventType values are 1..4; index 0 is unused
+
+const char *event_type_name(EventType t);
+
+// The call that produced the event. io_uring requests make no system call
+// of their own: they are named after the operation.
+enum class Syscall : uint8_t {
+    None,  // not set (an event built by hand)
+    Execve, Execveat,
+    Connect, IoUringConnect,
+    Open, Openat, Openat2, IoUringOpenat, IoUringOpenat2,
+    ProcessExit,  // not a call: the last thread of a process ended
+};
+
+struct Event {
+    EventType type = EventType::Exec;
+    uint64_t boot_ns = 0;   // kernel boot-time clock
+    uint64_t time_ns = 0;   // wall clock (ns since the Unix epoch)
+    uint64_t cgroup_id = 0;
+    uint32_t pid = 0, tid = 0, ppid = 0, uid = 0, gid = 0;
+    uint32_t mnt_ns = 0, pid_ns = 0;
+    std::string comm;
+    int64_t ret = 0;
+    Syscall syscall = Syscall::None;
+    bool path_truncated = false;
+    std::string base_dir;   // relative exec filename or open path: the absolute directory
+                            // it starts from, read by the kernel side ("" if unknown)
+
+    // exec
+    std::string filename;
+    std::vector<std::string> argv;
+    bool argv_truncated = false;
+    bool exe_upper_layer = false;  // the program's file was written in the container (overlay upper layer)
+    int32_t dirfd = 0;      // exec and open
+
+    // open
+    std::string path;
+    uint32_t open_flags = 0, mode = 0;
+    bool has_file_identity = false;
+    uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file
+    uint64_t ino = 0, parent_ino = 0;
+    uint32_t mnt_id = 0;
+
+    // connect
+    int32_t fd = 0;
+    uint16_t family = 0, port = 0;
+    std::array<uint8_t, 16> addr{};
+    std::string unix_path;
+    bool unix_abstract = false;
+
+    // exit
+    int32_t exit_code = 0;
+};
+
+}  // namespace crowsnest

@@ -1,0 +1,27 @@
+// An event with everything the engine learned about it: its container, its
+// process and parent, and for opens the absolute path and the protected host
+// file it reached. This is what rules match and what verdicts report.
+#pragma once
+
+#include <string>
+
+#include "event/container_info.h"
+#include "event/event.h"
+#include "event/process_info.h"
+
+namespace crowsnest {
+
+struct EventContext {
+    const Event *event = nullptr;
+    const CgroupEntry *cgroup = nullptr;  // nullptr: the cgroup could not be resolved
+    const ProcessInfo *process = nullptr; // nullptr: unknown process
+    const ProcessInfo *parent = nullptr;
+    ProcessLookup *processes = nullptr;   // for ancestors beyond the parent (nullptr: none known)
+    bool host_pid_ns = false;             // the task shares the host's pid namespace
+    std::string resolved_path;            // open: absolute and normalised
+    std::string host_path;                // open: the protected host file it reached
+
+    bool in_container() const { return cgroup && !cgroup->container.id.empty(); }
+};
+
+}  // namespace crowsnest

@@ -1,0 +1,154 @@
+#include "event/event_format.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/types.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+namespace crowsnest {
+
+void append_ip(const Event &e, std::string &out) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if ((e.family == AF_INET || e.family == AF_INET6) && inet_ntop(e.family, e.addr.data(), buf, sizeof(buf)))
+        out += buf;
+}
+
+std::string ip_string(const Event &e) {
+    std::string out;
+    append_ip(e, out);
+    return out;
+}
+
+const char *family_name(uint16_t family) {
+    switch (family) {
+    case AF_INET: return "inet";
+    case AF_INET6: return "inet6";
+    case AF_UNIX: return "unix";
+    case AF_NETLINK: return "netlink";
+    case AF_PACKET: return "packet";
+    case AF_UNSPEC: return "unspec";
+    default: return "other";
+    }
+}
+
+// glibc defines O_LARGEFILE as 0 on 64-bit targets (the kernel forces large
+// files there), yet callers such as musl still pass the kernel's bit, which
+// the probes record as given. Its value differs between architectures.
+#if defined(__x86_64__)
+#define KERNEL_O_LARGEFILE 00100000  // <asm-generic/fcntl.h>
+#elif defined(__aarch64__)
+#define KERNEL_O_LARGEFILE 00400000  // arch/arm64/include/uapi/asm/fcntl.h
+#else
+#define KERNEL_O_LARGEFILE O_LARGEFILE  // glibc's value is the kernel's where it is not 0
+#endif
+
+void append_open_flags(uint32_t flags, std::string &out) {
+    // In order; a flag that includes another's bit comes before it, and the
+    // bits of a named flag are cleared so that they are named once.
+    static const struct {
+        uint32_t bits;
+        const char *name;
+    } names[] = {
+        {O_TMPFILE, "O_TMPFILE"},  // includes O_DIRECTORY's bit
+        {O_DIRECTORY, "O_DIRECTORY"},
+        {O_CREAT, "O_CREAT"},
+        {O_EXCL, "O_EXCL"},
+        {O_NOCTTY, "O_NOCTTY"},
+        {O_TRUNC, "O_TRUNC"},
+        {O_APPEND, "O_APPEND"},
+        {O_NONBLOCK, "O_NONBLOCK"},
+        {O_SYNC, "O_SYNC"},  // includes O_DSYNC's bit
+        {O_DSYNC, "O_DSYNC"},
+        {O_DIRECT, "O_DIRECT"},
+        {KERNEL_O_LARGEFILE, "O_LARGEFILE"},
+        {O_NOFOLLOW, "O_NOFOLLOW"},
+        {O_NOATIME, "O_NOATIME"},
+        {O_CLOEXEC, "O_CLOEXEC"},
+        {O_PATH, "O_PATH"},
+    };
+    switch (flags & O_ACCMODE) {
+    case O_RDONLY: out += "O_RDONLY"; break;
+    case O_WRONLY: out += "O_WRONLY"; break;
+    default: out += "O_RDWR"; break;
+    }
+    for (const auto &n : names) {
+        if (n.bits == 0 || (flags & n.bits) != n.bits) continue;
+        out += '|';
+        out += n.name;
+        flags &= ~n.bits;
+    }
+}
+
+std::string open_flags_string(uint32_t flags) {
+    std::string out;
+    append_open_flags(flags, out);
+    return out;
+}
+
+std::string errno_name(int64_t ret) {
+    if (ret >= 0) return "";
+    const char *name = strerrorname_np(int(-ret));
+    return name ? name : "E" + std::to_string(-ret);
+}
+
+const char *event_type_name(EventType t) {
+    switch (t) {
+    case EventType::Exec: return "exec";
+    case EventType::Connect: return "connect";
+    case EventType::Open: return "open";
+    case EventType::Exit: return "exit";
+    }
+    return "unknown";
+}
+
+const char *syscall_name(const Event &e) {
+    switch (e.syscall) {
+    case Syscall::Execve: return "execve";
+    case Syscall::Execveat: return "execveat";
+    case Syscall::Connect: return "connect";
+    case Syscall::IoUringConnect: return "io_uring_connect";
+    case Syscall::Open: return "open";
+    case Syscall::Openat: return "openat";
+    case Syscall::Openat2: return "openat2";
+    case Syscall::IoUringOpenat: return "io_uring_openat";
+    case Syscall::IoUringOpenat2: return "io_uring_openat2";
+    case Syscall::ProcessExit: return "exit";
+    case Syscall::None: break;
+    }
+    // an event built by hand: the plain call of its type
+    switch (e.type) {
+    case EventType::Exec: return "execve";
+    case EventType::Connect: return "connect";
+    case EventType::Open: return "openat";
+    case EventType::Exit: return "exit";
+    }
+    return "";
+}
+
+void append_unix_path(const Event &e, std::string &out) {
+    if (!e.unix_abstract) {
+        out += e.unix_path;
+        return;
+    }
+    out += '@';
+    for (char c : e.unix_path) out += c == '\0' ? '@' : c;
+}
+
+std::string unix_path_string(const Event &e) {
+    std::string out;
+    append_unix_path(e, out);
+    return out;
+}
+
+std::string join_args(const std::vector<std::string> &args) {
+    std::string out;
+    for (const auto &a : args) {
+        if (!out.empty()) out += ' ';
+        out += a;
+    }
+    return out;
+}
+
+}  // namespace crowsnest

@@ -1,0 +1,23 @@
+// Readable forms of raw event values, shared by the JSON output and the
+// rule output templates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "event/event.h"
+
+namespace crowsnest {
+
+std::string ip_string(const Event &e);           // dst address of a connect, "" if not inet
+void append_ip(const Event &e, std::string &out);  // the same, appended
+const char *family_name(uint16_t family);        // inet, inet6, unix, or "other"
+std::string open_flags_string(uint32_t flags);   // "O_WRONLY|O_CREAT|O_TRUNC"
+void append_open_flags(uint32_t flags, std::string &out);  // the same, appended
+std::string errno_name(int64_t ret);             // "ENOENT" for -2, "" for ret >= 0
+const char *syscall_name(const Event &e);        // execve, openat, connect, ...
+std::string unix_path_string(const Event &e);    // abstract names get a leading '@'
+void append_unix_path(const Event &e, std::string &out);  // the same, appended
+std::string join_args(const std::vector<std::string> &args);  // one line, space separated
+
+}  // namespace crowsnest

@@ -1,0 +1,34 @@
+// What a matcher reports: which rule fired, and its readable sentence.
+// The engine turns it into a Verdict message with the event's context.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "event/event_context.h"
+
+namespace crowsnest {
+
+struct RuleInfo {
+    std::string name;
+    std::string desc;
+    std::string category;  // miner, scanner, host_mount, escape, ...
+    std::string severity;  // info, low, medium, high, critical
+    std::vector<std::string> tags;
+};
+
+struct Detection {
+    const RuleInfo *rule = nullptr;
+    std::string output;
+};
+
+// The rule engine seen from the pipeline: one event in, its detections out.
+class Matcher {
+public:
+    virtual ~Matcher() = default;
+    // Appends a Detection for every rule the event satisfies.
+    virtual void match(const EventContext &ctx, std::vector<Detection> &out) const = 0;
+    virtual size_t rule_count() const = 0;
+};
+
+}  // namespace crowsnest

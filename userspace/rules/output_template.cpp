@@ -1,0 +1,62 @@
+#include "rules/output_template.h"
+
+#include <cctype>
+
+namespace crowsnest {
+
+namespace {
+
+bool is_field_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_'; }
+
+}  // namespace
+
+void OutputTemplate::parse(std::string_view text, std::vector<std::string> &unknown) {
+    parts_.clear();
+    std::string literal;
+    for (size_t i = 0; i < text.size();) {
+        size_t end = i + 1;
+        while (end < text.size() && is_field_char(text[end])) end++;
+        while (end > i + 1 && text[end - 1] == '.') end--;  // a sentence's full stop
+        if (text[i] != '%' || end == i + 1) {
+            literal += text[i++];
+            continue;
+        }
+        const std::string_view name = text.substr(i + 1, end - i - 1);
+        std::string_view arg;
+        bool has_arg = false;
+        if (end < text.size() && text[end] == '[') {
+            const size_t close = text.find(']', end);
+            if (close != std::string_view::npos) {
+                has_arg = true;
+                arg = text.substr(end + 1, close - end - 1);
+                end = close + 1;
+            }
+        }
+        Part part;
+        std::string error;
+        if (!make_field_ref(name, has_arg, arg, part.field, error)) {
+            unknown.push_back(error);
+            literal += "<NA>";
+            i = end;
+            continue;
+        }
+        if (!literal.empty()) parts_.push_back({std::move(literal), {}});
+        literal.clear();
+        parts_.push_back(std::move(part));
+        i = end;
+    }
+    if (!literal.empty()) parts_.push_back({std::move(literal), {}});
+}
+
+std::string OutputTemplate::render(FieldReader &reader) const {
+    std::string out;
+    for (const auto &p : parts_) {
+        if (p.field.info)
+            reader.render(p.field, out);
+        else
+            out += p.text;
+    }
+    return out;
+}
+
+}  // namespace crowsnest

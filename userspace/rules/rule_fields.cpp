@@ -1,0 +1,546 @@
+#include "rules/rule_fields.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/types.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "event/event_format.h"
+#include "util/lowercase.h"
+#include "util/path_util.h"
+
+namespace crowsnest {
+
+namespace {
+
+constexpr size_t kTypicalArgs = 64;  // argv capacity reserved once, so that most events allocate nothing
+
+constexpr uint8_t kExec = event_bit(EventType::Exec), kConnect = event_bit(EventType::Connect),
+                  kOpen = event_bit(EventType::Open), kExit = event_bit(EventType::Exit);
+constexpr uint8_t kSyscalls = kExec | kConnect | kOpen, kAll = kSyscalls | kExit;
+
+using F = FieldId;
+using T = FieldType;
+using A = FieldInfo::Arg;
+
+const std::vector<FieldInfo> kFields = {
+    {"evt.type", F::EvtType, T::String, kAll, A::None, false,
+     "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests as the call they stand for)"},
+    {"evt.dir", F::EvtDir, T::String, kAll, A::None, false, "always '<': events are reported when the call returns"},
+    {"evt.res", F::EvtRes, T::String, kSyscalls, A::None, false, "SUCCESS, or the error's name (ENOENT, EINPROGRESS...)"},
+    {"evt.rawres", F::EvtRawRes, T::Number, kSyscalls, A::None, false, "the return value (-2 for ENOENT)"},
+    {"evt.failed", F::EvtFailed, T::Bool, kSyscalls, A::None, false, "the call returned an error"},
+    {"evt.is_open_read", F::EvtIsOpenRead, T::Bool, kOpen, A::None, false, "opened for reading (O_RDONLY or O_RDWR)"},
+    {"evt.is_open_write", F::EvtIsOpenWrite, T::Bool, kOpen, A::None, false, "opened for writing (O_WRONLY or O_RDWR)"},
+    {"evt.arg.flags", F::EvtArgFlags, T::String, kOpen, A::None, false, "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC"},
+    {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
+     "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, exit"},
+    {"proc.name", F::ProcName, T::String, kAll, A::None, false, "the process name (comm, at most 15 characters)"},
+    {"proc.names", F::ProcNames, T::String, kAll, A::None, true,
+     "every name the process goes by (several values): proc.name, and the last components of proc.exe and "
+     "proc.exepath; catches a tool started through a symlink, `exec -a` or busybox's /proc/self/exe"},
+    {"proc.exe", F::ProcExe, T::String, kAll, A::None, false, "argv[0]"},
+    {"proc.exepath", F::ProcExePath, T::String, kAll, A::None, false, "the absolute path of the executed file"},
+    {"proc.cmdline", F::ProcCmdline, T::String, kAll, A::None, false, "proc.name and proc.args"},
+    {"proc.args", F::ProcArgs, T::String, kAll, A::None, false, "the arguments after argv[0], space separated"},
+    {"proc.argv", F::ProcArgv, T::String, kAll, A::None, true, "each argument after argv[0] (several values)"},
+    {"proc.argopts", F::ProcArgOpts, T::String, kAll, A::None, true,
+     "each argument that starts with '-', cut at its first '=' (several values): --donate-level=1 gives --donate-level"},
+    {"proc.optval", F::ProcOptVal, T::String, kAll, A::Text, false,
+     "proc.optval[FLAG]: the value given to FLAG, as getopt reads it: '--algo x', '--algo=x', and '-ax' for a one-letter flag"},
+    {"proc.pid", F::ProcPid, T::Number, kAll, A::None, false, "the process id (host pid namespace)"},
+    {"proc.ppid", F::ProcPpid, T::Number, kAll, A::None, false, "the parent's process id"},
+    {"proc.pname", F::ProcPname, T::String, kAll, A::None, false, "the parent's proc.name"},
+    {"proc.pexe", F::ProcPexe, T::String, kAll, A::None, false, "the parent's argv[0]"},
+    {"proc.pexepath", F::ProcPexePath, T::String, kAll, A::None, false, "the parent's proc.exepath"},
+    {"proc.pcmdline", F::ProcPcmdline, T::String, kAll, A::None, false, "the parent's proc.cmdline"},
+    {"proc.aname", F::ProcAname, T::String, kAll, A::Index, false,
+     "proc.aname[N]: the proc.name of the Nth ancestor (1 the parent, 2 the grandparent...); "
+     "without [N] in a condition, each ancestor (several values)"},
+    {"proc.is_exe_upper_layer", F::ProcIsExeUpperLayer, T::Bool, kExec, A::None, false,
+     "exec: the program's file is in the container's writable overlay layer (written after the container started)"},
+    {"proc.in_host_pidns", F::ProcInHostPidNs, T::Bool, kAll, A::None, false,
+     "the process shares the host's pid namespace (hostPID)"},
+    {"user.uid", F::UserUid, T::Number, kAll, A::None, false, "the user id"},
+    {"user.gid", F::UserGid, T::Number, kAll, A::None, false, "the group id"},
+    {"cgroup.id", F::CgroupId, T::Number, kAll, A::None, false, "the cgroup v2 id (a container, or a host service)"},
+    {"container.id", F::ContainerId, T::String, kAll, A::None, false, "the container id, 'host' outside containers"},
+    {"container.runtime", F::ContainerRuntime, T::String, kAll, A::None, false,
+     "docker, containerd, cri-o, podman... ('' outside containers)"},
+    {"k8s.pod.uid", F::K8sPodUid, T::String, kAll, A::None, false, "the Kubernetes pod's uid"},
+    {"fd.num", F::FdNum, T::Number, kConnect | kOpen, A::None, false, "the file descriptor (open: the result)"},
+    {"fd.typechar", F::FdTypeChar, T::String, kConnect | kOpen, A::None, false, "f (open), 4 or 6 (inet connect), u (unix)"},
+    {"fd.name", F::FdName, T::String, kConnect | kOpen, A::None, false,
+     "open: the absolute, normalised path; connect: ip:port or the unix socket's path"},
+    {"fd.directory", F::FdDirectory, T::String, kOpen, A::None, false, "open: the directory of fd.name"},
+    {"fd.filename", F::FdFilename, T::String, kOpen, A::None, false, "open: the last component of fd.name"},
+    {"fd.sip", F::FdSip, T::IpAddr, kConnect, A::None, false, "connect: the destination address (IPv4 or IPv6)"},
+    {"fd.sport", F::FdSport, T::Number, kConnect, A::None, false, "connect: the destination port (inet only)"},
+    {"fd.snet", F::FdSnet, T::IpNet, kConnect, A::None, false,
+     "connect: the destination address, compared with networks: fd.snet in (10.0.0.0/8)"},
+    {"fd.sockfamily", F::FdSockFamily, T::String, kConnect, A::None, false, "connect: ip or unix"},
+    {"fd.unix_path", F::FdUnixPath, T::String, kConnect, A::None, false,
+     "connect: the unix socket's path (abstract names start with '@')"},
+    {"host.path", F::HostPath, T::String, kOpen, A::None, false,
+     "open from a container: the protected host file it reached, by identity, whatever the path "
+     "(only paths that rules compare host.path with are watched)"},
+};
+
+bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
+
+IpAddress event_ip(const Event &e) {
+    IpAddress a;
+    if (e.family == AF_INET6) {
+        std::copy(e.addr.begin(), e.addr.end(), a.bytes.begin());
+    } else {
+        a.bytes[10] = a.bytes[11] = 0xff;
+        std::copy(e.addr.begin(), e.addr.begin() + 4, a.bytes.begin() + 12);
+    }
+    return a;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// The value that args[i] gives `flag`, in getopt's spellings: "--algo x",
+// "--algo=x", and for a one-letter flag also "-ax".
+bool flag_value(const std::vector<std::string> &args, size_t i, std::string_view flag, std::string_view &value) {
+    std::string_view arg = args[i];
+    if (arg == flag) {
+        if (i + 1 >= args.size()) return false;
+        value = args[i + 1];
+        return true;
+    }
+    if (arg.size() <= flag.size() || !starts_with(arg, flag)) return false;
+    value = arg.substr(flag.size());
+    if (value[0] == '=') {
+        value.remove_prefix(1);
+        return true;
+    }
+    return flag.size() == 2 && flag[0] == '-' && flag[1] != '-';
+}
+
+void append_joined(const std::vector<std::string> &args, size_t from, std::string &out) {
+    for (size_t i = from; i < args.size(); i++) {
+        if (i > from) out += ' ';
+        out += args[i];
+    }
+}
+
+}  // namespace
+
+const char *field_type_name(FieldType t) {
+    switch (t) {
+    case FieldType::String: return "a string";
+    case FieldType::Number: return "a number";
+    case FieldType::Bool: return "a boolean";
+    case FieldType::IpAddr: return "an IP address";
+    case FieldType::IpNet: return "an IP network";
+    }
+    return "";
+}
+
+const std::vector<FieldInfo> &field_table() { return kFields; }
+
+const FieldInfo *find_field(std::string_view name) {
+    for (const auto &f : kFields)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+bool make_field_ref(std::string_view name, bool has_arg, std::string_view arg, FieldRef &out, std::string &error) {
+    const FieldInfo *info = find_field(name);
+    if (!info) {
+        error = "unknown field '" + std::string(name) + "'";
+        return false;
+    }
+    out = FieldRef{};
+    out.info = info;
+    out.multi = info->multi;
+    out.text = std::string(name) + (has_arg ? "[" + std::string(arg) + "]" : "");
+    switch (info->arg) {
+    case FieldInfo::Arg::None:
+        if (has_arg) {
+            error = "field '" + std::string(name) + "' takes no [argument]";
+            return false;
+        }
+        return true;
+    case FieldInfo::Arg::Index: {
+        if (!has_arg) {
+            out.multi = true;  // proc.aname: every ancestor
+            return true;
+        }
+        uint32_t n = 0;
+        auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+        if (ec != std::errc() || end != arg.data() + arg.size() || n < 1 || n > 16) {
+            error = "field '" + std::string(name) + "' needs an ancestor number from 1 to 16 in [N], not '" +
+                    std::string(arg) + "'";
+            return false;
+        }
+        out.index = n;
+        return true;
+    }
+    case FieldInfo::Arg::Text:
+        if (!has_arg || arg.empty()) {
+            error = "field '" + std::string(name) + "' needs an argument: " + std::string(name) + "[--flag]";
+            return false;
+        }
+        out.arg = std::string(arg);
+        return true;
+    }
+    return true;
+}
+
+size_t evt_type_index(const Event &e) {
+    switch (e.type) {
+    case EventType::Exec: return e.syscall == Syscall::Execveat ? 1 : 0;
+    case EventType::Connect: return 2;
+    case EventType::Open:
+        switch (e.syscall) {
+        case Syscall::Open: return 3;
+        case Syscall::Openat2:
+        case Syscall::IoUringOpenat2: return 5;
+        default: return 4;
+        }
+    case EventType::Exit: return 6;
+    }
+    return 6;
+}
+
+FieldReader::FieldReader() {
+    argv_.reserve(kTypicalArgs);
+    arg_opts_.reserve(kTypicalArgs);
+    anames_.reserve(16);
+    names_.reserve(3);
+    ancestors_.reserve(16);
+}
+
+void FieldReader::reset(const EventContext &ctx) {
+    ctx_ = &ctx;
+    evt_type_ = evt_type_index(*ctx.event);
+    cached_ = 0;
+    lowered_from_ = {};
+}
+
+std::string_view FieldReader::lowered(std::string_view s) {
+    if (s.data() == lowered_from_.data() && s.size() == lowered_from_.size()) return lowered_;
+    lowercase_into(s, lowered_);
+    lowered_from_ = s;
+    return lowered_;
+}
+
+const std::vector<std::string> &FieldReader::args() {
+    static const std::vector<std::string> none;
+    if (ctx_->event->type == EventType::Exec) return ctx_->event->argv;
+    return ctx_->process ? ctx_->process->args : none;
+}
+
+// Parent first, at most 16, from the process lookup.
+const std::vector<const ProcessInfo *> &FieldReader::ancestors() {
+    if (cached(kAncestors)) return ancestors_;
+    ancestors_.clear();
+    anames_.clear();
+    for (const ProcessInfo *p = ctx_->parent; p && ancestors_.size() < 16;) {
+        ancestors_.push_back(p);
+        anames_.push_back(p->comm);
+        if (!ctx_->processes || p->ppid == 0 || p->ppid == p->pid) break;
+        p = ctx_->processes->find(p->ppid);
+    }
+    return ancestors_;
+}
+
+// open: the resolved path; connect: ip:port or the unix socket's name.
+std::string_view FieldReader::fd_name() {
+    if (cached(kFdName)) return fd_name_;
+    const Event &e = *ctx_->event;
+    fd_name_.clear();
+    if (e.type == EventType::Open) {
+        fd_name_ = ctx_->resolved_path.empty() ? e.path : ctx_->resolved_path;
+    } else if (e.family == AF_UNIX) {
+        append_unix_path(e, fd_name_);
+    } else if (is_inet(e)) {
+        if (e.family == AF_INET6) fd_name_ += '[';
+        append_ip(e, fd_name_);
+        if (e.family == AF_INET6) fd_name_ += ']';
+        fd_name_ += ':';
+        char port[8];
+        auto r = std::to_chars(port, port + sizeof(port), e.port);
+        fd_name_.append(port, r.ptr);
+    }
+    return fd_name_;
+}
+
+// Every field is listed here, without a default, so that -Wswitch names a
+// field that no family reads.
+bool FieldReader::read(const FieldRef &f, FieldValue &out) {
+    if (!(f.info->events & event_bit(ctx_->event->type))) return false;
+    switch (f.info->id) {
+    case F::EvtType: case F::EvtDir: case F::EvtRes: case F::EvtRawRes: case F::EvtFailed:
+    case F::EvtIsOpenRead: case F::EvtIsOpenWrite: case F::EvtArgFlags: case F::EvtSyscall:
+        return read_evt(f, out);
+    case F::ProcName: case F::ProcNames: case F::ProcExe: case F::ProcExePath: case F::ProcCmdline:
+    case F::ProcArgs: case F::ProcArgv: case F::ProcArgOpts: case F::ProcOptVal: case F::ProcPid:
+    case F::ProcIsExeUpperLayer: case F::ProcInHostPidNs: case F::UserUid: case F::UserGid:
+        return read_proc(f, out);
+    case F::ProcPpid: case F::ProcPname: case F::ProcPexe: case F::ProcPexePath: case F::ProcPcmdline:
+    case F::ProcAname:
+        return read_ancestry(f, out);
+    case F::CgroupId: case F::ContainerId: case F::ContainerRuntime: case F::K8sPodUid:
+        return read_container(f, out);
+    case F::FdNum: case F::FdTypeChar: case F::FdName: case F::FdDirectory: case F::FdFilename: case F::FdSip:
+    case F::FdSport: case F::FdSnet: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
+        return read_fd(f, out);
+    }
+    return false;
+}
+
+// evt.*: the call and its result.
+bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
+    const Event &e = *ctx_->event;
+    switch (f.info->id) {
+    case F::EvtType: out.str = kEvtTypes[evt_type_index(e)]; return true;
+    case F::EvtDir: out.str = "<"; return true;
+    case F::EvtRes:
+        if (e.ret >= 0) {
+            out.str = "SUCCESS";
+            return true;
+        }
+        if (!cached(kRes)) res_ = errno_name(e.ret);
+        out.str = res_;
+        return true;
+    case F::EvtRawRes: out.num = e.ret; return true;
+    case F::EvtFailed: out.boolean = e.ret < 0; return true;
+    case F::EvtIsOpenRead: out.boolean = (e.open_flags & O_ACCMODE) != O_WRONLY; return true;
+    case F::EvtIsOpenWrite: out.boolean = (e.open_flags & O_ACCMODE) != O_RDONLY; return true;
+    case F::EvtArgFlags:
+        if (!cached(kArgFlags)) {
+            arg_flags_.clear();
+            append_open_flags(e.open_flags, arg_flags_);
+        }
+        out.str = arg_flags_;
+        return true;
+    case F::EvtSyscall: out.str = syscall_name(e); return true;
+    default: return false;
+    }
+}
+
+// proc.* and user.*: the process itself, its program and its arguments.
+bool FieldReader::read_proc(const FieldRef &f, FieldValue &out) {
+    const Event &e = *ctx_->event;
+    const ProcessInfo *p = ctx_->process;
+    switch (f.info->id) {
+    case F::ProcName: out.str = e.comm; return true;
+    case F::ProcNames:
+        if (!cached(kNames)) {
+            names_.clear();
+            names_.push_back(e.comm);
+            if (!args().empty()) names_.push_back(base_name(args()[0]));
+            if (p) names_.push_back(base_name(p->exe));
+            else if (e.type == EventType::Exec) names_.push_back(base_name(e.filename));
+        }
+        out.items = names_.data();
+        out.count = names_.size();
+        return true;
+    case F::ProcExe:
+        if (args().empty()) return false;
+        out.str = args()[0];
+        return true;
+    case F::ProcExePath:
+        if (p) out.str = p->exe;
+        else if (e.type == EventType::Exec) out.str = e.filename;
+        else return false;
+        return true;
+    case F::ProcCmdline:
+        if (!cached(kCmdline)) {
+            cmdline_ = e.comm;
+            if (args().size() > 1) cmdline_ += ' ';
+            append_joined(args(), 1, cmdline_);
+        }
+        out.str = cmdline_;
+        return true;
+    case F::ProcArgs:
+        if (!cached(kArgs)) {
+            args_.clear();
+            append_joined(args(), 1, args_);
+        }
+        out.str = args_;
+        return true;
+    case F::ProcArgv:
+    case F::ProcArgOpts: {
+        const bool opts = f.info->id == F::ProcArgOpts;
+        auto &list = opts ? arg_opts_ : argv_;
+        if (!cached(opts ? kArgOpts : kArgv)) {
+            list.clear();
+            const auto &a = args();
+            for (size_t i = 1; i < a.size(); i++) {
+                std::string_view v = a[i];
+                if (opts && (v.size() < 2 || v[0] != '-')) continue;
+                if (opts) v = v.substr(0, v.find('='));
+                list.push_back(v);
+            }
+        }
+        out.items = list.data();
+        out.count = list.size();
+        return true;
+    }
+    case F::ProcOptVal: {
+        const auto &a = args();
+        for (size_t i = 1; i < a.size(); i++)
+            if (flag_value(a, i, f.arg, out.str)) return true;
+        return false;
+    }
+    case F::ProcPid: out.num = e.pid; return true;
+    case F::ProcIsExeUpperLayer: out.boolean = e.exe_upper_layer; return true;
+    case F::ProcInHostPidNs: out.boolean = ctx_->host_pid_ns; return true;
+    case F::UserUid: out.num = e.uid; return true;
+    case F::UserGid: out.num = e.gid; return true;
+    default: return false;
+    }
+}
+
+// The parent and the ancestors.
+bool FieldReader::read_ancestry(const FieldRef &f, FieldValue &out) {
+    const ProcessInfo *pp = ctx_->parent;
+    switch (f.info->id) {
+    case F::ProcPpid: out.num = ctx_->event->ppid; return true;
+    case F::ProcPname:
+        if (!pp) return false;
+        out.str = pp->comm;
+        return true;
+    case F::ProcPexe:
+        if (!pp || pp->args.empty()) return false;
+        out.str = pp->args[0];
+        return true;
+    case F::ProcPexePath:
+        if (!pp) return false;
+        out.str = pp->exe;
+        return true;
+    case F::ProcPcmdline:
+        if (!pp) return false;
+        if (!cached(kPcmdline)) {
+            pcmdline_ = pp->comm;
+            if (pp->args.size() > 1) pcmdline_ += ' ';
+            append_joined(pp->args, 1, pcmdline_);
+        }
+        out.str = pcmdline_;
+        return true;
+    case F::ProcAname: {
+        const auto &anc = ancestors();
+        if (f.index == 0) {
+            out.items = anames_.data();
+            out.count = anames_.size();
+            return true;
+        }
+        if (f.index > anc.size()) return false;
+        out.str = anc[f.index - 1]->comm;
+        return true;
+    }
+    default: return false;
+    }
+}
+
+// cgroup.id, container.* and k8s.*.
+bool FieldReader::read_container(const FieldRef &f, FieldValue &out) {
+    const CgroupEntry *cg = ctx_->in_container() ? ctx_->cgroup : nullptr;
+    switch (f.info->id) {
+    case F::CgroupId: out.num = int64_t(ctx_->event->cgroup_id); return true;
+    case F::ContainerId: out.str = cg ? std::string_view(cg->container.id) : "host"; return true;
+    case F::ContainerRuntime: out.str = cg ? std::string_view(cg->container.runtime) : ""; return true;
+    case F::K8sPodUid: out.str = cg ? std::string_view(cg->container.pod_uid) : ""; return true;
+    default: return false;
+    }
+}
+
+// fd.* and host.path: the file or socket the call reached.
+bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
+    const Event &e = *ctx_->event;
+    switch (f.info->id) {
+    case F::FdNum:
+        if (e.type == EventType::Open && e.ret < 0) return false;
+        out.num = e.type == EventType::Open ? e.ret : e.fd;
+        return true;
+    case F::FdTypeChar:
+        if (e.type == EventType::Open) out.str = "f";
+        else if (e.family == AF_UNIX) out.str = "u";
+        else if (e.family == AF_INET6) out.str = "6";
+        else if (e.family == AF_INET) out.str = "4";
+        else return false;
+        return true;
+    case F::FdName:
+        out.str = fd_name();
+        return !out.str.empty();
+    case F::FdDirectory:
+    case F::FdFilename: {
+        std::string_view path = ctx_->resolved_path;
+        if (path.empty()) return false;
+        const size_t slash = path.rfind('/');
+        if (f.info->id == F::FdFilename) {
+            out.str = path.substr(slash + 1);
+            return true;
+        }
+        out.str = slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
+        return true;
+    }
+    case F::FdSip:
+    case F::FdSnet:
+        if (!is_inet(e)) return false;
+        out.ip = event_ip(e);
+        return true;
+    case F::FdSport:
+        if (!is_inet(e)) return false;
+        out.num = e.port;
+        return true;
+    case F::FdSockFamily:
+        if (is_inet(e)) out.str = "ip";
+        else if (e.family == AF_UNIX) out.str = "unix";
+        else return false;
+        return true;
+    case F::FdUnixPath:
+        if (e.family != AF_UNIX) return false;
+        out.str = e.unix_abstract ? fd_name() : std::string_view(e.unix_path);
+        return true;
+    case F::HostPath:
+        if (ctx_->host_path.empty()) return false;
+        out.str = ctx_->host_path;
+        return true;
+    default: return false;
+    }
+}
+
+void FieldReader::render(const FieldRef &f, std::string &out) {
+    FieldValue v;
+    if (!read(f, v)) {
+        out += "<NA>";
+        return;
+    }
+    char buf[24];  // an int64 in decimal
+    switch (f.info->type) {
+    case FieldType::String:
+        if (!f.multi) {
+            out += v.str;
+            return;
+        }
+        if (f.info->id == F::ProcAname) {  // in an output, Falco's proc.aname is the parent
+            out += v.count ? v.items[0] : "<NA>";
+            return;
+        }
+        for (size_t i = 0; i < v.count; i++) {
+            if (i) out += ' ';
+            out += v.items[i];
+        }
+        return;
+    case FieldType::Number: {
+        auto r = std::to_chars(buf, buf + sizeof(buf), v.num);
+        out.append(buf, r.ptr);
+        return;
+    }
+    case FieldType::Bool: out += v.boolean ? "true" : "false"; return;
+    case FieldType::IpAddr:
+    case FieldType::IpNet: append_ip(*ctx_->event, out); return;  // both are the event's address
+    }
+}
+
+}  // namespace crowsnest

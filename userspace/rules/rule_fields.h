@@ -1,0 +1,126 @@
+// The fields that rule conditions and output templates name (Falco's names
+// where the meaning is the same), their types, which events set them, and
+// how one event's values are read without allocating: a FieldReader is
+// reset for each event and computes a composite value (a command line, an
+// fd name) at most once, into buffers that keep their capacity.
+// README.md ("Rule fields") documents every field.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event/event_context.h"
+#include "rules/ip_network.h"
+
+namespace crowsnest {
+
+enum class FieldType : uint8_t { String, Number, Bool, IpAddr, IpNet };
+const char *field_type_name(FieldType t);
+
+enum class FieldId : uint8_t {
+    EvtType, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtArgFlags, EvtSyscall,
+    ProcName, ProcNames, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
+    ProcPname, ProcPexe, ProcPexePath, ProcPcmdline, ProcAname, ProcIsExeUpperLayer, ProcInHostPidNs,
+    UserUid, UserGid, CgroupId, ContainerId, ContainerRuntime, K8sPodUid,
+    FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
+};
+
+// Bits of FieldInfo::events: 1 << EventType.
+constexpr uint8_t event_bit(EventType t) { return uint8_t(1u << unsigned(t)); }
+
+struct FieldInfo {
+    std::string_view name;
+    FieldId id;
+    FieldType type;
+    uint8_t events;  // which event types set it
+    enum class Arg : uint8_t { None, Index, Text } arg = Arg::None;  // proc.aname[2], proc.optval[--algo]
+    bool multi = false;  // several values per event (each is compared); proc.aname is multi without an index
+    std::string_view doc;
+};
+
+const std::vector<FieldInfo> &field_table();
+const FieldInfo *find_field(std::string_view name);
+
+// A field as a condition or template uses it.
+struct FieldRef {
+    const FieldInfo *info = nullptr;
+    uint32_t index = 0;  // proc.aname[N]: N (0: any ancestor)
+    std::string arg;     // proc.optval[FLAG]: FLAG
+    bool multi = false;  // compares each of several values
+    std::string text;    // as written, for messages and templates
+};
+
+// The field named `name` (argument split off by the parser). False with
+// the reason in `error`: unknown field, missing or bad argument.
+bool make_field_ref(std::string_view name, bool has_arg, std::string_view arg, FieldRef &out, std::string &error);
+
+struct FieldValue {
+    std::string_view str;                  // String
+    const std::string_view *items = nullptr;  // String with FieldRef::multi: each value
+    size_t count = 0;
+    int64_t num = 0;                       // Number
+    bool boolean = false;                  // Bool
+    IpAddress ip;                          // IpAddr, IpNet
+};
+
+class FieldReader {
+public:
+    FieldReader();
+    // A new event: forgets the values computed for the previous one.
+    void reset(const EventContext &ctx);
+    // False when the event does not set the field.
+    bool read(const FieldRef &f, FieldValue &out);
+    // The value as text, for output templates ("<NA>" when unset).
+    void render(const FieldRef &f, std::string &out);
+    // The event's evt.type, as an index of kEvtTypes.
+    size_t evt_type() const { return evt_type_; }
+    // `s` in lowercase (for icontains), computed once per event for the
+    // same value: rules that search one field share the work.
+    std::string_view lowered(std::string_view s);
+
+private:
+    enum Cached : uint32_t {
+        kCmdline = 1, kArgs = 2, kPcmdline = 4, kArgFlags = 8, kFdName = 16, kArgv = 32, kArgOpts = 64,
+        kAncestors = 128, kRes = 256, kNames = 512,
+    };
+    bool cached(Cached c) {
+        const bool had = (cached_ & c) != 0;
+        cached_ |= c;
+        return had;
+    }
+    const std::vector<std::string> &args();
+    const std::vector<const ProcessInfo *> &ancestors();
+    std::string_view fd_name();
+    // One reader per field family.
+    bool read_evt(const FieldRef &f, FieldValue &out);
+    bool read_proc(const FieldRef &f, FieldValue &out);
+    bool read_ancestry(const FieldRef &f, FieldValue &out);
+    bool read_container(const FieldRef &f, FieldValue &out);
+    bool read_fd(const FieldRef &f, FieldValue &out);
+
+    const EventContext *ctx_ = nullptr;
+    size_t evt_type_ = 0;
+    uint32_t cached_ = 0;
+    std::string_view lowered_from_;  // the value `lowered_` holds in lowercase
+    std::string lowered_;
+    std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_;
+    std::vector<std::string_view> argv_, arg_opts_, anames_, names_;
+    std::vector<const ProcessInfo *> ancestors_;
+};
+
+}  // namespace crowsnest
+
+namespace crowsnest {
+
+// evt.type: the system call's name as Falco knows it. io_uring requests are
+// named after the call they stand for (IORING_OP_OPENAT is "openat"), so
+// rules cannot be dodged through io_uring; evt.syscall tells them apart.
+constexpr std::array<std::string_view, 7> kEvtTypes = {"execve", "execveat", "connect", "open",
+                                                       "openat", "openat2",  "procexit"};
+// The index of the event's evt.type in kEvtTypes.
+size_t evt_type_index(const Event &e);
+
+}  // namespace crowsnest

@@ -1,0 +1,227 @@
+#include "rules/rule_set.h"
+
+#include <algorithm>
+
+#include "rules/condition_compiler.h"
+#include "util/lowercase.h"
+#include "rules/rule_loader.h"
+
+namespace crowsnest {
+
+namespace {
+
+const std::vector<std::string> kCategories = {"miner", "scanner", "host_mount", "escape", "drift",
+                                              "credential_access", "recon", "persistence"};
+
+// Our category names, and Falco's mitre_* tags that mean one of them.
+bool category_of_tag(const std::string &tag, std::string &category) {
+    if (std::count(kCategories.begin(), kCategories.end(), tag)) {
+        category = tag;
+        return true;
+    }
+    if (tag == "mitre_discovery") {
+        category = "recon";
+        return true;
+    }
+    const std::string mitre = tag.rfind("mitre_", 0) == 0 ? tag.substr(6) : "";
+    if (mitre.empty() || !std::count(kCategories.begin(), kCategories.end(), mitre)) return false;
+    category = mitre;
+    return true;
+}
+
+uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+uint64_t hash_value(const FieldRef &f, const FieldValue &v) {
+    switch (f.info->type) {
+    case FieldType::String: {
+        if (!f.multi) return std::hash<std::string_view>{}(v.str);
+        uint64_t h = v.count;
+        for (size_t i = 0; i < v.count; i++) h = mix(h, std::hash<std::string_view>{}(v.items[i]));
+        return h;
+    }
+    case FieldType::Number: return uint64_t(v.num);
+    case FieldType::Bool: return v.boolean;
+    case FieldType::IpAddr:
+    case FieldType::IpNet:
+        return std::hash<std::string_view>{}(
+            std::string_view(reinterpret_cast<const char *>(v.ip.bytes.data()), v.ip.bytes.size()));
+    }
+    return 0;
+}
+
+// One field of a threshold or exception, written "name" or "name[arg]".
+bool field_ref_of(const std::string &text, FieldRef &out, std::string &error) {
+    const size_t bracket = text.find('[');
+    if (bracket == std::string::npos) return make_field_ref(text, false, {}, out, error);
+    if (text.back() != ']') {
+        error = "bad field '" + text + "'";
+        return false;
+    }
+    return make_field_ref(std::string_view(text).substr(0, bracket), true,
+                          std::string_view(text).substr(bracket + 1, text.size() - bracket - 2), out, error);
+}
+
+class RuleCompiler {
+public:
+    RuleCompiler(RuleDefinitions &defs, std::vector<std::string> &errors, std::vector<std::string> &warnings)
+        : defs_(defs), errors_(errors), warnings_(warnings), conditions_(defs, errors, warnings) {}
+
+    bool compile(const RuleDef &d, RuleSet::Rule &r) {
+        const size_t before = errors_.size();
+        r.info.name = d.name;
+        r.info.desc = d.desc;
+        if (!severity_of_priority(d.priority, r.info.severity))
+            errors_.push_back(d.priority_where + ": unknown priority '" + d.priority +
+                              "' (expected emergency, alert, critical, error, warning, notice, informational or debug)");
+        r.info.category = "other";
+        for (const auto &t : d.tags) {
+            if (r.info.category == "other" && category_of_tag(t, r.info.category)) continue;
+            r.info.tags.push_back(t);
+        }
+        conditions_.compile(d.condition, d.condition_source, r.condition);
+        compile_exceptions(d, r.exceptions);
+        if (d.threshold.present) compile_threshold(d.threshold, r);
+        std::vector<std::string> unknown;
+        r.output.parse(d.output, unknown);
+        for (const auto &u : unknown) warnings_.push_back(d.output_where + ": warning: " + u + " in output, printed as <NA>");
+        return errors_.size() == before;
+    }
+
+    void warn_unused() {
+        for (const auto &[name, l] : defs_.lists)
+            if (!l.used) warnings_.push_back(l.where + ": warning: list '" + name + "' is never used");
+        for (const auto &[name, m] : defs_.macros)
+            if (!m.used) warnings_.push_back(m.where + ": warning: macro '" + name + "' is never used");
+    }
+
+private:
+    static const std::string &place(const std::vector<std::string> &wheres, size_t i, const std::string &fallback) {
+        return i < wheres.size() ? wheres[i] : fallback;
+    }
+
+    // not (tuple or tuple ...), each tuple "field comp value and ...".
+    void compile_exceptions(const RuleDef &d, CondNode &out) {
+        out.kind = CondNode::Kind::False;
+        for (const auto &e : d.exceptions) {
+            // the fields and comps, even when no values use them yet
+            bool ok = true;
+            for (size_t i = 0; i < e.fields.size() && i < e.comps.size(); i++)
+                ok = conditions_.check_field(e.fields[i], place(e.field_where, i, e.where), e.comps[i],
+                                             place(e.comp_where, i, e.where)) && ok;
+            if (!ok) continue;
+            for (const auto &t : e.tuples) {
+                CondNode all;
+                all.kind = CondNode::Kind::And;
+                for (size_t i = 0; i < e.fields.size() && i < t.values.size(); i++) {
+                    all.children.emplace_back();
+                    conditions_.compile_check(e.fields[i], e.comps[i], t.values[i].items, t.values[i].is_list,
+                                              t.where, t.values[i].where, all.children.back());
+                }
+                if (out.kind == CondNode::Kind::False) out.kind = CondNode::Kind::Or;
+                out.children.push_back(std::move(all));
+            }
+        }
+    }
+
+    void compile_threshold(const ThresholdDef &t, RuleSet::Rule &r) {
+        auto th = std::unique_ptr<RuleSet::Threshold>(new RuleSet::Threshold{
+            {}, {}, ThresholdTracker(t.at_least, t.window_ns, !t.distinct.empty(), t.max_groups)});
+        std::string error;
+        for (size_t i = 0; i < t.group_by.size(); i++) {
+            th->group_by.emplace_back();
+            if (!field_ref_of(t.group_by[i], th->group_by.back(), error))
+                errors_.push_back(place(t.group_by_where, i, t.where) + ": threshold group_by: " + error);
+        }
+        if (!t.distinct.empty() && !field_ref_of(t.distinct, th->distinct, error))
+            errors_.push_back((t.distinct_where.empty() ? t.where : t.distinct_where) + ": threshold distinct: " + error);
+        r.threshold = std::move(th);
+    }
+
+    RuleDefinitions &defs_;
+    std::vector<std::string> &errors_;
+    std::vector<std::string> &warnings_;
+    ConditionCompiler conditions_;
+};
+
+void collect_host_paths(const CondNode &n, std::vector<std::string> &out) {
+    for (const auto &c : n.children) collect_host_paths(c, out);
+    if (n.kind == CondNode::Kind::Check && n.check->field.info->id == FieldId::HostPath)
+        out.insert(out.end(), n.check->host_paths.begin(), n.check->host_paths.end());
+}
+
+}  // namespace
+
+bool severity_of_priority(const std::string &priority, std::string &severity) {
+    const std::string p = lowercase(priority);
+    if (p == "emergency" || p == "alert" || p == "critical") severity = "critical";
+    else if (p == "error") severity = "high";
+    else if (p == "warning") severity = "medium";
+    else if (p == "notice") severity = "low";
+    else if (p == "informational" || p == "info" || p == "debug") severity = "info";
+    else return false;
+    return true;
+}
+
+std::unique_ptr<RuleSet> RuleSet::load(const std::vector<std::string> &files, std::vector<std::string> &errors,
+                                       std::vector<std::string> &warnings) {
+    const size_t before = errors.size();
+    RuleDefinitions defs;
+    load_rule_files(files, defs, errors, warnings);
+    auto set = std::make_unique<RuleSet>();
+    RuleCompiler compiler(defs, errors, warnings);
+    for (const auto &d : defs.rules) {
+        Rule r;
+        // disabled rules are compiled too, so that their mistakes show
+        if (compiler.compile(d, r) && d.enabled) set->rules_.push_back(std::move(r));
+    }
+    if (errors.size() != before) return nullptr;  // unused-list warnings would only mislead now
+    compiler.warn_unused();
+
+    for (uint32_t i = 0; i < set->rules_.size(); i++) {
+        const Rule &r = set->rules_[i];
+        const EvtTypeSet types = possible_evt_types(r.condition);
+        for (size_t t = 0; t < kEvtTypes.size(); t++)
+            if (types[t]) set->by_evt_type_[t].push_back(i);
+        collect_host_paths(r.condition, set->host_paths_);
+        collect_host_paths(r.exceptions, set->host_paths_);
+    }
+    auto &paths = set->host_paths_;
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    return set;
+}
+
+uint64_t RuleSet::threshold_evictions() const {
+    uint64_t n = 0;
+    for (const auto &r : rules_)
+        if (r.threshold) n += r.threshold->tracker.evictions();
+    return n;
+}
+
+void RuleSet::match(const EventContext &ctx, std::vector<Detection> &out) const {
+    reader_.reset(ctx);
+    const size_t first = out.size();
+    for (uint32_t i : by_evt_type_[reader_.evt_type()]) {
+        const Rule &r = rules_[i];
+        if (!evaluate(r.condition, reader_)) continue;
+        if (r.exceptions.kind != CondNode::Kind::False && evaluate(r.exceptions, reader_)) continue;
+        if (r.threshold) {
+            FieldValue v;
+            uint64_t group = 0, value = 0;
+            for (const auto &g : r.threshold->group_by)
+                group = mix(group, reader_.read(g, v) ? hash_value(g, v) : 0x5eed);
+            if (r.threshold->distinct.info)
+                value = reader_.read(r.threshold->distinct, v) ? hash_value(r.threshold->distinct, v) : 0x5eed;
+            if (!r.threshold->tracker.observe(group, value, ctx.event->boot_ns)) continue;
+        }
+        bool reported = false;  // rules of no category ("other") all fire, as in Falco
+        for (size_t j = first; j < out.size() && !reported && r.info.category != "other"; j++)
+            reported = out[j].rule->category == r.info.category;
+        if (!reported) out.push_back({&r.info, r.output.render(reader_)});
+    }
+}
+
+}  // namespace crowsnest

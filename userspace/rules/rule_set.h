@@ -1,0 +1,71 @@
+// The compiled rules behind the Matcher interface. Loading reads the files
+// (rule_loader), compiles every condition, exception, threshold and output
+// (condition_compiler), and indexes the enabled rules by evt.type, so an
+// event is only tested against the rules that can match its type.
+//
+// A rule's `tags` give its verdict category (the first of miner, scanner,
+// host_mount, escape, drift, credential_access, recon, persistence, or
+// Falco's mitre_credential_access, mitre_discovery, mitre_persistence;
+// "other" when none) and the MITRE ATT&CK ids. `priority` (Falco's names)
+// gives the severity. An event gets at most one verdict per category: the
+// first matching rule in load order (rules of category "other" all fire);
+// thresholds see every matching event.
+//
+// Matching is single-threaded (the engine thread): the field reader and the
+// threshold state are the rule set's own.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/compiled_condition.h"
+#include "rules/detection.h"
+#include "rules/output_template.h"
+#include "rules/threshold_tracker.h"
+
+namespace crowsnest {
+
+class RuleSet final : public Matcher {
+public:
+    // nullptr when any file has an error; every error is one
+    // "file:line:column: message" in `errors`. Warnings (unused lists and
+    // macros, unknown keys, unknown output fields) never stop the load.
+    static std::unique_ptr<RuleSet> load(const std::vector<std::string> &files, std::vector<std::string> &errors,
+                                         std::vector<std::string> &warnings);
+
+    void match(const EventContext &ctx, std::vector<Detection> &out) const override;
+    size_t rule_count() const override { return rules_.size(); }
+    const RuleInfo &rule_info(size_t i) const { return rules_.at(i).info; }
+
+    // The host paths that rules compare host.path with (the files to watch
+    // by identity), sorted and unique.
+    const std::vector<std::string> &protected_host_paths() const { return host_paths_; }
+    // Threshold groups dropped while still counting, over all rules.
+    uint64_t threshold_evictions() const;
+
+    struct Threshold {
+        std::vector<FieldRef> group_by;
+        FieldRef distinct;  // info == nullptr: counts events
+        mutable ThresholdTracker tracker;
+    };
+    struct Rule {
+        RuleInfo info;
+        CondNode condition;
+        CondNode exceptions;  // Kind::False when there are none
+        OutputTemplate output;
+        std::unique_ptr<Threshold> threshold;
+    };
+
+private:
+    std::vector<Rule> rules_;  // enabled rules, in load order
+    std::array<std::vector<uint32_t>, kEvtTypes.size()> by_evt_type_;
+    std::vector<std::string> host_paths_;
+    mutable FieldReader reader_;
+};
+
+// Falco's priority names (any case) -> our severities; false if unknown.
+bool severity_of_priority(const std::string &priority, std::string &severity);
+
+}  // namespace crowsnest

@@ -1,0 +1,129 @@
+#include "sensor/bpf_sensor.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+extern "C" {
+#include "events.h"
+}
+#include "crowsnest.skel.h"
+
+namespace crowsnest {
+namespace {
+
+bool libbpf_verbose = false;
+
+int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args) {
+    if (level == LIBBPF_DEBUG && !libbpf_verbose) return 0;
+    std::fputs("libbpf: ", stderr);
+    return std::vfprintf(stderr, fmt, args);
+}
+
+bool mount_if_missing(const char *probe, const char *target, const char *fstype, std::string &error) {
+    if (access(probe, F_OK) == 0) return true;
+    mkdir(target, 0755);
+    if (mount(fstype, target, fstype, 0, nullptr) != 0 && errno != EBUSY) {
+        error = std::string("cannot mount ") + fstype + " at " + target + ": " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool ensure_kernel_filesystems(std::string &error) {
+    return mount_if_missing("/sys/kernel/tracing/events", "/sys/kernel/tracing", "tracefs", error) &&
+           mount_if_missing("/sys/fs/bpf/.", "/sys/fs/bpf", "bpf", error);
+}
+
+std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn fn, void *ctx, std::string &error) {
+    libbpf_verbose = opts.verbose;
+    libbpf_set_print(print_libbpf);
+    if (!ensure_kernel_filesystems(error)) return nullptr;
+
+    std::unique_ptr<BpfSensor> s(new BpfSensor());
+    s->decoder_.set_boot_to_wall_ns(Decoder::current_boot_to_wall_ns());
+    s->skel_ = crowsnest_bpf__open();
+    if (!s->skel_) {
+        error = std::string("cannot open the BPF object: ") + std::strerror(errno);
+        return nullptr;
+    }
+    if (int err = bpf_map__set_max_entries(s->skel_->maps.events, opts.ringbuf_bytes)) {
+        error = "invalid ring buffer size " + std::to_string(opts.ringbuf_bytes) + ": " + std::strerror(-err);
+        return nullptr;
+    }
+    // read-only settings, fixed at load: the sensor never sees itself
+    s->skel_->rodata->self_tgid = uint32_t(getpid());
+    s->skel_->rodata->wakeup_bytes = opts.wakeup_bytes;
+    if (int err = crowsnest_bpf__load(s->skel_)) {
+        error = std::string("cannot load the BPF programs (root or CAP_BPF+CAP_PERFMON needed, kernel with BTF): ") +
+                std::strerror(-err);
+        return nullptr;
+    }
+    s->fn_ = fn;
+    s->fn_ctx_ = ctx;
+    s->rb_ = ring_buffer__new(bpf_map__fd(s->skel_->maps.events), on_record, s.get(), nullptr);
+    if (!s->rb_) {
+        error = std::string("cannot set up the ring buffer: ") + std::strerror(errno);
+        return nullptr;
+    }
+    if (int err = crowsnest_bpf__attach(s->skel_)) {
+        error = std::string("cannot attach the tracepoints: ") + std::strerror(-err);
+        return nullptr;
+    }
+    return s;
+}
+
+int BpfSensor::on_record(void *self, void *data, size_t len) {
+    auto *s = static_cast<BpfSensor *>(self);
+    const DecodeStatus status = s->decoder_.decode(data, len, s->event_);
+    if (status != DecodeStatus::Ok)
+        s->malformed_[decode_status_name(status)]++;
+    else
+        s->fn_(s->fn_ctx_, s->event_);
+    return 0;
+}
+
+BpfSensor::~BpfSensor() {
+    if (rb_) ring_buffer__free(rb_);
+    if (skel_) crowsnest_bpf__destroy(skel_);
+}
+
+int BpfSensor::poll(int timeout_ms) {
+    int woken = ring_buffer__poll(rb_, timeout_ms);
+    if (woken < 0) return woken;
+    int more = ring_buffer__consume(rb_);
+    return more < 0 ? more : woken + more;
+}
+
+void BpfSensor::resync_clock() { decoder_.set_boot_to_wall_ns(Decoder::current_boot_to_wall_ns()); }
+
+SensorCounters BpfSensor::counters() const {
+    SensorCounters out;
+    out.malformed = malformed_;
+    const int ncpu = libbpf_num_possible_cpus();
+    static_assert(sizeof(loss_counts) % 8 == 0, "per-CPU values are laid out 8-byte aligned");
+    std::vector<loss_counts> per_cpu(size_t(ncpu > 0 ? ncpu : 1));
+    const uint32_t zero = 0;
+    if (bpf_map__lookup_elem(skel_->maps.loss_counts, &zero, sizeof(zero), per_cpu.data(),
+                             per_cpu.size() * sizeof(loss_counts), 0) != 0)
+        return out;
+    for (const auto &c : per_cpu) {
+        for (size_t t = 0; t < out.ringbuf_full.size() && t < EVENT_TYPE_MAX; t++) out.ringbuf_full[t] += c.ringbuf_full[t];
+        out.inflight_full += c.inflight_full;
+        out.exit_without_enter += c.exit_without_enter;
+    }
+    return out;
+}
+
+}  // namespace crowsnest

@@ -1,0 +1,59 @@
+// The kernel side as seen from userspace: opens, configures, loads and
+// attaches the BPF skeleton, polls the ring buffer, decodes each record and
+// hands the event on, and reads the kernel's loss counters.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "event/event.h"
+#include "sensor/decoder.h"
+#include "sensor/sensor_counters.h"
+#include "sensor/sensor_options.h"
+
+struct crowsnest_bpf;
+struct ring_buffer;
+
+namespace crowsnest {
+
+class BpfSensor {
+public:
+    // Called for every well-formed record, on the thread that polls.
+    using EventFn = void (*)(void *ctx, const Event &event);
+
+    // Mounts tracefs and bpffs if needed, loads and attaches every program.
+    // On failure returns nullptr with the reason in `error`.
+    static std::unique_ptr<BpfSensor> start(const SensorOptions &opts, EventFn fn, void *ctx, std::string &error);
+    ~BpfSensor();
+
+    // Waits up to timeout_ms for a wakeup, then consumes every pending
+    // record (records are mostly sent without a wakeup). Returns the number
+    // of records consumed, or -errno.
+    int poll(int timeout_ms);
+
+    // Follows the wall clock when it is set or slewed (NTP, suspend).
+    void resync_clock();
+
+    // Malformed records counted here, and the kernel side's losses.
+    SensorCounters counters() const;
+
+private:
+    BpfSensor() = default;
+    static int on_record(void *self, void *data, size_t len);
+
+    EventFn fn_ = nullptr;
+    void *fn_ctx_ = nullptr;
+    crowsnest_bpf *skel_ = nullptr;
+    ring_buffer *rb_ = nullptr;
+    Decoder decoder_;
+    Event event_;  // reused for every record
+    std::map<std::string, uint64_t> malformed_;
+};
+
+// Mounts tracefs at /sys/kernel/tracing and bpffs at /sys/fs/bpf when they
+// are not mounted. Returns false with the reason in `error`.
+bool ensure_kernel_filesystems(std::string &error);
+
+}  // namespace crowsnest

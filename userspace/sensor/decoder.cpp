@@ -1,0 +1,206 @@
+#include "sensor/decoder.h"
+
+#include <linux/types.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include <cstring>
+#include <string_view>
+
+extern "C" {
+#include "events.h"
+}
+
+namespace crowsnest {
+
+const char *decode_status_name(DecodeStatus s) {
+    switch (s) {
+    case DecodeStatus::Ok: return "ok";
+    case DecodeStatus::TooShort: return "too_short";
+    case DecodeStatus::BadVersion: return "bad_version";
+    case DecodeStatus::BadType: return "bad_type";
+    case DecodeStatus::SizeMismatch: return "size_mismatch";
+    case DecodeStatus::BadLength: return "bad_length";
+    }
+    return "unknown";
+}
+
+int64_t Decoder::current_boot_to_wall_ns() {
+    timespec real{}, boot{};
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    return (int64_t(real.tv_sec) - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
+}
+
+namespace {
+
+// Copies the fixed part of a record (everything before its variable tail).
+template <typename T>
+bool read_fixed(const uint8_t *data, size_t len, size_t fixed_len, T &out) {
+    if (len < fixed_len) return false;
+    std::memcpy(&out, data, fixed_len);
+    return true;
+}
+
+// A string of `len` bytes stored in a field of `cap` bytes: cut at the first NUL.
+void assign_bounded(std::string &out, const char *p, size_t len) {
+    out.assign(p, strnlen(p, len));
+}
+
+void decode_header(const event_header &h, int64_t boot_to_wall, Event &out) {
+    out.type = EventType(h.type);
+    out.boot_ns = h.ts_boot_ns;
+    out.time_ns = uint64_t(int64_t(h.ts_boot_ns) + boot_to_wall);
+    out.cgroup_id = h.cgroup_id;
+    out.pid = h.pid;
+    out.tid = h.tid;
+    out.ppid = h.ppid;
+    out.uid = h.uid;
+    out.gid = h.gid;
+    out.mnt_ns = h.mnt_ns;
+    out.pid_ns = h.pid_ns;
+    assign_bounded(out.comm, h.comm, COMM_LEN);
+}
+
+// A relative path's base directory arrives as NUL-terminated components,
+// leaf first. Sets `out` to it as an absolute path ("/" for the root), or ""
+// for an absolute path or a base the kernel could not read whole. False if
+// the bytes are not well formed.
+bool decode_base_dir(std::string_view leaf_first, uint16_t flags, std::string_view path, std::string &out) {
+    out.clear();
+    const bool relative = !path.empty() && path[0] != '/';
+    if (!relative || (flags & EVENT_FLAG_BASE_INCOMPLETE)) return true;
+    while (!leaf_first.empty()) {
+        size_t nul = leaf_first.find('\0');
+        if (nul == std::string_view::npos) return false;
+        out.insert(0, leaf_first.substr(0, nul));
+        out.insert(0, "/");
+        leaf_first.remove_prefix(nul + 1);
+    }
+    if (out.empty()) out = "/";
+    return true;
+}
+
+DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
+    exec_event e;
+    const size_t fixed = offsetof(exec_event, data);
+    if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
+    // the record ends exactly after the filename, argv and base, which fit in data
+    const size_t used = size_t(e.filename_len) + e.argv_len + e.base_len;
+    if (e.filename_len >= PATH_LEN || used > EXEC_DATA_LEN || used != len - fixed) return DecodeStatus::BadLength;
+    const char *p = reinterpret_cast<const char *>(data + fixed);
+    out.filename.assign(p, e.filename_len);
+    if (!decode_base_dir(std::string_view(p + e.filename_len + e.argv_len, e.base_len), e.flags,
+                         out.filename, out.base_dir))
+        return DecodeStatus::BadLength;
+
+    // argv: argc NUL-terminated strings in argv_len bytes
+    std::string_view rest(p + e.filename_len, e.argv_len);
+    out.argv.resize(e.argc);
+    for (size_t i = 0; i < e.argc; i++) {
+        size_t nul = rest.find('\0');
+        if (nul == std::string_view::npos) return DecodeStatus::BadLength;
+        out.argv[i].assign(rest.data(), nul);
+        rest.remove_prefix(nul + 1);
+    }
+    if (!rest.empty()) return DecodeStatus::BadLength;
+    out.ret = e.ret;
+    out.syscall = e.syscall == EXEC_SYSCALL_EXECVEAT ? Syscall::Execveat : Syscall::Execve;
+    out.dirfd = e.dirfd;
+    out.path_truncated = e.flags & (EVENT_FLAG_PATH_TRUNCATED | EVENT_FLAG_BASE_INCOMPLETE);
+    out.argv_truncated = e.flags & EVENT_FLAG_ARGV_TRUNCATED;
+    out.exe_upper_layer = e.flags & EVENT_FLAG_EXE_UPPER_LAYER;
+    return DecodeStatus::Ok;
+}
+
+Syscall open_syscall(uint16_t abi) {
+    switch (abi) {
+    case OPEN_SYSCALL_OPEN: return Syscall::Open;
+    case OPEN_SYSCALL_OPENAT2: return Syscall::Openat2;
+    case OPEN_SYSCALL_IO_URING_OPENAT: return Syscall::IoUringOpenat;
+    case OPEN_SYSCALL_IO_URING_OPENAT2: return Syscall::IoUringOpenat2;
+    default: return Syscall::Openat;
+    }
+}
+
+DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
+    open_event e;
+    const size_t fixed = offsetof(open_event, data);
+    if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
+    if (e.path_len >= PATH_LEN || e.base_len > OPEN_BASE_LEN || size_t(e.path_len) + e.base_len != len - fixed)
+        return DecodeStatus::BadLength;
+    const char *p = reinterpret_cast<const char *>(data + fixed);
+    out.path.assign(p, e.path_len);
+    if (!decode_base_dir(std::string_view(p + e.path_len, e.base_len), e.flags, out.path, out.base_dir))
+        return DecodeStatus::BadLength;
+    out.ret = e.ret;
+    out.syscall = open_syscall(e.syscall);
+    out.dirfd = e.dirfd;
+    out.open_flags = e.open_flags;
+    out.mode = e.mode;
+    out.path_truncated = e.flags & (EVENT_FLAG_PATH_TRUNCATED | EVENT_FLAG_BASE_INCOMPLETE);
+    out.has_file_identity = e.flags & EVENT_FLAG_FILE_IDENTITY;
+    // the kernel's dev_t is major << 20 | minor; userspace's is makedev()
+    out.dev = out.has_file_identity ? makedev(e.dev >> 20, e.dev & 0xfffff) : 0;
+    out.ino = e.ino;
+    out.parent_ino = e.parent_ino;
+    out.mnt_id = e.mnt_id;
+    return DecodeStatus::Ok;
+}
+
+DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
+    connect_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    if (e.unix_path_len >= UNIX_PATH_LEN) return DecodeStatus::BadLength;
+    out.ret = e.ret;
+    out.fd = e.fd;
+    out.family = e.family;
+    out.port = e.port;
+    std::memcpy(out.addr.data(), e.addr, sizeof(e.addr));
+    out.unix_abstract = e.flags & EVENT_FLAG_UNIX_ABSTRACT;
+    out.syscall = (e.flags & EVENT_FLAG_IO_URING) ? Syscall::IoUringConnect : Syscall::Connect;
+    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    // an abstract name may hold NULs: keep exactly its length
+    if (out.unix_abstract)
+        out.unix_path.assign(e.unix_path, e.unix_path_len);
+    else
+        assign_bounded(out.unix_path, e.unix_path, e.unix_path_len);
+    return DecodeStatus::Ok;
+}
+
+DecodeStatus decode_exit(const uint8_t *data, size_t len, Event &out) {
+    exit_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    out.exit_code = e.exit_code;
+    out.ret = 0;
+    out.syscall = Syscall::ProcessExit;
+    return DecodeStatus::Ok;
+}
+
+}  // namespace
+
+DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
+    const auto *data = static_cast<const uint8_t *>(raw);
+    event_header h;
+    if (len < sizeof(h)) return DecodeStatus::TooShort;
+    std::memcpy(&h, data, sizeof(h));
+    if (h.version != CROWSNEST_ABI_VERSION) return DecodeStatus::BadVersion;
+    if (h.size != len) return DecodeStatus::SizeMismatch;
+    // flags that only some types set must not leak from the previous record
+    out.path_truncated = out.argv_truncated = out.has_file_identity = out.exe_upper_layer = false;
+
+    DecodeStatus s;
+    switch (h.type) {
+    case EVENT_EXEC: s = decode_exec(data, len, out); break;
+    case EVENT_OPEN: s = decode_open(data, len, out); break;
+    case EVENT_CONNECT: s = decode_connect(data, len, out); break;
+    case EVENT_EXIT: s = decode_exit(data, len, out); break;
+    default: return DecodeStatus::BadType;
+    }
+    if (s == DecodeStatus::Ok) decode_header(h, boot_to_wall_ns_, out);
+    return s;
+}
+
+}  // namespace crowsnest
