@@ -11,23 +11,25 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 5
+#define CROWSNEST_ABI_VERSION 7
 
 #define COMM_LEN 16
-#define PATH_LEN 256          /* open path, exec filename (with the NUL) */
-#define EXEC_DATA_LEN 2048    /* exec filename + NUL-separated argv */
-#define EXEC_ARG_LEN 256      /* one argument at most, longer ones are cut */
-#define EXEC_MAX_ARGS 64
+#define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
+#define BASE_LEN 4096         /* the directory a relative path starts from */
+#define BASE_NAME_LEN 256     /* one component of a base directory (NAME_MAX and the NUL) */
+#define EXEC_ARGV_LEN 32768   /* the new program's argument area, as copied; longer ones are cut */
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
-#define OPEN_BASE_LEN 512     /* directory a relative open path starts from */
-#define BASE_NAME_LEN 128     /* one component of a base directory at most, longer ones are cut */
+#define CGROUP_PATH_LEN 512   /* a cgroup's path below the cgroup2 root */
+#define CGROUP_MAX_DEPTH 8    /* levels of it read, from the cgroup up */
 
 enum event_type {
 	EVENT_EXEC = 1,
 	EVENT_CONNECT = 2,
 	EVENT_OPEN = 3,
 	EVENT_EXIT = 4, /* a process (thread group) ended: keeps the process table small */
-	EVENT_TYPE_MAX = 5,
+	EVENT_FLOOD = 5, /* a cgroup's drops, when its rate-limit slot went to another cgroup */
+	EVENT_CGROUP_PATH = 6, /* a cgroup's path, sent once, at the first exec in it */
+	EVENT_TYPE_MAX = 7,
 };
 
 /* Which system call produced an EVENT_OPEN. */
@@ -37,12 +39,15 @@ enum open_syscall {
 	OPEN_SYSCALL_OPENAT2 = 3,
 	OPEN_SYSCALL_IO_URING_OPENAT = 4,  /* IORING_OP_OPENAT: no open syscall at all */
 	OPEN_SYSCALL_IO_URING_OPENAT2 = 5,
+	OPEN_SYSCALL_OPEN_BY_HANDLE_AT = 6, /* no path: the file's own, read from the new fd, is the base of "." */
 };
 
-/* How an EVENT_CONNECT was made (from EVENT_FLAG_IO_URING). */
+/* How an EVENT_CONNECT was made. */
 enum connect_syscall {
 	CONNECT_SYSCALL_CONNECT = 1,
-	CONNECT_SYSCALL_IO_URING = 2,
+	CONNECT_SYSCALL_IO_URING = 2,   /* IORING_OP_CONNECT */
+	CONNECT_SYSCALL_SENDTO = 3,     /* sendto(MSG_FASTOPEN): TCP Fast Open connects with no connect call */
+	CONNECT_SYSCALL_SENDMSG = 4,    /* sendmsg(MSG_FASTOPEN) */
 };
 
 /* Which system call produced an EVENT_EXEC. */
@@ -53,14 +58,13 @@ enum exec_syscall {
 
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */
 #define EVENT_FLAG_PATH_TRUNCATED 0x1 /* filename, open path or unix path was cut */
-#define EVENT_FLAG_ARGV_TRUNCATED 0x2 /* more arguments or bytes than fit */
+#define EVENT_FLAG_ARGV_TRUNCATED 0x2 /* the argument area is longer than EXEC_ARGV_LEN */
 #define EVENT_FLAG_UNIX_ABSTRACT 0x4  /* unix socket in the abstract namespace */
 #define EVENT_FLAG_FILE_IDENTITY 0x8  /* open succeeded and dev/ino/mnt_id are set */
 #define EVENT_FLAG_BASE_INCOMPLETE 0x10 /* a relative path's base directory could not be read
 					 * whole (too deep, too long, or a bad dirfd) */
 #define EVENT_FLAG_EXE_UPPER_LAYER 0x20 /* exec: the program's file is in an overlay upper layer,
 					 * written or changed after the container started */
-#define EVENT_FLAG_IO_URING 0x40        /* connect: submitted through io_uring (IORING_OP_CONNECT) */
 #define EVENT_FLAG_FIXED_FILE 0x80      /* io_uring open: a direct (fixed-file) open, whose result
 					 * is a slot of the ring, not a file descriptor */
 
@@ -68,6 +72,8 @@ enum exec_syscall {
  * event the kernel side could not deliver, by cause. */
 struct loss_counts {
 	__u64 ringbuf_full[EVENT_TYPE_MAX]; /* no room in the ring buffer, by enum event_type */
+	__u64 ring_reserved[EVENT_TYPE_MAX]; /* high-rate types refused: the ring's last quarter
+					     * is kept for exec, exit and flood records */
 	__u64 inflight_full;        /* an exec enter or io_uring request could not be stored */
 	__u64 exit_without_enter;   /* exec exit with no stored enter (evicted, or started before load) */
 };
@@ -94,15 +100,18 @@ struct exec_event {
 	__s64 ret;                  /* 0 or -errno */
 	__u16 syscall;              /* enum exec_syscall */
 	__u16 flags;
-	__u16 argc;                 /* arguments present in data */
 	__u16 filename_len;         /* bytes of the filename in data, without NUL */
-	__u32 argv_len;             /* bytes of argv in data, after the filename */
+	__u16 base_len;             /* bytes of the base directory after it (see open_event) */
+	__u32 argv_len;             /* bytes of the argument area after that */
+	__u32 argv_total;           /* bytes of the whole argument area: more than argv_len when cut */
 	__s32 dirfd;                /* execveat's dirfd, AT_FDCWD for execve */
-	__u32 base_len;             /* bytes of the base directory after argv (see open_event) */
 	__u32 reserved;
-	/* filename (no NUL), argv as NUL-terminated strings, then for a relative
-	 * filename the directory it starts from, as in open_event */
-	char data[EXEC_DATA_LEN];
+	/* the filename (no NUL); for a relative filename, the directory it
+	 * starts from, as in open_event; then, for a successful exec, the new
+	 * program's argument area as the kernel laid it out (mm->arg_start..
+	 * arg_end: NUL-terminated strings), read at exit, where it is always
+	 * resident */
+	char data[PATH_LEN + BASE_LEN + EXEC_ARGV_LEN];
 };
 
 struct connect_event {
@@ -115,6 +124,8 @@ struct connect_event {
 	__u16 flags;
 	__u16 unix_path_len;        /* bytes in unix_path (no NUL) */
 	__u32 addrlen;              /* addrlen the caller passed */
+	__u16 syscall;              /* enum connect_syscall */
+	__u16 reserved;
 	char unix_path[UNIX_PATH_LEN];
 };
 
@@ -135,10 +146,48 @@ struct open_event {
 	__u16 path_len;             /* bytes of the path at the start of data (no NUL) */
 	/* for a relative path, the directory it starts from (the working
 	 * directory, or dirfd's), as seen from the task's root: its components
-	 * leaf first, each NUL-terminated, after the path in data */
+	 * leaf first, each NUL-terminated, after the path in data. The path and
+	 * its base share data[]: a short path leaves its base more than BASE_LEN */
 	__u16 base_len;
 	__u32 reserved;
-	char data[PATH_LEN + OPEN_BASE_LEN];
+	char data[PATH_LEN + BASE_LEN];
+};
+
+/* Per-cgroup fairness for the high-rate types (open, connect): one token
+ * bucket per cgroup and CPU, in the per-CPU array `flood_buckets`, a
+ * direct-mapped table indexed by a hash of the cgroup id. What a bucket
+ * refuses is dropped and counted here, never silently: userspace reads the
+ * table every second, and a slot taken over by another cgroup first sends
+ * its counts as an EVENT_FLOOD record. */
+#define FLOOD_SLOTS 1024
+
+struct flood_bucket {
+	__u64 cgroup_id;            /* 0: unused */
+	__u64 since;                /* boot ns when this cgroup took the slot: its counts start there */
+	__u64 tat;                  /* theoretical arrival time of the next event (GCRA), boot ns */
+	__u64 dropped[EVENT_TYPE_MAX]; /* refused so far, by enum event_type, since the slot was taken */
+};
+
+struct flood_event {
+	struct event_header hdr;    /* the event that took the slot over */
+	__u64 flooded_cgroup;       /* the cgroup whose drops these are */
+	__u32 cpu;                  /* the bucket's CPU and slot, and when the cgroup took it */
+	__u32 slot;
+	__u64 since;
+	__u64 dropped[EVENT_TYPE_MAX]; /* its bucket's counts when it lost the slot */
+};
+
+/* What a cgroup is called, read from its kernfs node when the first exec
+ * happens in it: a container started and stopped between two reads of the
+ * cgroup tree is still known by its path (and so its id and runtime). */
+struct cgroup_event {
+	struct event_header hdr;    /* hdr.cgroup_id is the cgroup described */
+	__u16 path_len;             /* bytes in data */
+	__u16 flags;                /* EVENT_FLAG_BASE_INCOMPLETE: deeper than read */
+	__u32 reserved;
+	/* the path's components, leaf first, each NUL-terminated, as in
+	 * open_event's base directory */
+	char data[CGROUP_PATH_LEN];
 };
 
 struct exit_event {

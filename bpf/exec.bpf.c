@@ -1,110 +1,43 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * execve / execveat. The filename and argv must be read at sys_enter, while
- * the old program's memory still exists; the record is kept in
- * exec_inflight until sys_exit adds the result, the new program's name and
- * whether its file sits in an overlay upper layer, and sends it.
+ * execve / execveat. The enter reads the filename (and, for a relative one,
+ * the directory it starts from) while the old program's memory still
+ * exists, and keeps it in exec_inflight. The exit adds the result, the new
+ * program's name, whether its file sits in an overlay upper layer, and its
+ * arguments: read from the new program's own argument area, which the
+ * kernel has just written, so no page of it can be missing (the caller's
+ * argv, read at enter, could sit in a never-touched mapping and read as
+ * nothing). Then it sends the record.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "lib/cgroup_record.h"
 #include "lib/path_walk.h"
 
-static long walk_exec_base(__u32 i, void *w)
+static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *filename)
 {
-	return walk_step(w, EXEC_DATA_LEN);
-}
-
-struct argv_reader {
-	struct exec_event *e;
-	const char *const *argv;
-	__u32 off;  /* next free byte of e->data */
-	bool done;
-};
-
-/* One argument per call, driven by bpf_loop: the verifier checks the body
- * once instead of once per unrolled iteration and offset. */
-static long read_one_arg(__u32 i, void *data)
-{
-	struct argv_reader *r = data;
-	struct exec_event *e = r->e;
-	const char *arg = 0;
-	__u32 off = r->off;
-	long n;
-
-	if (bpf_probe_read_user(&arg, sizeof(arg), &r->argv[i]) || !arg) {
-		r->done = true;
-		return 1;
-	}
-	if (off > EXEC_DATA_LEN - EXEC_ARG_LEN) {
-		e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
-		r->done = true;
-		return 1;
-	}
-	n = bpf_probe_read_user_str(&e->data[off], EXEC_ARG_LEN, arg);
-	if (n <= 0) {
-		r->done = true;
-		return 1;
-	}
-	if (n == EXEC_ARG_LEN)
-		e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
-	r->off = off + n;
-	e->argc++;
-	return 0;
-}
-
-static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *filename,
-				      const char *const *argv)
-{
-	struct argv_reader reader = {};
-	struct exec_event *e;
-	__u32 zero = 0;
+	struct exec_start *s;
+	__u32 zero = 0, end;
 	__u64 id;
 
 	if (is_self())
 		return 0;
-	e = bpf_map_lookup_elem(&exec_scratch, &zero);
-	if (!e)
+	s = bpf_map_lookup_elem(&exec_start_scratch, &zero);
+	if (!s)
 		return 0;
-
-	e->syscall = syscall;
-	e->flags = 0;
-	e->dirfd = dirfd;
-	e->ret = 0;
-	e->argc = 0;
-	e->filename_len = read_user_path(e->data, filename, &e->flags);
-
-	reader.e = e;
-	reader.argv = argv;
-	reader.off = e->filename_len;
-	bpf_loop(EXEC_MAX_ARGS, read_one_arg, &reader, 0);
-	if (!reader.done) {
-		/* EXEC_MAX_ARGS were read: more follow if the next pointer is set */
-		const char *arg = 0;
-		bpf_probe_read_user(&arg, sizeof(arg), &argv[EXEC_MAX_ARGS]);
-		if (arg)
-			e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
+	s->syscall = syscall;
+	s->flags = 0;
+	s->dirfd = dirfd;
+	s->reserved = 0;
+	s->filename_len = read_user_path(s->data, filename, &s->flags);
+	s->base_len = 0;
+	if (s->filename_len > 0 && s->data[0] != '/') {
+		end = read_base_dir(s->data, s->filename_len, dirfd, &s->flags);
+		s->base_len = end - s->filename_len;
 	}
-	if (reader.off > EXEC_DATA_LEN)
-		reader.off = EXEC_DATA_LEN;
-	e->argv_len = reader.off - e->filename_len;
-	e->base_len = 0;
-	if (e->filename_len > 0 && e->data[0] != '/') {
-		/* a relative filename: the directory it is resolved from */
-		struct base_walk w = { .data = e->data, .off = reader.off };
-
-		if (start_base_walk(&w, dirfd))
-			bpf_loop(BASE_MAX_DEPTH, walk_exec_base, &w, 0);
-		if (!w.complete)
-			e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
-		if (w.off > EXEC_DATA_LEN)
-			w.off = EXEC_DATA_LEN;
-		e->base_len = w.off - reader.off;
-		reader.off = w.off;
-	}
-	fill_header(&e->hdr, EVENT_EXEC, offsetof(struct exec_event, data) + reader.off);
 	id = bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&exec_inflight, &id, e, BPF_ANY))
+	if (bpf_map_update_elem(&exec_inflight, &id, s, BPF_ANY))
 		count_inflight_full();
 	return 0;
 }
@@ -124,29 +57,75 @@ static __always_inline bool exe_in_upper_layer(void)
 	return kernel_ptr(struct ovl_inode, container_of(inode, struct ovl_inode, vfs_inode))->__upperdentry != 0;
 }
 
+/* Appends the new program's argument area to e->data from `off`. */
+static __always_inline __u32 read_new_argv(struct exec_event *e, __u32 off)
+{
+	struct mm_struct *mm = bpf_get_current_task_btf()->mm;
+	__u64 start = mm->arg_start, end = mm->arg_end;
+	__u64 total = end > start ? end - start : 0;
+	__u32 len = total > EXEC_ARGV_LEN ? EXEC_ARGV_LEN : (__u32)total;
+
+	e->argv_total = total > 0xffffffff ? 0xffffffff : (__u32)total;
+	if (total > EXEC_ARGV_LEN)
+		e->flags |= EVENT_FLAG_ARGV_TRUNCATED;
+	if (off > PATH_LEN + BASE_LEN || len == 0 || len > EXEC_ARGV_LEN)
+		return 0;
+	if (bpf_probe_read_user(&e->data[off], len, (const void *)start))
+		return 0;
+	return len;
+}
+
 static __always_inline int exec_exit(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	/* the value stays readable until the program ends, even once deleted
 	 * (LRU maps free it after an RCU grace period) */
-	struct exec_event *e = bpf_map_lookup_elem(&exec_inflight, &id);
-	__u32 size;
+	struct exec_start *s = bpf_map_lookup_elem(&exec_inflight, &id);
+	struct exec_event *e;
+	struct origin o;
+	__u32 cpu = bpf_get_smp_processor_id(), off, size, argv_len = 0;
 
-	if (!e) {
+	if (!s) {
 		if (!is_self())
 			count_exit_without_enter();
 		return 0;
 	}
+	e = bpf_map_lookup_elem(&exec_scratch, &cpu);
+	if (!e)
+		goto out;
 	e->ret = ret;
+	e->syscall = s->syscall;
+	e->flags = s->flags;
+	e->filename_len = s->filename_len;
+	e->base_len = s->base_len;
+	e->dirfd = s->dirfd;
+	e->reserved = 0;
+	e->argv_len = 0;
+	e->argv_total = 0;
+	off = (__u32)s->filename_len + s->base_len;
+	if (off > PATH_LEN + BASE_LEN)
+		off = PATH_LEN + BASE_LEN;
+	if (off)
+		bpf_probe_read_kernel(e->data, off, s->data);
+	if (ret == 0) {
+		argv_len = read_new_argv(e, off);
+		e->argv_len = argv_len;
+		if (exe_in_upper_layer())
+			e->flags |= EVENT_FLAG_EXE_UPPER_LAYER;
+	}
+	o = current_origin();
+	/* where the exec happened, before it: its cgroup may be gone when read */
+	send_cgroup_once(o);
 	/* after a successful exec the thread carries the new program's name */
-	bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
-	if (ret == 0 && exe_in_upper_layer())
-		e->flags |= EVENT_FLAG_EXE_UPPER_LAYER;
-	size = e->hdr.size;
+	size = offsetof(struct exec_event, data) + off + argv_len;
+	fill_header(&e->hdr, EVENT_EXEC, size, o);
+	/* bounded right before the send, in a register the verifier follows */
 	if (size > sizeof(*e))
 		size = sizeof(*e);
+	asm volatile("" : "+r"(size));
 	/* execs are rare and most verdicts start from one: announce at once */
 	send(e, size, 0);
+out:
 	bpf_map_delete_elem(&exec_inflight, &id);
 	return 0;
 }
@@ -154,8 +133,7 @@ static __always_inline int exec_exit(long ret)
 SEC("tracepoint/syscalls/sys_enter_execve")
 int handle_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec_enter(EXEC_SYSCALL_EXECVE, AT_FDCWD, (const char *)ctx->args[0],
-			  (const char *const *)ctx->args[1]);
+	return exec_enter(EXEC_SYSCALL_EXECVE, AT_FDCWD, (const char *)ctx->args[0]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
@@ -167,8 +145,7 @@ int handle_exit_execve(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_execveat")
 int handle_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
-	return exec_enter(EXEC_SYSCALL_EXECVEAT, (__s32)ctx->args[0], (const char *)ctx->args[1],
-			  (const char *const *)ctx->args[2]);
+	return exec_enter(EXEC_SYSCALL_EXECVEAT, (__s32)ctx->args[0], (const char *)ctx->args[1]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")

@@ -17,7 +17,7 @@ int handle_process_exit(struct trace_event_raw_sched_process_template *ctx)
 	/* one record per process: only when its last thread ends */
 	if (task->signal->live.counter != 0 || is_self())
 		return 0;
-	fill_header(&e.hdr, EVENT_EXIT, sizeof(e));
+	fill_header(&e.hdr, EVENT_EXIT, sizeof(e), current_origin());
 	e.exit_code = task->exit_code >> 8;
 	e.reserved = 0;
 	send(&e, sizeof(e), batched_wakeup(sizeof(e)));

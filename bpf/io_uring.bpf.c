@@ -20,12 +20,15 @@ static __always_inline void submit_connect(__u64 req, struct io_kiocb *kiocb)
 	/* the request's command data is its first member */
 	struct io_connect *c = kernel_ptr(struct io_connect, kiocb);
 	__u32 zero = 0;
-	struct connect_event *e = bpf_map_lookup_elem(&connect_scratch, &zero);
+	struct connect_event *e;
+	struct origin o = current_origin();
 
+	if (!admit(EVENT_CONNECT, sizeof(*e), o))
+		return;
+	e = bpf_map_lookup_elem(&connect_scratch, &zero);
 	if (!e)
 		return;
-	fill_connect(e, -1, c->addr, c->addr_len);
-	e->flags |= EVENT_FLAG_IO_URING;
+	fill_connect(e, CONNECT_SYSCALL_IO_URING, -1, c->addr, c->addr_len, o);
 	if (bpf_map_update_elem(&uring_connect_inflight, &req, e, BPF_ANY))
 		count_inflight_full();
 }
@@ -35,7 +38,7 @@ static __always_inline void submit_open(__u64 req, struct io_kiocb *kiocb, __u8 
 	struct io_open *o = kernel_ptr(struct io_open, kiocb);
 	struct open_event *e = start_open(op == IORING_OP_OPENAT ? OPEN_SYSCALL_IO_URING_OPENAT
 								 : OPEN_SYSCALL_IO_URING_OPENAT2,
-					  o->dfd, (__u32)o->how.flags, (__u32)o->how.mode);
+					  o->dfd, (__u32)o->how.flags, (__u32)o->how.mode, current_origin());
 	long n;
 
 	if (!e)

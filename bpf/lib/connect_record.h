@@ -53,9 +53,12 @@ static __always_inline void read_sockaddr(struct connect_event *e, const void *u
 }
 
 /* The fields of a connect record other than its result. */
-static __always_inline void fill_connect(struct connect_event *e, __s32 fd, const void *uaddr, __u32 addrlen)
+static __always_inline void fill_connect(struct connect_event *e, __u16 syscall, __s32 fd, const void *uaddr,
+					 __u32 addrlen, struct origin o)
 {
-	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e));
+	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e), o);
+	e->syscall = syscall;
+	e->reserved = 0;
 	e->fd = fd;
 	e->addrlen = addrlen;
 	e->family = 0;
@@ -65,6 +68,28 @@ static __always_inline void fill_connect(struct connect_event *e, __s32 fd, cons
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	e->unix_path[0] = 0;
 	read_sockaddr(e, uaddr);
+}
+
+/* A connect record straight into the ring: the destination `uaddr`, the
+ * result `ret`. */
+static __always_inline void send_connect(__u16 syscall, __s32 fd, const void *uaddr, __u32 addrlen, long ret)
+{
+	struct connect_event *e;
+	struct origin o;
+
+	if (is_self())
+		return;
+	o = current_origin();
+	if (!admit(EVENT_CONNECT, sizeof(*e), o))
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_ringbuf_full(EVENT_CONNECT);
+		return;
+	}
+	fill_connect(e, syscall, fd, uaddr, addrlen, o);
+	e->ret = ret;
+	bpf_ringbuf_submit(e, batched_wakeup(sizeof(*e)));
 }
 
 #endif /* CROWSNEST_LIB_CONNECT_RECORD_H */

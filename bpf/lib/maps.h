@@ -18,13 +18,23 @@
 
 /* Settings, written by userspace into .rodata before the programs load.
  * self_tgid: the sensor's own process, never reported. wakeup_bytes: wake
- * the consumer once this much data is pending. */
+ * the consumer once this much data is pending. ring_high_water: the fill
+ * level above which high-rate records are refused, keeping the rest of the
+ * ring for exec, exit and flood records. flood_interval_ns and
+ * flood_burst_ns: each cgroup's token bucket on each CPU (one open or
+ * connect per interval, bursts of burst/interval; 0: no limit). */
 #ifdef CROWSNEST_DEFINE_SHARED
 const volatile __u32 self_tgid = 0;
 const volatile __u32 wakeup_bytes = 256 * 1024;
+const volatile __u64 ring_high_water = 6 * 1024 * 1024;
+const volatile __u64 flood_interval_ns = 0;
+const volatile __u64 flood_burst_ns = 0;
 #else
 extern const volatile __u32 self_tgid;
 extern const volatile __u32 wakeup_bytes;
+extern const volatile __u64 ring_high_water;
+extern const volatile __u64 flood_interval_ns;
+extern const volatile __u64 flood_burst_ns;
 #endif
 
 /* Every record goes to userspace through this ring. */
@@ -41,28 +51,63 @@ SHARED struct {
 	__type(value, struct loss_counts);
 } loss_counts SEC(".maps");
 
-/* Bytes this CPU has sent since it last looked at the ring's fill level. */
+/* What each CPU knows of the ring's fill level. */
+struct ring_view {
+	__u64 unchecked;            /* bytes sent or refused since the last look */
+	__u64 crowded;              /* at the last look, the fill was above ring_high_water */
+};
+
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
-} wakeup_unchecked SEC(".maps");
+	__type(value, struct ring_view);
+} ring_views SEC(".maps");
+
+/* Each cgroup's token bucket, per CPU (struct flood_bucket in events.h). */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FLOOD_SLOTS);
+	__type(key, __u32);
+	__type(value, struct flood_bucket);
+} flood_buckets SEC(".maps");
+
+/* What an exec's enter reads (the filename and, for a relative one, the
+ * directory it starts from), kept until its exit. Not sent as such. */
+struct exec_start {
+	__u16 syscall;              /* enum exec_syscall */
+	__u16 flags;
+	__u16 filename_len;
+	__u16 base_len;
+	__s32 dirfd;
+	__u32 reserved;
+	char data[PATH_LEN + BASE_LEN]; /* the filename, then the base directory */
+};
 
 /* execs between enter and exit, keyed by pid_tgid. LRU so that an enter
  * whose exit never comes (a thread that execs from a non-leader thread changes
  * its id) cannot leak an entry forever. */
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 1024);
 	__type(key, __u64);
-	__type(value, struct exec_event);
+	__type(value, struct exec_start);
 } exec_inflight SEC(".maps");
 
 /* Per-CPU scratch records, built here because they are too large for the
  * 512-byte BPF stack; only their used bytes are sent. */
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_start);
+} exec_start_scratch SEC(".maps");
+
+/* An exec record (40 KiB) is larger than a per-CPU value may be (32 KiB):
+ * a plain array with one entry per CPU, indexed by the CPU, instead.
+ * Userspace sizes it to the possible CPUs before load. */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct exec_event);
@@ -81,6 +126,14 @@ SHARED struct {
 	__type(key, __u32);
 	__type(value, struct connect_event);
 } connect_scratch SEC(".maps");
+
+/* The cgroups whose path was sent (EVENT_CGROUP): each once. */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroups_sent SEC(".maps");
 
 /* io_uring requests between submission and completion, keyed by the
  * request (struct io_kiocb *). */

@@ -9,11 +9,6 @@
 
 #include "lib/path_walk.h"
 
-static long walk_open_base(__u32 i, void *w)
-{
-	return walk_step(w, PATH_LEN + OPEN_BASE_LEN);
-}
-
 /* Records which file a successful open really reached: device, inode, parent
  * directory inode and mount id, read from the new fd's struct file. */
 static __always_inline void read_file_identity(struct open_event *e, int fd)
@@ -33,33 +28,21 @@ static __always_inline void read_file_identity(struct open_event *e, int fd)
 	e->flags |= EVENT_FLAG_FILE_IDENTITY;
 }
 
-/* Appends the directory a relative open path starts from to e->data. */
-static __always_inline void read_open_base_dir(struct open_event *e, __s32 dirfd)
-{
-	struct base_walk w = { .data = e->data, .off = e->path_len };
-
-	if (!start_base_walk(&w, dirfd)) {
-		e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
-		return;
-	}
-	bpf_loop(BASE_MAX_DEPTH, walk_open_base, &w, 0);
-	if (!w.complete)
-		e->flags |= EVENT_FLAG_BASE_INCOMPLETE;
-	if (w.off > sizeof(e->data))
-		w.off = sizeof(e->data);
-	e->base_len = w.off - e->path_len;
-}
-
 /* The per-CPU scratch record with every field but the path, its base
- * directory, the result and the file identity set. */
-static __always_inline struct open_event *start_open(__u16 syscall, __s32 dirfd, __u32 flags, __u32 mode)
+ * directory, the result and the file identity set; nullptr when the rate
+ * limit or the ring's reserve refuses the event (counted). */
+static __always_inline struct open_event *start_open(__u16 syscall, __s32 dirfd, __u32 flags, __u32 mode,
+						     struct origin o)
 {
 	__u32 zero = 0;
-	struct open_event *e = bpf_map_lookup_elem(&open_scratch, &zero);
+	struct open_event *e;
 
+	if (!admit(EVENT_OPEN, offsetof(struct open_event, data), o))
+		return 0;
+	e = bpf_map_lookup_elem(&open_scratch, &zero);
 	if (!e)
 		return 0;
-	fill_header(&e->hdr, EVENT_OPEN, sizeof(*e));
+	fill_header(&e->hdr, EVENT_OPEN, sizeof(*e), o);
 	e->ret = 0;
 	e->dirfd = dirfd;
 	e->open_flags = flags;
@@ -79,7 +62,7 @@ static __always_inline struct open_event *start_open(__u16 syscall, __s32 dirfd,
 static __always_inline void finish_open_path(struct open_event *e)
 {
 	if (e->path_len > 0 && e->data[0] != '/')
-		read_open_base_dir(e, e->dirfd);
+		e->base_len = read_base_dir(e->data, e->path_len, e->dirfd, &e->flags) - e->path_len;
 }
 
 /* Sets the result, reads the new fd's identity (a fixed-file open returns

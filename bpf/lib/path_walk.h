@@ -36,7 +36,9 @@ struct base_walk {
 	bool complete;
 };
 
-#define BASE_MAX_DEPTH 64
+/* A base directory of BASE_LEN bytes holds at most this many components
+ * (one-character names): deeper ones are cut, and flagged. */
+#define BASE_MAX_DEPTH (BASE_LEN / 2)
 
 /* Starts at the working directory (AT_FDCWD) or at dirfd's directory.
  * False when dirfd is no open file. */
@@ -60,10 +62,12 @@ static __always_inline bool start_base_walk(struct base_walk *w, __s32 dirfd)
 	return true;
 }
 
-/* One step up, the body of a bpf_loop callback; data_len is the size of the
- * record's data[] (a constant in each caller, so the verifier can bound it). */
-static __always_inline long walk_step(struct base_walk *w, const __u32 data_len)
+/* One step up, a bpf_loop callback. Records keep the path and its base in a
+ * data[] of PATH_LEN + BASE_LEN bytes (exec_start, open_event). */
+static long walk_base(__u32 i, void *ctx)
 {
+	struct base_walk *w = ctx;
+	const __u32 data_len = PATH_LEN + BASE_LEN;
 	struct dentry *d = kernel_ptr(struct dentry, (void *)w->dentry);
 	struct mount *mnt = kernel_ptr(struct mount, (void *)w->mnt);
 	__u32 off = w->off;
@@ -95,6 +99,22 @@ static __always_inline long walk_step(struct base_walk *w, const __u32 data_len)
 	}
 	w->dentry = (__u64)d->d_parent;
 	return 0;
+}
+
+/* Appends to data, from `off`, the directory a relative path starts from
+ * (leaf first, as above). Returns the new end; sets the flag when the base
+ * could not be read whole (too deep, too long, or a bad dirfd). */
+static __always_inline __u32 read_base_dir(char *data, __u32 off, __s32 dirfd, __u16 *flags)
+{
+	struct base_walk w = { .data = data, .off = off };
+
+	if (start_base_walk(&w, dirfd))
+		bpf_loop(BASE_MAX_DEPTH, walk_base, &w, 0);
+	if (!w.complete)
+		*flags |= EVENT_FLAG_BASE_INCOMPLETE;
+	if (w.off > PATH_LEN + BASE_LEN)
+		w.off = PATH_LEN + BASE_LEN;
+	return w.off;
 }
 
 #endif /* CROWSNEST_LIB_PATH_WALK_H */

@@ -43,6 +43,14 @@ static __always_inline void count_ringbuf_full(__u16 type)
 		l->ringbuf_full[type] += 1;
 }
 
+static __always_inline void count_ring_reserved(__u16 type)
+{
+	struct loss_counts *l = losses();
+
+	if (l && type < EVENT_TYPE_MAX)
+		l->ring_reserved[type] += 1;
+}
+
 static __always_inline void count_inflight_full(void)
 {
 	struct loss_counts *l = losses();
@@ -76,9 +84,22 @@ static __always_inline __u32 task_pid_ns(struct task_struct *task)
 	return kernel_ptr(struct pid_namespace, ns)->ns.inum;
 }
 
+/* When and where an event happened: read once, first, because the rate
+ * limit needs them before anything else is read. */
+struct origin {
+	__u64 now;                  /* bpf_ktime_get_boot_ns() */
+	__u64 cgroup_id;
+};
+
+static __always_inline struct origin current_origin(void)
+{
+	struct origin o = { bpf_ktime_get_boot_ns(), bpf_get_current_cgroup_id() };
+	return o;
+}
+
 /* The task is a BTF pointer: its fields are read with plain (CO-RE
  * relocated) loads rather than one helper call each. */
-static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size)
+static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size, struct origin o)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -87,8 +108,8 @@ static __always_inline void fill_header(struct event_header *h, __u16 type, __u3
 	h->version = CROWSNEST_ABI_VERSION;
 	h->type = type;
 	h->size = size;
-	h->ts_boot_ns = bpf_ktime_get_boot_ns();
-	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->ts_boot_ns = o.now;
+	h->cgroup_id = o.cgroup_id;
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
 	h->ppid = task->real_parent->tgid;
@@ -107,20 +128,102 @@ static __always_inline void fill_header(struct event_header *h, __u16 type, __u3
  * the consumer is woken once enough data is pending; userspace also polls on
  * a short timeout. Reading the ring's fill level touches the consumer's cache
  * line, so each CPU does it only every WAKEUP_CHECK_BYTES it sends. */
+static __always_inline struct ring_view *ring_view(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&ring_views, &zero);
+}
+
+/* The same look at the fill level also tells whether the ring is crowded. */
 static __always_inline __u64 batched_wakeup(__u32 size)
 {
 	__u64 threshold = wakeup_bytes ? wakeup_bytes : 256 * 1024;
-	__u32 zero = 0;
-	__u64 *unchecked = bpf_map_lookup_elem(&wakeup_unchecked, &zero);
+	struct ring_view *v = ring_view();
+	__u64 avail;
 
-	if (!unchecked)
+	if (!v)
 		return 0;
-	*unchecked += size;
-	if (*unchecked < WAKEUP_CHECK_BYTES && *unchecked < threshold)
+	v->unchecked += size;
+	if (v->unchecked < WAKEUP_CHECK_BYTES && v->unchecked < threshold)
 		return BPF_RB_NO_WAKEUP;
-	*unchecked = 0;
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= threshold ? BPF_RB_FORCE_WAKEUP
-									  : BPF_RB_NO_WAKEUP;
+	v->unchecked = 0;
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	v->crowded = avail > ring_high_water;
+	return avail >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* Whether a high-rate record of `size` bytes must stay out of the ring's
+ * reserved quarter. A refused record counts as sent for the next look at
+ * the fill level, so that a CPU that only refuses still looks again. */
+static __always_inline bool ring_reserved(__u16 type, __u32 size)
+{
+	struct ring_view *v = ring_view();
+
+	if (!v || !v->crowded)
+		return false;
+	batched_wakeup(size);
+	if (!v->crowded)
+		return false;
+	count_ring_reserved(type);
+	return true;
+}
+
+/* Sends the drops of the cgroup that held `b` before `o`'s took it over. */
+static __always_inline void send_flood(struct flood_bucket *b, __u32 slot, struct origin o)
+{
+	struct flood_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_ringbuf_full(EVENT_FLOOD);
+		return;
+	}
+	fill_header(&e->hdr, EVENT_FLOOD, sizeof(*e), o);
+	e->flooded_cgroup = b->cgroup_id;
+	e->cpu = bpf_get_smp_processor_id();
+	e->slot = slot;
+	e->since = b->since;
+	__builtin_memcpy(e->dropped, b->dropped, sizeof(e->dropped));
+	bpf_ringbuf_submit(e, batched_wakeup(sizeof(*e)));
+}
+
+/* The cgroup's token bucket on this CPU (GCRA: the bucket is the time at
+ * which its next event is due). False, counted, when the cgroup is over its
+ * rate: no single container can fill the ring and blind the sensor. */
+static __always_inline bool flood_bucket_take(__u16 type, struct origin o)
+{
+	__u32 slot = (__u32)((o.cgroup_id * 0x9E3779B97F4A7C15ULL) >> 32) & (FLOOD_SLOTS - 1);
+	struct flood_bucket *b;
+	__u64 tat;
+
+	if (!flood_interval_ns || type >= EVENT_TYPE_MAX)
+		return true;
+	b = bpf_map_lookup_elem(&flood_buckets, &slot);
+	if (!b)
+		return true;
+	if (b->cgroup_id != o.cgroup_id) {
+		bool dropped = false;
+
+		for (int t = 0; t < EVENT_TYPE_MAX; t++)
+			dropped |= b->dropped[t] != 0;
+		if (dropped)
+			send_flood(b, slot, o);
+		__builtin_memset(b, 0, sizeof(*b));
+		b->cgroup_id = o.cgroup_id;
+		b->since = o.now;
+	}
+	tat = b->tat > o.now ? b->tat : o.now;
+	if (tat - o.now > flood_burst_ns) {
+		b->dropped[type] += 1;
+		return false;
+	}
+	b->tat = tat + flood_interval_ns;
+	return true;
+}
+
+/* Whether a high-rate record (open, connect) may be sent at all. */
+static __always_inline bool admit(__u16 type, __u32 size, struct origin o)
+{
+	return flood_bucket_take(type, o) && !ring_reserved(type, size);
 }
 
 /* Copies a built record (which starts with its header) into the ring. */
@@ -144,6 +247,15 @@ static __always_inline __u16 read_user_path(char *dst, const char *src, __u16 *f
 		*flags |= EVENT_FLAG_PATH_TRUNCATED;
 	return n - 1;
 }
+
+/* libbpf before 1.2 names only five syscall arguments: the sixth by hand */
+#ifndef PT_REGS_PARM6_SYSCALL
+#if defined(__TARGET_ARCH_x86)
+#define PT_REGS_PARM6_SYSCALL(x) ((x)->r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define PT_REGS_PARM6_SYSCALL(x) (((struct user_pt_regs *)(x))->regs[5])
+#endif
+#endif
 
 /* The syscall's arguments, from the user registers saved at syscall entry
  * (still intact at sys_exit). */

@@ -149,6 +149,7 @@ struct Events {
                 }
                 out.clear();
                 rules.match(ctx, out);
+                for (auto &d : out) rules.render_output(d);
             }
         }
     }

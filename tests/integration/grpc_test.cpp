@@ -24,16 +24,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A fresh directory for a test's socket and files.
-std::string temp_dir() {
-    char tmpl[] = "/tmp/crowsnest-grpc-XXXXXX";
-    return mkdtemp(tmpl) ? tmpl : "";
+
+
+
+// Starts a miner-named program in the container, without a shell: one
+// verdict. Each run has arguments of its own: identical verdicts (the same
+// command line) would be aggregated.
+void run_miner(RuncContainer &c) {
+    static int run = 0;
+    REQUIRE(c.run({"/bin/xmrig", "--help", "run-" + std::to_string(++run)}) >= 0);
 }
-
-
-
-// Starts a miner-named program in the container, without a shell: one verdict.
-void run_miner(RuncContainer &c) { REQUIRE(c.run({"/bin/xmrig", "--help"}) >= 0); }
 
 std::function<bool(const v1::Verdict &)> miner_in(const std::string &id) {
     return [id](const v1::Verdict &v) { return v.rule() == "crypto_miner_binary" && v.container().id() == id; };
@@ -322,7 +322,8 @@ TEST_CASE("grpc: a stalled subscriber loses verdicts, counted, and does not hold
           "[integration][grpc]") {
     const std::string sock = temp_dir() + "/crowsnest.sock";
     SensorProcess sensor;
-    START_SENSOR(sensor, "--grpc-socket", sock, "--subscriber-queue", "64");
+    // every verdict sent one by one: the test counts them
+    START_SENSOR(sensor, "--grpc-socket", sock, "--subscriber-queue", "64", "--verdict-window", "0");
     auto ch = unix_channel(sock);
     // the stalled client opens its stream and reads nothing until the end
     grpc::ClientContext stalled_ctx;
@@ -603,7 +604,8 @@ TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over m
     REQUIRE(subscribed);
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
-    run_miner(c);
+    // an argument that is not UTF-8: escaped on the way out, so this client decodes it too
+    c.exec("exec /bin/xmrig \"$(printf 'x\\377\\033')\"");
     v1::Verdict printed;
     REQUIRE(sensor.wait_verdict(miner_in(id), &printed));
     REQUIRE(node.wait_for(20s) == std::future_status::ready);
@@ -611,6 +613,7 @@ TEST_CASE("grpc: an independent client (Node.js @grpc/grpc-js) subscribes over m
     INFO(output);
     CHECK(rc == 0);
     CHECK(output.find("\"rule\":\"crypto_miner_binary\"") != std::string::npos);
+    CHECK(output.find("\"x\\\\xff\\u001b\"") != std::string::npos);
     CHECK(output.find("\"sequence\":\"" + std::to_string(printed.sequence()) + "\"") != std::string::npos);
 }
 
@@ -623,7 +626,8 @@ TEST_CASE("grpc: a second sensor does not take over a socket that is served, but
         SensorProcess second;
         std::string error;
         CHECK_FALSE(second.start(CROWSNEST_BINARY, {"--grpc-socket", sock}, error));
-        CHECK(error.find("another process serves " + sock) != std::string::npos);
+        CHECK(error.find("another crowsnest (pid " + std::to_string(first.pid()) + ") holds " + sock + ".lock") !=
+              std::string::npos);
         CHECK(health_check(unix_channel(sock), "") == 1);  // the first still serves
         kill(first.pid(), SIGKILL);                         // leaves its socket behind
         first.stop();

@@ -39,6 +39,11 @@ uint16_t unused_loopback_port() {
     return ntohs(a.sin_port);
 }
 
+std::string temp_dir() {
+    char tmpl[] = "/tmp/crowsnest-test-XXXXXX";
+    return mkdtemp(tmpl) ? tmpl : "";
+}
+
 bool have_tool(const std::string &tool) { return run_shell("command -v " + tool + " >/dev/null") == 0; }
 
 std::string random_container_id() {
@@ -60,7 +65,19 @@ std::string cgroup2_mount() {
     return find_cgroup2_mount(mountinfo);
 }
 
-bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
+namespace {
+std::string shell_quote(const std::string &s) {
+    std::string quoted = "'";
+    for (char c : s) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+}  // namespace
+
+// The bundle: busybox and its applet links, and a config.json whose process
+// runs `args`; with overlay_rootfs the image is the read-only lower layer
+// and the container writes to an upper layer.
+bool RuncContainer::build_bundle(const ContainerSpec &spec, const std::vector<std::string> &args,
+                                 std::string &error) {
     char tmpl[] = "/tmp/crowsnest-bundle-XXXXXX";
     if (!mkdtemp(tmpl)) {
         error = "mkdtemp failed";
@@ -69,9 +86,11 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
     bundle_ = tmpl;
     name_ = "crowsnest-test-" + random_container_id().substr(0, 12);
 
-    std::string links = "sh cat ls sleep nc wget echo cp chmod mkdir true seq";
+    std::string links = "sh cat ls sleep nc wget echo cp chmod mkdir true seq printf ln rm";
     for (const auto &l : spec.extra_links) links += " " + l;
-    std::string jq = ".process.terminal=false | .process.args=[\"sleep\",\"600\"]"
+    std::string json_args;
+    for (const auto &a : args) json_args += (json_args.empty() ? "\"" : ",\"") + a + "\"";
+    std::string jq = ".process.terminal=false | .process.args=[" + json_args + "]"
                      " | .linux.cgroupsPath=\"" + spec.cgroups_path + "\"";
     if (spec.host_network) jq += " | .linux.namespaces |= map(select(.type != \"network\"))";
     if (spec.host_pid) jq += " | .linux.namespaces |= map(select(.type != \"pid\"))";
@@ -80,10 +99,11 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
     for (const auto &[source, destination] : spec.rw_binds)
         jq += " | .mounts += [{\"destination\":\"" + destination + "\",\"type\":\"bind\",\"source\":\"" + source +
               "\",\"options\":[\"rbind\",\"rw\"]}]";
+    for (const auto &cap : spec.extra_capabilities)
+        for (const char *set : {"bounding", "effective", "permitted"})
+            jq += std::string(" | .process.capabilities.") + set + " += [\"" + cap + "\"]";
     jq += " | .root.readonly=false";
 
-    // the image: busybox and its applet links; with overlay_rootfs it is the
-    // read-only lower layer and the container writes to an upper layer
     const std::string image = spec.overlay_rootfs ? "image" : "rootfs";
     const std::string overlay =
         spec.overlay_rootfs ? "mkdir -p upper work rootfs; mount -t overlay overlay -o lowerdir=image,upperdir=upper,"
@@ -93,10 +113,20 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
                               "/etc; cp \"$(command -v busybox)\" " + image + "/bin/busybox; "
                               "for l in " + links + "; do ln -sf busybox " + image + "/bin/$l; done; "
                               "echo container-host > " + image + "/etc/hostname; " + overlay +
-                              "runc spec; jq '" + jq + "' config.json > config.json.new; mv config.json.new config.json; "
-                              "runc run -d --bundle " + bundle_ + " " + name_ + " </dev/null >/dev/null";
+                              "runc spec; jq " + shell_quote(jq) + " config.json > config.json.new; "
+                              "mv config.json.new config.json";
     std::string out;
     if (run_shell(setup, &out) != 0) {
+        error = "the runc bundle could not be made: " + out;
+        return false;
+    }
+    return true;
+}
+
+bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
+    if (!build_bundle(spec, {"sleep", "600"}, error)) return false;
+    std::string out;
+    if (run_shell("runc run -d --bundle " + bundle_ + " " + name_ + " </dev/null >/dev/null", &out) != 0) {
         error = "runc container did not start: " + out;
         return false;
     }
@@ -113,13 +143,13 @@ bool RuncContainer::start(const ContainerSpec &spec, std::string &error) {
     return true;
 }
 
-namespace {
-std::string shell_quote(const std::string &s) {
-    std::string quoted = "'";
-    for (char c : s) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
+int RuncContainer::run_to_end(const ContainerSpec &spec, const std::vector<std::string> &args, std::string &error) {
+    if (!build_bundle(spec, args, error)) return -1;
+    // in the foreground: runc removes the container, and its cgroup, when it ends
+    const int status = run_shell("runc run --bundle " + bundle_ + " " + name_ + " </dev/null >/dev/null");
+    name_.clear();
+    return status;
 }
-}  // namespace
 
 int RuncContainer::exec(const std::string &shell_command) { return run({"/bin/sh", "-c", shell_command}); }
 

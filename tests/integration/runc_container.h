@@ -17,6 +17,7 @@ struct ContainerSpec {
     std::vector<std::string> extra_links;  // more busybox applet names in /bin
     std::vector<std::pair<std::string, std::string>> rw_binds;  // host dir -> container path
     bool overlay_rootfs = false;     // an image layer under a writable layer, as Docker's overlay2
+    std::vector<std::string> extra_capabilities;  // beyond runc's defaults, e.g. CAP_DAC_READ_SEARCH
 };
 
 class RuncContainer {
@@ -24,6 +25,10 @@ public:
     // Builds the bundle and starts `sleep 600` as the container's init.
     // Returns false with the reason in `error`.
     bool start(const ContainerSpec &spec, std::string &error);
+    // Runs `args` as the init of a container that ends with it, in the
+    // foreground, as `docker run --rm` does: its cgroup is gone when this
+    // returns. Returns its exit status (-1, with `error`, if none ran).
+    int run_to_end(const ContainerSpec &spec, const std::vector<std::string> &args, std::string &error);
     // Runs a shell command inside the container and waits for it; returns
     // its exit status (or -1).
     int exec(const std::string &shell_command);
@@ -39,6 +44,8 @@ public:
     int init_pid() const { return init_pid_; }
 
 private:
+    bool build_bundle(const ContainerSpec &spec, const std::vector<std::string> &args, std::string &error);
+
     std::string name_, bundle_;
     uint64_t cgroup_id_ = 0;
     int init_pid_ = -1;
@@ -54,6 +61,8 @@ std::string random_container_id();
 std::string random_uuid();
 // Where cgroup2 is mounted on this machine (from /proc/self/mountinfo).
 std::string cgroup2_mount();
+// A fresh directory for a test's socket and files, below /tmp.
+std::string temp_dir();
 // True if `tool` is on PATH.
 bool have_tool(const std::string &tool);
 // Runs a shell command, returns its exit status; output goes to `output`.

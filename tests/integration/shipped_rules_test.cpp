@@ -63,7 +63,7 @@ TEST_CASE("shipped rules: each fires from real syscalls in a container, benign l
 
     const std::set<std::string> expected = {
         "crypto_miner_stratum_args",   "crypto_miner_pool_domain_args", "crypto_miner_flags",
-        "crypto_miner_algorithm",      "crypto_miner_msr_write",        "hugepages_write_from_container",
+        "crypto_miner_algorithm",      "crypto_miner_msr_write_attempt",        "hugepages_write_from_container",
         "mining_pool_port_connect",    "mining_pool_address_connect",   "network_sweep",
         "network_tool_in_container",   "reverse_shell_netcat",          "reverse_shell_socat",
         "reverse_shell_dev_tcp",       "container_logs_read_from_container", "cgroup_release_agent_write",

@@ -76,7 +76,9 @@ TEST_CASE("counter table: every row comes from the sensor, the engine or the rul
     engine.verdicts["miner"] = 7;
     engine.unresolved_cgroups = 8;
     engine.truncated = 9;
-    const auto rows = counter_table(sensor, engine, 11);
+    engine.aggregated = 12;
+    sensor.ring_reserved[size_t(EventType::Open)] = 13;
+    const auto rows = counter_table(sensor, engine, 11, {{"json", 14, 15, 16}});
 
     CHECK(value_of(rows, "events.exec") == 10);
     CHECK(value_of(rows, "events.open") == 20);
@@ -92,6 +94,14 @@ TEST_CASE("counter table: every row comes from the sensor, the engine or the rul
     CHECK(value_of(rows, "unresolved_cgroups") == 8);
     CHECK(value_of(rows, "truncated") == 9);
     CHECK(value_of(rows, "threshold_evictions") == 11);
+    CHECK(value_of(rows, "aggregated") == 12);
+    CHECK(value_of(rows, "ring_reserved.open") == 13);
+    CHECK(value_of(rows, "ring_reserved.connect") == 0);
+    CHECK(value_of(rows, "output.json.sent") == 14);
+    CHECK(value_of(rows, "output.json.lost") == 15);
+    CHECK(value_of(rows, "output.json.errors") == 16);
+    CHECK(value_of(rows, "events.flood") == 0);
+    CHECK(value_of(rows, "events.cgroup") == 0);
     for (const auto &r : rows) {
         INFO(r.name);
         CHECK(!r.meaning.empty());

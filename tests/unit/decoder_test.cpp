@@ -81,25 +81,33 @@ void set_header_size(Bytes &rec, uint32_t size) {
     patch<event_header>(rec, [&](event_header &h) { h.size = size; });
 }
 
-// An exec record as the BPF program sends it: filename, then NUL-terminated argv.
-// `base`: as in open_record, for a relative filename.
+// The argument area of `argv`: NUL-terminated strings.
+std::string argument_area(const std::vector<std::string> &argv) {
+    std::string area;
+    for (const auto &a : argv) area.append(a).push_back('\0');
+    return area;
+}
+
+// An exec record as the BPF program sends it: the filename, its base
+// directory (as in open_record, for a relative filename), then the argument
+// area (`area`, or argv's), of `total` bytes in the process (0: all here).
 Bytes exec_record(const std::string &filename, const std::vector<std::string> &argv, int64_t ret = 0,
-                  uint16_t flags = 0, const std::string &base = "") {
+                  uint16_t flags = 0, const std::string &base = "", const std::string *area = nullptr,
+                  uint32_t total = 0) {
     exec_event e{};
     e.hdr = make_header(EVENT_EXEC);
     e.ret = ret;
     e.syscall = EXEC_SYSCALL_EXECVE;
     e.flags = flags;
     e.dirfd = AT_FDCWD;
-    std::string data = filename;
-    for (const auto &a : argv) data.append(a).push_back('\0');
+    const std::string args = area ? *area : argument_area(argv);
+    const std::string data = filename + base + args;
     e.filename_len = uint16_t(filename.size());
-    e.argv_len = uint32_t(data.size() - filename.size());
-    data += base;
-    e.base_len = uint32_t(base.size());
+    e.base_len = uint16_t(base.size());
+    e.argv_len = uint32_t(args.size());
+    e.argv_total = total ? total : uint32_t(args.size());
     REQUIRE(data.size() <= sizeof(e.data));
     std::memcpy(e.data, data.data(), data.size());
-    e.argc = uint16_t(argv.size());
     return to_bytes(e, offsetof(exec_event, data) + data.size());
 }
 
@@ -204,7 +212,7 @@ TEST_CASE("decoder: exec with a filename and several arguments", "[decoder]") {
 
 TEST_CASE("decoder: exec without arguments, with empty arguments, failed, truncated", "[decoder]") {
     Event ev;
-    SECTION("argc 0 and argv_len 0") {
+    SECTION("an empty argument area") {
         REQUIRE(decode(exec_record("/bin/true", {}), ev) == DecodeStatus::Ok);
         CHECK(ev.filename == "/bin/true");
         CHECK(ev.argv.empty());
@@ -237,21 +245,49 @@ TEST_CASE("decoder: exec without arguments, with empty arguments, failed, trunca
 }
 
 TEST_CASE("decoder: exec filling the whole data field", "[decoder]") {
-    // a 255-byte filename (the longest) and arguments up to EXEC_DATA_LEN
+    // the longest relative filename, a base directory in the rest of their
+    // shared room, and an argument area of EXEC_ARGV_LEN bytes
     const std::string filename(PATH_LEN - 1, 'f');
+    std::string base;
+    while (base.size() + 100 <= BASE_LEN + 1) base += std::string(99, 'd') + '\0';
     std::vector<std::string> argv;
-    size_t used = filename.size();
-    while (used + EXEC_ARG_LEN <= EXEC_DATA_LEN) {
-        argv.emplace_back(EXEC_ARG_LEN - 1, char('a' + argv.size()));
-        used += EXEC_ARG_LEN;
+    size_t used = 0;
+    while (used + 1000 <= EXEC_ARGV_LEN) {
+        argv.emplace_back(999, char('a' + argv.size() % 26));
+        used += 1000;
     }
-    argv.emplace_back(EXEC_DATA_LEN - used - 1, 'z');
+    argv.emplace_back(EXEC_ARGV_LEN - used - 1, 'z');
     Event ev;
-    const Bytes rec = exec_record(filename, argv);
-    REQUIRE(rec.size() == sizeof(exec_event));
+    const Bytes rec = exec_record(filename, argv, 0, 0, base);
     REQUIRE(decode(rec, ev) == DecodeStatus::Ok);
     CHECK(ev.filename == filename);
     CHECK(ev.argv == argv);
+    CHECK(ev.base_dir.size() == base.size());
+    CHECK_FALSE(ev.argv_truncated);
+}
+
+TEST_CASE("decoder: an argument area cut by the kernel side keeps what came, and says so", "[decoder]") {
+    Event ev;
+    const std::string area = std::string("xmrig\0-o\0stra", 13);  // cut inside the third argument
+    REQUIRE(decode(exec_record("/bin/xmrig", {}, 0, EVENT_FLAG_ARGV_TRUNCATED, "", &area, 40000), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.argv == std::vector<std::string>{"xmrig", "-o", "stra"});
+    CHECK(ev.argv_truncated);
+    // a total larger than what came is cut too, flag or not
+    REQUIRE(decode(exec_record("/bin/xmrig", {}, 0, 0, "", &area, 40000), ev) == DecodeStatus::Ok);
+    CHECK(ev.argv_truncated);
+}
+
+TEST_CASE("decoder: a short relative path leaves its base more than BASE_LEN", "[decoder]") {
+    // the kernel side fills the room the path leaves: PATH_LEN + BASE_LEN in all
+    std::string base;
+    while (base.size() + 100 <= PATH_LEN + BASE_LEN - 1) base += std::string(99, 'd') + '\0';
+    REQUIRE(base.size() > BASE_LEN);
+    Event ev;
+    REQUIRE(decode(open_record("s", EVENT_FLAG_FILE_IDENTITY, (8u << 20) | 1u, base), ev) == DecodeStatus::Ok);
+    CHECK(ev.base_dir.size() == base.size());
+    REQUIRE(decode(exec_record("s", {"s"}, 0, 0, base), ev) == DecodeStatus::Ok);
+    CHECK(ev.base_dir.size() == base.size());
 }
 
 TEST_CASE("decoder: the upper-layer flag of an exec, not carried to the next record", "[decoder]") {
@@ -265,7 +301,7 @@ TEST_CASE("decoder: the upper-layer flag of an exec, not carried to the next rec
 TEST_CASE("decoder: a connect made through io_uring says so", "[decoder]") {
     Event ev;
     Bytes rec = connect_inet_record(AF_INET, "127.0.0.1", 9, -ECONNREFUSED);
-    patch<connect_event>(rec, [](connect_event &e) { e.flags |= EVENT_FLAG_IO_URING; });
+    patch<connect_event>(rec, [](connect_event &e) { e.syscall = CONNECT_SYSCALL_IO_URING; });
     REQUIRE(decode(rec, ev) == DecodeStatus::Ok);
     CHECK(ev.syscall == Syscall::IoUringConnect);
     REQUIRE(decode(connect_inet_record(AF_INET, "127.0.0.1", 9), ev) == DecodeStatus::Ok);
@@ -512,7 +548,7 @@ TEST_CASE("decoder: a different ABI version is BadVersion", "[decoder][malformed
 }
 
 TEST_CASE("decoder: an unknown event type is BadType", "[decoder][malformed]") {
-    for (uint16_t type : {uint16_t(0), uint16_t(EVENT_EXIT + 1), uint16_t(0xffff)}) {
+    for (uint16_t type : {uint16_t(0), uint16_t(EVENT_TYPE_MAX), uint16_t(0xffff)}) {
         Bytes rec = exit_record(0);
         patch<event_header>(rec, [&](event_header &h) { h.type = type; });
         CAPTURE(type);
@@ -580,55 +616,26 @@ TEST_CASE("decoder: exec lengths past the record or the field are BadLength", "[
         patch<exec_event>(rec, [](exec_event &e) { e.argv_len += 1; });
     }
     SECTION("argv_len past the data field") {
-        patch<exec_event>(rec, [](exec_event &e) { e.argv_len = EXEC_DATA_LEN + 1; });
-        resize_record(rec, offsetof(exec_event, data) + 7 + EXEC_DATA_LEN + 1);
+        patch<exec_event>(rec, [](exec_event &e) { e.argv_len = EXEC_ARGV_LEN + 1; e.argv_total = e.argv_len; });
+        resize_record(rec, offsetof(exec_event, data) + 7 + EXEC_ARGV_LEN + 1);
     }
-    SECTION("argc larger than the strings present") {
-        patch<exec_event>(rec, [](exec_event &e) { e.argc = 4; });
+    SECTION("argv_total smaller than what came") {
+        patch<exec_event>(rec, [](exec_event &e) { e.argv_total = e.argv_len - 1; });
     }
-    SECTION("argc far larger than the strings present") {
-        patch<exec_event>(rec, [](exec_event &e) { e.argc = 0xffff; });
+    SECTION("base_len past the record") {
+        patch<exec_event>(rec, [](exec_event &e) { e.base_len = 1; });
     }
-    SECTION("argc smaller than the strings present") {
-        patch<exec_event>(rec, [](exec_event &e) { e.argc = 2; });
-    }
-    SECTION("last argument without its NUL") {
-        patch<exec_event>(rec, [](exec_event &e) { e.argv_len -= 1; });
-        resize_record(rec, rec.size() - 1);
-    }
-    SECTION("bytes after the last argument, counted in argv_len") {
-        resize_record(rec, rec.size() + 3);
-        patch<exec_event>(rec, [](exec_event &e) { e.argv_len += 3; });
-    }
-    SECTION("argc 0 with argv bytes") {
-        patch<exec_event>(rec, [](exec_event &e) { e.argc = 0; });
+    SECTION("filename and base past their shared room") {
+        patch<exec_event>(rec, [](exec_event &e) { e.filename_len = 7; e.base_len = PATH_LEN + BASE_LEN; });
     }
     CHECK(decode(rec) == DecodeStatus::BadLength);
 }
 
-// The BPF program sends exactly offsetof(data) + filename_len + argv_len
-// bytes, and filename plus argv share the EXEC_DATA_LEN bytes of `data`.
-TEST_CASE("decoder: exec bytes after filename and argv are BadLength", "[decoder][malformed]") {
+// The BPF program sends exactly offsetof(data) + filename_len + base_len +
+// argv_len bytes.
+TEST_CASE("decoder: exec bytes after the argument area are BadLength", "[decoder][malformed]") {
     Bytes rec = exec_record("/bin/sh", {"sh", "-c", "id"});
     resize_record(rec, rec.size() + 4);  // argv_len unchanged: 4 unaccounted bytes
-    CHECK(decode(rec) == DecodeStatus::BadLength);
-}
-
-TEST_CASE("decoder: exec filename plus argv longer than the data field is BadLength",
-          "[decoder][malformed]") {
-    // a 200-byte filename and 2000 bytes of argv: each fits alone, not both
-    std::vector<std::string> argv;
-    for (int i = 0; i < 8; i++) argv.emplace_back(249, 'a');  // 8 * 250 = 2000
-    exec_event e{};
-    e.hdr = make_header(EVENT_EXEC);
-    e.filename_len = 200;
-    e.argv_len = 2000;
-    e.argc = 8;
-    Bytes rec = to_bytes(e, sizeof(e));
-    resize_record(rec, offsetof(exec_event, data) + 200 + 2000);
-    std::string data(200, 'f');
-    for (const auto &a : argv) data.append(a).push_back('\0');
-    std::memcpy(rec.data() + offsetof(exec_event, data), data.data(), data.size());
     CHECK(decode(rec) == DecodeStatus::BadLength);
 }
 

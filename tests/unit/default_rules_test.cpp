@@ -50,6 +50,7 @@ std::vector<Detection> detect(const Scene &s, const RuleSet &rules = default_rul
     std::vector<Detection> out;
     const auto ctx = s.ctx();
     rules.match(ctx, out);
+    for (auto &d : out) rules.render_output(d);
     return out;
 }
 
@@ -176,6 +177,9 @@ TEST_CASE("default rules: a miner configured by file still touches MSRs and huge
     msr.by("/tmp/systemd-journald", {"./systemd-journald"});
     CHECK(fired(msr) == Names{"crypto_miner_msr_write"});
     CHECK(fired(msr.on_host()) == Names{"crypto_miner_msr_write"});
+    Scene failed = opened("/dev/cpu/0/msr", O_WRONLY);
+    failed.event.ret = -2;  // ENOENT: no msr driver
+    CHECK(fired(failed) == Names{"crypto_miner_msr_write_attempt"});
     CHECK(fired(open_scene("/dev/cpu/3/msr")).empty());  // turbostat reads them
     CHECK(fired(opened("/dev/cpu/3/cpuid", O_WRONLY)).empty());
 

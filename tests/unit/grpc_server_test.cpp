@@ -22,8 +22,8 @@ namespace {
 
 struct Fixture {
     TempDir dir;
-    VerdictHub verdicts{64, 1024};
-    EventHub events{64, 1024};
+    VerdictHub verdicts{HubLimits{64, 1024}, "space-1"};
+    EventHub events{HubLimits{64, 1024}};
     RuleStore rules{{dir / "r.yaml"}};
     StatusBoard status;
     std::unique_ptr<GrpcServer> server;
@@ -38,7 +38,7 @@ struct Fixture {
         ServerConfig config;
         config.socket = dir / "crowsnest.sock";
         std::string error;
-        server = GrpcServer::start(config, {verdicts, events, rules, status}, error);
+        server = GrpcServer::start(config, {verdicts, events, rules, status, "test-instance"}, error);
         REQUIRE(server);
         stub = v1::Sensor::NewStub(grpc::CreateChannel("unix:" + config.socket, grpc::InsecureChannelCredentials()));
     }
@@ -101,7 +101,7 @@ TEST_CASE("grpc server: GetStatus reads the counter table while the engine threa
         for (uint64_t n = 0; !stop; n++) {
             EngineCounters e;
             e.events[size_t(EventType::Exec)] = n;
-            f.status.update(counter_table(SensorCounters{}, e, 0));
+            f.status.update(counter_table(SensorCounters{}, e, 0, {}));
         }
     });
     uint64_t last = 0;
@@ -152,4 +152,37 @@ TEST_CASE("grpc server: a bad filter is refused with INVALID_ARGUMENT naming the
     const auto status = reader->Finish();
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK(status.error_message().find("allow[0].min_severity") != std::string::npos);
+}
+
+TEST_CASE("grpc server: a filter larger than the bounds is refused at once, naming the field") {
+    Fixture f;
+    grpc::ClientContext ctx;
+    v1::StreamRequest req;
+    auto *deny = req.add_deny();
+    for (int i = 0; i < 350000; i++) deny->add_process_names("p" + std::to_string(i));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto reader = f.stub->StreamEvents(&ctx, req);
+    v1::Event e;
+    CHECK_FALSE(reader->Read(&e));
+    const auto status = reader->Finish();
+    CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(status.error_message() == "deny[0].process_names: 350000 values, at most 1024");
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+}
+
+TEST_CASE("grpc server: a stream tells its sequence space; GetStatus its instance") {
+    Fixture f;
+    grpc::ClientContext ctx;
+    auto reader = f.stub->StreamVerdicts(&ctx, {});
+    reader->WaitForInitialMetadata();
+    const auto &headers = ctx.GetServerInitialMetadata();
+    auto it = headers.find("crowsnest-sequence-space");
+    REQUIRE(it != headers.end());
+    CHECK(std::string(it->second.data(), it->second.size()) == f.verdicts.sequence_space());
+    ctx.TryCancel();
+    grpc::ClientContext status_ctx;
+    v1::Status st;
+    REQUIRE(f.stub->GetStatus(&status_ctx, {}, &st).ok());
+    CHECK(st.instance_id() == "test-instance");
+    CHECK(st.verdict_sequence_space() == "space-1");
 }

@@ -218,6 +218,7 @@ std::vector<Detection> detect(const RuleSet &rules, const Scene &scene) {
     ctx.processes = &ancestry();
     std::vector<Detection> out;
     rules.match(ctx, out);
+    for (auto &d : out) rules.render_output(d);
     return out;
 }
 

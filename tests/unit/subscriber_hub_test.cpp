@@ -16,6 +16,13 @@ v1::Verdict numbered(uint64_t seq, const std::string &category = "miner") {
     return v;
 }
 
+// As the engine publishes, then waits for the hub's dispatcher to have
+// handed it on, so that what the test reads next is settled.
+void publish(VerdictHub &hub, const v1::Verdict &v) {
+    hub.publish(v);
+    hub.wait_dispatched();
+}
+
 StreamFilter all() {
     std::string error;
     return *StreamFilter::compile({}, StreamFilter::Kind::Verdicts, error);
@@ -32,32 +39,32 @@ std::vector<int64_t> drain(VerdictHub::Subscription &s) {
 }  // namespace
 
 TEST_CASE("hub: a live subscriber gets what is published after it subscribed") {
-    VerdictHub hub(8, 16);
-    hub.publish(numbered(1));
+    VerdictHub hub(HubLimits{8, 16});
+    publish(hub, numbered(1));
     auto s = hub.subscribe(all(), std::nullopt, "t");
-    hub.publish(numbered(2));
-    hub.publish(numbered(3));
+    publish(hub, numbered(2));
+    publish(hub, numbered(3));
     CHECK(drain(*s) == std::vector<int64_t>{2, 3});
     CHECK(hub.stats().at(0).sent == 2);
 }
 
 TEST_CASE("hub: only messages passing the subscriber's filter are queued") {
-    VerdictHub hub(8, 16);
+    VerdictHub hub(HubLimits{8, 16});
     v1::StreamRequest req;
     req.add_allow()->add_categories("escape");
     std::string error;
     auto s = hub.subscribe(*StreamFilter::compile(req, StreamFilter::Kind::Verdicts, error), std::nullopt, "t");
-    hub.publish(numbered(1, "miner"));
-    hub.publish(numbered(2, "escape"));
+    publish(hub, numbered(1, "miner"));
+    publish(hub, numbered(2, "escape"));
     CHECK(drain(*s) == std::vector<int64_t>{2});
 }
 
 TEST_CASE("hub: resume returns exactly the kept messages after the sequence") {
-    VerdictHub hub(4, 16);
-    for (uint64_t i = 1; i <= 4; i++) hub.publish(numbered(i));
+    VerdictHub hub(HubLimits{4, 16});
+    for (uint64_t i = 1; i <= 4; i++) publish(hub, numbered(i));
     SECTION("inside the ring") {
         auto s = hub.subscribe(all(), 2, "t");
-        hub.publish(numbered(5));
+        publish(hub, numbered(5));
         CHECK(drain(*s) == std::vector<int64_t>{3, 4, 5});
     }
     SECTION("up to date: nothing old") {
@@ -65,7 +72,7 @@ TEST_CASE("hub: resume returns exactly the kept messages after the sequence") {
         CHECK(drain(*s).empty());
     }
     SECTION("the ring moved past: a gap marker with the lost range, then what is kept") {
-        for (uint64_t i = 5; i <= 9; i++) hub.publish(numbered(i));  // ring keeps 6..9
+        for (uint64_t i = 5; i <= 9; i++) publish(hub, numbered(i));  // ring keeps 6..9
         auto s = hub.subscribe(all(), 2, "t");
         auto first = s->next(0ms);
         REQUIRE(first);
@@ -81,11 +88,11 @@ TEST_CASE("hub: resume returns exactly the kept messages after the sequence") {
 }
 
 TEST_CASE("hub: a full queue drops for that subscriber only, counts it, and marks the gap in place") {
-    VerdictHub hub(0, 4);
+    VerdictHub hub(HubLimits{0, 4});
     auto slow = hub.subscribe(all(), std::nullopt, "slow");
     auto fast = hub.subscribe(all(), std::nullopt, "fast");
     for (uint64_t i = 1; i <= 10; i++) {
-        hub.publish(numbered(i));
+        publish(hub, numbered(i));
         REQUIRE(fast->next(0ms)->sequence() == i);
     }
     // slow kept 1..4 and dropped 5..10
@@ -95,23 +102,23 @@ TEST_CASE("hub: a full queue drops for that subscriber only, counts it, and mark
     CHECK(stats.at(1).sent == 10);
     CHECK(slow->next(0ms)->sequence() == 1);
     CHECK(slow->next(0ms)->sequence() == 2);
-    hub.publish(numbered(11));  // two slots free: the marker, then 11
+    publish(hub, numbered(11));  // two slots free: the marker, then 11
     CHECK(drain(*slow) == std::vector<int64_t>{3, 4, -6, 11});
 }
 
 TEST_CASE("hub: drops at the end of a burst are reported once the queue empties") {
-    VerdictHub hub(0, 2);
+    VerdictHub hub(HubLimits{0, 2});
     auto s = hub.subscribe(all(), std::nullopt, "t");
-    for (uint64_t i = 1; i <= 5; i++) hub.publish(numbered(i));
+    for (uint64_t i = 1; i <= 5; i++) publish(hub, numbered(i));
     CHECK(drain(*s) == std::vector<int64_t>{1, 2, -3});
 }
 
 TEST_CASE("hub: next waits for a publish from another thread, and close wakes it") {
-    VerdictHub hub(0, 4);
+    VerdictHub hub(HubLimits{0, 4});
     auto s = hub.subscribe(all(), std::nullopt, "t");
     std::thread producer([&] {
         std::this_thread::sleep_for(20ms);
-        hub.publish(numbered(1));
+        publish(hub, numbered(1));
     });
     auto p = s->next(5s);
     producer.join();
@@ -128,11 +135,64 @@ TEST_CASE("hub: next waits for a publish from another thread, and close wakes it
 }
 
 TEST_CASE("hub: a destroyed subscription is forgotten") {
-    VerdictHub hub(0, 4);
+    VerdictHub hub(HubLimits{0, 4});
     {
         auto s = hub.subscribe(all(), std::nullopt, "t");
         CHECK(hub.subscriber_count() == 1);
     }
     CHECK(hub.subscriber_count() == 0);
-    hub.publish(numbered(1));
+    publish(hub, numbered(1));
+}
+
+TEST_CASE("hub: the queues of all subscribers share a byte budget; the longest queue's oldest go first") {
+    // room for about 10 messages in all
+    const size_t one = numbered(1).SpaceUsedLong();
+    VerdictHub hub(HubLimits{0, 100, one * 10});
+    auto stalled = hub.subscribe(all(), std::nullopt, "stalled");
+    auto reader = hub.subscribe(all(), std::nullopt, "reader");
+    for (uint64_t i = 1; i <= 30; i++) {
+        publish(hub, numbered(i));
+        REQUIRE(reader->next(0ms)->sequence() == i);  // a reading client loses nothing
+    }
+    CHECK(hub.queued_bytes() <= one * 10);
+    // the stalled one kept the newest, with a marker for what went first
+    const auto got = drain(*stalled);
+    REQUIRE(!got.empty());
+    CHECK(got.front() < 0);
+    CHECK(got.back() == 30);
+    CHECK(-got.front() + int64_t(got.size()) - 1 == 30);
+    CHECK(hub.queued_bytes() == 0);
+}
+
+TEST_CASE("hub: a client from before a restart gets a SENSOR_RESTART gap, then what is kept") {
+    VerdictHub hub(HubLimits{8, 16}, "space-b");
+    std::vector<v1::Verdict> kept;
+    for (uint64_t i = 95; i <= 100; i++) kept.push_back(numbered(i));
+    hub.restore(kept, 100, 110);  // the last run may have used 101..110
+    publish(hub, numbered(111));
+    SECTION("the same space, after what the journal holds: the numbers lost with the crash") {
+        auto s = hub.subscribe(all(), 100, "t", "space-b");
+        auto first = s->next(0ms);
+        REQUIRE(first->has_gap());
+        CHECK(first->gap().reason() == v1::Gap::SENSOR_RESTART);
+        CHECK(first->gap().first_sequence() == 101);
+        CHECK(first->gap().last_sequence() == 110);
+        CHECK(drain(*s) == std::vector<int64_t>{111});
+    }
+    SECTION("the same space, from before: what the journal kept, the marker, then the rest") {
+        auto s = hub.subscribe(all(), 97, "t", "space-b");
+        CHECK(drain(*s) == std::vector<int64_t>{98, 99, 100, -10, 111});
+    }
+    SECTION("another space: everything kept, after the marker") {
+        auto s = hub.subscribe(all(), 3, "t", "space-a");
+        REQUIRE(s->next(0ms)->gap().reason() == v1::Gap::SENSOR_RESTART);
+        CHECK(drain(*s) == std::vector<int64_t>{95, 96, 97, 98, 99, 100, 111});
+    }
+    SECTION("no space, a sequence never reached: the same") {
+        auto s = hub.subscribe(all(), UINT64_MAX, "t");
+        auto first = s->next(0ms);
+        REQUIRE(first->gap().reason() == v1::Gap::SENSOR_RESTART);
+        CHECK(first->gap().missed() == 0);
+        CHECK(drain(*s).size() == 7);
+    }
 }

@@ -16,6 +16,7 @@
 
 #include "crowsnest.grpc.pb.h"
 #include "util/path_util.h"
+#include "util/text_escape.h"
 
 namespace crowsnest {
 
@@ -36,8 +37,10 @@ grpc::Status serve_stream(grpc::ServerContext *ctx, const v1::StreamRequest &req
     if (!filter) return {grpc::StatusCode::INVALID_ARGUMENT, error};
     std::optional<uint64_t> after;
     if (req.has_after_sequence()) after = req.after_sequence();
-    auto sub = hub.subscribe(std::move(*filter), after, ctx->peer());
-    // headers now: a client that has them knows it is subscribed
+    auto sub = hub.subscribe(std::move(*filter), after, ctx->peer(), req.sequence_space());
+    // headers now: a client that has them knows it is subscribed, and what
+    // the sequences it will resume after are numbered in
+    ctx->AddInitialMetadata("crowsnest-sequence-space", hub.sequence_space());
     writer->SendInitialMetadata();
     // what is queued goes out in one batch: buffered writes, one flush at the end
     std::vector<typename SubscriberHub<Msg>::Ptr> batch;
@@ -59,7 +62,7 @@ grpc::Status serve_stream(grpc::ServerContext *ctx, const v1::StreamRequest &req
 // that Status has for it.
 void add_counter(const CounterRow &row, v1::Status &out) {
     auto *c = out.add_counters();
-    c->set_name(row.name);
+    assign_utf8_escaped(row.name, *c->mutable_name());  // verdict categories come from rule files
     c->set_value(row.value);
     c->set_help(std::string(row.meaning));
     const std::string_view name = row.name;
@@ -80,10 +83,11 @@ void add_subscribers(const std::vector<SubscriberStats> &stats, const char *stre
         auto *m = out.add_subscribers();
         m->set_id(s.id);
         m->set_stream(stream);
-        m->set_peer(s.peer);
+        assign_utf8_escaped(s.peer, *m->mutable_peer());
         m->set_sent(s.sent);
         m->set_dropped(s.dropped);
         m->set_queued(s.queued);
+        m->set_queued_bytes(s.queued_bytes);
     }
 }
 
@@ -163,6 +167,8 @@ public:
         out->set_rules_loaded(uint64_t(rules.rules_size()));
         *out->mutable_rule_files() = rules.files();
         for (const auto &row : parts_.status.read()) add_counter(row, *out);
+        out->set_instance_id(parts_.instance_id);
+        out->set_verdict_sequence_space(parts_.verdicts.sequence_space());
         out->set_last_verdict_sequence(parts_.verdicts.last_sequence());
         out->set_oldest_kept_sequence(parts_.verdicts.oldest_kept());
         add_subscribers(parts_.verdicts.stats(), "verdicts", *out);
@@ -234,6 +240,11 @@ std::unique_ptr<GrpcServer> GrpcServer::start(const ServerConfig &config, Server
                      "anyone who can reach it reads every verdict\n",
                      config.insecure_listen.c_str(), insecure_port);
     return self;
+}
+
+void GrpcServer::set_serving(bool serving) {
+    serving_ = serving;
+    if (auto *health = server_->GetHealthCheckService()) health->SetServingStatus(serving);
 }
 
 GrpcServer::~GrpcServer() {

@@ -30,6 +30,7 @@ struct ServerParts {
     EventHub &events;
     RuleStore &rules;
     StatusBoard &status;
+    std::string instance_id;  // this run of the sensor
 };
 
 class GrpcServer {
@@ -39,6 +40,10 @@ public:
     // Ends every stream and stops serving.
     ~GrpcServer();
 
+    // What the standard health service answers: SERVING or NOT_SERVING.
+    void set_serving(bool serving);
+    bool serving() const { return serving_; }
+
 private:
     class Service;
     GrpcServer() = default;
@@ -47,6 +52,7 @@ private:
     std::unique_ptr<Service> service_;
     std::unique_ptr<grpc::Server> server_;
     std::string socket_path_;
+    bool serving_ = true;
 };
 
 }  // namespace crowsnest

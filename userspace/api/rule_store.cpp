@@ -1,6 +1,7 @@
 #include "api/rule_store.h"
 
 #include "rules/rule_files.h"
+#include "util/text_escape.h"
 
 namespace crowsnest {
 
@@ -24,9 +25,10 @@ v1::ReloadRulesResponse RuleStore::reload(bool wait) {
     v1::ReloadRulesResponse resp;
     std::vector<std::string> files, errors, warnings;
     auto rules = compile(files, errors, warnings);
-    for (auto &w : warnings) resp.add_warnings(w);
+    // messages quote the files, whose bytes may not be UTF-8
+    for (auto &w : warnings) assign_utf8_escaped(w, *resp.add_warnings());
     if (!rules) {
-        for (auto &e : errors) resp.add_errors(e);
+        for (auto &e : errors) assign_utf8_escaped(e, *resp.add_errors());
         return resp;
     }
     std::unique_lock lock(mu_);
@@ -60,15 +62,15 @@ std::shared_ptr<const RuleSet> RuleStore::current() const {
 v1::ListRulesResponse RuleStore::describe() const {
     std::lock_guard lock(mu_);
     v1::ListRulesResponse out;
-    for (const auto &f : files_) out.add_files(f);
+    for (const auto &f : files_) assign_utf8_escaped(f, *out.add_files());
     for (size_t i = 0; current_ && i < current_->rule_count(); i++) {
         const RuleInfo &r = current_->rule_info(i);
         auto *m = out.add_rules();
-        m->set_name(r.name);
-        m->set_desc(r.desc);
-        m->set_category(r.category);
+        assign_utf8_escaped(r.name, *m->mutable_name());
+        assign_utf8_escaped(r.desc, *m->mutable_desc());
+        assign_utf8_escaped(r.category, *m->mutable_category());
         m->set_severity(r.severity);
-        for (const auto &t : r.tags) m->add_tags(t);
+        for (const auto &t : r.tags) assign_utf8_escaped(t, *m->add_tags());
     }
     return out;
 }

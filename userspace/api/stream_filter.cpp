@@ -1,9 +1,10 @@
 #include "api/stream_filter.h"
 
-#include "util/path_util.h"
-
 #include <algorithm>
 #include <array>
+
+#include "util/path_util.h"
+#include "util/text_escape.h"
 
 namespace crowsnest {
 
@@ -11,19 +12,22 @@ namespace {
 
 constexpr std::array<const char *, 5> kSeverities = {"info", "low", "medium", "high", "critical"};
 constexpr std::array<const char *, 4> kEventTypes = {"exec", "open", "connect", "exit"};
-
-bool any_equal(const std::vector<std::string> &values, const std::string &s) {
-    return std::find(values.begin(), values.end(), s) != values.end();
-}
-
-bool any_prefix(const std::vector<std::string> &prefixes, const std::string &s) {
-    return std::any_of(prefixes.begin(), prefixes.end(),
-                       [&](const std::string &p) { return s.compare(0, p.size(), p) == 0; });
-}
+constexpr size_t kContainerIdLength = 64;
 
 template <typename Repeated>
-std::vector<std::string> to_vector(const Repeated &r) {
-    return {r.begin(), r.end()};
+bool bounded(const Repeated &values, const std::string &field, std::string &error) {
+    if (size_t(values.size()) > StreamFilter::kMaxValues) {
+        error = field + ": " + std::to_string(values.size()) + " values, at most " +
+                std::to_string(StreamFilter::kMaxValues);
+        return false;
+    }
+    for (const auto &v : values)
+        if (v.size() > StreamFilter::kMaxValueBytes) {
+            error = field + ": a value of " + std::to_string(v.size()) + " bytes, at most " +
+                    std::to_string(StreamFilter::kMaxValueBytes);
+            return false;
+        }
+    return true;
 }
 
 }  // namespace
@@ -42,26 +46,40 @@ std::optional<StreamFilter::Clause> StreamFilter::compile_clause(const v1::Strea
         return std::nullopt;
     }
     if (!f.min_severity().empty() && (c.min_severity = severity_rank(f.min_severity())) < 0) {
-        error = where + ".min_severity: unknown severity \"" + f.min_severity() +
+        error = where + ".min_severity: unknown severity \"" + utf8_escape(f.min_severity()) +
                 "\" (info, low, medium, high, critical)";
         return std::nullopt;
     }
     for (const auto &t : f.event_types()) {
         if (std::find(kEventTypes.begin(), kEventTypes.end(), t) == kEventTypes.end()) {
-            error = where + ".event_types: unknown event type \"" + t + "\" (exec, open, connect, exit)";
+            error = where + ".event_types: unknown event type \"" + utf8_escape(t) + "\" (exec, open, connect, exit)";
             return std::nullopt;
         }
     }
-    c.categories = to_vector(f.categories());
-    c.rules = to_vector(f.rules());
-    c.event_types = to_vector(f.event_types());
-    c.container_ids = to_vector(f.container_ids());
-    c.pod_uids = to_vector(f.pod_uids());
-    c.process_names = to_vector(f.process_names());
+    const std::pair<const google::protobuf::RepeatedPtrField<std::string> *, Values *> lists[] = {
+        {&f.categories(), &c.categories}, {&f.rules(), &c.rules},           {&f.event_types(), &c.event_types},
+        {&f.pod_uids(), &c.pod_uids},     {&f.process_names(), &c.process_names}};
+    const char *names[] = {"categories", "rules", "event_types", "pod_uids", "process_names"};
+    for (size_t i = 0; i < std::size(lists); i++) {
+        if (!bounded(*lists[i].first, where + "." + names[i], error)) return std::nullopt;
+        for (const auto &v : *lists[i].first) lists[i].second->set.insert(v);
+        lists[i].second->empty = lists[i].first->empty();
+    }
+    if (!bounded(f.container_ids(), where + ".container_ids", error)) return std::nullopt;
+    for (const auto &id : f.container_ids()) {
+        if (id.size() >= kContainerIdLength) c.container_ids.set.insert(id);
+        else c.container_prefixes.push_back(id);
+    }
+    c.container_ids.empty = f.container_ids().empty();
     return c;
 }
 
 std::optional<StreamFilter> StreamFilter::compile(const v1::StreamRequest &req, Kind kind, std::string &error) {
+    if (size_t(req.allow_size() + req.deny_size()) > kMaxFilters) {
+        error = "allow, deny: " + std::to_string(req.allow_size() + req.deny_size()) + " filters, at most " +
+                std::to_string(kMaxFilters);
+        return std::nullopt;
+    }
     StreamFilter out;
     for (int i = 0; i < req.allow_size(); i++) {
         auto c = compile_clause(req.allow(i), kind, "allow[" + std::to_string(i) + "]", error);
@@ -77,16 +95,21 @@ std::optional<StreamFilter> StreamFilter::compile(const v1::StreamRequest &req, 
 }
 
 bool StreamFilter::clause_matches(const Clause &c, const Subject &s) {
+    auto in = [](const Values &v, std::string_view value) { return v.empty || v.set.contains(value); };
     if (c.min_severity >= 0 && s.severity < c.min_severity) return false;
-    if (!c.categories.empty() && !(s.category && any_equal(c.categories, *s.category))) return false;
-    if (!c.rules.empty() && !(s.rule && any_equal(c.rules, *s.rule))) return false;
-    if (!c.event_types.empty() && !any_equal(c.event_types, s.event.type())) return false;
-    // an empty id is a host process: it matches no container filter
-    if (!c.container_ids.empty() && (s.container.id().empty() || !any_prefix(c.container_ids, s.container.id())))
-        return false;
-    if (!c.pod_uids.empty() && !any_equal(c.pod_uids, s.container.pod_uid())) return false;
-    if (!c.process_names.empty() && !any_equal(c.process_names, s.process.comm()) &&
-        !any_equal(c.process_names, std::string(base_name(s.process.exe()))))
+    if (!c.categories.empty && !(s.category && c.categories.set.contains(*s.category))) return false;
+    if (!c.rules.empty && !(s.rule && c.rules.set.contains(*s.rule))) return false;
+    if (!in(c.event_types, s.event.type())) return false;
+    if (!c.container_ids.empty) {
+        // an empty id is a host process: it matches no container filter
+        const std::string &id = s.container.id();
+        const bool prefix = std::any_of(c.container_prefixes.begin(), c.container_prefixes.end(),
+                                        [&](const std::string &p) { return id.compare(0, p.size(), p) == 0; });
+        if (id.empty() || !(c.container_ids.set.contains(id) || prefix)) return false;
+    }
+    if (!in(c.pod_uids, s.container.pod_uid())) return false;
+    if (!c.process_names.empty && !c.process_names.set.contains(s.process.comm()) &&
+        !c.process_names.set.contains(base_name(s.process.exe())))
         return false;
     return true;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crowsnest.pb.h"
+#include "rules/compiled_condition.h"
 
 namespace crowsnest {
 
@@ -17,16 +18,29 @@ class StreamFilter {
 public:
     enum class Kind { Verdicts, Events };
 
+    // Bounds on a request: a client's filter costs every message it is
+    // tested against, so it may not be made as large as a client likes.
+    static constexpr size_t kMaxFilters = 64;     // allow and deny together
+    static constexpr size_t kMaxValues = 1024;    // in one list of one filter
+    static constexpr size_t kMaxValueBytes = 512;
+
     // nullopt with a message naming the field on a bad request (an unknown
-    // severity or event type, or a verdict-only field on an event stream).
+    // severity or event type, a verdict-only field on an event stream, more
+    // than the bounds above).
     static std::optional<StreamFilter> compile(const v1::StreamRequest &req, Kind kind, std::string &error);
 
     bool matches(const v1::Verdict &v) const;
     bool matches(const v1::Event &e) const;
 
 private:
+    // Each list compiled to a hash set; container ids also match by prefix.
+    struct Values {
+        StringSet set;
+        bool empty = true;
+    };
     struct Clause {
-        std::vector<std::string> categories, rules, event_types, container_ids, pod_uids, process_names;
+        Values categories, rules, event_types, pod_uids, process_names, container_ids;
+        std::vector<std::string> container_prefixes;  // the container ids shorter than a full one
         int min_severity = -1;
     };
     // The fields both messages share, so one matcher serves both.

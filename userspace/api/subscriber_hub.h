@@ -1,12 +1,18 @@
 // Fan-out from the engine thread to stream subscribers.
 //
-// The engine publishes each message once: the hub keeps the last N in a ring
-// (for resuming clients) and appends a shared pointer to the bounded queue of
-// every subscriber whose filter it passes. A full queue drops the message for
-// that subscriber only, counts it, and later puts one gap marker in its place,
-// so a slow client never slows the engine or anyone else. One mutex guards
-// everything; publish holds it for a few pointer pushes per subscriber.
+// The engine only hands each message to the hub's inbox (a copy and a
+// pointer push) and goes on: a dispatcher thread of the hub's own keeps the
+// last N in a ring (for resuming clients), tests each subscriber's filter,
+// and appends a shared pointer to the bounded queue of every subscriber it
+// passes. So no client's filter, and no number of clients, costs the engine
+// anything. A full queue drops the message for that subscriber only, counts
+// it, and later puts one gap marker in its place; when the queued messages
+// of all subscribers together pass a byte budget, the oldest of the longest
+// queue go first, the same way. A slow client never slows the engine or
+// anyone else, and stalled clients cannot take the sensor's memory.
 #pragma once
+
+#include <malloc.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,17 +24,25 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "crowsnest.pb.h"
 #include "api/stream_filter.h"
+#include "crowsnest.pb.h"
 
 namespace crowsnest {
 
 struct SubscriberStats {
     uint64_t id = 0;
     std::string peer;
-    uint64_t sent = 0, dropped = 0, queued = 0;
+    uint64_t sent = 0, dropped = 0, queued = 0, queued_bytes = 0;
+};
+
+struct HubLimits {
+    size_t ring = 4096;            // kept for resuming subscribers
+    size_t queue = 4096;           // messages per subscriber, then it drops
+    size_t bytes = 64u << 20;      // queued bytes of all subscribers together
+    size_t inbox = 8192;           // handed over by the engine, not yet dispatched
 };
 
 // Msg is v1::Verdict or v1::Event: both carry `sequence` and `gap`.
@@ -39,8 +53,19 @@ class SubscriberHub {
 public:
     using Ptr = std::shared_ptr<const Msg>;
 
-    SubscriberHub(size_t ring_capacity, size_t queue_capacity)
-        : ring_capacity_(ring_capacity), queue_capacity_(std::max<size_t>(queue_capacity, 2)) {}
+    explicit SubscriberHub(HubLimits limits, std::string sequence_space = "")
+        : limits_(normalized(limits)), space_(std::move(sequence_space)), dispatcher_([this] { dispatch_loop(); }) {}
+    ~SubscriberHub() {
+        {
+            std::lock_guard lock(inbox_mu_);
+            stopping_ = true;
+        }
+        inbox_ready_.notify_all();
+        dispatcher_.join();
+        close();
+    }
+    SubscriberHub(const SubscriberHub &) = delete;
+    SubscriberHub &operator=(const SubscriberHub &) = delete;
 
     // A subscription; unsubscribes when destroyed.
     class Subscription {
@@ -67,44 +92,89 @@ public:
         std::shared_ptr<Queue> q_;
     };
 
-    // Engine thread. `m.sequence()` must be greater than any published before.
+    // Engine thread: hands a copy to the dispatcher. `m.sequence()` must be
+    // greater than any published before. A full inbox loses the message for
+    // every subscriber, each of whom gets a gap marker for it.
     void publish(const Msg &m) {
-        std::lock_guard lock(mu_);
-        last_sequence_ = m.sequence();
+        last_published_.store(m.sequence(), std::memory_order_relaxed);
         // copying only when someone can read it: the ring or a subscriber
-        if (ring_capacity_ == 0 && queues_.empty()) return;
+        if (limits_.ring == 0 && count_.load(std::memory_order_relaxed) == 0) return;
         auto p = std::make_shared<const Msg>(m);
-        if (ring_capacity_ > 0) {
-            if (ring_.size() == ring_capacity_) ring_.pop_front();
-            ring_.push_back(p);
+        {
+            std::lock_guard lock(inbox_mu_);
+            if (inbox_.size() >= limits_.inbox) {
+                inbox_dropped_++;
+                return;
+            }
+            inbox_.push_back(std::move(p));
         }
-        for (auto &q : queues_) {
-            if (!q->filter.matches(m)) continue;
-            push(*q, p);
+        inbox_ready_.notify_one();
+    }
+
+    // Returns once everything published so far has been dispatched.
+    void wait_dispatched() {
+        std::unique_lock lock(inbox_mu_);
+        dispatched_.wait(lock, [&] { return inbox_.empty() && !dispatching_; });
+    }
+
+    // What a journal kept from an earlier run, in sequence order, before
+    // anything is published; `lost_after`..`lost_to`: sequences that run may
+    // have sent and the journal does not hold (0, 0: none).
+    void restore(std::vector<Msg> kept, uint64_t lost_after, uint64_t lost_to) {
+        std::lock_guard lock(mu_);
+        for (auto &m : kept) {
+            last_sequence_ = std::max(last_sequence_, m.sequence());
+            if (limits_.ring == 0) continue;
+            if (ring_.size() == limits_.ring) ring_.pop_front();
+            ring_.push_back(std::make_shared<const Msg>(std::move(m)));
         }
+        lost_after_ = lost_after;
+        lost_to_ = lost_to;
+        last_sequence_ = std::max(last_sequence_, lost_to);
     }
 
     // Registers a subscriber. With `after`, the kept messages after that
     // sequence (that pass the filter) come first, preceded by a gap marker
-    // for those no longer kept; registration and backlog are one step, so
-    // nothing is missed or repeated in between.
-    std::unique_ptr<Subscription> subscribe(StreamFilter filter, std::optional<uint64_t> after, std::string peer) {
+    // for those no longer kept, or lost to a restart; registration and
+    // backlog are one step, so nothing is missed or repeated in between.
+    // A subscription of the sensor's own (the verdict journal) has no id
+    // and is not listed among the clients in stats(); internal_stats() has it.
+    std::unique_ptr<Subscription> subscribe(StreamFilter filter, std::optional<uint64_t> after, std::string peer,
+                                            const std::string &client_space = "", bool internal = false) {
         auto q = std::make_shared<Queue>(std::move(filter));
         std::lock_guard lock(mu_);
-        q->stats.id = ++next_id_;
+        q->internal = internal;
+        q->stats.id = internal ? 0 : ++next_id_;
         q->stats.peer = std::move(peer);
         if (after) {
-            const uint64_t oldest = ring_.empty() ? last_sequence_ + 1 : ring_.front()->sequence();
-            if (*after + 1 < oldest) {
-                auto gap = std::make_shared<Msg>();
-                gap->mutable_gap()->set_reason(v1::Gap::RESUME_TOO_OLD);
-                gap->mutable_gap()->set_missed(oldest - *after - 1);
-                gap->mutable_gap()->set_first_sequence(*after + 1);
-                gap->mutable_gap()->set_last_sequence(oldest - 1);
-                q->backlog.push_back(std::move(gap));
+            uint64_t from = *after;
+            // published, perhaps still in the inbox: known to clients of the JSON lines
+            const uint64_t known = std::max(last_sequence_, last_published_.load(std::memory_order_relaxed));
+            const bool restarted = (!client_space.empty() && client_space != space_) || from > known;
+            if (restarted) {
+                // a position from another sequence space, or one this space
+                // never reached: a client from before a restart gets all
+                q->backlog.push_back(gap(v1::Gap::SENSOR_RESTART, 0, 0, 0));
+                from = 0;
             }
-            for (const auto &m : ring_)
-                if (m->sequence() > *after && q->filter.matches(*m)) q->backlog.push_back(m);
+            // numbers the last run may have used without journaling them
+            bool lost_ahead = !restarted && lost_to_ > from;
+            const uint64_t lost_first = std::max(from, lost_after_) + 1;
+            const uint64_t oldest = ring_.empty() ? last_sequence_ + 1 : ring_.front()->sequence();
+            const uint64_t too_old_to = lost_ahead ? std::min(oldest - 1, lost_after_) : oldest - 1;
+            if (!restarted && from + 1 <= too_old_to)
+                q->backlog.push_back(gap(v1::Gap::RESUME_TOO_OLD, too_old_to - from, from + 1, too_old_to));
+            for (const auto &m : ring_) {
+                if (m->sequence() <= from) continue;
+                if (lost_ahead && m->sequence() > lost_to_) {
+                    q->backlog.push_back(gap(v1::Gap::SENSOR_RESTART, lost_to_ - lost_first + 1, lost_first, lost_to_));
+                    lost_ahead = false;
+                }
+                if (q->filter.matches(*m)) q->backlog.push_back(m);
+            }
+            if (lost_ahead)
+                q->backlog.push_back(gap(v1::Gap::SENSOR_RESTART, lost_to_ - lost_first + 1, lost_first, lost_to_));
+            q->skip_through = from;  // and of what the inbox still holds, only what is after
         }
         queues_.push_back(q);
         count_ = queues_.size();
@@ -118,49 +188,125 @@ public:
         for (auto &q : queues_) q->ready.notify_all();
     }
 
-    std::vector<SubscriberStats> stats() const {
+    std::vector<SubscriberStats> stats(bool internal = false) const {
         std::lock_guard lock(mu_);
         std::vector<SubscriberStats> out;
         for (const auto &q : queues_) {
+            if (q->internal != internal) continue;
             out.push_back(q->stats);
             out.back().queued = q->items.size() + q->backlog.size();
+            out.back().queued_bytes = q->bytes;
         }
         return out;
     }
     uint64_t last_sequence() const {
         std::lock_guard lock(mu_);
-        return last_sequence_;
+        return std::max(last_sequence_, last_published_.load(std::memory_order_relaxed));
     }
     uint64_t oldest_kept() const {
         std::lock_guard lock(mu_);
         return ring_.empty() ? 0 : ring_.front()->sequence();
     }
+    uint64_t queued_bytes() const {
+        std::lock_guard lock(mu_);
+        return total_bytes_;
+    }
+    const std::string &sequence_space() const { return space_; }
     // Lock-free: the engine asks before building every event.
     size_t subscriber_count() const { return count_.load(std::memory_order_relaxed); }
 
 private:
+    struct Item {
+        Ptr message;
+        size_t bytes;
+    };
     struct Queue {
         explicit Queue(StreamFilter f) : filter(std::move(f)) {}
         StreamFilter filter;
         std::deque<Ptr> backlog;  // resume: not bounded by the queue capacity
-        std::deque<Ptr> items;
+        std::deque<Item> items;
+        size_t bytes = 0;            // of `items`
+        uint64_t skip_through = 0;   // resumed after this: not sent again from the inbox
         uint64_t pending_drops = 0;  // dropped since the last gap marker
+        bool internal = false;       // the sensor's own: not a client
         SubscriberStats stats;
         std::condition_variable ready;
     };
 
-    static Ptr drop_marker(uint64_t missed) {
-        auto gap = std::make_shared<Msg>();
-        gap->mutable_gap()->set_reason(v1::Gap::SLOW_SUBSCRIBER);
-        gap->mutable_gap()->set_missed(missed);
-        return gap;
+    static HubLimits normalized(HubLimits l) {
+        l.queue = std::max<size_t>(l.queue, 2);
+        l.inbox = std::max<size_t>(l.inbox, 1);
+        return l;
+    }
+
+    static Ptr gap(v1::Gap::Reason reason, uint64_t missed, uint64_t first, uint64_t last) {
+        auto m = std::make_shared<Msg>();
+        m->mutable_gap()->set_reason(reason);
+        m->mutable_gap()->set_missed(missed);
+        m->mutable_gap()->set_first_sequence(first);
+        m->mutable_gap()->set_last_sequence(last);
+        return m;
+    }
+    static Item drop_marker(uint64_t missed) { return {gap(v1::Gap::SLOW_SUBSCRIBER, missed, 0, 0), 0}; }
+
+    void dispatch_loop() {
+        std::vector<Ptr> batch;
+        for (;;) {
+            uint64_t lost = 0;
+            {
+                std::unique_lock lock(inbox_mu_);
+                // woken by the engine, or once a second to give memory back
+                if (!inbox_ready_.wait_for(lock, std::chrono::seconds(1),
+                                           [&] { return stopping_ || !inbox_.empty() || inbox_dropped_; })) {
+                    lock.unlock();
+                    std::lock_guard hub_lock(mu_);
+                    give_memory_back();
+                    continue;
+                }
+                if (stopping_ && inbox_.empty()) return;
+                batch.assign(std::make_move_iterator(inbox_.begin()), std::make_move_iterator(inbox_.end()));
+                inbox_.clear();
+                lost = inbox_dropped_;
+                inbox_dropped_ = 0;
+                dispatching_ = true;
+            }
+            dispatch(batch, lost);
+            batch.clear();
+            {
+                std::lock_guard lock(inbox_mu_);
+                dispatching_ = false;
+            }
+            dispatched_.notify_all();
+        }
+    }
+
+    void dispatch(const std::vector<Ptr> &batch, uint64_t lost) {
+        std::lock_guard lock(mu_);
+        for (auto &q : queues_) {
+            q->pending_drops += lost;
+            q->stats.dropped += lost;
+        }
+        for (const auto &p : batch) {
+            last_sequence_ = p->sequence();
+            if (limits_.ring > 0) {
+                if (ring_.size() == limits_.ring) ring_.pop_front();
+                ring_.push_back(p);
+            }
+            size_t bytes = 0;  // computed once, for the first subscriber that takes it
+            for (auto &q : queues_) {
+                if (p->sequence() <= q->skip_through || !q->filter.matches(*p)) continue;
+                if (!bytes) bytes = p->SpaceUsedLong();  // what it takes in memory, not on the wire
+                push(*q, Item{p, bytes});
+            }
+        }
+        give_memory_back();
     }
 
     // The marker needs its own slot before the next message, so a queue
     // that has dropped accepts again only when two slots are free.
-    void push(Queue &q, const Ptr &p) {
+    void push(Queue &q, Item item) {
         const size_t need = q.pending_drops ? 2 : 1;
-        if (q.items.size() + need > queue_capacity_) {
+        if (q.items.size() + need > limits_.queue || !make_room(item.bytes)) {
             q.pending_drops++;
             q.stats.dropped++;
             return;
@@ -169,8 +315,56 @@ private:
             q.items.push_back(drop_marker(q.pending_drops));
             q.pending_drops = 0;
         }
-        q.items.push_back(p);
+        q.bytes += item.bytes;
+        total_bytes_ += item.bytes;
+        q.items.push_back(std::move(item));
         q.ready.notify_one();
+    }
+
+    // Keeps all queues within the byte budget: the oldest messages of the
+    // longest queue (in bytes) go first, a gap marker in their place.
+    bool make_room(size_t bytes) {
+        while (total_bytes_ + bytes > limits_.bytes) {
+            Queue *hog = nullptr;
+            for (auto &q : queues_)
+                if (!hog || q->bytes > hog->bytes) hog = q.get();
+            if (!hog || hog->bytes == 0) return false;
+            uint64_t evicted = 0;
+            while (!hog->items.empty() && (hog->items.front().bytes || hog->items.front().message->has_gap()) &&
+                   total_bytes_ + bytes > limits_.bytes) {
+                Item &front = hog->items.front();
+                if (front.message->has_gap()) {
+                    evicted += front.message->gap().missed();
+                } else {
+                    evicted++;
+                    hog->stats.dropped++;
+                }
+                hog->bytes -= front.bytes;
+                released(front.bytes);
+                hog->items.pop_front();
+            }
+            if (evicted) hog->items.push_front(drop_marker(evicted));
+        }
+        return true;
+    }
+
+    // Memory goes back to the system once queues have let go of a good
+    // deal of it: malloc keeps freed memory for itself otherwise.
+    void released(size_t bytes) {
+        total_bytes_ -= bytes;
+        released_bytes_ += bytes;
+    }
+    void give_memory_back() {
+        const auto now = std::chrono::steady_clock::now();
+        // once more a little later: what was counted may be freed only
+        // when the last reader lets go of it
+        const bool settle = trim_again_ && now >= next_trim_;
+        if ((released_bytes_ >= (8u << 20) && now >= next_trim_) || settle) {
+            malloc_trim(0);
+            trim_again_ = !settle;
+            released_bytes_ = 0;
+            next_trim_ = now + std::chrono::seconds(2);
+        }
     }
 
     bool pop(Queue &q, std::vector<Ptr> &out, size_t max, std::chrono::milliseconds timeout) {
@@ -184,10 +378,12 @@ private:
                 p = std::move(q.backlog.front());
                 q.backlog.pop_front();
             } else if (!q.items.empty()) {
-                p = std::move(q.items.front());
+                p = std::move(q.items.front().message);
+                q.bytes -= q.items.front().bytes;
+                released(q.items.front().bytes);
                 q.items.pop_front();
             } else if (q.pending_drops) {
-                p = drop_marker(q.pending_drops);
+                p = drop_marker(q.pending_drops).message;
                 q.pending_drops = 0;
             } else {
                 break;
@@ -195,11 +391,13 @@ private:
             if (!p->has_gap()) q.stats.sent++;
             out.push_back(std::move(p));
         }
+        if (q.items.empty()) std::deque<Item>().swap(q.items);  // its blocks go back too
         return true;
     }
 
     void unsubscribe(const std::shared_ptr<Queue> &q) {
         std::lock_guard lock(mu_);
+        released(q->bytes);
         queues_.erase(std::remove(queues_.begin(), queues_.end(), q), queues_.end());
         count_ = queues_.size();
     }
@@ -209,14 +407,31 @@ private:
         return closed_;
     }
 
-    const size_t ring_capacity_, queue_capacity_;
+    const HubLimits limits_;
+    const std::string space_;
+
+    // the engine's side: the inbox
+    std::mutex inbox_mu_;
+    std::condition_variable inbox_ready_, dispatched_;
+    std::deque<Ptr> inbox_;
+    uint64_t inbox_dropped_ = 0;
+    bool dispatching_ = false, stopping_ = false;
+    std::atomic<uint64_t> last_published_{0};  // when nothing is copied
+
+    // the subscribers' side
     mutable std::mutex mu_;
     std::deque<Ptr> ring_;
     std::vector<std::shared_ptr<Queue>> queues_;
     std::atomic<size_t> count_{0};
     uint64_t last_sequence_ = 0;
+    uint64_t lost_after_ = 0, lost_to_ = 0;
     uint64_t next_id_ = 0;
+    size_t total_bytes_ = 0, released_bytes_ = 0;
+    bool trim_again_ = false;
+    std::chrono::steady_clock::time_point next_trim_{};
     bool closed_ = false;
+
+    std::thread dispatcher_;  // last: it starts once everything above is built
 };
 
 using VerdictHub = SubscriberHub<v1::Verdict>;

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,13 +12,18 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <random>
+#include <limits>
 #include <memory>
 
 #include "api/grpc_server.h"
+#include "app/instance_lock.h"
 #include "api/hub_output.h"
 #include "api/rule_store.h"
 #include "api/status_board.h"
+#include "api/verdict_journal.h"
 #include "engine/counter_table.h"
 #include "engine/engine.h"
 #include "engine/json_lines.h"
@@ -46,6 +52,19 @@ void install_signal_handlers() {
     sa.sa_handler = on_reload_signal;
     sigaction(SIGHUP, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
+}
+
+// n random bytes, in hex: this run's identity.
+std::string random_hex(size_t n) {
+    std::random_device rd;
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned b = rd() & 0xff;
+        out += hex[b >> 4];
+        out += hex[b & 0xf];
+    }
+    return out;
 }
 
 uint32_t namespace_inode(const std::string &path) {
@@ -83,23 +102,34 @@ struct Daemon {
     void shutdown();
 
     std::vector<CounterRow> counters() const {
-        return counter_table(sensor->counters(), engine->counters(), rules->threshold_evictions());
+        const LineFile &f = json->file();
+        std::vector<OutputCounters> outputs = {{"json", f.written(), f.lost(), f.errors()}};
+        if (journal) outputs.push_back({"journal", journal->written(), journal->lost(), journal->errors()});
+        return counter_table(sensor->counters(), engine->counters(), rules->threshold_evictions(), outputs);
     }
+    void watch_output();
     void reload_on_signal();
     void take_new_rules();
 
+    int open_journal(VerdictJournal::Recovered &recovered);
+
     const Options &opts;
+    const std::string instance_id = random_hex(16);
+    InstanceLock lock;
     RuleStore rule_store;
     std::shared_ptr<const RuleSet> rules;
     std::vector<std::string> rule_files;
     std::string cgroup_mount;
-    FILE *out = nullptr;
+    int out_fd = -1;
+    uint64_t reported_output_errors = 0;
+    std::chrono::steady_clock::time_point next_output_report{};
     std::unique_ptr<CgroupResolver> cgroups;
     ProcessTable processes;
     std::unique_ptr<HostFiles> host_files;
     std::unique_ptr<JsonLinesOutput> json;
     std::unique_ptr<VerdictHub> verdict_hub;
     std::unique_ptr<EventHub> event_hub;
+    std::unique_ptr<VerdictJournal> journal;  // after the hubs: its writer reads the verdict hub
     std::unique_ptr<HubOutput> output;
     std::unique_ptr<Engine> engine;
     std::unique_ptr<BpfSensor> sensor;
@@ -124,28 +154,76 @@ int Daemon::load() {
         std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see /proc/self/mountinfo)\n");
         return 1;
     }
-    out = opts.output_path == "none" ? nullptr : stdout;
-    if (out && !opts.output_path.empty() && !(out = std::fopen(opts.output_path.c_str(), "a"))) {
-        std::fprintf(stderr, "crowsnest: cannot open %s: %s\n", opts.output_path.c_str(), std::strerror(errno));
+    std::string error;
+    if (opts.output_path == "none") {
+        out_fd = -1;
+    } else if (opts.output_path.empty()) {
+        out_fd = STDOUT_FILENO;
+    } else if ((out_fd = open_output_file(opts.output_path, error)) < 0) {
+        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
         return 1;
     }
     return 0;
 }
 
+// The verdict journal (--journal; by default beside the socket), and what
+// the last run left in it.
+int Daemon::open_journal(VerdictJournal::Recovered &recovered) {
+    std::string path = opts.journal_path;
+    if (path.empty() && !opts.server.socket.empty())
+        path = std::filesystem::path(opts.server.socket).parent_path() / "verdicts.journal";
+    if (path.empty() || path == "none") return 0;
+    std::string error;
+    journal = VerdictJournal::open(path, opts.journal_bytes, opts.keep_verdicts, recovered, error);
+    if (!journal) {
+        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "crowsnest: verdict journal %s: %zu verdicts kept, numbering goes on after %llu%s\n",
+                 path.c_str(), recovered.kept.size(), (unsigned long long)recovered.reserved,
+                 recovered.reserved > recovered.last_sequence
+                     ? (" (" + std::to_string(recovered.reserved - recovered.last_sequence) +
+                        " numbers after the last journaled verdict may be lost: the last run stopped abruptly)")
+                           .c_str()
+                     : "");
+    if (recovered.cut_bytes)
+        std::fprintf(stderr, "crowsnest: verdict journal: a torn end of %llu bytes was cut\n",
+                     (unsigned long long)recovered.cut_bytes);
+    return 0;
+}
+
 // The pipeline, the kernel side, then the gRPC server; ready once all run.
+// One sensor per socket: the lock beside it comes before anything else.
 int Daemon::start() {
+    std::string error;
+    if (!opts.server.socket.empty() && !lock.acquire(opts.server.socket + ".lock", error)) {
+        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
+        return 1;
+    }
+    VerdictJournal::Recovered recovered;
+    if (int rc = open_journal(recovered)) return rc;
     cgroups = std::make_unique<CgroupResolver>(cgroup_mount);
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
-    json = std::make_unique<JsonLinesOutput>(out, opts.print_events);
-    verdict_hub = std::make_unique<VerdictHub>(opts.keep_verdicts, opts.subscriber_queue);
-    event_hub = std::make_unique<EventHub>(opts.keep_verdicts, opts.subscriber_queue);
-    output = std::make_unique<HubOutput>(*json, *verdict_hub, *event_hub);
+    json = std::make_unique<JsonLinesOutput>(out_fd, opts.print_events);
+    const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};
+    // verdicts are numbered in the journal's space, events in this run's
+    verdict_hub = std::make_unique<VerdictHub>(limits, journal ? recovered.space : instance_id);
+    event_hub = std::make_unique<EventHub>(limits, instance_id);
     EngineConfig cfg;
+    if (journal) {
+        const bool lost = recovered.reserved > recovered.last_sequence;
+        verdict_hub->restore(std::move(recovered.kept), lost ? recovered.last_sequence : 0,
+                             lost ? recovered.reserved : 0);
+        journal->start(*verdict_hub);
+        cfg.last_verdict_sequence = recovered.reserved;
+        cfg.sequences = journal.get();
+    }
+    output = std::make_unique<HubOutput>(*json, *verdict_hub, *event_hub);
     // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
     cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
+    cfg.verdict_window_ns = opts.verdict_window_s * 1000000000ull;
     engine = std::make_unique<Engine>(*rules, *cgroups, processes, *host_files, *output, cfg);
 
-    std::string error;
     sensor = BpfSensor::start(
         opts.sensor, [](void *e, const Event &event) { static_cast<Engine *>(e)->handle_event(event); }, engine.get(),
         error);
@@ -157,7 +235,7 @@ int Daemon::start() {
     const size_t file_count = rule_files.size();
     rule_store.set_initial(rules, std::move(rule_files));
     status.update(counters());
-    server = GrpcServer::start(opts.server, {*verdict_hub, *event_hub, rule_store, status}, error);
+    server = GrpcServer::start(opts.server, {*verdict_hub, *event_hub, rule_store, status, instance_id}, error);
     if (!server) {
         std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
         return 1;
@@ -190,19 +268,53 @@ void Daemon::take_new_rules() {
     }
 }
 
+// The clocks the engine's windows run on: boot time, and wall time.
+std::pair<uint64_t, uint64_t> clocks() {
+    timespec boot{}, real{};
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    clock_gettime(CLOCK_REALTIME, &real);
+    return {uint64_t(boot.tv_sec) * 1000000000ull + uint64_t(boot.tv_nsec),
+            uint64_t(real.tv_sec) * 1000000000ull + uint64_t(real.tv_nsec)};
+}
+
+// A failing output is logged at most once every 10 s, and makes the sensor
+// not ready (gRPC health NOT_SERVING) until it writes again.
+void Daemon::watch_output() {
+    const LineFile &f = json->file();
+    const bool failing = f.errors() > reported_output_errors;
+    const auto now = std::chrono::steady_clock::now();
+    if (failing && now >= next_output_report) {
+        std::fprintf(stderr, "crowsnest: output: %llu lines lost so far (%s)\n", (unsigned long long)f.lost(),
+                     f.last_error().c_str());
+        next_output_report = now + std::chrono::seconds(10);
+        reported_output_errors = f.errors();
+        server->set_serving(false);
+    } else if (!failing && now >= next_output_report && !server->serving()) {
+        server->set_serving(true);
+    }
+}
+
 void Daemon::loop() {
     auto next_upkeep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     auto next_status = std::chrono::steady_clock::now();
+    auto next_flood_read = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (!stop_requested) {
         int n = sensor->poll(opts.poll_ms);
         if (n < 0 && n != -EINTR) {
             std::fprintf(stderr, "crowsnest: ring buffer poll failed: %s\n", std::strerror(-n));
             break;
         }
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_flood_read) {
+            sensor->read_flood_counts();
+            next_flood_read = now + std::chrono::seconds(1);
+        }
+        const auto [boot_ns, wall_ns] = clocks();
+        engine->tick(boot_ns, wall_ns);
         json->flush();
+        watch_output();
         if (reload_requested) reload_on_signal();
         take_new_rules();
-        const auto now = std::chrono::steady_clock::now();
         if (now >= next_status) {
             status.update(counters());
             next_status = now + std::chrono::milliseconds(50);
@@ -215,11 +327,15 @@ void Daemon::loop() {
     }
 }
 
-// What is already in the ring buffer is handled; the streams end; the
-// programs are detached before the counters are printed.
+// What is already in the ring buffer is handled, and what was aggregated
+// reported; the streams end; the programs are detached before the counters
+// are printed.
 void Daemon::shutdown() {
     sensor->poll(0);
+    // every aggregation window and flood report closes now: nothing counted is left unsaid
+    engine->tick(std::numeric_limits<uint64_t>::max(), clocks().second);
     json->flush();
+    if (journal) journal->finish(engine->last_verdict_sequence());
     server.reset();
     const auto rows = counters();
     sensor.reset();

@@ -29,6 +29,13 @@ Options:
       --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)
       --wakeup-bytes BYTES  wake the engine once this much is pending (default 262144)
       --poll-ms MS          longest wait before pending events are read (default 5)
+      --flood-rate N        opens and connects a second one cgroup may send from one CPU,
+                            in bursts of a second's worth; the kernel drops the excess
+                            and an event_flood verdict names the cgroup (default 50000;
+                            0: no limit)
+      --verdict-window S    identical verdicts (rule, cgroup, executable, and a target
+                            already reported or past the first 8) within S seconds are
+                            counted into one summary instead of sent (default 10; 0: never)
 gRPC (service crowsnest.v1.Sensor, plus grpc.health.v1.Health and reflection):
       --grpc-socket PATH    Unix socket, mode 0600 (default /run/crowsnest/crowsnest.sock;
                             "none" for no socket)
@@ -38,6 +45,10 @@ gRPC (service crowsnest.v1.Sensor, plus grpc.health.v1.Health and reflection):
       --tls-client-ca FILE  CA that client certificates must be signed by (PEM)
       --insecure-listen HOST:PORT  also serve plaintext TCP (no authentication)
       --keep-verdicts N     verdicts kept for clients that resume (default 4096)
+      --journal PATH        the verdict journal: a restarted sensor goes on numbering
+                            and keeps what it kept, so clients resume without loss
+                            (default: verdicts.journal beside the gRPC socket; "none")
+      --journal-bytes N     the journal's cap on disk (default 67108864)
       --subscriber-queue N  messages queued per subscriber before it drops (default 4096)
       --ready-file PATH     write PATH (with the pid) once the programs are attached,
                             the rules loaded and gRPC served; removed at exit
@@ -76,7 +87,8 @@ std::string rejected_option(char **argv, const char *shortopts) {
 
 bool parse_options(int argc, char **argv, Options &out, std::string &error) {
     enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION, OPT_SOCKET, OPT_LISTEN, OPT_CERT, OPT_KEY,
-           OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE, OPT_READY };
+           OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE, OPT_READY, OPT_FLOOD_RATE, OPT_VERDICT_WINDOW,
+           OPT_JOURNAL, OPT_JOURNAL_BYTES };
     static const option longopts[] = {
         {"rules", required_argument, nullptr, 'r'},
         {"events", no_argument, nullptr, 'e'},
@@ -97,6 +109,10 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         {"keep-verdicts", required_argument, nullptr, OPT_KEEP},
         {"subscriber-queue", required_argument, nullptr, OPT_QUEUE},
         {"ready-file", required_argument, nullptr, OPT_READY},
+        {"flood-rate", required_argument, nullptr, OPT_FLOOD_RATE},
+        {"verdict-window", required_argument, nullptr, OPT_VERDICT_WINDOW},
+        {"journal", required_argument, nullptr, OPT_JOURNAL},
+        {"journal-bytes", required_argument, nullptr, OPT_JOURNAL_BYTES},
         {nullptr, 0, nullptr, 0},
     };
     static const char shortopts[] = ":r:eo:vh";
@@ -150,6 +166,23 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
             out.subscriber_queue = n;
             break;
         case OPT_READY: out.ready_file = optarg; break;
+        case OPT_FLOOD_RATE:
+            if (!parse_number(optarg, "--flood-rate", 1000000000, n, error)) return false;
+            out.sensor.flood_rate = uint32_t(n);
+            break;
+        case OPT_JOURNAL: out.journal_path = optarg; break;
+        case OPT_JOURNAL_BYTES:
+            if (!parse_number(optarg, "--journal-bytes", 1ul << 40, n, error)) return false;
+            if (n < (1u << 20)) {
+                error = "--journal-bytes must be at least 1048576";
+                return false;
+            }
+            out.journal_bytes = n;
+            break;
+        case OPT_VERDICT_WINDOW:
+            if (!parse_number(optarg, "--verdict-window", 3600, n, error)) return false;
+            out.verdict_window_s = n;
+            break;
         case ':': error = std::string("option ") + argv[optind - 1] + " needs a value"; return false;
         default: error = "unknown option " + rejected_option(argv, shortopts); return false;
         }

@@ -18,6 +18,9 @@ struct Options {
     SensorOptions sensor;
     ServerConfig server;
     std::string ready_file;              // written once watching; "" = none
+    std::string journal_path;            // "" = beside the socket (none without one); "none"
+    uint64_t journal_bytes = 64u << 20;  // the journal's cap
+    uint64_t verdict_window_s = 10;      // identical verdicts within it are aggregated (0: never)
     size_t keep_verdicts = 4096;         // kept for resuming subscribers
     size_t subscriber_queue = 4096;      // per subscriber, then it drops
     bool help = false;

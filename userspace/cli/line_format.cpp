@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "util/text_escape.h"
+
 namespace crowsnest {
 
 namespace {
@@ -55,11 +57,20 @@ std::string key_field(const v1::Syscall &e, const v1::Process &p) {
 std::string process(const v1::Process &p) { return p.comm() + "[" + std::to_string(p.pid()) + "]"; }
 
 std::string gap_line(const v1::Gap &g, const char *what, bool color) {
-    std::string s = "--- " + std::to_string(g.missed()) + " " + what + " lost: ";
-    s += g.reason() == v1::Gap::RESUME_TOO_OLD
-             ? "no longer kept (sequences " + std::to_string(g.first_sequence()) + "-" +
-                   std::to_string(g.last_sequence()) + ")"
-             : "this client was too slow";
+    std::string s = "--- ";
+    switch (g.reason()) {
+    case v1::Gap::RESUME_TOO_OLD:
+        s += std::to_string(g.missed()) + " " + what + " lost: no longer kept (sequences " +
+             std::to_string(g.first_sequence()) + "-" + std::to_string(g.last_sequence()) + ")";
+        break;
+    case v1::Gap::SENSOR_RESTART:
+        s += g.missed() ? "the sensor restarted: up to " + std::to_string(g.missed()) + " " + what +
+                              " lost with it (sequences " + std::to_string(g.first_sequence()) + "-" +
+                              std::to_string(g.last_sequence()) + ")"
+                        : "the sensor restarted: what it kept follows";
+        break;
+    default: s += std::to_string(g.missed()) + " " + what + " lost: this client was too slow"; break;
+    }
     return paint(s, "\033[1;35m", color);
 }
 
@@ -71,17 +82,20 @@ std::string verdict_line(const v1::Verdict &v, bool color) {
     for (auto &ch : sev) ch = char(std::toupper(static_cast<unsigned char>(ch)));
     char sev_padded[16];
     std::snprintf(sev_padded, sizeof(sev_padded), "%-8s", sev.c_str());
+    // what the watched processes chose is shown, never obeyed: no control
+    // character reaches the terminal (util/text_escape.h)
     return clock_time(v.time()) + " " + paint(sev_padded, severity_color(v.severity()), color) + " " +
-           paint(v.rule(), "\033[1m", color) + " " + where(v.container()) + " " + process(v.process()) + " " +
-           key_field(v.event(), v.process());
+           paint(terminal_safe(v.rule()), "\033[1m", color) + " " +
+           terminal_safe(where(v.container()) + " " + process(v.process()) + " " + key_field(v.event(), v.process()));
 }
 
 std::string event_line(const v1::Event &e, bool color) {
     if (e.has_gap()) return gap_line(e.gap(), "events", color);
     char type_padded[16];
     std::snprintf(type_padded, sizeof(type_padded), "%-8s", e.event().type().c_str());
-    std::string line = clock_time(e.time()) + " " + paint(type_padded, "\033[1m", color) + " " + where(e.container()) +
-                       " " + process(e.process()) + " " + key_field(e.event(), e.process());
+    std::string line = clock_time(e.time()) + " " + paint(terminal_safe(type_padded), "\033[1m", color) + " " +
+                       terminal_safe(where(e.container()) + " " + process(e.process()) + " " +
+                                     key_field(e.event(), e.process()));
     if (!e.event().error().empty()) line += " " + e.event().error();
     return line;
 }

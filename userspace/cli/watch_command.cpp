@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <optional>
 #include <string>
 #include <thread>
@@ -128,15 +129,38 @@ bool parse_watch(int argc, char **argv, WatchOptions &w, std::string &error) {
     return true;
 }
 
-// Reads one stream until it ends; returns its status. `printed` counts
-// messages; `last` is the last sequence seen, to resume after.
+// How one stream ended.
+struct StreamEnd {
+    grpc::Status status;
+    bool unreadable = false;  // a message could not be read while the stream stayed open
+};
+
+// Finish() waits for the server's status. After a Read() that failed on a
+// message this client could not parse, the server keeps the stream open and
+// Finish() would wait for ever: cancel the call when no status comes.
+template <typename Reader>
+StreamEnd finish(grpc::ClientContext &ctx, Reader &reader) {
+    auto done = std::async(std::launch::async, [&] { return reader->Finish(); });
+    if (done.wait_for(std::chrono::seconds(2)) == std::future_status::ready) return {done.get(), false};
+    ctx.TryCancel();
+    return {done.get(), true};
+}
+
+// Reads one stream until it ends. `printed` counts messages; `last` is the
+// last sequence seen, to resume after.
 template <typename Msg, typename Start>
-grpc::Status watch_once(const WatchOptions &w, Start start, uint64_t &printed, std::optional<uint64_t> &last,
-                        bool &got_headers) {
+StreamEnd watch_once(const WatchOptions &w, Start start, uint64_t &printed, std::optional<uint64_t> &last,
+                     std::string &space, bool &got_headers) {
     grpc::ClientContext ctx;
     v1::StreamRequest req = w.request;
     if (last) req.set_after_sequence(*last);
+    req.set_sequence_space(space);
     auto reader = start(&ctx, req);
+    reader->WaitForInitialMetadata();
+    // what the sequences of this stream are numbered in: sent back on resume
+    const auto &headers = ctx.GetServerInitialMetadata();
+    if (auto it = headers.find("crowsnest-sequence-space"); it != headers.end())
+        space.assign(it->second.data(), it->second.size());
     Msg m;
     while (reader->Read(&m)) {
         got_headers = true;
@@ -149,10 +173,10 @@ grpc::Status watch_once(const WatchOptions &w, Start start, uint64_t &printed, s
         std::fflush(stdout);
         if (w.count && ++printed >= w.count) {
             ctx.TryCancel();
-            break;
+            return {reader->Finish(), false};
         }
     }
-    return reader->Finish();
+    return finish(ctx, reader);
 }
 
 }  // namespace
@@ -172,15 +196,30 @@ int run_watch(int argc, char **argv) {
     auto stub = v1::Sensor::NewStub(channel);
     std::optional<uint64_t> last;
     if (w.request.has_after_sequence()) last = w.request.after_sequence();
+    std::string space = w.request.sequence_space();
     uint64_t printed = 0;
     bool connected_once = false;
+    std::optional<uint64_t> unreadable_after;  // where the last unreadable message came
+    int unreadable_times = 0;
     for (;;) {
         bool got = false;
-        grpc::Status s = w.events
-            ? watch_once<v1::Event>(w, [&](auto *ctx, const auto &r) { return stub->StreamEvents(ctx, r); }, printed, last, got)
-            : watch_once<v1::Verdict>(w, [&](auto *ctx, const auto &r) { return stub->StreamVerdicts(ctx, r); }, printed, last, got);
+        StreamEnd end = w.events
+            ? watch_once<v1::Event>(w, [&](auto *ctx, const auto &r) { return stub->StreamEvents(ctx, r); }, printed, last, space, got)
+            : watch_once<v1::Verdict>(w, [&](auto *ctx, const auto &r) { return stub->StreamVerdicts(ctx, r); }, printed, last, space, got);
         connected_once |= got;
         if (w.count && printed >= w.count) return 0;
+        if (end.unreadable) {
+            // report it, then resume after the last message read; the same
+            // unreadable message three times in a row is skipped
+            unreadable_times = unreadable_after == last ? unreadable_times + 1 : 1;
+            unreadable_after = last;
+            std::fprintf(stderr, "crowsnest watch: a message after sequence %s could not be read (%s)%s\n",
+                         last ? std::to_string(*last).c_str() : "(none)", end.status.error_message().c_str(),
+                         unreadable_times >= 3 ? ", skipping it" : ", reconnecting");
+            if (unreadable_times >= 3 && last) last = *last + 1;
+            continue;
+        }
+        const grpc::Status &s = end.status;
         // a lost connection is retried once it has worked; anything else ends
         if (s.error_code() != grpc::StatusCode::UNAVAILABLE || !connected_once) {
             std::fprintf(stderr, "crowsnest watch: %s\n",

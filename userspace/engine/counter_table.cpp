@@ -7,22 +7,37 @@ namespace crowsnest {
 namespace {
 
 const std::vector<CounterDoc> kDocs = {
-    {"events.<type>", "events the engine received, by type (exec, open, connect, exit)"},
-    {"verdicts.<category>", "verdicts printed, by category"},
+    {"events.<type>",
+     "events the engine received, by type (exec, open, connect, exit; flood: a cgroup's rate-limit drops; cgroup: a "
+     "cgroup's path, read at its first exec)"},
+    {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)"},
+    {"aggregated", "identical verdicts counted into their window's summary instead of sent one by one"},
     {"malformed.<reason>",
      "ring-buffer records that failed validation and were skipped (`too_short`, `bad_version`, `bad_type`, "
      "`size_mismatch`, `bad_length`)"},
     {"ringbuf_drops", "events lost in the kernel because the ring buffer was full"},
     {"ringbuf_drops.<type>", "the same, by event type"},
+    {"ring_reserved.<type>",
+     "open and connect events refused because the ring buffer was three quarters full: the rest is kept for exec, "
+     "exit and flood records"},
     {"inflight_drops", "execs whose enter could not be stored until their exit"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)"},
     {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)"},
     {"truncated", "events whose path or argv was cut to fit (256-byte paths, 64 args, 256 bytes per arg, 2 KiB in all)"},
     {"threshold_evictions",
      "threshold groups (port scan, sweep) dropped while still counting because `max_groups` were tracked"},
+    {"table.<name>",
+     "entries the engine holds now, not a count: `processes` (the process table), `cgroups` (resolved cgroups), "
+     "`aggregation_groups` (verdict groups in a window)"},
+    {"output.<output>.sent",
+     "lines or messages an output wrote (`json`: the JSON lines on stdout or the output file; `journal`: the verdict "
+     "journal)"},
+    {"output.<output>.lost", "lines or messages an output could not write, lost"},
+    {"output.<output>.errors", "write errors of an output (each is logged, at most once every 10 s)"},
 };
 
-constexpr EventType kTypes[] = {EventType::Exec, EventType::Connect, EventType::Open, EventType::Exit};
+constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,
+                                 EventType::Exit,  EventType::Flood,   EventType::CgroupPath};
 
 std::string_view meaning_of(std::string_view family) {
     for (const auto &d : kDocs)
@@ -35,24 +50,35 @@ std::string_view meaning_of(std::string_view family) {
 const std::vector<CounterDoc> &counter_docs() { return kDocs; }
 
 std::vector<CounterRow> counter_table(const SensorCounters &sensor, const EngineCounters &engine,
-                                      uint64_t threshold_evictions) {
+                                      uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs) {
     std::vector<CounterRow> rows;
     auto add = [&rows](std::string_view family, std::string name, uint64_t value) {
         rows.push_back({std::move(name), value, meaning_of(family)});
     };
     for (auto t : kTypes) add("events.<type>", std::string("events.") + event_type_name(t), engine.events[size_t(t)]);
     for (const auto &[category, n] : engine.verdicts) add("verdicts.<category>", "verdicts." + category, n);
+    add("aggregated", "aggregated", engine.aggregated);
     for (const auto &[reason, n] : sensor.malformed) add("malformed.<reason>", "malformed." + reason, n);
     uint64_t ringbuf_drops = 0;
     for (uint64_t n : sensor.ringbuf_full) ringbuf_drops += n;
     add("ringbuf_drops", "ringbuf_drops", ringbuf_drops);
     for (auto t : kTypes)
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
+    for (auto t : {EventType::Open, EventType::Connect})
+        add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
     add("inflight_drops", "inflight_drops", sensor.inflight_full);
     add("exit_without_enter", "exit_without_enter", sensor.exit_without_enter);
     add("unresolved_cgroups", "unresolved_cgroups", engine.unresolved_cgroups);
     add("truncated", "truncated", engine.truncated);
     add("threshold_evictions", "threshold_evictions", threshold_evictions);
+    add("table.<name>", "table.processes", engine.processes);
+    add("table.<name>", "table.cgroups", engine.cgroups);
+    add("table.<name>", "table.aggregation_groups", engine.aggregation_groups);
+    for (const auto &o : outputs) {
+        add("output.<output>.sent", "output." + o.name + ".sent", o.sent);
+        add("output.<output>.lost", "output." + o.name + ".lost", o.lost);
+        add("output.<output>.errors", "output." + o.name + ".errors", o.errors);
+    }
     return rows;
 }
 

@@ -29,7 +29,13 @@ struct CounterRow {
 
 // Every counter, in the order of counter_docs(): each event type; the
 // verdict categories and malformed reasons that occurred.
+// What an output did with what it was given.
+struct OutputCounters {
+    std::string name;  // json: the JSON lines on stdout or the output file
+    uint64_t sent = 0, lost = 0, errors = 0;
+};
+
 std::vector<CounterRow> counter_table(const SensorCounters &sensor, const EngineCounters &engine,
-                                      uint64_t threshold_evictions);
+                                      uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs);
 
 }  // namespace crowsnest

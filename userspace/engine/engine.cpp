@@ -1,14 +1,58 @@
 #include "engine/engine.h"
 
+#include <functional>
+
 #include "engine/messages.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
 
+namespace {
+
+uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ull + (h >> 29); }
+uint64_t hash_text(std::string_view s) { return std::hash<std::string_view>{}(s); }
+
+// What the event was about, for telling identical verdicts apart: the file,
+// the destination, or the program and its arguments.
+uint64_t target_hash(const EventContext &ctx) {
+    const Event &e = *ctx.event;
+    switch (e.type) {
+    case EventType::Exec: {
+        uint64_t h = hash_text(e.filename);
+        for (const auto &a : e.argv) h = mix(h, hash_text(a));
+        return h;
+    }
+    case EventType::Open: return hash_text(ctx.resolved_path.empty() ? e.path : ctx.resolved_path);
+    case EventType::Connect: {
+        uint64_t h = mix(e.family, e.port);
+        for (uint8_t b : e.addr) h = mix(h, b);
+        return mix(h, hash_text(e.unix_path));
+    }
+    case EventType::Exit:
+    case EventType::Flood:
+    case EventType::CgroupPath: return 0;
+    }
+    return 0;
+}
+
+// True when `full` continues `cut`: the same arguments, the last of `cut`
+// possibly a prefix of its own (the kernel's copy ends mid-argument).
+bool continues(const std::vector<std::string> &full, const std::vector<std::string> &cut) {
+    if (full.size() < cut.size()) return false;
+    for (size_t i = 0; i < cut.size(); i++) {
+        const bool last = i + 1 == cut.size();
+        if (last ? full[i].compare(0, cut[i].size(), cut[i]) != 0 : full[i] != cut[i]) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 Engine::Engine(const Matcher &matcher, CgroupResolver &cgroups, ProcessTable &processes, HostFiles &host_files,
                Output &output, EngineConfig config)
     : matcher_(&matcher), cgroups_(cgroups), processes_(processes), host_files_(host_files), output_(output),
-      config_(config) {}
+      config_(config), aggregator_(config.verdict_window_ns), floods_(config.flood_window_ns),
+      verdict_sequence_(config.last_verdict_sequence) {}
 
 // The absolute path an open named, in the process's own view of the
 // filesystem: a relative path is joined to the directory the kernel side
@@ -20,8 +64,28 @@ void Engine::resolve_open_path(const Event &e, EventContext &ctx) const {
         normalize_path_into(e.path, e.base_dir, ctx.resolved_path);
 }
 
-void Engine::handle_event(const Event &e) {
+// An exec whose argument area was longer than the kernel side copies gets
+// the rest from /proc/<pid>/cmdline, while the process still runs that
+// program (it must continue what the kernel copied); rules see all of it.
+const Event &Engine::complete_argv(const Event &e) {
+    if (e.type != EventType::Exec || e.ret != 0 || !e.argv_truncated) return e;
+    std::vector<std::string> args;
+    bool cut = false;
+    if (!processes_.read_cmdline(e.pid, args, cut) || !continues(args, e.argv)) return e;
+    full_exec_ = e;
+    full_exec_.argv = std::move(args);
+    full_exec_.argv_truncated = cut;
+    return full_exec_;
+}
+
+void Engine::handle_event(const Event &raw) {
+    const Event &e = complete_argv(raw);
     counters_.events[size_t(e.type)]++;
+    if (e.type == EventType::Flood) return handle_flood(e);
+    if (e.type == EventType::CgroupPath) {
+        cgroups_.learn(e.cgroup_id, e.path);
+        return;
+    }
     if (e.path_truncated || e.argv_truncated) counters_.truncated++;
 
     EventContext &ctx = ctx_;  // reused: its strings keep their capacity
@@ -50,13 +114,49 @@ void Engine::handle_event(const Event &e) {
     }
     detections_.clear();
     matcher_->match(ctx, detections_);
-    for (const auto &d : detections_) {
-        counters_.verdicts[d.rule->category]++;
-        fill_verdict_message(ctx, d, verdict_msg_);
-        verdict_msg_.set_sequence(++verdict_sequence_);
-        output_.on_verdict(verdict_msg_);
+    if (!detections_.empty()) {
+        const std::string_view exe = ctx.process ? std::string_view(ctx.process->exe) : std::string_view(e.filename);
+        const uint64_t target = target_hash(ctx);
+        for (auto &d : detections_) {
+            // identical verdicts are counted before anything is formatted
+            if (!aggregator_.admit(d.rule, e.cgroup_id, exe, target, e.boot_ns)) continue;
+            matcher_->render_output(d);
+            fill_verdict_message(ctx, d, verdict_msg_);
+            aggregator_.sent(verdict_msg_);
+            publish(verdict_msg_);
+        }
     }
     if (e.type == EventType::Exit) processes_.on_exit(e.pid);
+}
+
+void Engine::publish(v1::Verdict &v) {
+    counters_.verdicts[v.category()]++;
+    if (config_.sequences && verdict_sequence_ + 1 > reserved_sequence_)
+        reserved_sequence_ = config_.sequences->reserve(verdict_sequence_ + 1);
+    v.set_sequence(++verdict_sequence_);
+    output_.on_verdict(v);
+}
+
+// A cgroup's events dropped by its rate limit in the kernel: reported at
+// once when its flood starts, then once per window.
+void Engine::handle_flood(const Event &e) {
+    FloodReport::Due due;
+    if (floods_.add(e.cgroup_id, e.flood.dropped, e.boot_ns, due)) publish_flood(due, e.time_ns);
+}
+
+void Engine::publish_flood(const FloodReport::Due &due, uint64_t wall_ns) {
+    fill_flood_verdict(cgroups_.resolve(due.cgroup_id), due.cgroup_id, due.dropped, due.first,
+                       floods_.window_ns() / 1000000000ull, wall_ns, verdict_msg_);
+    publish(verdict_msg_);
+}
+
+void Engine::tick(uint64_t boot_ns, uint64_t wall_ns) {
+    summaries_.clear();
+    aggregator_.close_windows(boot_ns, summaries_);
+    for (auto &s : summaries_) publish(s);
+    flood_due_.clear();
+    floods_.close_windows(boot_ns, flood_due_);
+    for (const auto &due : flood_due_) publish_flood(due, wall_ns);
 }
 
 void Engine::maintain() {

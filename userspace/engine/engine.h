@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "crowsnest.pb.h"
+#include "engine/flood_report.h"
 #include "engine/output.h"
+#include "engine/verdict_aggregator.h"
 #include "enrich/cgroup_resolver.h"
 #include "enrich/host_files.h"
 #include "enrich/process_table.h"
@@ -24,10 +26,26 @@ struct EngineCounters {
     std::map<std::string, uint64_t> verdicts;       // by category
     uint64_t unresolved_cgroups = 0;                // events whose cgroup id was not found
     uint64_t truncated = 0;                         // events with a cut path or argv
+    uint64_t aggregated = 0;                        // verdicts counted into a summary, not sent one by one
+    // sizes now, not counts: what the engine holds (bounded, and watched by scripts/soak.sh)
+    uint64_t processes = 0, cgroups = 0, aggregation_groups = 0;
+};
+
+// Where verdict numbers are kept safe across restarts (the verdict journal):
+// the engine asks before it uses a number past what was reserved.
+class SequenceGuard {
+public:
+    virtual ~SequenceGuard() = default;
+    // Makes `sequence` safe to use; returns the last number reserved now.
+    virtual uint64_t reserve(uint64_t sequence) = 0;
 };
 
 struct EngineConfig {
-    uint32_t host_pid_ns = 0;  // inode of the host's pid namespace
+    uint32_t host_pid_ns = 0;                        // inode of the host's pid namespace
+    uint64_t verdict_window_ns = 10'000'000'000ull;  // identical verdicts within it are aggregated (0: never)
+    uint64_t flood_window_ns = 10'000'000'000ull;    // a flooding cgroup is reported once per window
+    uint64_t last_verdict_sequence = 0;              // numbering goes on after it (a journal's last run)
+    SequenceGuard *sequences = nullptr;              // none: numbers are not kept across restarts
 };
 
 class Engine {
@@ -40,14 +58,30 @@ public:
     // Periodic upkeep: re-read host file identities, forget removed
     // cgroups, keep the process table within bounds.
     void maintain();
+    // Every loop turn: sends the summaries of aggregation windows and the
+    // flood reports that are due (clocks: boot time, and wall time now).
+    void tick(uint64_t boot_ns, uint64_t wall_ns);
 
-    const EngineCounters &counters() const { return counters_; }
+    uint64_t last_verdict_sequence() const { return verdict_sequence_; }
+
+    EngineCounters counters() const {
+        EngineCounters c = counters_;
+        c.aggregated = aggregator_.counted();
+        c.processes = processes_.size();
+        c.cgroups = cgroups_.cached();
+        c.aggregation_groups = aggregator_.groups();
+        return c;
+    }
     // Engine thread only: later events are matched by `matcher`, which
     // must outlive its use.
     void set_matcher(const Matcher &matcher) { matcher_ = &matcher; }
 
 private:
+    const Event &complete_argv(const Event &e);
     void resolve_open_path(const Event &e, EventContext &ctx) const;
+    void publish(v1::Verdict &v);
+    void handle_flood(const Event &e);
+    void publish_flood(const FloodReport::Due &due, uint64_t wall_ns);
 
     const Matcher *matcher_;
     CgroupResolver &cgroups_;
@@ -56,6 +90,11 @@ private:
     Output &output_;
     EngineConfig config_;
     EngineCounters counters_;
+    VerdictAggregator aggregator_;
+    FloodReport floods_;
+    std::vector<v1::Verdict> summaries_;
+    std::vector<FloodReport::Due> flood_due_;
+    Event full_exec_;  // an exec whose arguments were completed from /proc
     // reused for every event so the steady state allocates little
     EventContext ctx_;
     std::vector<Detection> detections_;
@@ -63,6 +102,7 @@ private:
     v1::Verdict verdict_msg_;
     // what stream subscribers resume after; events are numbered only when wanted
     uint64_t verdict_sequence_ = 0, event_sequence_ = 0;
+    uint64_t reserved_sequence_ = 0;  // what config_.sequences has made safe
 };
 
 }  // namespace crowsnest

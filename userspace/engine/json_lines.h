@@ -1,23 +1,26 @@
 // Prints events and verdicts as JSON lines (the protobuf JSON mapping) to a
-// stdio stream; nullptr prints nothing, for a sensor that only serves gRPC.
+// file descriptor (stdout, or an output file); -1 prints nothing, for a
+// sensor that only serves gRPC. Events are flushed by flush() (they can be
+// many), verdicts at once.
 #pragma once
 
-#include <cstdio>
-
+#include "engine/line_file.h"
 #include "engine/output.h"
 
 namespace crowsnest {
 
 class JsonLinesOutput final : public Output {
 public:
-    JsonLinesOutput(FILE *out, bool print_events) : out_(out), print_events_(print_events && out) {}
+    JsonLinesOutput(int fd, bool print_events) : file_(fd), print_events_(print_events && fd >= 0) {}
     bool wants_events() const override { return print_events_; }
-    void on_event(const v1::Event &event) override;  // flushed by flush(): events can be many
-    void on_verdict(const v1::Verdict &verdict) override;  // flushed at once
-    void flush();
+    void on_event(const v1::Event &event) override;
+    void on_verdict(const v1::Verdict &verdict) override;
+    void flush() { file_.flush(); }
+
+    const LineFile &file() const { return file_; }
 
 private:
-    FILE *out_;
+    LineFile file_;
     bool print_events_;
 };
 

@@ -3,21 +3,27 @@
 #include <sys/socket.h>
 
 #include "event/event_format.h"
+#include "util/text_escape.h"
 
 namespace crowsnest {
 namespace {
+
+// Every byte that a watched process chose goes out as valid UTF-8
+// (util/text_escape.h): a raw byte would break every client.
+void text(std::string_view raw, std::string *out) { assign_utf8_escaped(raw, *out); }
 
 void fill_time(uint64_t ns, google::protobuf::Timestamp &t) {
     t.set_seconds(int64_t(ns / 1000000000ULL));
     t.set_nanos(int32_t(ns % 1000000000ULL));
 }
 
-void fill_container(const EventContext &ctx, v1::Container &c) {
-    if (!ctx.cgroup) return;
-    c.set_id(ctx.cgroup->container.id);
-    c.set_runtime(ctx.cgroup->container.runtime);
-    c.set_pod_uid(ctx.cgroup->container.pod_uid);
-    c.set_cgroup_path(ctx.cgroup->path);
+
+void fill_container_of(const CgroupEntry *cgroup, v1::Container &c) {
+    if (!cgroup) return;
+    text(cgroup->container.id, c.mutable_id());
+    text(cgroup->container.runtime, c.mutable_runtime());
+    text(cgroup->container.pod_uid, c.mutable_pod_uid());
+    text(cgroup->path, c.mutable_cgroup_path());
 }
 
 void fill_process(const EventContext &ctx, v1::Process &p) {
@@ -27,16 +33,16 @@ void fill_process(const EventContext &ctx, v1::Process &p) {
     p.set_ppid(e.ppid);
     p.set_uid(e.uid);
     p.set_gid(e.gid);
-    p.set_comm(e.comm);
+    text(e.comm, p.mutable_comm());
     p.set_mnt_ns(e.mnt_ns);
     p.set_pid_ns(e.pid_ns);
     if (ctx.process) {
-        p.set_exe(ctx.process->exe);
-        for (const auto &a : ctx.process->args) p.add_args(a);
+        text(ctx.process->exe, p.mutable_exe());
+        for (const auto &a : ctx.process->args) text(a, p.add_args());
     }
     if (ctx.parent) {
-        p.set_pname(ctx.parent->comm);
-        p.set_pexe(ctx.parent->exe);
+        text(ctx.parent->comm, p.mutable_pname());
+        text(ctx.parent->exe, p.mutable_pexe());
     }
 }
 
@@ -50,19 +56,19 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
     }
     switch (e.type) {
     case EventType::Exec:
-        s.set_filename(e.filename);
-        for (const auto &a : e.argv) s.add_argv(a);
+        text(e.filename, s.mutable_filename());
+        for (const auto &a : e.argv) text(a, s.add_argv());
         s.set_argv_truncated(e.argv_truncated);
         s.set_exe_upper_layer(e.exe_upper_layer);
         s.set_path_truncated(e.path_truncated);
         break;
     case EventType::Open:
-        s.set_path(e.path);
-        s.set_resolved_path(ctx.resolved_path);
+        text(e.path, s.mutable_path());
+        text(ctx.resolved_path, s.mutable_resolved_path());
         s.set_flags(open_flags_string(e.open_flags));
         s.set_mode(e.mode);
         s.set_dirfd(e.dirfd);
-        s.set_host_path(ctx.host_path);
+        text(ctx.host_path, s.mutable_host_path());
         s.set_mnt_id(e.mnt_id);
         s.set_path_truncated(e.path_truncated);
         break;
@@ -71,14 +77,28 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
         s.set_fd(e.fd);
         s.set_dst_ip(ip_string(e));
         if (e.family != AF_UNIX) s.set_dst_port(e.port);
-        s.set_unix_path(unix_path_string(e));
+        text(unix_path_string(e), s.mutable_unix_path());
         s.set_path_truncated(e.path_truncated);
         break;
     case EventType::Exit:
         s.set_exit_code(e.exit_code);
         break;
+    case EventType::Flood:       // a verdict of its own (fill_flood_verdict)
+    case EventType::CgroupPath:  // never sent: the engine learns from it
+        break;
     }
 }
+
+// What event_flood verdicts say: not a rule of the files, a fact of the
+// sensor's own. Medium: busy software can hit the limit too, but a
+// container that does is also one whose events went unseen.
+const RuleInfo kFloodRule{
+    "event_flood",
+    "A cgroup went over its rate of open and connect events, and the kernel side dropped the excess so that the "
+    "sensor keeps seeing every other container. Its own events went partly unseen meanwhile: flooding is also a "
+    "way to blind a sensor.",
+    "evasion", "medium", {"T1562.001"}};
+
 
 }  // namespace
 
@@ -86,7 +106,7 @@ void fill_event_message(const EventContext &ctx, v1::Event &out) {
     out.Clear();
     fill_time(ctx.event->time_ns, *out.mutable_time());
     out.set_cgroup_id(ctx.event->cgroup_id);
-    fill_container(ctx, *out.mutable_container());
+    fill_container_of(ctx.cgroup, *out.mutable_container());
     fill_process(ctx, *out.mutable_process());
     fill_syscall(ctx, *out.mutable_event());
 }
@@ -94,15 +114,46 @@ void fill_event_message(const EventContext &ctx, v1::Event &out) {
 void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdict &out) {
     out.Clear();
     fill_time(ctx.event->time_ns, *out.mutable_time());
-    out.set_rule(d.rule->name);
-    out.set_category(d.rule->category);
+    // rule files are the operator's, yet bytes are bytes: escaped too
+    text(d.rule->name, out.mutable_rule());
+    text(d.rule->category, out.mutable_category());
     out.set_severity(d.rule->severity);
-    for (const auto &t : d.rule->tags) out.add_tags(t);
-    out.set_output(d.output);
+    for (const auto &t : d.rule->tags) text(t, out.add_tags());
+    text(d.output, out.mutable_output());
     out.set_cgroup_id(ctx.event->cgroup_id);
-    fill_container(ctx, *out.mutable_container());
+    fill_container_of(ctx.cgroup, *out.mutable_container());
     fill_process(ctx, *out.mutable_process());
     fill_syscall(ctx, *out.mutable_event());
+}
+
+void fill_flood_verdict(const CgroupEntry *cgroup, uint64_t cgroup_id,
+                        const std::array<uint64_t, kEventTypeCount> &dropped, bool first, uint64_t window_seconds,
+                        uint64_t wall_ns, v1::Verdict &out) {
+    out.Clear();
+    fill_time(wall_ns, *out.mutable_time());
+    out.set_rule(kFloodRule.name);
+    out.set_category(kFloodRule.category);
+    out.set_severity(kFloodRule.severity);
+    for (const auto &t : kFloodRule.tags) out.add_tags(t);
+    out.set_cgroup_id(cgroup_id);
+    fill_container_of(cgroup, *out.mutable_container());
+    auto &s = *out.mutable_event();
+    s.set_type("flood");
+    s.set_syscall("flood");
+    std::string counts;
+    for (size_t t = 1; t < dropped.size(); t++) {
+        if (!dropped[t]) continue;
+        const char *type = event_type_name(EventType(t));
+        (*s.mutable_dropped())[type] = dropped[t];
+        counts += (counts.empty() ? "" : ", ") + std::to_string(dropped[t]) + " " + type;
+    }
+    std::string who = cgroup && !cgroup->container.id.empty() ? "container " + cgroup->container.id
+                      : cgroup                                 ? "cgroup " + cgroup->path
+                                                               : "cgroup " + std::to_string(cgroup_id);
+    text((first ? "Event flood from " + who + ": the kernel side drops its excess events (" + counts + " so far)"
+                : "Event flood from " + who + " goes on: " + counts + " events dropped in the last " +
+                      std::to_string(window_seconds) + " s"),
+         out.mutable_output());
 }
 
 }  // namespace crowsnest

@@ -11,4 +11,10 @@ namespace crowsnest {
 void fill_event_message(const EventContext &ctx, v1::Event &out);
 void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdict &out);
 
+// The verdict of a cgroup whose events the kernel dropped for going over
+// its rate: `first` when the flood starts, else what a window added.
+void fill_flood_verdict(const CgroupEntry *cgroup, uint64_t cgroup_id,
+                        const std::array<uint64_t, kEventTypeCount> &dropped, bool first, uint64_t window_seconds,
+                        uint64_t wall_ns, v1::Verdict &out);
+
 }  // namespace crowsnest

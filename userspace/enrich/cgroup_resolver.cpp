@@ -102,6 +102,12 @@ const CgroupEntry *CgroupResolver::resolve(uint64_t id) {
     return &cache_.emplace(id, std::move(entry)).first->second;
 }
 
+void CgroupResolver::learn(uint64_t id, const std::string &path) {
+    if (cache_.count(id)) return;
+    misses_.erase(id);
+    cache_.emplace(id, CgroupEntry{path, parse_cgroup_path(path)});
+}
+
 void CgroupResolver::forget_removed() {
     for (auto it = cache_.begin(); it != cache_.end();) {
         struct stat st{};

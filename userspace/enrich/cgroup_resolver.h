@@ -29,6 +29,11 @@ public:
     // id that stays unknown is retried at most once a second.
     const CgroupEntry *resolve(uint64_t id);
 
+    // The path of cgroup `id`, as the kernel side read it at the cgroup's
+    // first exec: known from then on, even if the cgroup is removed before
+    // a lookup could find it.
+    void learn(uint64_t id, const std::string &path);
+
     // Drops cached cgroups whose directory no longer exists.
     void forget_removed();
 

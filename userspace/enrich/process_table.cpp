@@ -41,15 +41,19 @@ bool ProcessTable::read_from_proc(uint32_t pid, ProcessInfo &out) const {
     if (!parse_stat(read_file(dir + "/stat"), out.comm, out.ppid)) return false;
     out.pid = pid;
     out.exe = read_link(dir + "/exe");
-    out.args.clear();
-    const std::string cmdline = read_file(dir + "/cmdline");
-    for (size_t at = 0; at < cmdline.size();) {
-        size_t nul = cmdline.find('\0', at);
-        if (nul == std::string::npos) nul = cmdline.size();
-        out.args.emplace_back(cmdline, at, nul - at);
-        at = nul + 1;
-    }
+    bool cut = false;
+    read_cmdline(pid, out.args, cut);
     return true;
+}
+
+bool ProcessTable::read_cmdline(uint32_t pid, std::vector<std::string> &args, bool &cut) const {
+    std::string cmdline, error;
+    if (!read_whole_file(proc_root_ + "/" + std::to_string(pid) + "/cmdline", cmdline, error, kMaxCmdline + 1))
+        return false;
+    cut = cmdline.size() > kMaxCmdline;
+    if (cut) cmdline.resize(kMaxCmdline);
+    split_nul_separated(cmdline, args);
+    return !args.empty();
 }
 
 size_t ProcessTable::seed() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "event/event.h"
 #include "event/process_info.h"
@@ -24,6 +25,13 @@ public:
     void on_exec(const Event &exec);
     // The process ended.
     void on_exit(uint32_t pid) { table_.erase(pid); }
+
+    // The longest command line read from proc_root: past it, it is cut.
+    static constexpr size_t kMaxCmdline = 256 * 1024;
+
+    // The process's arguments, from proc_root (`cut` when longer than
+    // kMaxCmdline). False when the process is gone or has none.
+    bool read_cmdline(uint32_t pid, std::vector<std::string> &args, bool &cut) const;
 
     // The process, from the table or else from proc_root; nullptr if unknown.
     // Pointers stay valid until prune().

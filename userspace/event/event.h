@@ -11,8 +11,12 @@
 
 namespace crowsnest {
 
-enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4 };
-constexpr size_t kEventTypeCount = 5;  // EventType values are 1..4; index 0 is unused
+// Not calls, but facts the kernel side sends for the engine's own use:
+// Flood: events of a cgroup that it dropped because the cgroup went over its
+// rate (bpf/events.h, flood_bucket); CgroupPath: the path (Event::path) of a
+// cgroup, read at its first exec, so that it is known even once removed.
+enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6 };
+constexpr size_t kEventTypeCount = 7;  // EventType values are 1..6; index 0 is unused
 
 const char *event_type_name(EventType t);
 
@@ -22,8 +26,10 @@ enum class Syscall : uint8_t {
     None,  // not set (an event built by hand)
     Execve, Execveat,
     Connect, IoUringConnect,
+    SendtoFastOpen, SendmsgFastOpen,  // TCP Fast Open: a connect made by a send
     Open, Openat, Openat2, IoUringOpenat, IoUringOpenat2,
-    ProcessExit,  // not a call: the last thread of a process ended
+    OpenByHandleAt,  // a file opened by its handle, with no path
+    ProcessExit,     // not a call: the last thread of a process ended
 };
 
 struct Event {
@@ -64,6 +70,15 @@ struct Event {
 
     // exit
     int32_t exit_code = 0;
+
+    // flood: the drops of cgroup_id, by EventType. As decoded, the counts
+    // since `since` of one CPU's bucket (`cpu`, `slot`); the sensor turns
+    // them into the drops since its last report before handing them on.
+    struct FloodDrops {
+        uint32_t cpu = 0, slot = 0;
+        uint64_t since = 0;
+        std::array<uint64_t, kEventTypeCount> dropped{};
+    } flood;
 };
 
 }  // namespace crowsnest

@@ -99,6 +99,8 @@ const char *event_type_name(EventType t) {
     case EventType::Connect: return "connect";
     case EventType::Open: return "open";
     case EventType::Exit: return "exit";
+    case EventType::Flood: return "flood";
+    case EventType::CgroupPath: return "cgroup";
     }
     return "unknown";
 }
@@ -109,11 +111,14 @@ const char *syscall_name(const Event &e) {
     case Syscall::Execveat: return "execveat";
     case Syscall::Connect: return "connect";
     case Syscall::IoUringConnect: return "io_uring_connect";
+    case Syscall::SendtoFastOpen: return "sendto";
+    case Syscall::SendmsgFastOpen: return "sendmsg";
     case Syscall::Open: return "open";
     case Syscall::Openat: return "openat";
     case Syscall::Openat2: return "openat2";
     case Syscall::IoUringOpenat: return "io_uring_openat";
     case Syscall::IoUringOpenat2: return "io_uring_openat2";
+    case Syscall::OpenByHandleAt: return "open_by_handle_at";
     case Syscall::ProcessExit: return "exit";
     case Syscall::None: break;
     }
@@ -123,6 +128,8 @@ const char *syscall_name(const Event &e) {
     case EventType::Connect: return "connect";
     case EventType::Open: return "openat";
     case EventType::Exit: return "exit";
+    case EventType::Flood: return "flood";
+    case EventType::CgroupPath: return "cgroup";
     }
     return "";
 }

@@ -19,15 +19,19 @@ struct RuleInfo {
 
 struct Detection {
     const RuleInfo *rule = nullptr;
-    std::string output;
+    uint32_t index = 0;  // the matcher's own reference to the rule
+    std::string output;  // set by Matcher::render_output
 };
 
 // The rule engine seen from the pipeline: one event in, its detections out.
 class Matcher {
 public:
     virtual ~Matcher() = default;
-    // Appends a Detection for every rule the event satisfies.
+    // Appends a Detection for every rule the event satisfies, without its
+    // output: the engine may aggregate it away before paying for that.
     virtual void match(const EventContext &ctx, std::vector<Detection> &out) const = 0;
+    // Sets d.output. Only for a detection of the last match() call.
+    virtual void render_output(Detection &d) const = 0;
     virtual size_t rule_count() const = 0;
 };
 

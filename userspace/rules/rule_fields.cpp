@@ -29,7 +29,8 @@ using A = FieldInfo::Arg;
 
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
-     "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests as the call they stand for)"},
+     "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
+     "open_by_handle_at as the call they stand for: connect, openat)"},
     {"evt.dir", F::EvtDir, T::String, kAll, A::None, false, "always '<': events are reported when the call returns"},
     {"evt.res", F::EvtRes, T::String, kSyscalls, A::None, false, "SUCCESS, or the error's name (ENOENT, EINPROGRESS...)"},
     {"evt.rawres", F::EvtRawRes, T::Number, kSyscalls, A::None, false, "the return value (-2 for ENOENT)"},
@@ -38,7 +39,8 @@ const std::vector<FieldInfo> kFields = {
     {"evt.is_open_write", F::EvtIsOpenWrite, T::Bool, kOpen, A::None, false, "opened for writing (O_WRONLY or O_RDWR)"},
     {"evt.arg.flags", F::EvtArgFlags, T::String, kOpen, A::None, false, "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC"},
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
-     "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, exit"},
+     "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, sendto, "
+     "sendmsg, open_by_handle_at, exit"},
     {"proc.name", F::ProcName, T::String, kAll, A::None, false, "the process name (comm, at most 15 characters)"},
     {"proc.names", F::ProcNames, T::String, kAll, A::None, true,
      "every name the process goes by (several values): proc.name, and the last components of proc.exe and "
@@ -206,6 +208,8 @@ size_t evt_type_index(const Event &e) {
         default: return 4;
         }
     case EventType::Exit: return 6;
+    case EventType::Flood:       // never matched: the engine handles these itself
+    case EventType::CgroupPath: return 6;
     }
     return 6;
 }

@@ -220,8 +220,10 @@ void RuleSet::match(const EventContext &ctx, std::vector<Detection> &out) const 
         bool reported = false;  // rules of no category ("other") all fire, as in Falco
         for (size_t j = first; j < out.size() && !reported && r.info.category != "other"; j++)
             reported = out[j].rule->category == r.info.category;
-        if (!reported) out.push_back({&r.info, r.output.render(reader_)});
+        if (!reported) out.push_back({&r.info, i, {}});
     }
 }
+
+void RuleSet::render_output(Detection &d) const { d.output = rules_.at(d.index).output.render(reader_); }
 
 }  // namespace crowsnest

@@ -36,6 +36,7 @@ public:
                                          std::vector<std::string> &warnings);
 
     void match(const EventContext &ctx, std::vector<Detection> &out) const override;
+    void render_output(Detection &d) const override;
     size_t rule_count() const override { return rules_.size(); }
     const RuleInfo &rule_info(size_t i) const { return rules_.at(i).info; }
 

@@ -5,6 +5,7 @@
 #include <linux/types.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,12 @@ namespace crowsnest {
 namespace {
 
 bool libbpf_verbose = false;
+
+bool any(const FloodCounts::Counts &counts) {
+    for (uint64_t n : counts)
+        if (n) return true;
+    return false;
+}
 
 int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args) {
     if (level == LIBBPF_DEBUG && !libbpf_verbose) return 0;
@@ -62,9 +69,21 @@ std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn f
         error = "invalid ring buffer size " + std::to_string(opts.ringbuf_bytes) + ": " + std::strerror(-err);
         return nullptr;
     }
+    // one exec scratch record per CPU (bpf/lib/maps.h)
+    const int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0 || bpf_map__set_max_entries(s->skel_->maps.exec_scratch, uint32_t(cpus)) != 0) {
+        error = "cannot size the exec scratch map to the CPUs";
+        return nullptr;
+    }
     // read-only settings, fixed at load: the sensor never sees itself
     s->skel_->rodata->self_tgid = uint32_t(getpid());
     s->skel_->rodata->wakeup_bytes = opts.wakeup_bytes;
+    // the ring's last quarter is kept for exec, exit and flood records
+    s->skel_->rodata->ring_high_water = uint64_t(opts.ringbuf_bytes) / 4 * 3;
+    if (opts.flood_rate) {
+        s->skel_->rodata->flood_interval_ns = 1000000000ull / opts.flood_rate;
+        s->skel_->rodata->flood_burst_ns = 1000000000ull;  // a second's worth
+    }
     if (int err = crowsnest_bpf__load(s->skel_)) {
         error = std::string("cannot load the BPF programs (root or CAP_BPF+CAP_PERFMON needed, kernel with BTF): ") +
                 std::strerror(-err);
@@ -86,12 +105,57 @@ std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn f
 
 int BpfSensor::on_record(void *self, void *data, size_t len) {
     auto *s = static_cast<BpfSensor *>(self);
-    const DecodeStatus status = s->decoder_.decode(data, len, s->event_);
-    if (status != DecodeStatus::Ok)
+    Event &e = s->event_;
+    const DecodeStatus status = s->decoder_.decode(data, len, e);
+    if (status != DecodeStatus::Ok) {
         s->malformed_[decode_status_name(status)]++;
-    else
-        s->fn_(s->fn_ctx_, s->event_);
+    } else if (e.type == EventType::Flood) {
+        // a slot went to another cgroup: the last of its holder's counts
+        const auto f = e.flood;
+        const auto dropped = s->flood_counts_.evicted(f.cpu, f.slot, e.cgroup_id, f.since, f.dropped);
+        if (any(dropped)) s->hand_on_flood(dropped);
+    } else {
+        s->fn_(s->fn_ctx_, e);
+    }
     return 0;
+}
+
+// A Flood event for event_'s cgroup, with `dropped`.
+void BpfSensor::hand_on_flood(const FloodCounts::Counts &dropped) {
+    event_.type = EventType::Flood;
+    event_.flood.dropped = dropped;
+    fn_(fn_ctx_, event_);
+}
+
+void BpfSensor::read_flood_counts() {
+    timespec boot{}, real{};
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    clock_gettime(CLOCK_REALTIME, &real);
+    const uint64_t now = uint64_t(boot.tv_sec) * 1000000000ull + uint64_t(boot.tv_nsec);
+    const int ncpu = libbpf_num_possible_cpus();
+    std::vector<flood_bucket> per_cpu(size_t(ncpu > 0 ? ncpu : 1));
+    static_assert(sizeof(flood_bucket) % 8 == 0, "per-CPU values are laid out 8-byte aligned");
+    for (uint32_t slot = 0; slot < FLOOD_SLOTS; slot++) {
+        if (bpf_map__lookup_elem(skel_->maps.flood_buckets, &slot, sizeof(slot), per_cpu.data(),
+                                 per_cpu.size() * sizeof(flood_bucket), 0) != 0)
+            return;
+        for (size_t cpu = 0; cpu < per_cpu.size(); cpu++) {
+            const flood_bucket &b = per_cpu[cpu];
+            if (b.cgroup_id == 0) continue;
+            FloodCounts::Counts cumulative{};
+            for (size_t t = 0; t < cumulative.size(); t++) cumulative[t] = b.dropped[t];
+            const auto dropped = flood_counts_.observe(uint32_t(cpu), slot, b.cgroup_id, b.since, cumulative, now);
+            if (!any(dropped)) continue;
+            // no process: the drops of a whole cgroup, as of now
+            event_.cgroup_id = b.cgroup_id;
+            event_.boot_ns = now;
+            event_.time_ns = uint64_t(real.tv_sec) * 1000000000ull + uint64_t(real.tv_nsec);
+            event_.pid = event_.tid = event_.ppid = event_.uid = event_.gid = 0;
+            event_.comm.clear();
+            hand_on_flood(dropped);
+        }
+    }
+    flood_counts_.forget_older_than(now > 60000000000ull ? now - 60000000000ull : 0);
 }
 
 BpfSensor::~BpfSensor() {
@@ -119,7 +183,10 @@ SensorCounters BpfSensor::counters() const {
                              per_cpu.size() * sizeof(loss_counts), 0) != 0)
         return out;
     for (const auto &c : per_cpu) {
-        for (size_t t = 0; t < out.ringbuf_full.size() && t < EVENT_TYPE_MAX; t++) out.ringbuf_full[t] += c.ringbuf_full[t];
+        for (size_t t = 0; t < kEventTypeCount; t++) {
+            out.ringbuf_full[t] += c.ringbuf_full[t];
+            out.ring_reserved[t] += c.ring_reserved[t];
+        }
         out.inflight_full += c.inflight_full;
         out.exit_without_enter += c.exit_without_enter;
     }

@@ -10,6 +10,7 @@
 
 #include "event/event.h"
 #include "sensor/decoder.h"
+#include "sensor/flood_counts.h"
 #include "sensor/sensor_counters.h"
 #include "sensor/sensor_options.h"
 
@@ -36,6 +37,10 @@ public:
     // Follows the wall clock when it is set or slewed (NTP, suspend).
     void resync_clock();
 
+    // Reads every cgroup's rate-limit drops and hands those since the last
+    // read on as Flood events. Called about once a second.
+    void read_flood_counts();
+
     // Malformed records counted here, and the kernel side's losses.
     SensorCounters counters() const;
 
@@ -47,8 +52,11 @@ private:
     void *fn_ctx_ = nullptr;
     crowsnest_bpf *skel_ = nullptr;
     ring_buffer *rb_ = nullptr;
+    void hand_on_flood(const FloodCounts::Counts &dropped);
+
     Decoder decoder_;
     Event event_;  // reused for every record
+    FloodCounts flood_counts_;
     std::map<std::string, uint64_t> malformed_;
 };
 

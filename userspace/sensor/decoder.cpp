@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "util/path_util.h"
+
 extern "C" {
 #include "events.h"
 }
@@ -62,53 +64,56 @@ void decode_header(const event_header &h, int64_t boot_to_wall, Event &out) {
     assign_bounded(out.comm, h.comm, COMM_LEN);
 }
 
-// A relative path's base directory arrives as NUL-terminated components,
-// leaf first. Sets `out` to it as an absolute path ("/" for the root), or ""
-// for an absolute path or a base the kernel could not read whole. False if
-// the bytes are not well formed.
+// Components written leaf first, each NUL-terminated (a base directory, a
+// cgroup's path), as an absolute path: "/" for none. False when the bytes
+// are not well formed. Built from the end: no component is moved twice.
+bool join_leaf_first(std::string_view leaf_first, std::string &out) {
+    out.clear();
+    if (leaf_first.empty()) {
+        out.push_back('/');
+        return true;
+    }
+    if (leaf_first.back() != '\0') return false;
+    size_t end = leaf_first.size() - 1;  // the NUL that ends the component nearest the root
+    for (;;) {
+        const size_t nul = end == 0 ? std::string_view::npos : leaf_first.rfind('\0', end - 1);
+        const size_t begin = nul == std::string_view::npos ? 0 : nul + 1;
+        out.push_back('/');
+        out.append(leaf_first.substr(begin, end - begin));
+        if (nul == std::string_view::npos) return true;
+        end = nul;
+    }
+}
+
+// A relative path's base directory: sets `out` to it as an absolute path,
+// or "" for an absolute path or a base the kernel could not read whole.
 bool decode_base_dir(std::string_view leaf_first, uint16_t flags, std::string_view path, std::string &out) {
     out.clear();
     const bool relative = !path.empty() && path[0] != '/';
     if (!relative || (flags & EVENT_FLAG_BASE_INCOMPLETE)) return true;
-    while (!leaf_first.empty()) {
-        size_t nul = leaf_first.find('\0');
-        if (nul == std::string_view::npos) return false;
-        out.insert(0, leaf_first.substr(0, nul));
-        out.insert(0, "/");
-        leaf_first.remove_prefix(nul + 1);
-    }
-    if (out.empty()) out = "/";
-    return true;
+    return join_leaf_first(leaf_first, out);
 }
 
 DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     exec_event e;
     const size_t fixed = offsetof(exec_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
-    // the record ends exactly after the filename, argv and base, which fit in data
-    const size_t used = size_t(e.filename_len) + e.argv_len + e.base_len;
-    if (e.filename_len >= PATH_LEN || used > EXEC_DATA_LEN || used != len - fixed) return DecodeStatus::BadLength;
+    // the record ends exactly after the filename, base and argument area
+    // the filename and its base share PATH_LEN + BASE_LEN bytes: a short
+    // filename leaves its base more than BASE_LEN
+    if (e.filename_len >= PATH_LEN || e.filename_len + e.base_len > PATH_LEN + BASE_LEN || e.argv_len > EXEC_ARGV_LEN ||
+        e.argv_total < e.argv_len || size_t(e.filename_len) + e.base_len + e.argv_len != len - fixed)
+        return DecodeStatus::BadLength;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.filename.assign(p, e.filename_len);
-    if (!decode_base_dir(std::string_view(p + e.filename_len + e.argv_len, e.base_len), e.flags,
-                         out.filename, out.base_dir))
+    if (!decode_base_dir(std::string_view(p + e.filename_len, e.base_len), e.flags, out.filename, out.base_dir))
         return DecodeStatus::BadLength;
-
-    // argv: argc NUL-terminated strings in argv_len bytes
-    std::string_view rest(p + e.filename_len, e.argv_len);
-    out.argv.resize(e.argc);
-    for (size_t i = 0; i < e.argc; i++) {
-        size_t nul = rest.find('\0');
-        if (nul == std::string_view::npos) return DecodeStatus::BadLength;
-        out.argv[i].assign(rest.data(), nul);
-        rest.remove_prefix(nul + 1);
-    }
-    if (!rest.empty()) return DecodeStatus::BadLength;
+    split_nul_separated(std::string_view(p + e.filename_len + e.base_len, e.argv_len), out.argv);
     out.ret = e.ret;
     out.syscall = e.syscall == EXEC_SYSCALL_EXECVEAT ? Syscall::Execveat : Syscall::Execve;
     out.dirfd = e.dirfd;
     out.path_truncated = e.flags & (EVENT_FLAG_PATH_TRUNCATED | EVENT_FLAG_BASE_INCOMPLETE);
-    out.argv_truncated = e.flags & EVENT_FLAG_ARGV_TRUNCATED;
+    out.argv_truncated = (e.flags & EVENT_FLAG_ARGV_TRUNCATED) || e.argv_total > e.argv_len;
     out.exe_upper_layer = e.flags & EVENT_FLAG_EXE_UPPER_LAYER;
     return DecodeStatus::Ok;
 }
@@ -119,6 +124,7 @@ Syscall open_syscall(uint16_t abi) {
     case OPEN_SYSCALL_OPENAT2: return Syscall::Openat2;
     case OPEN_SYSCALL_IO_URING_OPENAT: return Syscall::IoUringOpenat;
     case OPEN_SYSCALL_IO_URING_OPENAT2: return Syscall::IoUringOpenat2;
+    case OPEN_SYSCALL_OPEN_BY_HANDLE_AT: return Syscall::OpenByHandleAt;
     default: return Syscall::Openat;
     }
 }
@@ -127,7 +133,9 @@ DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
     open_event e;
     const size_t fixed = offsetof(open_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
-    if (e.path_len >= PATH_LEN || e.base_len > OPEN_BASE_LEN || size_t(e.path_len) + e.base_len != len - fixed)
+    // the path and its base share PATH_LEN + BASE_LEN bytes
+    if (e.path_len >= PATH_LEN || size_t(e.path_len) + e.base_len > PATH_LEN + BASE_LEN ||
+        size_t(e.path_len) + e.base_len != len - fixed)
         return DecodeStatus::BadLength;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.path.assign(p, e.path_len);
@@ -159,13 +167,48 @@ DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
     out.port = e.port;
     std::memcpy(out.addr.data(), e.addr, sizeof(e.addr));
     out.unix_abstract = e.flags & EVENT_FLAG_UNIX_ABSTRACT;
-    out.syscall = (e.flags & EVENT_FLAG_IO_URING) ? Syscall::IoUringConnect : Syscall::Connect;
+    switch (e.syscall) {
+    case CONNECT_SYSCALL_IO_URING: out.syscall = Syscall::IoUringConnect; break;
+    case CONNECT_SYSCALL_SENDTO: out.syscall = Syscall::SendtoFastOpen; break;
+    case CONNECT_SYSCALL_SENDMSG: out.syscall = Syscall::SendmsgFastOpen; break;
+    default: out.syscall = Syscall::Connect; break;
+    }
     out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
     // an abstract name may hold NULs: keep exactly its length
     if (out.unix_abstract)
         out.unix_path.assign(e.unix_path, e.unix_path_len);
     else
         assign_bounded(out.unix_path, e.unix_path, e.unix_path_len);
+    return DecodeStatus::Ok;
+}
+
+// A cgroup's rate-limit slot went to another cgroup: its counts so far.
+DecodeStatus decode_flood(const uint8_t *data, size_t len, Event &out) {
+    flood_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    out.flood.cpu = e.cpu;
+    out.flood.slot = e.slot;
+    out.flood.since = e.since;
+    static_assert(EVENT_TYPE_MAX == kEventTypeCount, "the ABI's event types and the C++ ones");
+    for (size_t t = 0; t < kEventTypeCount; t++) out.flood.dropped[t] = e.dropped[t];
+    out.ret = 0;
+    out.syscall = Syscall::None;
+    return DecodeStatus::Ok;
+}
+
+// The path of the cgroup the record's header names, as Event::path.
+DecodeStatus decode_cgroup_path(const uint8_t *data, size_t len, Event &out) {
+    cgroup_event e;
+    const size_t fixed = offsetof(cgroup_event, data);
+    if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
+    if (len != sizeof(e)) return DecodeStatus::SizeMismatch;
+    if (e.path_len > CGROUP_PATH_LEN) return DecodeStatus::BadLength;
+    if (!join_leaf_first(std::string_view(reinterpret_cast<const char *>(data + fixed), e.path_len), out.path))
+        return DecodeStatus::BadLength;
+    out.path_truncated = e.flags & EVENT_FLAG_BASE_INCOMPLETE;
+    out.ret = 0;
+    out.syscall = Syscall::None;
     return DecodeStatus::Ok;
 }
 
@@ -197,9 +240,16 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     case EVENT_OPEN: s = decode_open(data, len, out); break;
     case EVENT_CONNECT: s = decode_connect(data, len, out); break;
     case EVENT_EXIT: s = decode_exit(data, len, out); break;
+    case EVENT_FLOOD: s = decode_flood(data, len, out); break;
+    case EVENT_CGROUP_PATH: s = decode_cgroup_path(data, len, out); break;
     default: return DecodeStatus::BadType;
     }
-    if (s == DecodeStatus::Ok) decode_header(h, boot_to_wall_ns_, out);
+    if (s != DecodeStatus::Ok) return s;
+    decode_header(h, boot_to_wall_ns_, out);
+    // a flood record is about the cgroup that lost the slot, not the one
+    // whose event took it
+    if (h.type == EVENT_FLOOD)
+        std::memcpy(&out.cgroup_id, data + offsetof(flood_event, flooded_cgroup), sizeof(out.cgroup_id));
     return s;
 }
 

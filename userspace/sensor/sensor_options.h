@@ -8,6 +8,10 @@ namespace crowsnest {
 struct SensorOptions {
     uint32_t ringbuf_bytes = 8u << 20;   // power of two, >= page size
     uint32_t wakeup_bytes = 256u << 10;  // wake the consumer once this much is pending
+    // Opens and connects a second that one cgroup may send from one CPU
+    // (bursts of a second's worth); the excess is dropped in the kernel,
+    // counted and reported as a flood. 0: no limit.
+    uint32_t flood_rate = 50000;
     bool verbose = false;                // libbpf debug output
 };
 

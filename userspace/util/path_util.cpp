@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <algorithm>
 #include <climits>
 #include <vector>
 
@@ -17,7 +18,7 @@ std::string read_link(const std::string &path) {
     return n > 0 ? std::string(buf, size_t(n)) : std::string();
 }
 
-bool read_whole_file(const std::string &path, std::string &out, std::string &error) {
+bool read_whole_file(const std::string &path, std::string &out, std::string &error, size_t max_bytes) {
     out.clear();
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -26,9 +27,22 @@ bool read_whole_file(const std::string &path, std::string &out, std::string &err
     }
     char buf[4096];
     ssize_t n;
-    while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, size_t(n));
+    while (out.size() < max_bytes && (n = read(fd, buf, sizeof(buf))) > 0)
+        out.append(buf, std::min(size_t(n), max_bytes - out.size()));
     close(fd);
     return true;
+}
+
+void split_nul_separated(std::string_view area, std::vector<std::string> &out) {
+    size_t n = 0;
+    while (!area.empty()) {
+        const size_t nul = area.find('\0');
+        if (n == out.size()) out.emplace_back();
+        out[n++].assign(area.substr(0, nul));
+        if (nul == std::string_view::npos) break;
+        area.remove_prefix(nul + 1);
+    }
+    out.resize(n);
 }
 
 std::string unescape_mountinfo(std::string_view s) {

@@ -1,7 +1,9 @@
 // Small path helpers shared by the resolvers and the rules.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace crowsnest {
@@ -10,9 +12,14 @@ namespace crowsnest {
 std::string read_link(const std::string &path);
 
 // Reads a whole file with read(2) (a /proc file of a process that exits
-// meanwhile ends the read, it does not throw). False, with the reason in
-// `error`, when the file cannot be opened.
-bool read_whole_file(const std::string &path, std::string &out, std::string &error);
+// meanwhile ends the read, it does not throw), or its first max_bytes.
+// False, with the reason in `error`, when the file cannot be opened.
+bool read_whole_file(const std::string &path, std::string &out, std::string &error, size_t max_bytes = SIZE_MAX);
+
+// NUL-terminated strings (an argument area, /proc/<pid>/cmdline) into
+// `out`, whose strings' capacity is reused; a last string without its NUL
+// (cut) counts, an empty area gives none.
+void split_nul_separated(std::string_view area, std::vector<std::string> &out);
 
 // Undoes mountinfo's octal escapes ("\040" is a space).
 std::string unescape_mountinfo(std::string_view s);

@@ -1,0 +1,63 @@
+#include "engine/line_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace crowsnest {
+
+namespace {
+
+constexpr size_t kFlushAt = 256 * 1024;
+
+}  // namespace
+
+LineFile::LineFile(int fd) : fd_(fd) {
+    struct stat st {};
+    regular_ = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void LineFile::add(std::string_view line) {
+    if (fd_ < 0) return;
+    buffer_.append(line);
+    buffer_.push_back('\n');
+    queued_++;
+    if (buffer_.size() >= kFlushAt) flush();
+}
+
+bool LineFile::flush() {
+    if (buffer_.empty()) return true;
+    // where the last whole line ends, to cut a partial write back to
+    const off_t before = regular_ ? lseek(fd_, 0, SEEK_END) : -1;
+    size_t done = 0;
+    while (done < buffer_.size()) {
+        const ssize_t n = write(fd_, buffer_.data() + done, buffer_.size() - done);
+        if (n > 0) {
+            done += size_t(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        last_error_ = n < 0 ? std::strerror(errno) : "short write";
+        errors_++;
+        lost_ += queued_;
+        if (before >= 0 && done > 0 && ftruncate(fd_, before) != 0) last_error_ += " (and could not cut the partial line)";
+        buffer_.clear();
+        queued_ = 0;
+        return false;
+    }
+    written_ += queued_;
+    buffer_.clear();
+    queued_ = 0;
+    return true;
+}
+
+int open_output_file(const std::string &path, std::string &error) {
+    const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) error = "cannot open " + path + ": " + std::strerror(errno);
+    return fd;
+}
+
+}  // namespace crowsnest
