@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 
+#include "rules/yaml_bounds.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
@@ -22,13 +23,14 @@ const std::set<std::string> kRuleKeys = {"rule", "desc", "condition", "output", 
 
 class FileLoader {
 public:
-    FileLoader(std::shared_ptr<const SourceFile> file, size_t index, RuleDefinitions &defs,
+    FileLoader(std::shared_ptr<const SourceFile> file, size_t index, RuleDefinitions &defs, YamlBudget &yaml,
                std::vector<std::string> &errors, std::vector<std::string> &warnings)
-        : file_(std::move(file)), index_(index), defs_(defs), errors_(errors), warnings_(warnings) {}
+        : file_(std::move(file)), index_(index), defs_(defs), yaml_(yaml), errors_(errors), warnings_(warnings) {}
 
     void load() {
         YAML::Node doc;
         try {
+            yaml_.check(file_->text());  // no node is built for a file past the bounds
             doc = YAML::Load(file_->text());
         } catch (const YAML::Exception &e) {
             errors_.push_back(file_->where(e.mark.pos) + ": " + e.msg);
@@ -467,6 +469,7 @@ private:
     std::shared_ptr<const SourceFile> file_;
     size_t index_;
     RuleDefinitions &defs_;
+    YamlBudget &yaml_;
     std::vector<std::string> &errors_;
     std::vector<std::string> &warnings_;
 };
@@ -517,6 +520,7 @@ void expand_lists(RuleDefinitions &defs, std::vector<std::string> &errors) {
 bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &defs, std::vector<std::string> &errors,
                      std::vector<std::string> &warnings) {
     const size_t before = errors.size();
+    YamlBudget yaml;
     for (size_t i = 0; i < files.size(); i++) {
         std::string text, error;
         if (!read_whole_file(files[i], text, error)) {
@@ -525,7 +529,7 @@ bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &def
                              (error.rfind(named, 0) == 0 ? error.substr(named.size()) : error));
             continue;
         }
-        FileLoader(std::make_shared<SourceFile>(files[i], std::move(text)), i, defs, errors, warnings).load();
+        FileLoader(std::make_shared<SourceFile>(files[i], std::move(text)), i, defs, yaml, errors, warnings).load();
     }
     expand_lists(defs, errors);
     return errors.size() == before;
