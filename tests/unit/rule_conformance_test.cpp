@@ -871,6 +871,26 @@ TEST_CASE("conformance: rule files, exceptions, append and override", "[conforma
     }
 }
 
+TEST_CASE("conformance: a chain of 50 000 lists, each naming the next, expands", "[conformance]") {
+    // a list names lists defined before it: l50000 first, l00001 last. l00001
+    // sorts first, so expanding it goes the whole chain deep (a recursion
+    // overflowed the stack)
+    const int n = 50000;
+    auto name = [](int i) {
+        const std::string digits = std::to_string(i);
+        return "l" + std::string(5 - digits.size(), '0') + digits;
+    };
+    std::string yaml = "- list: " + name(n) + "\n  items: [bash]\n";
+    for (int i = n - 1; i >= 1; i--) yaml += "- list: " + name(i) + "\n  items: [" + name(i + 1) + "]\n";
+    RuleFiles files;
+    auto rules = files.load({yaml + "- rule: t\n  desc: t\n  condition: proc.name in (l00001)\n  output: x\n"
+                                    "  priority: INFO\n"});
+    INFO("errors:\n" << joined(files.errors));
+    REQUIRE(rules);
+    CHECK(detect(*rules, ex_bash()).size() == 1);
+    CHECK(detect(*rules, ex_dash()).empty());
+}
+
 // ---- thresholds ------------------------------------------------------------------
 
 struct Step {

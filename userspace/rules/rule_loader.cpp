@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -480,39 +479,64 @@ constexpr size_t kMaxListItems = 1000000;  // over all lists, expanded
 
 // Items that name a list become that list's items as they are once every
 // file is read, appends included. A list met again while it is being
-// expanded (a cycle through redefinitions) stays a plain value.
+// expanded (a cycle through redefinitions) stays a plain value. Depth first,
+// on a stack of its own: a chain of lists each naming the next may be as
+// long as the file, far deeper than the thread's stack.
 void expand_lists(RuleDefinitions &defs, std::vector<std::string> &errors) {
     enum State { kTodo, kExpanding, kDone };
+    struct Frame {
+        ListDef *list;
+        State *state;
+        size_t next = 0;               // the item to expand next
+        std::vector<std::string> out;  // the items so far, expanded
+    };
     std::map<std::string, State> state;
+    std::vector<Frame> stack;
     size_t total = 0;
     bool too_large = false;
-    std::function<void(const std::string &, ListDef &)> expand = [&](const std::string &name, ListDef &l) {
-        if (state[name] != kTodo) return;
-        state[name] = kExpanding;
-        std::vector<std::string> out;
-        for (size_t i = 0; i < l.items.size(); i++) {
-            auto ref = i < l.names_list.size() && l.names_list[i] ? defs.lists.find(l.items[i]) : defs.lists.end();
-            if (ref == defs.lists.end() || state[ref->first] == kExpanding) {
-                out.push_back(std::move(l.items[i]));
+    auto start = [&](const std::string &name, ListDef &l) {
+        State &s = state[name];
+        s = kExpanding;
+        stack.push_back({&l, &s});
+    };
+    for (auto &[name, list] : defs.lists) {
+        if (state[name] != kTodo) continue;
+        start(name, list);
+        while (!stack.empty()) {
+            Frame &f = stack.back();
+            ListDef &l = *f.list;
+            if (f.next == l.items.size()) {
+                total += f.out.size();
+                l.items = std::move(f.out);
+                l.names_list.clear();
+                *f.state = kDone;
+                stack.pop_back();
                 continue;
             }
-            expand(ref->first, ref->second);
+            const size_t i = f.next;
+            auto ref = i < l.names_list.size() && l.names_list[i] ? defs.lists.find(l.items[i]) : defs.lists.end();
+            const State *ref_state = ref == defs.lists.end() ? nullptr : &state[ref->first];
+            if (!ref_state || *ref_state == kExpanding) {  // a value, or a cycle
+                f.out.push_back(std::move(l.items[i]));
+                f.next++;
+                continue;
+            }
+            if (*ref_state == kTodo) {
+                start(ref->first, ref->second);  // item i again once that list is done
+                continue;
+            }
+            f.next++;
             ref->second.used = true;
-            if (total + out.size() + ref->second.items.size() > kMaxListItems) {
+            if (total + f.out.size() + ref->second.items.size() > kMaxListItems) {
                 if (!too_large)
                     errors.push_back(l.where + ": the lists are too large: more than " + std::to_string(kMaxListItems) +
                                      " items once the lists they name are expanded");
                 too_large = true;
                 continue;
             }
-            out.insert(out.end(), ref->second.items.begin(), ref->second.items.end());
+            f.out.insert(f.out.end(), ref->second.items.begin(), ref->second.items.end());
         }
-        total += out.size();
-        l.items = std::move(out);
-        l.names_list.clear();
-        state[name] = kDone;
-    };
-    for (auto &[name, l] : defs.lists) expand(name, l);
+    }
 }
 
 }  // namespace
