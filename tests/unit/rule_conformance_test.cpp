@@ -811,6 +811,24 @@ const std::vector<FileRow> kFileRows = {
      {kConnectRule, "- rule: t\n  exceptions:\n    - name: by_port\n      fields: [fd.sport]\n      values:\n"
                     "        - [3333]\n  override:\n    exceptions: replace\n"},
      cn_v4, true},
+    {"exceptions replaced, then values appended to the new one by name",
+     {kConnectRule,
+      "- rule: t\n  exceptions:\n    - name: by_port\n      fields: [fd.sport]\n      values:\n"
+      "        - [3333]\n  override:\n    exceptions: replace\n",
+      "- rule: t\n  exceptions:\n    - name: by_port\n      values:\n        - [443]\n  append: true\n"},
+     cn_v4, false},
+    {"rule redefined in a later file, then values appended to its exception",
+     {kSingleException,
+      "- rule: t\n  desc: exec\n  condition: evt.type = execve\n  output: x\n  priority: INFO\n  exceptions:\n"
+      "    - name: known\n      fields: proc.name\n      values: [dash]\n",
+      "- rule: t\n  exceptions:\n    - name: known\n      values: [zsh]\n  append: true\n"},
+     ex_zsh, false},
+    {"rule redefined in a later file, then values appended: the old values are gone",
+     {kSingleException,
+      "- rule: t\n  desc: exec\n  condition: evt.type = execve\n  output: x\n  priority: INFO\n  exceptions:\n"
+      "    - name: known\n      fields: proc.name\n      values: [dash]\n",
+      "- rule: t\n  exceptions:\n    - name: known\n      values: [zsh]\n  append: true\n"},
+     ex_bash, true},
     {"tuple exception with a list name",
      {"- list: good_ports\n  items: [443]\n", kConnectRule,
       "- rule: t\n  exceptions:\n    - name: by_port\n      fields: [fd.sport]\n      comps: [in]\n      values:\n"

@@ -205,9 +205,8 @@ private:
         if (!scalar(item["rule"], "rule", name)) return;
         warn_unknown(item, kRuleKeys);
         if (!check_modes(item, {"condition", "output", "desc", "priority", "tags", "exceptions", "enabled"})) return;
-        RuleDef *existing = nullptr;
-        for (auto &r : defs_.rules)
-            if (r.name == name) existing = &r;
+        const auto at = defs_.rule_at.find(name);
+        RuleDef *existing = at == defs_.rule_at.end() ? nullptr : &defs_.rules[at->second];
 
         if (modifies(item)) {
             if (!existing) return error(item["rule"], "rule '" + name + "' to append to is not defined");
@@ -239,15 +238,18 @@ private:
         if (item["tags"]) ok = strings(item["tags"], "tags", r.tags) && ok;
         if (item["enabled"]) ok = boolean(item["enabled"], "enabled", r.enabled) && ok;
         if (item["exceptions"]) ok = read_exceptions(item["exceptions"], r.exceptions, false) && ok;
+        for (size_t i = 0; i < r.exceptions.size(); i++) r.exception_at.emplace(r.exceptions[i].name, i);
         if (item["threshold"]) ok = read_threshold(item["threshold"], r.threshold) && ok;
         if (!ok) return;
         append_text(r.condition, r.condition_source, item["condition"], condition);
         r.output_where = where(item["output"]);
         r.priority_where = where(item["priority"]);
-        if (existing)
+        if (existing) {
             *existing = std::move(r);  // a later file replaces the rule, in its place
-        else
-            defs_.rules.push_back(std::move(r));
+            return;
+        }
+        defs_.rule_at.emplace(name, defs_.rules.size());
+        defs_.rules.push_back(std::move(r));
     }
 
     void modify_rule(const YAML::Node &item, RuleDef &r) {
@@ -264,7 +266,10 @@ private:
         if (item["exceptions"]) {
             std::vector<ExceptionDef> added;
             if (!read_exceptions(item["exceptions"], added, true)) return;
-            if (!appends(item, "exceptions")) r.exceptions.clear();
+            if (!appends(item, "exceptions")) {
+                r.exceptions.clear();
+                r.exception_at.clear();
+            }
             for (auto &e : added) merge_exception(r, std::move(e));
         }
         if (legacy_append) return;  // Falco's append covers condition and exceptions only
@@ -285,19 +290,22 @@ private:
     // Errors point at the appended exception's name.
     void merge_exception(RuleDef &r, ExceptionDef e) {
         auto fail = [&](const std::string &msg) { errors_.push_back(e.where + ": " + msg); };
-        for (auto &old : r.exceptions) {
-            if (old.name != e.name) continue;
-            if (!e.fields.empty() && e.fields != old.fields)
-                return fail("exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
-            if (e.fields.empty() && !e.tuples.empty() && e.single != old.single)
-                return fail("values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
-                            (old.single ? "a list of values, as its 'fields' is one field"
-                                        : "tuples, one value per field: - [a, b]"));
-            old.tuples.insert(old.tuples.end(), e.tuples.begin(), e.tuples.end());
+        const auto at = r.exception_at.find(e.name);
+        if (at == r.exception_at.end()) {
+            if (e.fields.empty())
+                return fail("exception '" + e.name + "' is new to rule '" + r.name + "' and needs 'fields'");
+            r.exception_at.emplace(e.name, r.exceptions.size());
+            r.exceptions.push_back(std::move(e));
             return;
         }
-        if (e.fields.empty()) return fail("exception '" + e.name + "' is new to rule '" + r.name + "' and needs 'fields'");
-        r.exceptions.push_back(std::move(e));
+        ExceptionDef &old = r.exceptions[at->second];
+        if (!e.fields.empty() && e.fields != old.fields)
+            return fail("exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
+        if (e.fields.empty() && !e.tuples.empty() && e.single != old.single)
+            return fail("values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
+                        (old.single ? "a list of values, as its 'fields' is one field"
+                                    : "tuples, one value per field: - [a, b]"));
+        old.tuples.insert(old.tuples.end(), e.tuples.begin(), e.tuples.end());
     }
 
     // `appending`: values for an exception defined earlier may come alone.
