@@ -812,6 +812,24 @@ const std::vector<FileRow> kFileRows = {
      {kConnectRule, "- rule: t\n  exceptions:\n    - name: by_port\n      fields: [fd.sport]\n      values:\n"
                     "        - [3333]\n  override:\n    exceptions: replace\n"},
      cn_v4, true},
+    {"exceptions replaced, then values appended to the new one by name",
+     {kConnectRule,
+      "- rule: t\n  exceptions:\n    - name: by_port\n      fields: [fd.sport]\n      values:\n"
+      "        - [3333]\n  override:\n    exceptions: replace\n",
+      "- rule: t\n  exceptions:\n    - name: by_port\n      values:\n        - [443]\n  append: true\n"},
+     cn_v4, false},
+    {"rule redefined in a later file, then values appended to its exception",
+     {kSingleException,
+      "- rule: t\n  desc: exec\n  condition: evt.type = execve\n  output: x\n  priority: INFO\n  exceptions:\n"
+      "    - name: known\n      fields: proc.name\n      values: [dash]\n",
+      "- rule: t\n  exceptions:\n    - name: known\n      values: [zsh]\n  append: true\n"},
+     ex_zsh, false},
+    {"rule redefined in a later file, then values appended: the old values are gone",
+     {kSingleException,
+      "- rule: t\n  desc: exec\n  condition: evt.type = execve\n  output: x\n  priority: INFO\n  exceptions:\n"
+      "    - name: known\n      fields: proc.name\n      values: [dash]\n",
+      "- rule: t\n  exceptions:\n    - name: known\n      values: [zsh]\n  append: true\n"},
+     ex_bash, true},
     {"tuple exception with a list name",
      {"- list: good_ports\n  items: [443]\n", kConnectRule,
       "- rule: t\n  exceptions:\n    - name: by_port\n      fields: [fd.sport]\n      comps: [in]\n      values:\n"
@@ -870,6 +888,26 @@ TEST_CASE("conformance: rule files, exceptions, append and override", "[conforma
         CHECK((d != nullptr) == row.fires);
         if (d && row.output) CHECK(d->output == row.output);
     }
+}
+
+TEST_CASE("conformance: a chain of 50 000 lists, each naming the next, expands", "[conformance]") {
+    // a list names lists defined before it: l50000 first, l00001 last. l00001
+    // sorts first, so expanding it goes the whole chain deep (a recursion
+    // overflowed the stack)
+    const int n = 50000;
+    auto name = [](int i) {
+        const std::string digits = std::to_string(i);
+        return "l" + std::string(5 - digits.size(), '0') + digits;
+    };
+    std::string yaml = "- list: " + name(n) + "\n  items: [bash]\n";
+    for (int i = n - 1; i >= 1; i--) yaml += "- list: " + name(i) + "\n  items: [" + name(i + 1) + "]\n";
+    RuleFiles files;
+    auto rules = files.load({yaml + "- rule: t\n  desc: t\n  condition: proc.name in (l00001)\n  output: x\n"
+                                    "  priority: INFO\n"});
+    INFO("errors:\n" << joined(files.errors));
+    REQUIRE(rules);
+    CHECK(detect(*rules, ex_bash()).size() == 1);
+    CHECK(detect(*rules, ex_dash()).empty());
 }
 
 // ---- thresholds ------------------------------------------------------------------

@@ -29,10 +29,9 @@ struct Files : RuleFiles {
         rules = RuleFiles::load(texts);
         return rules != nullptr;
     }
-    std::vector<std::string> lines(const std::vector<At> &at, const std::string &file = "a.yaml") const {
+    std::vector<std::string> lines(const std::vector<At> &rows, const std::string &file = "a.yaml") const {
         std::vector<std::string> out;
-        for (const auto &a : at)
-            out.push_back(path(file) + ":" + std::to_string(a.line) + ":" + std::to_string(a.column) + ": " + a.message);
+        for (const auto &r : rows) out.push_back(at(r.line, r.column, r.message, file));
         return out;
     }
     std::vector<std::string> warnings_without_unused() const {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -246,4 +247,19 @@ TEST_CASE("OutputTemplate: a trailing full stop and a lone '%' stay text", "[fie
     CHECK(render("50%", s) == "50%");
     CHECK(render("%%proc.name", s) == "%nmap");
     CHECK(render("", s) == "");
+}
+
+TEST_CASE("OutputTemplate: a long text is read in one pass", "[fields]") {
+    // each character was read again for each one before it: a 1 MB output took minutes to load
+    const Scene s = exec_scene("/usr/bin/nmap", {"nmap"});
+    const auto start = std::chrono::steady_clock::now();
+    const std::string letters(1 << 20, 'a');
+    CHECK(render(letters, s) == letters);
+    std::string unclosed, rendered;  // '[' after each field and no ']': each looked for one up to the end
+    for (int i = 0; i < 100000; i++) {
+        unclosed += "%proc.name[";
+        rendered += "nmap[";
+    }
+    CHECK(render(unclosed, s) == rendered);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }

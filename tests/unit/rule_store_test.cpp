@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/rule_store.h"
+#include "test_rule_files.h"
 #include "test_util.h"
 
 using namespace crowsnest;
@@ -72,6 +73,22 @@ TEST_CASE("rule store: a bad file is refused with its file:line:column and the r
     CHECK_FALSE(resp.ok());
     REQUIRE(resp.errors_size() == 1);
     CHECK(resp.errors(0) == file + ":3:14: unknown field 'proc.nmae'");
+    CHECK(store.take_pending() == nullptr);
+    CHECK(store.current()->rule_info(0).name == "kept");
+}
+
+TEST_CASE("rule store: an alias bomb is refused while parsed and the running rules stay") {
+    LoadedStore loaded("kept");
+    RuleStore &store = loaded.store;
+    const std::string &file = loaded.file;
+
+    write_file(file, crowsnest::test::nested_alias_bomb());
+    const auto resp = store.reload(false);
+    CHECK_FALSE(resp.ok());
+    REQUIRE(resp.errors_size() == 1);
+    const std::string too_large =
+        "the rule files are too large: more than 1000000 YAML nodes once aliases are expanded";
+    CHECK(resp.errors(0) == file + ":12:50: " + too_large);
     CHECK(store.take_pending() == nullptr);
     CHECK(store.current()->rule_info(0).name == "kept");
 }

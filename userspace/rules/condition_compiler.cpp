@@ -53,7 +53,7 @@ bool looks_like_name(const std::string &s) {
 void ConditionCompiler::error(const Site &site, uint32_t offset, const std::string &msg) {
     // a macro's mistake is found again in every rule that uses it: said once
     std::string line = site.where(offset) + ": " + msg;
-    if (std::find(errors_.begin(), errors_.end(), line) == errors_.end()) errors_.push_back(std::move(line));
+    if (reported_.insert(line).second) errors_.push_back(std::move(line));
 }
 
 bool ConditionCompiler::compile(const std::string &text, const SourceMap &source, CondNode &out) {

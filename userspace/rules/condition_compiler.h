@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "rules/compiled_condition.h"
@@ -49,6 +50,7 @@ private:
     std::vector<std::string> &warnings_;
     std::map<std::string, std::unique_ptr<ConditionExpr>> macro_trees_;  // parsed once; nullptr: did not parse
     std::vector<std::string> expanding_;                                 // macros being expanded, for cycles
+    std::unordered_set<std::string> reported_;                           // errors said, each said once
     // Over every condition compiled: rule files whose macros or lists
     // multiply (a macro that uses the next one twice, forty deep) are
     // refused with an error instead of exhausting memory.

@@ -13,10 +13,13 @@ bool is_field_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) 
 void OutputTemplate::parse(std::string_view text, std::vector<std::string> &unknown) {
     parts_.clear();
     std::string literal;
+    size_t close = 0;  // the first ']' at or after `end`, looked for again only once passed: one pass over the text
     for (size_t i = 0; i < text.size();) {
         size_t end = i + 1;
-        while (end < text.size() && is_field_char(text[end])) end++;
-        while (end > i + 1 && text[end - 1] == '.') end--;  // a sentence's full stop
+        if (text[i] == '%') {
+            while (end < text.size() && is_field_char(text[end])) end++;
+            while (end > i + 1 && text[end - 1] == '.') end--;  // a sentence's full stop
+        }
         if (text[i] != '%' || end == i + 1) {
             literal += text[i++];
             continue;
@@ -25,7 +28,7 @@ void OutputTemplate::parse(std::string_view text, std::vector<std::string> &unkn
         std::string_view arg;
         bool has_arg = false;
         if (end < text.size() && text[end] == '[') {
-            const size_t close = text.find(']', end);
+            if (close < end) close = text.find(']', end);
             if (close != std::string_view::npos) {
                 has_arg = true;
                 arg = text.substr(end + 1, close - end - 1);

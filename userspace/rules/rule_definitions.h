@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "rules/rule_source.h"
@@ -70,6 +71,7 @@ struct RuleDef {
     SourceMap condition_source;
     std::string where, output_where, priority_where;
     std::vector<ExceptionDef> exceptions;
+    std::unordered_map<std::string, size_t> exception_at;  // the first exception of each name, for appends
     ThresholdDef threshold;
     size_t file = 0;  // index of the file that defined it
 };
@@ -78,6 +80,7 @@ struct RuleDefinitions {
     std::map<std::string, ListDef> lists;
     std::map<std::string, MacroDef> macros;
     std::vector<RuleDef> rules;  // in the order first defined
+    std::unordered_map<std::string, size_t> rule_at;  // each rule's place in `rules`, by name
 };
 
 }  // namespace crowsnest

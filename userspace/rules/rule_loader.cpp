@@ -3,11 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 
+#include "rules/yaml_bounds.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
@@ -22,13 +22,14 @@ const std::set<std::string> kRuleKeys = {"rule", "desc", "condition", "output", 
 
 class FileLoader {
 public:
-    FileLoader(std::shared_ptr<const SourceFile> file, size_t index, RuleDefinitions &defs,
+    FileLoader(std::shared_ptr<const SourceFile> file, size_t index, RuleDefinitions &defs, YamlBudget &yaml,
                std::vector<std::string> &errors, std::vector<std::string> &warnings)
-        : file_(std::move(file)), index_(index), defs_(defs), errors_(errors), warnings_(warnings) {}
+        : file_(std::move(file)), index_(index), defs_(defs), yaml_(yaml), errors_(errors), warnings_(warnings) {}
 
     void load() {
         YAML::Node doc;
         try {
+            yaml_.check(file_->text());  // no node is built for a file past the bounds
             doc = YAML::Load(file_->text());
         } catch (const YAML::Exception &e) {
             errors_.push_back(file_->where(e.mark.pos) + ": " + e.msg);
@@ -204,9 +205,8 @@ private:
         if (!scalar(item["rule"], "rule", name)) return;
         warn_unknown(item, kRuleKeys);
         if (!check_modes(item, {"condition", "output", "desc", "priority", "tags", "exceptions", "enabled"})) return;
-        RuleDef *existing = nullptr;
-        for (auto &r : defs_.rules)
-            if (r.name == name) existing = &r;
+        const auto at = defs_.rule_at.find(name);
+        RuleDef *existing = at == defs_.rule_at.end() ? nullptr : &defs_.rules[at->second];
 
         if (modifies(item)) {
             if (!existing) return error(item["rule"], "rule '" + name + "' to append to is not defined");
@@ -238,15 +238,18 @@ private:
         if (item["tags"]) ok = strings(item["tags"], "tags", r.tags) && ok;
         if (item["enabled"]) ok = boolean(item["enabled"], "enabled", r.enabled) && ok;
         if (item["exceptions"]) ok = read_exceptions(item["exceptions"], r.exceptions, false) && ok;
+        for (size_t i = 0; i < r.exceptions.size(); i++) r.exception_at.emplace(r.exceptions[i].name, i);
         if (item["threshold"]) ok = read_threshold(item["threshold"], r.threshold) && ok;
         if (!ok) return;
         append_text(r.condition, r.condition_source, item["condition"], condition);
         r.output_where = where(item["output"]);
         r.priority_where = where(item["priority"]);
-        if (existing)
+        if (existing) {
             *existing = std::move(r);  // a later file replaces the rule, in its place
-        else
-            defs_.rules.push_back(std::move(r));
+            return;
+        }
+        defs_.rule_at.emplace(name, defs_.rules.size());
+        defs_.rules.push_back(std::move(r));
     }
 
     void modify_rule(const YAML::Node &item, RuleDef &r) {
@@ -263,7 +266,10 @@ private:
         if (item["exceptions"]) {
             std::vector<ExceptionDef> added;
             if (!read_exceptions(item["exceptions"], added, true)) return;
-            if (!appends(item, "exceptions")) r.exceptions.clear();
+            if (!appends(item, "exceptions")) {
+                r.exceptions.clear();
+                r.exception_at.clear();
+            }
             for (auto &e : added) merge_exception(r, std::move(e));
         }
         if (legacy_append) return;  // Falco's append covers condition and exceptions only
@@ -284,19 +290,22 @@ private:
     // Errors point at the appended exception's name.
     void merge_exception(RuleDef &r, ExceptionDef e) {
         auto fail = [&](const std::string &msg) { errors_.push_back(e.where + ": " + msg); };
-        for (auto &old : r.exceptions) {
-            if (old.name != e.name) continue;
-            if (!e.fields.empty() && e.fields != old.fields)
-                return fail("exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
-            if (e.fields.empty() && !e.tuples.empty() && e.single != old.single)
-                return fail("values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
-                            (old.single ? "a list of values, as its 'fields' is one field"
-                                        : "tuples, one value per field: - [a, b]"));
-            old.tuples.insert(old.tuples.end(), e.tuples.begin(), e.tuples.end());
+        const auto at = r.exception_at.find(e.name);
+        if (at == r.exception_at.end()) {
+            if (e.fields.empty())
+                return fail("exception '" + e.name + "' is new to rule '" + r.name + "' and needs 'fields'");
+            r.exception_at.emplace(e.name, r.exceptions.size());
+            r.exceptions.push_back(std::move(e));
             return;
         }
-        if (e.fields.empty()) return fail("exception '" + e.name + "' is new to rule '" + r.name + "' and needs 'fields'");
-        r.exceptions.push_back(std::move(e));
+        ExceptionDef &old = r.exceptions[at->second];
+        if (!e.fields.empty() && e.fields != old.fields)
+            return fail("exception '" + e.name + "' of rule '" + r.name + "' already has other fields");
+        if (e.fields.empty() && !e.tuples.empty() && e.single != old.single)
+            return fail("values appended to exception '" + e.name + "' of rule '" + r.name + "' must be " +
+                        (old.single ? "a list of values, as its 'fields' is one field"
+                                    : "tuples, one value per field: - [a, b]"));
+        old.tuples.insert(old.tuples.end(), e.tuples.begin(), e.tuples.end());
     }
 
     // `appending`: values for an exception defined earlier may come alone.
@@ -467,6 +476,7 @@ private:
     std::shared_ptr<const SourceFile> file_;
     size_t index_;
     RuleDefinitions &defs_;
+    YamlBudget &yaml_;
     std::vector<std::string> &errors_;
     std::vector<std::string> &warnings_;
 };
@@ -477,39 +487,64 @@ constexpr size_t kMaxListItems = 1000000;  // over all lists, expanded
 
 // Items that name a list become that list's items as they are once every
 // file is read, appends included. A list met again while it is being
-// expanded (a cycle through redefinitions) stays a plain value.
+// expanded (a cycle through redefinitions) stays a plain value. Depth first,
+// on a stack of its own: a chain of lists each naming the next may be as
+// long as the file, far deeper than the thread's stack.
 void expand_lists(RuleDefinitions &defs, std::vector<std::string> &errors) {
     enum State { kTodo, kExpanding, kDone };
+    struct Frame {
+        ListDef *list;
+        State *state;
+        size_t next = 0;               // the item to expand next
+        std::vector<std::string> out;  // the items so far, expanded
+    };
     std::map<std::string, State> state;
+    std::vector<Frame> stack;
     size_t total = 0;
     bool too_large = false;
-    std::function<void(const std::string &, ListDef &)> expand = [&](const std::string &name, ListDef &l) {
-        if (state[name] != kTodo) return;
-        state[name] = kExpanding;
-        std::vector<std::string> out;
-        for (size_t i = 0; i < l.items.size(); i++) {
-            auto ref = i < l.names_list.size() && l.names_list[i] ? defs.lists.find(l.items[i]) : defs.lists.end();
-            if (ref == defs.lists.end() || state[ref->first] == kExpanding) {
-                out.push_back(std::move(l.items[i]));
+    auto start = [&](const std::string &name, ListDef &l) {
+        State &s = state[name];
+        s = kExpanding;
+        stack.push_back({&l, &s});
+    };
+    for (auto &[name, list] : defs.lists) {
+        if (state[name] != kTodo) continue;
+        start(name, list);
+        while (!stack.empty()) {
+            Frame &f = stack.back();
+            ListDef &l = *f.list;
+            if (f.next == l.items.size()) {
+                total += f.out.size();
+                l.items = std::move(f.out);
+                l.names_list.clear();
+                *f.state = kDone;
+                stack.pop_back();
                 continue;
             }
-            expand(ref->first, ref->second);
+            const size_t i = f.next;
+            auto ref = i < l.names_list.size() && l.names_list[i] ? defs.lists.find(l.items[i]) : defs.lists.end();
+            const State *ref_state = ref == defs.lists.end() ? nullptr : &state[ref->first];
+            if (!ref_state || *ref_state == kExpanding) {  // a value, or a cycle
+                f.out.push_back(std::move(l.items[i]));
+                f.next++;
+                continue;
+            }
+            if (*ref_state == kTodo) {
+                start(ref->first, ref->second);  // item i again once that list is done
+                continue;
+            }
+            f.next++;
             ref->second.used = true;
-            if (total + out.size() + ref->second.items.size() > kMaxListItems) {
+            if (total + f.out.size() + ref->second.items.size() > kMaxListItems) {
                 if (!too_large)
                     errors.push_back(l.where + ": the lists are too large: more than " + std::to_string(kMaxListItems) +
                                      " items once the lists they name are expanded");
                 too_large = true;
                 continue;
             }
-            out.insert(out.end(), ref->second.items.begin(), ref->second.items.end());
+            f.out.insert(f.out.end(), ref->second.items.begin(), ref->second.items.end());
         }
-        total += out.size();
-        l.items = std::move(out);
-        l.names_list.clear();
-        state[name] = kDone;
-    };
-    for (auto &[name, l] : defs.lists) expand(name, l);
+    }
 }
 
 }  // namespace
@@ -517,6 +552,7 @@ void expand_lists(RuleDefinitions &defs, std::vector<std::string> &errors) {
 bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &defs, std::vector<std::string> &errors,
                      std::vector<std::string> &warnings) {
     const size_t before = errors.size();
+    YamlBudget yaml;
     for (size_t i = 0; i < files.size(); i++) {
         std::string text, error;
         if (!read_whole_file(files[i], text, error)) {
@@ -525,7 +561,7 @@ bool load_rule_files(const std::vector<std::string> &files, RuleDefinitions &def
                              (error.rfind(named, 0) == 0 ? error.substr(named.size()) : error));
             continue;
         }
-        FileLoader(std::make_shared<SourceFile>(files[i], std::move(text)), i, defs, errors, warnings).load();
+        FileLoader(std::make_shared<SourceFile>(files[i], std::move(text)), i, defs, yaml, errors, warnings).load();
     }
     expand_lists(defs, errors);
     return errors.size() == before;

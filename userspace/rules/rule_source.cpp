@@ -1,6 +1,7 @@
 #include "rules/rule_source.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace crowsnest {
 
@@ -55,9 +56,10 @@ void SourceMap::add(uint32_t offset, std::shared_ptr<const SourceFile> file, siz
 
 std::string SourceMap::where(uint32_t offset) const {
     if (pieces_.empty()) return "?";
-    const Piece *piece = &pieces_[0];
-    for (const auto &p : pieces_)
-        if (p.offset <= offset) piece = &p;
+    // the last piece that starts at or before `offset` (pieces are added in the text's order)
+    auto after = std::upper_bound(pieces_.begin(), pieces_.end(), offset,
+                                  [](uint32_t o, const Piece &p) { return o < p.offset; });
+    const Piece *piece = after == pieces_.begin() ? &pieces_[0] : &*std::prev(after);
     const uint32_t i = offset - piece->offset;
     if (piece->positions.empty()) return piece->file->where(piece->node_pos);
     return piece->file->where(i < piece->positions.size() ? piece->positions[i] : piece->positions.back() + 1);
