@@ -145,9 +145,13 @@ const std::string kWrittenOut = R"(- list: shells
 // Each detection as "rule: output".
 std::vector<std::string> detections(const RuleSet &rules, const Scene &s) {
     std::vector<Detection> out;
-    rules.match(s.ctx(), out);
+    const crowsnest::EventContext ctx = s.ctx();  // outlives render_output below
+    rules.match(ctx, out);
     std::vector<std::string> lines;
-    for (const auto &d : out) lines.push_back(d.rule->name + ": " + d.output);
+    for (auto &d : out) {
+        rules.render_output(d);
+        lines.push_back(d.rule->name + ": " + d.output);
+    }
     return lines;
 }
 
