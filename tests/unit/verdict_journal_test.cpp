@@ -86,8 +86,8 @@ TEST_CASE("journal: after a crash, the numbers reserved but not journaled are kn
     const std::string path = dir / "verdicts.journal";
     VerdictJournal::Recovered r;
     {
+        VerdictHub hub(HubLimits{16, 1024});  // outlives the journal's writer
         auto j = reopen(path, r);
-        VerdictHub hub(HubLimits{16, 1024});
         j->start(hub);
         write(*j, hub, 1, 10);
         while (j->written() < 10) std::this_thread::sleep_for(std::chrono::milliseconds(1));
