@@ -215,18 +215,20 @@ TEST_CASE("CgroupResolver: a new cgroup resolves, and is forgotten once removed"
     CHECK(p->path == parent.rel());
     CHECK(r.cached() == 2);
 
-    r.forget_removed();  // both still exist
+    std::vector<std::string> gone;
+    r.forget_removed(gone);  // both still exist
     CHECK(r.cached() == 2);
 
     child.remove();
-    r.forget_removed();
+    r.forget_removed(gone);
     CHECK(r.cached() == 1);
+    CHECK(gone.empty());  // not containers
     CHECK(r.resolve(child_id) == nullptr);
     REQUIRE(r.resolve(parent_id) != nullptr);
     CHECK(r.resolve(parent_id)->path == parent.rel());
 
     parent.remove();
-    r.forget_removed();
+    r.forget_removed(gone);
     CHECK(r.cached() == 0);
     CHECK(r.resolve(parent_id) == nullptr);
 }
@@ -244,6 +246,11 @@ TEST_CASE("CgroupResolver: a container-shaped cgroup carries its container", "[c
     CHECK(e->path == scope.rel());
     CHECK(e->container.id == id);
     CHECK(e->container.runtime == "docker");
+
+    std::vector<std::string> gone;
+    scope.remove();
+    r.forget_removed(gone);
+    CHECK(gone == std::vector<std::string>{id});  // its workload record can go too
 }
 
 TEST_CASE("CgroupResolver: without file handles it walks the tree", "[cgroup_resolver][root]") {
@@ -280,6 +287,7 @@ TEST_CASE("CgroupResolver: without file handles it walks the tree", "[cgroup_res
 TEST_CASE("CgroupResolver: a mount point that does not exist resolves nothing", "[cgroup_resolver]") {
     CgroupResolver r("/nonexistent/crowsnest-cgroup2");
     CHECK(r.resolve(1) == nullptr);
-    r.forget_removed();
+    std::vector<std::string> gone;
+    r.forget_removed(gone);
     CHECK(r.cached() == 0);
 }

@@ -56,6 +56,28 @@ TEST_CASE("cli format: the key field of each event type") {
     CHECK(contains(verdict_line(host, false), " bbbb00000000 pod 1b4e28ba-2fa1-11d2-883f-0016d3cca427 "));
 }
 
+TEST_CASE("cli format: the node, and the workload where the runtime recorded it") {
+    auto v = verdict("exec");
+    auto &c = *v.mutable_container();
+    c.set_id("bbbb000000000000000000000000000000000000000000000000000000000002");
+    c.set_node("node-7");
+    c.set_pod_uid("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+    c.set_namespace_("shop");
+    c.set_pod_name("web-0");
+    c.set_name("api");
+    c.set_image("registry.example/shop/api:1.4");
+    CHECK(contains(verdict_line(v, false), " node-7 shop/web-0/api registry.example/shop/api:1.4 bbbb00000000 xmrig[42]"));
+    c.clear_namespace_();
+    c.clear_pod_name();
+    c.clear_pod_uid();
+    CHECK(contains(verdict_line(v, false), " node-7 api registry.example/shop/api:1.4 bbbb00000000 xmrig[42]"));
+    c.set_name("api\x1b[2J");  // what a runtime recorded is shown, never obeyed
+    CHECK_FALSE(contains(verdict_line(v, false), "\x1b["));
+    v.mutable_container()->Clear();
+    v.mutable_container()->set_node("node-7");
+    CHECK(contains(verdict_line(v, false), " node-7 host xmrig[42]"));
+}
+
 TEST_CASE("cli format: gap markers say how many were lost and why") {
     v1::Verdict gap;
     gap.mutable_gap()->set_reason(v1::Gap::SLOW_SUBSCRIBER);

@@ -74,6 +74,24 @@ Scene ex_pod() {
     s.cgroup.container.runtime = "containerd";
     return s;
 }
+// a pod's container whose runtime recorded what it is, in a kubelet cgroupfs path
+Scene ex_workload() {
+    Scene s = exec_scene("/usr/bin/id", {"id"});
+    s.cgroup.container.runtime = "cri";
+    s.has_workload = true;
+    s.workload.runtime = "containerd";
+    s.workload.name = "api";
+    s.workload.image = "registry.example:5000/shop/api:1.4";
+    s.workload.image_repository = "registry.example:5000/shop/api";
+    s.workload.image_tag = "1.4";
+    s.workload.pod_name = "web-0";
+    s.workload.pod_namespace = "shop";
+    s.workload.pod_uid = "6a1c1f6e-0000-4d6b-9c1a-2f3e4d5c6b7a";
+    s.workload.privileged = crowsnest::WorkloadInfo::Privileged::Yes;
+    s.workload.labels = {{"app", "web"}, {"tier", "front"}};
+    s.workload.pod_labels = {{"team", "payments"}};
+    return s;
+}
 Scene ex_execveat() {
     Scene s = exec_scene("/bin/bash", {"bash"});
     s.event.syscall = Syscall::Execveat;
@@ -542,8 +560,36 @@ const std::vector<Row> kRows = {
     {"container.runtime = docker", ex_host, false},
     {"container.runtime = ''", ex_host, true},
     {"k8s.pod.uid = 6a1c1f6e-0000-4d6b-9c1a-2f3e4d5c6b7a", ex_pod, true},
-    {"k8s.pod.uid = ''", ex_xmrig, true},
+    {"k8s.pod.uid exists", ex_xmrig, false},  // unset outside a pod: no comparison holds
+    {"k8s.pod.uid = ''", ex_xmrig, false},
     {"k8s.pod.uid != ''", ex_host, false},
+    {"k8s.pod.uid = 6a1c1f6e-0000-4d6b-9c1a-2f3e4d5c6b7a", ex_workload, true},  // from the runtime's record
+    // ---- what the runtime recorded ----
+    {"container.type = containerd", ex_workload, true},  // the cgroup path named no runtime
+    {"container.type = docker", ex_xmrig, true},
+    {"container.name = api", ex_workload, true},
+    {"container.name = host", ex_host, true},
+    {"container.name exists", ex_xmrig, false},  // no record
+    {"container.image = registry.example:5000/shop/api:1.4", ex_workload, true},
+    {"container.image.repository = registry.example:5000/shop/api", ex_workload, true},
+    {"container.image.repository startswith registry.example", ex_xmrig, false},
+    {"container.image.tag = 1.4", ex_workload, true},
+    {"container.image.digest exists", ex_workload, false},  // the reference names none
+    {"container.privileged = true", ex_workload, true},
+    {"container.privileged = false", ex_workload, false},
+    {"container.privileged exists", ex_xmrig, false},
+    {"container.label[app] = web", ex_workload, true},
+    {"container.labels[tier] = front", ex_workload, true},
+    {"container.labels contains 'app:web'", ex_workload, true},
+    {"container.label[missing] exists", ex_workload, false},
+    {"k8s.pod.name = web-0", ex_workload, true},
+    {"k8s.ns.name = shop", ex_workload, true},
+    {"k8s.ns.name in (kube-system, shop)", ex_workload, true},
+    {"k8s.ns.name = shop", ex_host, false},
+    {"k8s.ns.name exists", ex_pod, false},  // a pod uid from the cgroup path, but no record
+    {"k8s.pod.label[team] = payments", ex_workload, true},
+    {"k8s.pod.labels[team] = payments", ex_workload, true},
+    {"k8s.pod.labels = 'team:payments'", ex_workload, true},
 
     // ---- fd fields ----
     {"fd.num = 3", op_shadow, true},  // open: the result

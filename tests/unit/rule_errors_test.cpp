@@ -484,7 +484,7 @@ TEST_CASE("rule warnings: never stop the load, each at its place", "[rule_errors
                     "- macro: unused_macro\n  condition: proc.name = a\n"
                     "- macro: used\n  condition: proc.name in (user)\n"
                     "- rule: r\n  desc: d\n  condition: evt.type = execve and used\n"
-                    "  output: \"%proc.name %container.image.repository %proc.name[1]\"\n"
+                    "  output: \"%proc.name %k8s.deployment.name %proc.name[1]\"\n"
                     "  priority: WARNING\n  colour: red\n  source: syscall\n"
                     "  exceptions:\n    - name: e\n      fields: [proc.name]\n      values: [[x]]\n      note: hi\n"
                     "- macro: m2\n  condition: proc.pid = 1\n  description: d\n"
@@ -496,7 +496,7 @@ TEST_CASE("rule warnings: never stop the load, each at its place", "[rule_errors
                             a + ":17:3: warning: unknown key 'colour' ignored",
                             a + ":23:7: warning: unknown key 'note' ignored",
                             a + ":26:3: warning: unknown key 'description' ignored",
-                            a + ":15:11: warning: unknown field 'container.image.repository' in output, printed as <NA>",
+                            a + ":15:11: warning: unknown field 'k8s.deployment.name' in output, printed as <NA>",
                             a + ":15:11: warning: field 'proc.name' takes no [argument] in output, printed as <NA>",
                             a + ":29:35: warning: evt.type 'clone' is not an event crowsnest watches; it never matches",
                             a + ":29:58: warning: evt.type 'ptrace' is not an event crowsnest watches; it never matches",

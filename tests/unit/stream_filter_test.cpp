@@ -138,3 +138,49 @@ TEST_CASE("stream filter: bad requests are refused naming the field") {
         CHECK(error.find("allow[0]") != std::string::npos);
     }
 }
+
+TEST_CASE("stream filter: namespace exactly, pod name and image by prefix") {
+    auto in_pod = [](const std::string &ns, const std::string &pod, const std::string &image) {
+        v1::Verdict v = verdict("r", "miner", "high", "exec", kId);
+        v.mutable_container()->set_namespace_(ns);
+        v.mutable_container()->set_pod_name(pod);
+        v.mutable_container()->set_image(image);
+        return v;
+    };
+    const auto shop = in_pod("shop", "web-0", "registry.example/shop/api:1.4");
+    const auto other = in_pod("shopping", "db-0", "docker.io/library/postgres:16");
+    const auto bare = verdict("r", "miner", "high", "exec", kId);  // a container with no runtime record
+    v1::StreamRequest req;
+    auto *a = req.add_allow();
+    SECTION("namespace") {
+        a->add_namespaces("shop");
+        CHECK(compile(req).matches(shop));
+        CHECK_FALSE(compile(req).matches(other));  // no prefix match on namespaces
+        CHECK_FALSE(compile(req).matches(bare));
+    }
+    SECTION("pod name prefix") {
+        a->add_pod_names("web-");
+        CHECK(compile(req).matches(shop));
+        CHECK_FALSE(compile(req).matches(other));
+        CHECK_FALSE(compile(req).matches(bare));
+    }
+    SECTION("image prefix") {
+        a->add_images("registry.example/shop/");
+        CHECK(compile(req).matches(shop));
+        CHECK_FALSE(compile(req).matches(other));
+        CHECK_FALSE(compile(req).matches(bare));
+    }
+    SECTION("deny by namespace keeps the rest") {
+        req.clear_allow();
+        req.add_deny()->add_namespaces("kube-system");
+        CHECK(compile(req).matches(shop));
+        CHECK(compile(req).matches(bare));
+        CHECK_FALSE(compile(req).matches(in_pod("kube-system", "coredns-1", "coredns:1.11")));
+    }
+    SECTION("bounded like every list") {
+        for (size_t i = 0; i <= StreamFilter::kMaxValues; i++) a->add_images("img" + std::to_string(i));
+        std::string error;
+        CHECK_FALSE(StreamFilter::compile(req, StreamFilter::Kind::Verdicts, error));
+        CHECK(error.find("allow[0].images") != std::string::npos);
+    }
+}

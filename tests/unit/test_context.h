@@ -20,9 +20,11 @@ inline const std::string kContainerId = "3f4e5d6c7b8a99887766554433221100ffeeddc
 struct Scene {
     Event event;
     CgroupEntry cgroup;
+    WorkloadInfo workload;  // what the runtime recorded: only with has_workload
     ProcessInfo process;
     ProcessInfo parent;
     bool has_cgroup = true;
+    bool has_workload = false;
     bool has_process = true;
     bool has_parent = true;
     bool host_pid_ns = false;
@@ -65,6 +67,7 @@ struct Scene {
         EventContext c;
         c.event = &event;
         c.cgroup = has_cgroup ? &cgroup : nullptr;
+        c.workload = has_workload ? &workload : nullptr;
         c.process = has_process ? &process : nullptr;
         c.parent = has_parent ? &parent : nullptr;
         c.host_pid_ns = host_pid_ns;

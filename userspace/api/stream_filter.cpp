@@ -58,8 +58,9 @@ std::optional<StreamFilter::Clause> StreamFilter::compile_clause(const v1::Strea
     }
     const std::pair<const google::protobuf::RepeatedPtrField<std::string> *, Values *> lists[] = {
         {&f.categories(), &c.categories}, {&f.rules(), &c.rules},           {&f.event_types(), &c.event_types},
-        {&f.pod_uids(), &c.pod_uids},     {&f.process_names(), &c.process_names}};
-    const char *names[] = {"categories", "rules", "event_types", "pod_uids", "process_names"};
+        {&f.pod_uids(), &c.pod_uids},     {&f.process_names(), &c.process_names},
+        {&f.namespaces(), &c.namespaces}};
+    const char *names[] = {"categories", "rules", "event_types", "pod_uids", "process_names", "namespaces"};
     for (size_t i = 0; i < std::size(lists); i++) {
         if (!bounded(*lists[i].first, where + "." + names[i], error)) return std::nullopt;
         for (const auto &v : *lists[i].first) lists[i].second->set.insert(v);
@@ -71,6 +72,10 @@ std::optional<StreamFilter::Clause> StreamFilter::compile_clause(const v1::Strea
         else c.container_prefixes.push_back(id);
     }
     c.container_ids.empty = f.container_ids().empty();
+    if (!bounded(f.pod_names(), where + ".pod_names", error) || !bounded(f.images(), where + ".images", error))
+        return std::nullopt;
+    c.pod_names.assign(f.pod_names().begin(), f.pod_names().end());
+    c.images.assign(f.images().begin(), f.images().end());
     return c;
 }
 
@@ -108,6 +113,15 @@ bool StreamFilter::clause_matches(const Clause &c, const Subject &s) {
         if (id.empty() || !(c.container_ids.set.contains(id) || prefix)) return false;
     }
     if (!in(c.pod_uids, s.container.pod_uid())) return false;
+    if (!in(c.namespaces, s.container.namespace_())) return false;
+    // a message without a pod name or image matches no filter on them
+    auto prefixed = [](const std::vector<std::string> &prefixes, const std::string &value) {
+        return prefixes.empty() ||
+               (!value.empty() && std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string &p) {
+                   return value.compare(0, p.size(), p) == 0;
+               }));
+    };
+    if (!prefixed(c.pod_names, s.container.pod_name()) || !prefixed(c.images, s.container.image())) return false;
     if (!c.process_names.empty && !c.process_names.set.contains(s.process.comm()) &&
         !c.process_names.set.contains(base_name(s.process.exe())))
         return false;

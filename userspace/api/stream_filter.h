@@ -39,8 +39,9 @@ private:
         bool empty = true;
     };
     struct Clause {
-        Values categories, rules, event_types, pod_uids, process_names, container_ids;
+        Values categories, rules, event_types, pod_uids, process_names, container_ids, namespaces;
         std::vector<std::string> container_prefixes;  // the container ids shorter than a full one
+        std::vector<std::string> pod_names, images;   // prefixes
         int min_severity = -1;
     };
     // The fields both messages share, so one matcher serves both.

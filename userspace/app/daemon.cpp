@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,11 @@
 #include "enrich/host_files.h"
 #include "enrich/process_table.h"
 #include "sensor/bpf_sensor.h"
+#include "workload/containerd_state.h"
+#include "workload/crio_state.h"
+#include "workload/docker_state.h"
+#include "workload/podman_state.h"
+#include "workload/workload_resolver.h"
 
 namespace crowsnest {
 
@@ -52,6 +58,31 @@ void install_signal_handlers() {
     sa.sa_handler = on_reload_signal;
     sigaction(SIGHUP, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
+}
+
+// The runtimes whose state names each container's workload: their
+// directories as given, or their defaults under the host's root.
+std::unique_ptr<WorkloadResolver> make_workload_resolver(const Options &o) {
+    auto dir = [&](const std::string &given, const char *fallback) {
+        if (!given.empty()) return given;
+        return o.host_root == "/" ? std::string(fallback) : o.host_root + fallback;
+    };
+    std::vector<std::unique_ptr<RuntimeState>> runtimes;
+    runtimes.push_back(std::make_unique<ContainerdState>(dir(o.containerd_state, "/run/containerd")));
+    runtimes.push_back(std::make_unique<CrioState>(dir(o.crio_root, "/run/containers/storage")));
+    runtimes.push_back(std::make_unique<DockerState>(dir(o.docker_root, "/var/lib/docker")));
+    runtimes.push_back(std::make_unique<PodmanState>(dir(o.podman_root, "/var/lib/containers/storage")));
+    return std::make_unique<WorkloadResolver>(std::move(runtimes));
+}
+
+// --node-name, else NODE_NAME (a DaemonSet sets it from spec.nodeName),
+// else the hostname.
+std::string node_name(const Options &o) {
+    if (!o.node_name.empty()) return o.node_name;
+    if (const char *env = std::getenv("NODE_NAME"); env && *env) return env;
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    return host;
 }
 
 // n random bytes, in hex: this run's identity.
@@ -124,6 +155,7 @@ struct Daemon {
     uint64_t reported_output_errors = 0;
     std::chrono::steady_clock::time_point next_output_report{};
     std::unique_ptr<CgroupResolver> cgroups;
+    std::unique_ptr<WorkloadResolver> workloads;
     ProcessTable processes;
     std::unique_ptr<HostFiles> host_files;
     std::unique_ptr<JsonLinesOutput> json;
@@ -203,6 +235,7 @@ int Daemon::start() {
     VerdictJournal::Recovered recovered;
     if (int rc = open_journal(recovered)) return rc;
     cgroups = std::make_unique<CgroupResolver>(cgroup_mount);
+    workloads = make_workload_resolver(opts);
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
     json = std::make_unique<JsonLinesOutput>(out_fd, opts.print_events);
     const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};
@@ -222,7 +255,8 @@ int Daemon::start() {
     // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
     cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
     cfg.verdict_window_ns = opts.verdict_window_s * 1000000000ull;
-    engine = std::make_unique<Engine>(*rules, *cgroups, processes, *host_files, *output, cfg);
+    cfg.node_name = node_name(opts);
+    engine = std::make_unique<Engine>(*rules, *cgroups, *workloads, processes, *host_files, *output, cfg);
 
     sensor = BpfSensor::start(
         opts.sensor, [](void *e, const Event &event) { static_cast<Engine *>(e)->handle_event(event); }, engine.get(),

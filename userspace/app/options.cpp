@@ -26,6 +26,15 @@ Options:
                             ("none": no JSON lines, gRPC subscribers only)
       --host-root DIR       the host's root filesystem as this process sees it
                             (default /; in a container, where the host's / is mounted)
+      --node-name NAME      the node's name in every verdict (default: $NODE_NAME, which
+                            the DaemonSet sets, then the hostname)
+Container runtimes' state, read for each container's name, image and pod (each
+under --host-root unless given):
+      --containerd-state DIR  containerd's --state (default /run/containerd)
+      --docker-root DIR     dockerd's --data-root (default /var/lib/docker)
+      --crio-root DIR       CRI-O's storage runroot (default /run/containers/storage)
+      --podman-root DIR     podman's storage graphroot (default /var/lib/containers/storage)
+Kernel side and engine:
       --ringbuf-size BYTES  kernel ring buffer size, a power of two (default 8388608)
       --wakeup-bytes BYTES  wake the engine once this much is pending (default 262144)
       --poll-ms MS          longest wait before pending events are read (default 5)
@@ -88,7 +97,8 @@ std::string rejected_option(char **argv, const char *shortopts) {
 bool parse_options(int argc, char **argv, Options &out, std::string &error) {
     enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION, OPT_SOCKET, OPT_LISTEN, OPT_CERT, OPT_KEY,
            OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE, OPT_READY, OPT_FLOOD_RATE, OPT_VERDICT_WINDOW,
-           OPT_JOURNAL, OPT_JOURNAL_BYTES };
+           OPT_JOURNAL, OPT_JOURNAL_BYTES, OPT_NODE_NAME, OPT_CONTAINERD_STATE, OPT_DOCKER_ROOT, OPT_CRIO_ROOT,
+           OPT_PODMAN_ROOT };
     static const option longopts[] = {
         {"rules", required_argument, nullptr, 'r'},
         {"events", no_argument, nullptr, 'e'},
@@ -113,6 +123,11 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         {"verdict-window", required_argument, nullptr, OPT_VERDICT_WINDOW},
         {"journal", required_argument, nullptr, OPT_JOURNAL},
         {"journal-bytes", required_argument, nullptr, OPT_JOURNAL_BYTES},
+        {"node-name", required_argument, nullptr, OPT_NODE_NAME},
+        {"containerd-state", required_argument, nullptr, OPT_CONTAINERD_STATE},
+        {"docker-root", required_argument, nullptr, OPT_DOCKER_ROOT},
+        {"crio-root", required_argument, nullptr, OPT_CRIO_ROOT},
+        {"podman-root", required_argument, nullptr, OPT_PODMAN_ROOT},
         {nullptr, 0, nullptr, 0},
     };
     static const char shortopts[] = ":r:eo:vh";
@@ -131,6 +146,11 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         case 'h': out.help = true; break;
         case OPT_VERSION: out.version = true; break;
         case OPT_HOST_ROOT: out.host_root = optarg; break;
+        case OPT_NODE_NAME: out.node_name = optarg; break;
+        case OPT_CONTAINERD_STATE: out.containerd_state = optarg; break;
+        case OPT_DOCKER_ROOT: out.docker_root = optarg; break;
+        case OPT_CRIO_ROOT: out.crio_root = optarg; break;
+        case OPT_PODMAN_ROOT: out.podman_root = optarg; break;
         case OPT_RINGBUF:
             if (!parse_number(optarg, "--ringbuf-size", 1ul << 30, n, error)) return false;
             if (n < 4096 || (n & (n - 1))) {

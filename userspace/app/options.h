@@ -14,6 +14,9 @@ struct Options {
     bool print_events = false;
     std::string output_path;              // "" = stdout
     std::string host_root = "/";
+    std::string node_name;                // "" = $NODE_NAME, then the hostname
+    // the runtimes' state directories; "" = their default under host_root
+    std::string containerd_state, docker_root, crio_root, podman_root;
     int poll_ms = 5;
     SensorOptions sensor;
     ServerConfig server;

@@ -30,10 +30,16 @@ std::string clock_time(const google::protobuf::Timestamp &t) {
     return buf;
 }
 
+// [node] then host, or the workload: namespace/pod/container and image
+// where the runtime recorded them, and always the short container id.
 std::string where(const v1::Container &c) {
-    if (c.id().empty()) return "host";
-    std::string s = c.id().substr(0, 12);
-    if (!c.pod_uid().empty()) s += " pod " + c.pod_uid();
+    std::string s = c.node().empty() ? "" : c.node() + " ";
+    if (c.id().empty()) return s + "host";
+    if (!c.pod_name().empty()) s += c.namespace_() + "/" + c.pod_name() + "/";
+    if (!c.name().empty()) s += c.name() + " ";
+    if (!c.image().empty()) s += c.image() + " ";
+    s += c.id().substr(0, 12);
+    if (c.pod_name().empty() && !c.pod_uid().empty()) s += " pod " + c.pod_uid();
     return s;
 }
 

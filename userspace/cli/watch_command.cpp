@@ -34,8 +34,12 @@ Filters (a verdict passes if it matches every --X given, and no --not-X):
       --event-type TYPE     exec, open, connect, exit (repeatable)
       --container ID        full id or a prefix (repeatable)
       --pod UID             (repeatable)
+      --namespace NS        Kubernetes namespace (repeatable)
+      --pod-name NAME       pod name or a prefix (repeatable)
+      --image IMAGE         image or a prefix, e.g. registry.example/shop/ (repeatable)
       --process NAME        process name or executable's base name (repeatable)
       --not-category, --not-rule, --not-event-type, --not-container, --not-pod,
+      --not-namespace, --not-pod-name, --not-image,
       --not-process VALUE   leave these out (repeatable)
 Output:
       --resume SEQ          first the kept verdicts after sequence SEQ
@@ -49,6 +53,7 @@ Output:
 enum {
     OPT_CATEGORY = 1, OPT_MIN_SEV, OPT_RULE, OPT_TYPE, OPT_CONTAINER, OPT_POD, OPT_PROCESS,
     OPT_NOT_CATEGORY, OPT_NOT_RULE, OPT_NOT_TYPE, OPT_NOT_CONTAINER, OPT_NOT_POD, OPT_NOT_PROCESS,
+    OPT_NAMESPACE, OPT_POD_NAME, OPT_IMAGE, OPT_NOT_NAMESPACE, OPT_NOT_POD_NAME, OPT_NOT_IMAGE,
     OPT_RESUME, OPT_EVENTS, OPT_COLOR, OPT_NO_COLOR, OPT_HELP = 'h', OPT_OUTPUT = 'o', OPT_COUNT = 'n'
 };
 
@@ -74,6 +79,12 @@ bool parse_watch(int argc, char **argv, WatchOptions &w, std::string &error) {
         {"not-container", required_argument, nullptr, OPT_NOT_CONTAINER},
         {"not-pod", required_argument, nullptr, OPT_NOT_POD},
         {"not-process", required_argument, nullptr, OPT_NOT_PROCESS},
+        {"namespace", required_argument, nullptr, OPT_NAMESPACE},
+        {"pod-name", required_argument, nullptr, OPT_POD_NAME},
+        {"image", required_argument, nullptr, OPT_IMAGE},
+        {"not-namespace", required_argument, nullptr, OPT_NOT_NAMESPACE},
+        {"not-pod-name", required_argument, nullptr, OPT_NOT_POD_NAME},
+        {"not-image", required_argument, nullptr, OPT_NOT_IMAGE},
         {"resume", required_argument, nullptr, OPT_RESUME},
         {"events", no_argument, nullptr, OPT_EVENTS},
         {"color", no_argument, nullptr, OPT_COLOR},
@@ -97,6 +108,9 @@ bool parse_watch(int argc, char **argv, WatchOptions &w, std::string &error) {
         case OPT_CONTAINER: allow.add_container_ids(optarg); break;
         case OPT_POD: allow.add_pod_uids(optarg); break;
         case OPT_PROCESS: allow.add_process_names(optarg); break;
+        case OPT_NAMESPACE: allow.add_namespaces(optarg); break;
+        case OPT_POD_NAME: allow.add_pod_names(optarg); break;
+        case OPT_IMAGE: allow.add_images(optarg); break;
         // each --not-X is a deny filter of its own: any one of them excludes
         case OPT_NOT_CATEGORY: w.request.add_deny()->add_categories(optarg); break;
         case OPT_NOT_RULE: w.request.add_deny()->add_rules(optarg); break;
@@ -104,6 +118,9 @@ bool parse_watch(int argc, char **argv, WatchOptions &w, std::string &error) {
         case OPT_NOT_CONTAINER: w.request.add_deny()->add_container_ids(optarg); break;
         case OPT_NOT_POD: w.request.add_deny()->add_pod_uids(optarg); break;
         case OPT_NOT_PROCESS: w.request.add_deny()->add_process_names(optarg); break;
+        case OPT_NOT_NAMESPACE: w.request.add_deny()->add_namespaces(optarg); break;
+        case OPT_NOT_POD_NAME: w.request.add_deny()->add_pod_names(optarg); break;
+        case OPT_NOT_IMAGE: w.request.add_deny()->add_images(optarg); break;
         case OPT_RESUME: w.request.set_after_sequence(std::strtoull(optarg, nullptr, 10)); break;
         case OPT_EVENTS: w.events = true; break;
         case OPT_COLOR: w.color = true; break;

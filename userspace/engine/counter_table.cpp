@@ -23,12 +23,19 @@ const std::vector<CounterDoc> kDocs = {
     {"inflight_drops", "execs whose enter could not be stored until their exit"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)"},
     {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)"},
-    {"truncated", "events whose path or argv was cut to fit (256-byte paths, 64 args, 256 bytes per arg, 2 KiB in all)"},
+    {"truncated", "events whose path or argv was cut to fit (paths past 4096 bytes or 2048 directories; command lines past 256 KiB)"},
     {"threshold_evictions",
      "threshold groups (port scan, sweep) dropped while still counting because `max_groups` were tracked"},
+    {"workload.lookups",
+     "containers looked up in the runtimes' state files (at a container's first event, and retries of misses at "
+     "most once a second)"},
+    {"workload.found", "lookups that found the container's record (name, image, pod)"},
+    {"workload.missing", "lookups that found no record: the container keeps its id alone until a retry finds one"},
+    {"workload.errors", "runtime state files that could not be read or parsed (each container's first is logged)"},
+    {"workload.lookup_us", "microseconds spent in lookups, in all (divide by `workload.lookups` for the cost of one)"},
     {"table.<name>",
      "entries the engine holds now, not a count: `processes` (the process table), `cgroups` (resolved cgroups), "
-     "`aggregation_groups` (verdict groups in a window)"},
+     "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window)"},
     {"output.<output>.sent",
      "lines or messages an output wrote (`json`: the JSON lines on stdout or the output file; `journal`: the verdict "
      "journal)"},
@@ -72,7 +79,13 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("truncated", "truncated", engine.truncated);
     add("threshold_evictions", "threshold_evictions", threshold_evictions);
     add("table.<name>", "table.processes", engine.processes);
+    add("workload.lookups", "workload.lookups", engine.workload.lookups);
+    add("workload.found", "workload.found", engine.workload.found);
+    add("workload.missing", "workload.missing", engine.workload.missing);
+    add("workload.errors", "workload.errors", engine.workload.errors);
+    add("workload.lookup_us", "workload.lookup_us", engine.workload.lookup_ns / 1000);
     add("table.<name>", "table.cgroups", engine.cgroups);
+    add("table.<name>", "table.workloads", engine.workloads);
     add("table.<name>", "table.aggregation_groups", engine.aggregation_groups);
     for (const auto &o : outputs) {
         add("output.<output>.sent", "output." + o.name + ".sent", o.sent);

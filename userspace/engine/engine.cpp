@@ -48,11 +48,13 @@ bool continues(const std::vector<std::string> &full, const std::vector<std::stri
 
 }  // namespace
 
-Engine::Engine(const Matcher &matcher, CgroupResolver &cgroups, ProcessTable &processes, HostFiles &host_files,
-               Output &output, EngineConfig config)
-    : matcher_(&matcher), cgroups_(cgroups), processes_(processes), host_files_(host_files), output_(output),
-      config_(config), aggregator_(config.verdict_window_ns), floods_(config.flood_window_ns),
-      verdict_sequence_(config.last_verdict_sequence) {}
+Engine::Engine(const Matcher &matcher, CgroupResolver &cgroups, WorkloadResolver &workloads, ProcessTable &processes,
+               HostFiles &host_files, Output &output, EngineConfig config)
+    : matcher_(&matcher), cgroups_(cgroups), workloads_(workloads), processes_(processes), host_files_(host_files),
+      output_(output), config_(std::move(config)), aggregator_(config_.verdict_window_ns),
+      floods_(config_.flood_window_ns), verdict_sequence_(config_.last_verdict_sequence) {
+    ctx_.node = config_.node_name;
+}
 
 // The absolute path an open named, in the process's own view of the
 // filesystem: a relative path is joined to the directory the kernel side
@@ -94,6 +96,7 @@ void Engine::handle_event(const Event &raw) {
     ctx.host_path.clear();
     ctx.cgroup = cgroups_.resolve(e.cgroup_id);
     if (!ctx.cgroup) counters_.unresolved_cgroups++;
+    ctx.workload = ctx.cgroup ? workloads_.resolve(ctx.cgroup->container) : nullptr;
     ctx.host_pid_ns = e.pid_ns == config_.host_pid_ns;
 
     if (e.type == EventType::Exec) processes_.on_exec(e);
@@ -145,7 +148,9 @@ void Engine::handle_flood(const Event &e) {
 }
 
 void Engine::publish_flood(const FloodReport::Due &due, uint64_t wall_ns) {
-    fill_flood_verdict(cgroups_.resolve(due.cgroup_id), due.cgroup_id, due.dropped, due.first,
+    const CgroupEntry *cgroup = cgroups_.resolve(due.cgroup_id);
+    fill_flood_verdict(cgroup, cgroup ? workloads_.resolve(cgroup->container) : nullptr, config_.node_name,
+                       due.cgroup_id, due.dropped, due.first,
                        floods_.window_ns() / 1000000000ull, wall_ns, verdict_msg_);
     publish(verdict_msg_);
 }
@@ -161,7 +166,9 @@ void Engine::tick(uint64_t boot_ns, uint64_t wall_ns) {
 
 void Engine::maintain() {
     host_files_.refresh();
-    cgroups_.forget_removed();
+    gone_containers_.clear();
+    cgroups_.forget_removed(gone_containers_);
+    for (const auto &id : gone_containers_) workloads_.forget(id);
     processes_.prune();
 }
 

@@ -17,6 +17,7 @@
 #include "enrich/host_files.h"
 #include "enrich/process_table.h"
 #include "event/event_context.h"
+#include "workload/workload_resolver.h"
 #include "rules/detection.h"
 
 namespace crowsnest {
@@ -28,7 +29,8 @@ struct EngineCounters {
     uint64_t truncated = 0;                         // events with a cut path or argv
     uint64_t aggregated = 0;                        // verdicts counted into a summary, not sent one by one
     // sizes now, not counts: what the engine holds (bounded, and watched by scripts/soak.sh)
-    uint64_t processes = 0, cgroups = 0, aggregation_groups = 0;
+    uint64_t processes = 0, cgroups = 0, aggregation_groups = 0, workloads = 0;
+    WorkloadCounters workload;                      // runtime state lookups
 };
 
 // Where verdict numbers are kept safe across restarts (the verdict journal):
@@ -42,6 +44,7 @@ public:
 
 struct EngineConfig {
     uint32_t host_pid_ns = 0;                        // inode of the host's pid namespace
+    std::string node_name;                           // in every verdict and event
     uint64_t verdict_window_ns = 10'000'000'000ull;  // identical verdicts within it are aggregated (0: never)
     uint64_t flood_window_ns = 10'000'000'000ull;    // a flooding cgroup is reported once per window
     uint64_t last_verdict_sequence = 0;              // numbering goes on after it (a journal's last run)
@@ -50,13 +53,13 @@ struct EngineConfig {
 
 class Engine {
 public:
-    Engine(const Matcher &matcher, CgroupResolver &cgroups, ProcessTable &processes, HostFiles &host_files,
-           Output &output, EngineConfig config);
+    Engine(const Matcher &matcher, CgroupResolver &cgroups, WorkloadResolver &workloads, ProcessTable &processes,
+           HostFiles &host_files, Output &output, EngineConfig config);
 
     // One decoded event.
     void handle_event(const Event &event);
     // Periodic upkeep: re-read host file identities, forget removed
-    // cgroups, keep the process table within bounds.
+    // cgroups and their containers, keep the process table within bounds.
     void maintain();
     // Every loop turn: sends the summaries of aggregation windows and the
     // flood reports that are due (clocks: boot time, and wall time now).
@@ -70,6 +73,8 @@ public:
         c.processes = processes_.size();
         c.cgroups = cgroups_.cached();
         c.aggregation_groups = aggregator_.groups();
+        c.workloads = workloads_.cached();
+        c.workload = workloads_.counters();
         return c;
     }
     // Engine thread only: later events are matched by `matcher`, which
@@ -85,6 +90,7 @@ private:
 
     const Matcher *matcher_;
     CgroupResolver &cgroups_;
+    WorkloadResolver &workloads_;
     ProcessTable &processes_;
     HostFiles &host_files_;
     Output &output_;
@@ -94,6 +100,7 @@ private:
     FloodReport floods_;
     std::vector<v1::Verdict> summaries_;
     std::vector<FloodReport::Due> flood_due_;
+    std::vector<std::string> gone_containers_;
     Event full_exec_;  // an exec whose arguments were completed from /proc
     // reused for every event so the steady state allocates little
     EventContext ctx_;

@@ -18,12 +18,38 @@ void fill_time(uint64_t ns, google::protobuf::Timestamp &t) {
 }
 
 
-void fill_container_of(const CgroupEntry *cgroup, v1::Container &c) {
+void fill_labels(const Labels &labels, google::protobuf::Map<std::string, std::string> &out) {
+    std::string k, v;
+    for (const auto &[key, value] : labels) {
+        text(key, &k);
+        text(value, &v);
+        out[k] = v;
+    }
+}
+
+void fill_container(const CgroupEntry *cgroup, const WorkloadInfo *w, std::string_view node, v1::Container &c) {
+    text(node, c.mutable_node());
     if (!cgroup) return;
     text(cgroup->container.id, c.mutable_id());
     text(cgroup->container.runtime, c.mutable_runtime());
     text(cgroup->container.pod_uid, c.mutable_pod_uid());
     text(cgroup->path, c.mutable_cgroup_path());
+    if (!w) return;
+    // kubelet's cgroupfs paths name no runtime: the one whose state had the container does
+    if (cgroup->container.runtime == "cri") text(w->runtime, c.mutable_runtime());
+    if (c.pod_uid().empty()) text(w->pod_uid, c.mutable_pod_uid());
+    text(w->name, c.mutable_name());
+    text(w->image, c.mutable_image());
+    text(w->image_repository, c.mutable_image_repository());
+    text(w->image_tag, c.mutable_image_tag());
+    text(w->image_digest, c.mutable_image_digest());
+    text(w->pod_name, c.mutable_pod_name());
+    text(w->pod_namespace, c.mutable_namespace_());
+    if (w->privileged != WorkloadInfo::Privileged::Unknown)
+        c.set_privileged(w->privileged == WorkloadInfo::Privileged::Yes);
+    c.set_sandbox(w->sandbox);
+    fill_labels(w->labels, *c.mutable_labels());
+    fill_labels(w->pod_labels, *c.mutable_pod_labels());
 }
 
 void fill_process(const EventContext &ctx, v1::Process &p) {
@@ -106,7 +132,7 @@ void fill_event_message(const EventContext &ctx, v1::Event &out) {
     out.Clear();
     fill_time(ctx.event->time_ns, *out.mutable_time());
     out.set_cgroup_id(ctx.event->cgroup_id);
-    fill_container_of(ctx.cgroup, *out.mutable_container());
+    fill_container(ctx.cgroup, ctx.workload, ctx.node, *out.mutable_container());
     fill_process(ctx, *out.mutable_process());
     fill_syscall(ctx, *out.mutable_event());
 }
@@ -121,12 +147,13 @@ void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdi
     for (const auto &t : d.rule->tags) text(t, out.add_tags());
     text(d.output, out.mutable_output());
     out.set_cgroup_id(ctx.event->cgroup_id);
-    fill_container_of(ctx.cgroup, *out.mutable_container());
+    fill_container(ctx.cgroup, ctx.workload, ctx.node, *out.mutable_container());
     fill_process(ctx, *out.mutable_process());
     fill_syscall(ctx, *out.mutable_event());
 }
 
-void fill_flood_verdict(const CgroupEntry *cgroup, uint64_t cgroup_id,
+void fill_flood_verdict(const CgroupEntry *cgroup, const WorkloadInfo *workload, std::string_view node,
+                        uint64_t cgroup_id,
                         const std::array<uint64_t, kEventTypeCount> &dropped, bool first, uint64_t window_seconds,
                         uint64_t wall_ns, v1::Verdict &out) {
     out.Clear();
@@ -136,7 +163,7 @@ void fill_flood_verdict(const CgroupEntry *cgroup, uint64_t cgroup_id,
     out.set_severity(kFloodRule.severity);
     for (const auto &t : kFloodRule.tags) out.add_tags(t);
     out.set_cgroup_id(cgroup_id);
-    fill_container_of(cgroup, *out.mutable_container());
+    fill_container(cgroup, workload, node, *out.mutable_container());
     auto &s = *out.mutable_event();
     s.set_type("flood");
     s.set_syscall("flood");

@@ -13,7 +13,8 @@ void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdi
 
 // The verdict of a cgroup whose events the kernel dropped for going over
 // its rate: `first` when the flood starts, else what a window added.
-void fill_flood_verdict(const CgroupEntry *cgroup, uint64_t cgroup_id,
+void fill_flood_verdict(const CgroupEntry *cgroup, const WorkloadInfo *workload, std::string_view node,
+                        uint64_t cgroup_id,
                         const std::array<uint64_t, kEventTypeCount> &dropped, bool first, uint64_t window_seconds,
                         uint64_t wall_ns, v1::Verdict &out);
 

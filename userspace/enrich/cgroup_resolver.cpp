@@ -108,13 +108,14 @@ void CgroupResolver::learn(uint64_t id, const std::string &path) {
     cache_.emplace(id, CgroupEntry{path, parse_cgroup_path(path)});
 }
 
-void CgroupResolver::forget_removed() {
+void CgroupResolver::forget_removed(std::vector<std::string> &gone) {
     for (auto it = cache_.begin(); it != cache_.end();) {
         struct stat st{};
         std::string dir = mount_point_ + (it->second.path == "/" ? "" : it->second.path);
-        if (stat(dir.c_str(), &st) != 0 || st.st_ino != it->first)
+        if (stat(dir.c_str(), &st) != 0 || st.st_ino != it->first) {
+            if (!it->second.container.id.empty()) gone.push_back(it->second.container.id);
             it = cache_.erase(it);
-        else
+        } else
             ++it;
     }
     misses_.clear();

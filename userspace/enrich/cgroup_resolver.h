@@ -7,6 +7,7 @@
 #include <istream>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "enrich/cgroup_path.h"
 
@@ -34,8 +35,9 @@ public:
     // a lookup could find it.
     void learn(uint64_t id, const std::string &path);
 
-    // Drops cached cgroups whose directory no longer exists.
-    void forget_removed();
+    // Drops cached cgroups whose directory no longer exists, and appends
+    // the ids of the containers they stood for to `gone`.
+    void forget_removed(std::vector<std::string> &gone);
 
     const std::string &mount_point() const { return mount_point_; }
     size_t cached() const { return cache_.size(); }

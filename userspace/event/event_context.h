@@ -8,12 +8,15 @@
 #include "event/container_info.h"
 #include "event/event.h"
 #include "event/process_info.h"
+#include "event/workload_info.h"
 
 namespace crowsnest {
 
 struct EventContext {
     const Event *event = nullptr;
     const CgroupEntry *cgroup = nullptr;  // nullptr: the cgroup could not be resolved
+    const WorkloadInfo *workload = nullptr;  // nullptr: no runtime recorded the container (or a host process)
+    std::string_view node;                // the node's name (--node-name)
     const ProcessInfo *process = nullptr; // nullptr: unknown process
     const ProcessInfo *parent = nullptr;
     ProcessLookup *processes = nullptr;   // for ancestors beyond the parent (nullptr: none known)

@@ -73,7 +73,32 @@ const std::vector<FieldInfo> kFields = {
     {"container.id", F::ContainerId, T::String, kAll, A::None, false, "the container id, 'host' outside containers"},
     {"container.runtime", F::ContainerRuntime, T::String, kAll, A::None, false,
      "docker, containerd, cri-o, podman... ('' outside containers)"},
+    {"container.type", F::ContainerRuntime, T::String, kAll, A::None, false,
+     "Falco's name for container.runtime; the runtime whose state recorded the container where the cgroup path "
+     "names none"},
+    {"container.name", F::ContainerName, T::String, kAll, A::None, false,
+     "the container's name as its runtime recorded it (in Kubernetes, its name in the pod); 'host' outside "
+     "containers"},
+    {"container.image", F::ContainerImage, T::String, kAll, A::None, false,
+     "the image as the runtime recorded it: [registry/]repository[:tag][@digest]"},
+    {"container.image.repository", F::ContainerImageRepository, T::String, kAll, A::None, false,
+     "the image without tag and digest (registry.example/shop/api)"},
+    {"container.image.tag", F::ContainerImageTag, T::String, kAll, A::None, false, "the image's tag (1.4)"},
+    {"container.image.digest", F::ContainerImageDigest, T::String, kAll, A::None, false,
+     "the image's digest (sha256:...), where the reference names one"},
+    {"container.privileged", F::ContainerPrivileged, T::Bool, kAll, A::None, false,
+     "the container runs privileged (unset where the runtime's record does not tell)"},
+    {"container.label", F::ContainerLabel, T::String, kAll, A::Text, false,
+     "container.label[KEY]: one of the container's labels"},
+    {"container.labels", F::ContainerLabel, T::String, kAll, A::OptText, false,
+     "container.labels[KEY]: one label, as container.label; without [KEY], all as 'key:value, key:value'"},
     {"k8s.pod.uid", F::K8sPodUid, T::String, kAll, A::None, false, "the Kubernetes pod's uid"},
+    {"k8s.pod.name", F::K8sPodName, T::String, kAll, A::None, false, "the Kubernetes pod's name"},
+    {"k8s.ns.name", F::K8sNsName, T::String, kAll, A::None, false, "the Kubernetes pod's namespace"},
+    {"k8s.pod.label", F::K8sPodLabel, T::String, kAll, A::Text, false,
+     "k8s.pod.label[KEY]: one of the pod's labels, where the runtime records them (CRI-O, Docker)"},
+    {"k8s.pod.labels", F::K8sPodLabel, T::String, kAll, A::OptText, false,
+     "k8s.pod.labels[KEY]: one label, as k8s.pod.label; without [KEY], all as 'key:value, key:value'"},
     {"fd.num", F::FdNum, T::Number, kConnect | kOpen, A::None, false, "the file descriptor (open: the result)"},
     {"fd.typechar", F::FdTypeChar, T::String, kConnect | kOpen, A::None, false, "f (open), 4 or 6 (inet connect), u (unix)"},
     {"fd.name", F::FdName, T::String, kConnect | kOpen, A::None, false,
@@ -185,6 +210,9 @@ bool make_field_ref(std::string_view name, bool has_arg, std::string_view arg, F
         out.index = n;
         return true;
     }
+    case FieldInfo::Arg::OptText:
+        out.arg = std::string(arg);
+        return true;
     case FieldInfo::Arg::Text:
         if (!has_arg || arg.empty()) {
             error = "field '" + std::string(name) + "' needs an argument: " + std::string(name) + "[--flag]";
@@ -292,7 +320,10 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::ProcPpid: case F::ProcPname: case F::ProcPexe: case F::ProcPexePath: case F::ProcPcmdline:
     case F::ProcAname:
         return read_ancestry(f, out);
-    case F::CgroupId: case F::ContainerId: case F::ContainerRuntime: case F::K8sPodUid:
+    case F::CgroupId: case F::ContainerId: case F::ContainerRuntime: case F::ContainerName: case F::ContainerImage:
+    case F::ContainerImageRepository: case F::ContainerImageTag: case F::ContainerImageDigest:
+    case F::ContainerPrivileged: case F::ContainerLabel: case F::K8sPodUid: case F::K8sPodName: case F::K8sNsName:
+    case F::K8sPodLabel:
         return read_container(f, out);
     case F::FdNum: case F::FdTypeChar: case F::FdName: case F::FdDirectory: case F::FdFilename: case F::FdSip:
     case F::FdSport: case F::FdSnet: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
@@ -446,14 +477,61 @@ bool FieldReader::read_ancestry(const FieldRef &f, FieldValue &out) {
     }
 }
 
-// cgroup.id, container.* and k8s.*.
+// A label by key, or with no key all of them as Falco lists them.
+bool FieldReader::read_labels(const Labels &labels, const std::string &key, FieldValue &out) {
+    if (!key.empty()) {
+        const std::string *v = find_label(labels, key);
+        if (v) out.str = *v;
+        return v != nullptr;
+    }
+    labels_.clear();
+    for (const auto &[k, v] : labels) {
+        if (!labels_.empty()) labels_ += ", ";
+        labels_.append(k).append(":").append(v);
+    }
+    out.str = labels_;
+    return true;
+}
+
+// cgroup.id, container.* and k8s.*: the cgroup path's, then what the
+// runtime recorded (unset when it recorded nothing).
 bool FieldReader::read_container(const FieldRef &f, FieldValue &out) {
     const CgroupEntry *cg = ctx_->in_container() ? ctx_->cgroup : nullptr;
+    const WorkloadInfo *w = cg ? ctx_->workload : nullptr;
+    // a recorded value, or unset: an empty string is as good as no record
+    auto recorded = [&](const std::string WorkloadInfo::*member) {
+        if (!w || (w->*member).empty()) return false;
+        out.str = w->*member;
+        return true;
+    };
     switch (f.info->id) {
     case F::CgroupId: out.num = int64_t(ctx_->event->cgroup_id); return true;
     case F::ContainerId: out.str = cg ? std::string_view(cg->container.id) : "host"; return true;
-    case F::ContainerRuntime: out.str = cg ? std::string_view(cg->container.runtime) : ""; return true;
-    case F::K8sPodUid: out.str = cg ? std::string_view(cg->container.pod_uid) : ""; return true;
+    case F::ContainerRuntime:
+        out.str = !cg ? "" : w && cg->container.runtime == "cri" ? std::string_view(w->runtime)
+                                                                  : std::string_view(cg->container.runtime);
+        return true;
+    case F::ContainerName:
+        if (!cg) out.str = "host";
+        return !cg || recorded(&WorkloadInfo::name);
+    case F::ContainerImage: return recorded(&WorkloadInfo::image);
+    case F::ContainerImageRepository: return recorded(&WorkloadInfo::image_repository);
+    case F::ContainerImageTag: return recorded(&WorkloadInfo::image_tag);
+    case F::ContainerImageDigest: return recorded(&WorkloadInfo::image_digest);
+    case F::ContainerPrivileged:
+        if (!w || w->privileged == WorkloadInfo::Privileged::Unknown) return false;
+        out.boolean = w->privileged == WorkloadInfo::Privileged::Yes;
+        return true;
+    case F::ContainerLabel: return w && read_labels(w->labels, f.arg, out);
+    case F::K8sPodUid:
+        if (cg && !cg->container.pod_uid.empty()) {
+            out.str = cg->container.pod_uid;
+            return true;
+        }
+        return recorded(&WorkloadInfo::pod_uid);
+    case F::K8sPodName: return recorded(&WorkloadInfo::pod_name);
+    case F::K8sNsName: return recorded(&WorkloadInfo::pod_namespace);
+    case F::K8sPodLabel: return w && read_labels(w->pod_labels, f.arg, out);
     default: return false;
     }
 }

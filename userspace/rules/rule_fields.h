@@ -24,7 +24,9 @@ enum class FieldId : uint8_t {
     EvtType, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtArgFlags, EvtSyscall,
     ProcName, ProcNames, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
     ProcPname, ProcPexe, ProcPexePath, ProcPcmdline, ProcAname, ProcIsExeUpperLayer, ProcInHostPidNs,
-    UserUid, UserGid, CgroupId, ContainerId, ContainerRuntime, K8sPodUid,
+    UserUid, UserGid, CgroupId, ContainerId, ContainerRuntime, ContainerName, ContainerImage, ContainerImageRepository,
+    ContainerImageTag, ContainerImageDigest, ContainerPrivileged, ContainerLabel, K8sPodUid, K8sPodName, K8sNsName,
+    K8sPodLabel,
     FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
 };
 
@@ -36,7 +38,8 @@ struct FieldInfo {
     FieldId id;
     FieldType type;
     uint8_t events;  // which event types set it
-    enum class Arg : uint8_t { None, Index, Text } arg = Arg::None;  // proc.aname[2], proc.optval[--algo]
+    // proc.aname[2], proc.optval[--algo]; OptText: container.labels (all) or container.labels[app] (one)
+    enum class Arg : uint8_t { None, Index, Text, OptText } arg = Arg::None;
     bool multi = false;  // several values per event (each is compared); proc.aname is multi without an index
     std::string_view doc;
 };
@@ -99,6 +102,7 @@ private:
     bool read_proc(const FieldRef &f, FieldValue &out);
     bool read_ancestry(const FieldRef &f, FieldValue &out);
     bool read_container(const FieldRef &f, FieldValue &out);
+    bool read_labels(const Labels &labels, const std::string &key, FieldValue &out);
     bool read_fd(const FieldRef &f, FieldValue &out);
 
     const EventContext *ctx_ = nullptr;
@@ -106,7 +110,7 @@ private:
     uint32_t cached_ = 0;
     std::string_view lowered_from_;  // the value `lowered_` holds in lowercase
     std::string lowered_;
-    std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_;
+    std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_, labels_;
     std::vector<std::string_view> argv_, arg_opts_, anames_, names_;
     std::vector<const ProcessInfo *> ancestors_;
 };
