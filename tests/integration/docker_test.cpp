@@ -1,59 +1,13 @@
 // End to end with a real Docker engine (Debian's docker.io): the container
-// id in a verdict must be the id Docker itself reports.
-#include <signal.h>
-#include <unistd.h>
-
-#include <fstream>
-
+// id in a verdict must be the id Docker itself reports, and its name, image
+// and labels what Docker recorded.
 #include "harness.h"
+#include "runtime_daemons.h"
 
 using namespace crowsnest;
 using namespace crowsnest::test;
 
 namespace {
-
-// A private dockerd kept off the host's network configuration, with its own
-// data root; stopped and removed on destruction.
-class PrivateDockerd {
-public:
-    bool start(std::string &error) {
-        char tmpl[] = "/tmp/crowsnest-docker-XXXXXX";
-        if (!mkdtemp(tmpl)) {
-            error = "mkdtemp failed";
-            return false;
-        }
-        dir_ = tmpl;
-        host_ = "unix://" + dir_ + "/docker.sock";
-        run_shell("dockerd --data-root " + dir_ + "/data --exec-root " + dir_ + "/exec --pidfile " + dir_ +
-                  "/dockerd.pid -H " + host_ +
-                  " --iptables=false --ip-forward=false --ip-masq=false --bridge=none >" + dir_ +
-                  "/dockerd.log 2>&1 &");
-        for (int i = 0; i < 150; i++) {
-            if (docker("version >/dev/null") == 0) return true;
-            usleep(200 * 1000);
-        }
-        std::string log;
-        run_shell("tail -20 " + dir_ + "/dockerd.log", &log);
-        error = "dockerd did not come up: " + log;
-        return false;
-    }
-    std::string cli() const { return "docker -H " + host_; }
-    int docker(const std::string &args, std::string *out = nullptr) { return run_shell(cli() + " " + args, out); }
-    ~PrivateDockerd() {
-        if (dir_.empty()) return;
-        docker("rm -f $(" + cli() + " ps -aq) >/dev/null 2>&1");
-        std::ifstream pidfile(dir_ + "/dockerd.pid");
-        pid_t pid = 0;
-        if (pidfile >> pid && pid > 0) {
-            kill(pid, SIGTERM);
-            for (int i = 0; i < 100 && kill(pid, 0) == 0; i++) usleep(100 * 1000);
-        }
-        run_shell("umount -R " + dir_ + "/data 2>/dev/null; rm -rf " + dir_);
-    }
-
-private:
-    std::string dir_, host_;
-};
 
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -62,26 +16,22 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-TEST_CASE("a Docker container's verdict carries the id Docker reports", "[integration][docker]") {
+TEST_CASE("a Docker container's verdict carries the id Docker reports, its name, image and labels",
+          "[integration][docker]") {
     if (!have_tool("dockerd") || !have_tool("docker") || !have_tool("busybox"))
         SKIP_OR_FAIL("docker.io and busybox are needed (scripts/setup.sh --tests installs them)");
-    SensorProcess sensor;
-    START_SENSOR(sensor);
     PrivateDockerd dockerd;
     std::string error;
     if (!dockerd.start(error)) FAIL(error);
-
     // an image from a local busybox root filesystem: no registry here
-    char rootfs[] = "/tmp/crowsnest-rootfs-XXXXXX";
-    REQUIRE(mkdtemp(rootfs));
-    const std::string root = rootfs;
-    REQUIRE(run_shell("mkdir -p " + root + "/bin && cp \"$(command -v busybox)\" " + root +
-                      "/bin/busybox && for l in sh sleep xmrig; do ln -s busybox " + root + "/bin/$l; done") == 0);
-    REQUIRE(run_shell("tar -C " + root + " -c . | " + dockerd.cli() + " import - crowsnest-test/busybox:1 >/dev/null") == 0);
-    run_shell("rm -rf " + root);
+    REQUIRE(dockerd.import_busybox("crowsnest-test/busybox:1", {"sh", "sleep", "xmrig"}, error));
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--docker-root", dockerd.data_root(), "--node-name", "crowsnest-node-1");
 
     std::string cid;
-    REQUIRE(dockerd.docker("run -d --network none crowsnest-test/busybox:1 /bin/sh -c "
+    REQUIRE(dockerd.docker("run -d --network none --name shop-api --label team=payments "
+                           "--label io.kubernetes.pod.name=web-0 --label io.kubernetes.pod.namespace=shop "
+                           "crowsnest-test/busybox:1 /bin/sh -c "
                            "'xmrig -o stratum+tcp://pool.example.com:3333 -u wallet; sleep 30'",
                            &cid) == 0);
     cid = trim(cid);
@@ -93,8 +43,21 @@ TEST_CASE("a Docker container's verdict carries the id Docker reports", "[integr
         std::chrono::seconds(15)));
     CHECK(v.container().id() == cid);
     CHECK(v.container().runtime() == "docker");
+    CHECK(v.container().node() == "crowsnest-node-1");
+    CHECK(v.container().name() == "shop-api");
+    CHECK(v.container().image() == "crowsnest-test/busybox:1");
+    CHECK(v.container().image_repository() == "crowsnest-test/busybox");
+    CHECK(v.container().image_tag() == "1");
+    CHECK(v.container().labels().at("team") == "payments");
+    CHECK(v.container().pod_name() == "web-0");  // kubelet's labels, as dockershim and cri-dockerd set them
+    CHECK(v.container().namespace_() == "shop");
+    REQUIRE(v.container().has_privileged());
+    CHECK_FALSE(v.container().privileged());
     CHECK(v.event().filename() == "/bin/xmrig");
     std::string state_pid;
     dockerd.docker("inspect -f '{{.State.Pid}}' " + cid, &state_pid);
     CHECK(std::stoi(trim(state_pid)) > 0);
+
+    // (docker run --privileged cannot start here: this machine's root lacks capabilities it would grant;
+    // the unit tests read a privileged container's hostconfig.json)
 }

@@ -263,3 +263,10 @@ TEST_CASE("OutputTemplate: a long text is read in one pass", "[fields]") {
     CHECK(render(unclosed, s) == rendered);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
+
+TEST_CASE("OutputTemplate: a folded block's trailing newline is not part of the output", "[output]") {
+    const Scene s = crowsnest::test::exec_scene("/usr/bin/nmap", {"nmap"});
+    CHECK(render("scan by %proc.name\n", s) == "scan by nmap");
+    CHECK(render("scan by %proc.name \n\n", s) == "scan by nmap");
+    CHECK(render("  leading space stays", s) == "  leading space stays");
+}

@@ -12,6 +12,8 @@ bool is_field_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) 
 
 void OutputTemplate::parse(std::string_view text, std::vector<std::string> &unknown) {
     parts_.clear();
+    // a YAML folded or literal block ends in a newline: not part of the sentence
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
     std::string literal;
     size_t close = 0;  // the first ']' at or after `end`, looked for again only once passed: one pass over the text
     for (size_t i = 0; i < text.size();) {

@@ -13,8 +13,8 @@ namespace crowsnest {
 class OutputTemplate {
 public:
     // Unknown fields are not errors (Falco outputs name fields crowsnest
-    // lacks, such as %container.image.repository): they print as <NA>,
-    // and each is named in `unknown`.
+    // lacks, such as %user.name): they print as <NA>, and each is named
+    // in `unknown`. Trailing white space is dropped.
     void parse(std::string_view text, std::vector<std::string> &unknown);
     std::string render(FieldReader &reader) const;
 
