@@ -47,7 +47,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cp "$BUILD/flood" "$TMP/flood"
-cp "$(command -v true)" "$TMP/kworkerd" # a miner by its flags only
+cp "$(type -P true)" "$TMP/kworkerd" # a miner by its flags only
 mkdir -p "$CGROOT"/crowsnest-bench-flooder "$CGROOT"/crowsnest-bench-victim
 VICTIM_CGID=$(stat -c %i "$CGROOT"/crowsnest-bench-victim)
 
@@ -106,5 +106,5 @@ one_run() {
 
 echo "| sensor | flood attempts | verdict lines | output MB | ring-buffer drops | reported as flood | miner starts seen | peak RSS MB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-[[ -n ${BENCH_OTHER_BINARY:-} ]] && one_run "$BENCH_OTHER_BINARY" "$(basename "$(dirname "$BENCH_OTHER_BINARY")")"
+[[ -n ${BENCH_OTHER_BINARY:-} ]] && one_run "$BENCH_OTHER_BINARY" "$BENCH_OTHER_BINARY"
 one_run "$BUILD/crowsnest" "this build"

@@ -18,7 +18,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD="$ROOT/build"
+BUILD=${SOAK_BUILD:-$ROOT/build}  # SOAK_BUILD: a copy of build/, to keep building meanwhile
 MINUTES=${1:-30}
 [[ $MINUTES =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: MINUTES must be a positive integer" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "soak.sh: must run as root (try: sudo $0)" >&2; exit 1; }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <iterator>
@@ -472,8 +473,9 @@ TEST_CASE("attack: stalled clients cannot take the sensor's memory, and it is gi
         peaks[round] = stall_round();
         after[round] = settled();
     }
-    INFO("before " << before << " KiB; peaks " << peaks[0] << ", " << peaks[1] << ", " << peaks[2]
-                   << " KiB; settled after each round " << after[0] << ", " << after[1] << ", " << after[2] << " KiB");
+    std::printf("memory under stalled clients: before %zu KiB; peaks %zu, %zu, %zu KiB; settled after each round "
+                "%zu, %zu, %zu KiB\n",
+                before, peaks[0], peaks[1], peaks[2], after[0], after[1], after[2]);
     for (size_t peak : peaks) CHECK(peak < before + 100 * 1024);  // 64 MiB of queues, and what is in flight
     // the first round leaves gRPC's and the allocator's pools behind, once;
     // every later round gives back what it took, within 10%: no growth

@@ -80,25 +80,23 @@ ReadStatus read_json_file(const std::string &path, size_t max_bytes, nlohmann::j
                 " read";
         ok = false;
     } else {
-        // the size may change while it is read: read at most one byte past the bound to notice
-        text.resize(max_bytes + 1);
-        size_t got = 0;
-        while (got < text.size()) {
-            const ssize_t n = read(fd, text.data() + got, text.size() - got);
+        // the size may change while it is read: the bound holds for what is read
+        text.reserve(size_t(st.st_size) + 1);
+        char buf[64 * 1024];
+        for (;;) {
+            const ssize_t n = read(fd, buf, sizeof(buf));
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                if (n < 0) {
-                    error = path + ": " + std::strerror(errno);
-                    ok = false;
-                }
+            if (n < 0) {
+                error = path + ": " + std::strerror(errno);
+                ok = false;
+            }
+            if (n <= 0) break;
+            if (text.size() + size_t(n) > max_bytes) {
+                error = path + ": grew past the " + std::to_string(max_bytes) + " bytes read";
+                ok = false;
                 break;
             }
-            got += size_t(n);
-        }
-        text.resize(got);
-        if (ok && got > max_bytes) {
-            error = path + ": grew past the " + std::to_string(max_bytes) + " bytes read";
-            ok = false;
+            text.append(buf, size_t(n));
         }
     }
     close(fd);
