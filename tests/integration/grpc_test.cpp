@@ -518,7 +518,7 @@ TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest s
           "[integration][grpc]") {
     const std::string sock = temp_dir() + "/crowsnest.sock";
     SensorProcess sensor;
-    START_SENSOR(sensor, "--grpc-socket", sock);
+    START_SENSOR(sensor, "--grpc-socket", sock, "--node-name", "node-7");
     auto ch = unix_channel(sock);
     const std::string cli = std::string(CROWSNEST_BINARY) + " ";
     auto watch = std::async(std::launch::async, [&] {
@@ -536,7 +536,8 @@ TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest s
     run_miner(c);
     REQUIRE(watch.wait_for(10s) == std::future_status::ready);
     const std::string line = watch.get();
-    CHECK(line.find(" CRITICAL crypto_miner_binary " + id.substr(0, 12) + " xmrig[") != std::string::npos);
+    // time, severity, rule, then the node and the container
+    CHECK(line.find(" CRITICAL crypto_miner_binary node-7 " + id.substr(0, 12) + " xmrig[") != std::string::npos);
     CHECK(line.find("/bin/xmrig --help") != std::string::npos);
 
     v1::Verdict printed;

@@ -236,6 +236,9 @@ int Daemon::start() {
     if (int rc = open_journal(recovered)) return rc;
     cgroups = std::make_unique<CgroupResolver>(cgroup_mount);
     workloads = make_workload_resolver(opts);
+    if (!workloads->watch(error))
+        std::fprintf(stderr, "crowsnest: runtime state is read at each container's first event only (%s)\n",
+                     error.c_str());
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
     json = std::make_unique<JsonLinesOutput>(out_fd, opts.print_events);
     const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};

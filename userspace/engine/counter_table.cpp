@@ -30,6 +30,8 @@ const std::vector<CounterDoc> kDocs = {
      "containers looked up in the runtimes' state files (at a container's first event, and retries of misses at "
      "most once a second)"},
     {"workload.found", "lookups that found the container's record (name, image, pod)"},
+    {"workload.watched",
+     "lookups answered by a record read as the runtime wrote it (inotify on its state, off the engine thread)"},
     {"workload.missing", "lookups that found no record: the container keeps its id alone until a retry finds one"},
     {"workload.errors", "runtime state files that could not be read or parsed (each container's first is logged)"},
     {"workload.lookup_us", "microseconds spent in lookups, in all (divide by `workload.lookups` for the cost of one)"},
@@ -81,6 +83,7 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("table.<name>", "table.processes", engine.processes);
     add("workload.lookups", "workload.lookups", engine.workload.lookups);
     add("workload.found", "workload.found", engine.workload.found);
+    add("workload.watched", "workload.watched", engine.workload.watched);
     add("workload.missing", "workload.missing", engine.workload.missing);
     add("workload.errors", "workload.errors", engine.workload.errors);
     add("workload.lookup_us", "workload.lookup_us", engine.workload.lookup_ns / 1000);

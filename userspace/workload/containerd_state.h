@@ -15,6 +15,8 @@ public:
     explicit ContainerdState(std::string state_dir);
     std::string_view runtime() const override { return "containerd"; }
     ReadStatus read(const std::string &id, WorkloadInfo &out, std::string &error) const override;
+    std::string containers_root() const override { return tasks_dir_; }
+    int watch_depth() const override { return 2; }
 
 private:
     std::string tasks_dir_;

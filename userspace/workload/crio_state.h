@@ -16,6 +16,8 @@ public:
     explicit CrioState(std::string run_root);
     std::string_view runtime() const override { return "cri-o"; }
     ReadStatus read(const std::string &id, WorkloadInfo &out, std::string &error) const override;
+    std::string containers_root() const override { return containers_dir_; }
+    int watch_depth() const override { return 2; }
 
 private:
     ReadStatus read_spec(const std::string &id, nlohmann::json &spec, std::string &error) const;

@@ -16,6 +16,8 @@ public:
     explicit DockerState(std::string data_root);
     std::string_view runtime() const override { return "docker"; }
     ReadStatus read(const std::string &id, WorkloadInfo &out, std::string &error) const override;
+    std::string containers_root() const override { return containers_dir_; }
+    int watch_depth() const override { return 1; }
 
 private:
     ReadStatus read_config(const std::string &id, nlohmann::json &config, std::string &error) const;

@@ -52,6 +52,7 @@ ReadStatus PodmanState::read(const std::string &id, WorkloadInfo &out, std::stri
     if (oci_annotation(spec, "io.container.manager") != "libpod") return ReadStatus::Absent;  // CRI-O's
     out.runtime = "podman";
     out.privileged = oci_privileged(spec);
+    const std::lock_guard<std::mutex> lock(mu_);
     if (const ReadStatus index = load_records(error); index == ReadStatus::Malformed) return index;
     if (const auto it = records_.find(id); it != records_.end()) {
         out.name = it->second.name;

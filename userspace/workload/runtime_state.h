@@ -23,7 +23,15 @@ public:
     virtual std::string_view runtime() const = 0;
     // What the runtime recorded about container `id` (64 hex digits).
     // Absent: it has no record of it (yet). Malformed: `error` says why.
+    // Safe to call from several threads (StateWatcher's and the engine's).
     virtual ReadStatus read(const std::string &id, WorkloadInfo &out, std::string &error) const = 0;
+    // The directory below which the runtime makes one directory per
+    // container, named by its id, for StateWatcher to follow; and how many
+    // levels below it the state files are written (containerd:
+    // <namespace>/<id>/config.json, 2; Docker: <id>/config.v2.json, 1).
+    // Nothing deeper is watched: a container's own files are never followed.
+    virtual std::string containers_root() const = 0;
+    virtual int watch_depth() const = 0;
 };
 
 // A runtime's container id: 64 lowercase hex digits, safe in a path.

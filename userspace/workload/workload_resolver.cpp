@@ -9,6 +9,15 @@ namespace crowsnest {
 WorkloadResolver::WorkloadResolver(std::vector<std::unique_ptr<RuntimeState>> runtimes, size_t max_entries)
     : runtimes_(std::move(runtimes)), max_entries_(max_entries) {}
 
+bool WorkloadResolver::watch(std::string &error) {
+    std::vector<const RuntimeState *> runtimes;
+    for (const auto &r : runtimes_) runtimes.push_back(r.get());
+    watcher_ = std::make_unique<StateWatcher>(std::move(runtimes));
+    if (watcher_->start(error)) return true;
+    watcher_.reset();
+    return false;
+}
+
 const WorkloadInfo *WorkloadResolver::resolve(const ContainerInfo &container) {
     if (!is_container_id(container.id)) return nullptr;  // a host process, or an id no runtime writes
     auto it = entries_.find(container.id);
@@ -25,8 +34,25 @@ const WorkloadInfo *WorkloadResolver::resolve(const ContainerInfo &container) {
 void WorkloadResolver::look_up(const ContainerInfo &container, Entry &entry) {
     const auto start = std::chrono::steady_clock::now();
     counters_.lookups++;
-    // the runtime the cgroup path names first, then the others (kubelet's
-    // cgroupfs paths name none, and a runtime may run another's containers)
+    if (watcher_ && watcher_->find(container.id, entry.info)) {
+        counters_.watched++;
+        entry.found = true;
+    } else {
+        read_state(container, entry);
+    }
+    const auto end = std::chrono::steady_clock::now();
+    if (entry.found) {
+        counters_.found++;
+    } else {
+        counters_.missing++;
+        entry.retry_at = end + std::chrono::seconds(1);
+    }
+    counters_.lookup_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
+}
+
+// The runtime the cgroup path names first, then the others (kubelet's
+// cgroupfs paths name none, and a runtime may run another's containers).
+void WorkloadResolver::read_state(const ContainerInfo &container, Entry &entry) {
     std::vector<const RuntimeState *> order;
     for (const auto &r : runtimes_)
         if (r->runtime() == container.runtime) order.push_back(r.get());
@@ -40,7 +66,7 @@ void WorkloadResolver::look_up(const ContainerInfo &container, Entry &entry) {
         if (status == ReadStatus::Ok) {
             entry.info = std::move(info);
             entry.found = true;
-            break;
+            return;
         }
         counters_.errors++;
         if (!entry.error_logged) {  // once per container: a retry a second must not flood the log
@@ -49,14 +75,6 @@ void WorkloadResolver::look_up(const ContainerInfo &container, Entry &entry) {
                          container.id.c_str(), terminal_safe(utf8_escape(error)).c_str());
         }
     }
-    const auto end = std::chrono::steady_clock::now();
-    if (!entry.found) {
-        counters_.missing++;
-        entry.retry_at = end + std::chrono::seconds(1);
-    } else {
-        counters_.found++;
-    }
-    counters_.lookup_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
 }
 
 void WorkloadResolver::forget(const std::string &container_id) { entries_.erase(container_id); }
