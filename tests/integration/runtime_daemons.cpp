@@ -1,6 +1,9 @@
 #include "runtime_daemons.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +102,83 @@ PrivateContainerd::~PrivateContainerd() {
                   ctr(ns) + " c rm $c >/dev/null 2>&1; done");
     stop_pid(pid_);
     run_shell("umount -R " + dir_ + "/state " + dir_ + "/root 2>/dev/null; rm -rf " + dir_);
+}
+
+namespace {
+
+// A loopback port free now (the kernel's pick), for a daemon to listen on.
+int free_port(int type) {
+    const int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    int port = 0;
+    if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+bool accepts_tcp(int port) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(uint16_t(port));
+    const bool ok = connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0;
+    close(fd);
+    return ok;
+}
+
+}  // namespace
+
+bool PrivateRsyslog::start(std::string &error) {
+    dir_ = temp_dir();
+    udp_port_ = free_port(SOCK_DGRAM);
+    tcp_port_ = free_port(SOCK_STREAM);
+    {
+        std::ofstream config(dir_ + "/rsyslog.conf");
+        config << "global(workDirectory=\"" << dir_ << "\")\n"
+               << "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
+               << "module(load=\"imudp\")\nmodule(load=\"imtcp\")\n"
+               // the standard parsers (RFC 5424, then 3164), not the local socket's shortcut
+               << "input(type=\"imuxsock\" Socket=\"" << socket_path()
+               << "\" UseSpecialParser=\"off\" ParseHostname=\"on\")\n"
+               << "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" << udp_port_ << "\")\n"
+               << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << tcp_port_ << "\")\n"
+               << "template(name=\"fields\" type=\"string\" string=\"%syslogseverity% %syslogfacility% "
+                  "%hostname% %app-name% %procid% %msgid% %structured-data% %msg%\\n\")\n"
+               << "*.* action(type=\"omfile\" file=\"" << dir_ << "/messages\" template=\"fields\")\n";
+    }
+    std::string pid;
+    run_shell("rsyslogd -n -f " + dir_ + "/rsyslog.conf -i " + dir_ + "/rsyslogd.pid >" + dir_ +
+                  "/rsyslogd.log 2>&1 & echo $!",
+              &pid);
+    pid_ = std::atoi(pid.c_str());
+    for (int i = 0; i < 100; i++) {
+        if (access(socket_path().c_str(), F_OK) == 0 && accepts_tcp(tcp_port_))
+            return true;
+        usleep(100 * 1000);
+    }
+    std::string log;
+    run_shell("tail -20 " + dir_ + "/rsyslogd.log", &log);
+    error = "rsyslogd did not come up: " + log;
+    return false;
+}
+
+std::vector<std::string> PrivateRsyslog::lines() const {
+    std::vector<std::string> out;
+    std::ifstream in(dir_ + "/messages");
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+PrivateRsyslog::~PrivateRsyslog() {
+    if (dir_.empty()) return;
+    stop_pid(pid_);
+    run_shell("rm -rf " + dir_);
 }
 
 }  // namespace crowsnest::test

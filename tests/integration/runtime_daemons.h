@@ -42,4 +42,23 @@ private:
     int pid_ = -1;
 };
 
+// rsyslogd (Debian's rsyslog), with its own configuration: it listens on a
+// datagram socket of its own, on a loopback UDP port and a loopback TCP
+// port (octet-counted framing), and writes every message it parses to one
+// file as "severity facility hostname app-name procid msgid structured-data msg".
+class PrivateRsyslog {
+public:
+    bool start(std::string &error);
+    ~PrivateRsyslog();
+    std::string socket_path() const { return dir_ + "/log.sock"; }
+    int udp_port() const { return udp_port_; }
+    int tcp_port() const { return tcp_port_; }
+    // The lines written so far.
+    std::vector<std::string> lines() const;
+
+private:
+    std::string dir_;
+    int pid_ = -1, udp_port_ = 0, tcp_port_ = 0;
+};
+
 }  // namespace crowsnest::test

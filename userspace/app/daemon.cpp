@@ -28,6 +28,10 @@
 #include "engine/counter_table.h"
 #include "engine/engine.h"
 #include "engine/json_lines.h"
+#include "outputs/falco_alert.h"
+#include "outputs/http_sink.h"
+#include "outputs/output_worker.h"
+#include "outputs/syslog_sink.h"
 #include "enrich/cgroup_resolver.h"
 #include "enrich/host_files.h"
 #include "enrich/process_table.h"
@@ -136,6 +140,10 @@ struct Daemon {
         const LineFile &f = json->file();
         std::vector<OutputCounters> outputs = {{"json", f.written(), f.lost(), f.errors()}};
         if (journal) outputs.push_back({"journal", journal->written(), journal->lost(), journal->errors()});
+        for (const auto &o : alert_outputs) {
+            const OutputStats s = o->stats();
+            outputs.push_back({s.name, s.sent, s.failed + s.dropped, s.failed, s.suppressed, s.queued});
+        }
         return counter_table(sensor->counters(), engine->counters(), rules->threshold_evictions(), outputs);
     }
     void watch_output();
@@ -143,6 +151,7 @@ struct Daemon {
     void take_new_rules();
 
     int open_journal(VerdictJournal::Recovered &recovered);
+    void start_alert_outputs();
 
     const Options &opts;
     const std::string instance_id = random_hex(16);
@@ -162,6 +171,7 @@ struct Daemon {
     std::unique_ptr<VerdictHub> verdict_hub;
     std::unique_ptr<EventHub> event_hub;
     std::unique_ptr<VerdictJournal> journal;  // after the hubs: its writer reads the verdict hub
+    std::vector<std::unique_ptr<OutputWorker>> alert_outputs;  // after the hubs too: each subscribes to one
     std::unique_ptr<HubOutput> output;
     std::unique_ptr<Engine> engine;
     std::unique_ptr<BpfSensor> sensor;
@@ -224,6 +234,28 @@ int Daemon::open_journal(VerdictJournal::Recovered &recovered) {
     return 0;
 }
 
+// Syslog, HTTP and Slack: each a subscriber of the verdict hub, with its
+// own thread and flood control (options.h).
+void Daemon::start_alert_outputs() {
+    std::string error;
+    if (!opts.syslog_output.empty())
+        alert_outputs.push_back(std::make_unique<OutputWorker>(
+            "syslog", std::make_unique<SyslogSink>(*parse_syslog_target(opts.syslog_output, error)), *verdict_hub,
+            opts.flood));
+    if (!opts.http.url.empty())
+        alert_outputs.push_back(
+            std::make_unique<OutputWorker>("http", std::make_unique<HttpSink>(opts.http), *verdict_hub, opts.flood));
+    if (!opts.slack_webhook.empty()) {
+        HttpConfig slack;
+        slack.url = opts.slack_webhook;
+        slack.format = HttpFormat::Slack;
+        // a channel read by people: a loop must not become ten thousand messages
+        const FloodLimits people{1, 10, std::chrono::seconds(60)};
+        alert_outputs.push_back(std::make_unique<OutputWorker>("slack", std::make_unique<HttpSink>(slack),
+                                                               *verdict_hub, opts.flood_given ? opts.flood : people));
+    }
+}
+
 // The pipeline, the kernel side, then the gRPC server; ready once all run.
 // One sensor per socket: the lock beside it comes before anything else.
 int Daemon::start() {
@@ -240,7 +272,8 @@ int Daemon::start() {
         std::fprintf(stderr, "crowsnest: runtime state is read at each container's first event only (%s)\n",
                      error.c_str());
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
-    json = std::make_unique<JsonLinesOutput>(out_fd, opts.print_events);
+    json = std::make_unique<JsonLinesOutput>(out_fd, opts.print_events,
+                                             opts.output_format == "falco" ? falco_alert_json : nullptr);
     const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};
     // verdicts are numbered in the journal's space, events in this run's
     verdict_hub = std::make_unique<VerdictHub>(limits, journal ? recovered.space : instance_id);
@@ -254,6 +287,7 @@ int Daemon::start() {
         cfg.last_verdict_sequence = recovered.reserved;
         cfg.sequences = journal.get();
     }
+    start_alert_outputs();
     output = std::make_unique<HubOutput>(*json, *verdict_hub, *event_hub);
     // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
     cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
@@ -373,6 +407,8 @@ void Daemon::shutdown() {
     engine->tick(std::numeric_limits<uint64_t>::max(), clocks().second);
     json->flush();
     if (journal) journal->finish(engine->last_verdict_sequence());
+    verdict_hub->wait_dispatched();
+    for (auto &o : alert_outputs) o->finish();  // each delivers what it holds, its flood summaries too
     server.reset();
     const auto rows = counters();
     sensor.reset();

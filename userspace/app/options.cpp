@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "outputs/syslog_target.h"
+
 namespace crowsnest {
 
 const char *usage_text() {
@@ -24,6 +26,27 @@ Options:
   -e, --events              print every event as a JSON line too
   -o, --output FILE         write JSON lines to FILE instead of stdout
                             ("none": no JSON lines, gRPC subscribers only)
+      --output-format F     crowsnest (the protobuf JSON mapping, default) or falco
+                            (Falco's alert JSON) for verdicts on stdout or the file
+Alert outputs (each with its own queue and thread; a dead one delays no other):
+      --syslog-output T     RFC 5424 syslog to unix:PATH (e.g. unix:/dev/log),
+                            udp:HOST:PORT or tcp:HOST:PORT (octet counting)
+      --http-output URL     POST verdicts to URL (http or https)
+      --http-format F       falco (one alert per POST, for Falcosidekick; default),
+                            json (NDJSON batches) or elasticsearch (_bulk batches)
+      --http-header H       an extra header, "Name: value" (repeatable)
+      --http-ca FILE        CA to verify the server with (default: the system's)
+      --http-cert FILE      client certificate (PEM), with --http-key FILE
+      --http-index PATTERN  elasticsearch index, strftime on the verdict's UTC time
+                            (default crowsnest-%Y.%m.%d)
+      --slack-webhook URL   a Slack incoming webhook (flood control on by default:
+                            --rate 1 --burst 10 --dedup-window 60)
+      --rate N              verdicts per second an alert output sends, on average
+                            (token bucket; default: no limit)
+      --burst N             the bucket's size (default: N of --rate)
+      --dedup-window S      identical verdicts (rule, container, executable) within S
+                            seconds: the first is sent, the rest counted into one
+                            summary (default 0: off)
       --host-root DIR       the host's root filesystem as this process sees it
                             (default /; in a container, where the host's / is mounted)
       --node-name NAME      the node's name in every verdict (default: $NODE_NAME, which
@@ -98,7 +121,8 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
     enum { OPT_HOST_ROOT = 256, OPT_RINGBUF, OPT_WAKEUP, OPT_POLL, OPT_VERSION, OPT_SOCKET, OPT_LISTEN, OPT_CERT, OPT_KEY,
            OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE, OPT_READY, OPT_FLOOD_RATE, OPT_VERDICT_WINDOW,
            OPT_JOURNAL, OPT_JOURNAL_BYTES, OPT_NODE_NAME, OPT_CONTAINERD_STATE, OPT_DOCKER_ROOT, OPT_CRIO_ROOT,
-           OPT_PODMAN_ROOT };
+           OPT_PODMAN_ROOT, OPT_OUTPUT_FORMAT, OPT_SYSLOG, OPT_HTTP, OPT_HTTP_FORMAT, OPT_HTTP_HEADER, OPT_HTTP_CA,
+           OPT_HTTP_CERT, OPT_HTTP_KEY, OPT_HTTP_INDEX, OPT_SLACK, OPT_RATE, OPT_BURST, OPT_DEDUP };
     static const option longopts[] = {
         {"rules", required_argument, nullptr, 'r'},
         {"events", no_argument, nullptr, 'e'},
@@ -128,6 +152,19 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         {"docker-root", required_argument, nullptr, OPT_DOCKER_ROOT},
         {"crio-root", required_argument, nullptr, OPT_CRIO_ROOT},
         {"podman-root", required_argument, nullptr, OPT_PODMAN_ROOT},
+        {"output-format", required_argument, nullptr, OPT_OUTPUT_FORMAT},
+        {"syslog-output", required_argument, nullptr, OPT_SYSLOG},
+        {"http-output", required_argument, nullptr, OPT_HTTP},
+        {"http-format", required_argument, nullptr, OPT_HTTP_FORMAT},
+        {"http-header", required_argument, nullptr, OPT_HTTP_HEADER},
+        {"http-ca", required_argument, nullptr, OPT_HTTP_CA},
+        {"http-cert", required_argument, nullptr, OPT_HTTP_CERT},
+        {"http-key", required_argument, nullptr, OPT_HTTP_KEY},
+        {"http-index", required_argument, nullptr, OPT_HTTP_INDEX},
+        {"slack-webhook", required_argument, nullptr, OPT_SLACK},
+        {"rate", required_argument, nullptr, OPT_RATE},
+        {"burst", required_argument, nullptr, OPT_BURST},
+        {"dedup-window", required_argument, nullptr, OPT_DEDUP},
         {nullptr, 0, nullptr, 0},
     };
     static const char shortopts[] = ":r:eo:vh";
@@ -199,6 +236,50 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
             }
             out.journal_bytes = n;
             break;
+        case OPT_OUTPUT_FORMAT:
+            if (std::strcmp(optarg, "crowsnest") && std::strcmp(optarg, "falco")) {
+                error = std::string("--output-format: '") + optarg + "' is not crowsnest or falco";
+                return false;
+            }
+            out.output_format = optarg;
+            break;
+        case OPT_SYSLOG:
+            if (!parse_syslog_target(optarg, error)) return false;
+            out.syslog_output = optarg;
+            break;
+        case OPT_HTTP: out.http.url = optarg; break;
+        case OPT_HTTP_FORMAT: {
+            const auto f = parse_http_format(optarg);
+            if (!f || *f == HttpFormat::Slack) {
+                error = std::string("--http-format: '") + optarg + "' is not falco, json or elasticsearch";
+                return false;
+            }
+            out.http.format = *f;
+            break;
+        }
+        case OPT_HTTP_HEADER:
+            if (!std::strchr(optarg, ':') || std::strpbrk(optarg, "\r\n")) {
+                error = std::string("--http-header: '") + optarg + "' is not \"Name: value\" on one line";
+                return false;
+            }
+            out.http.headers.push_back(optarg);
+            break;
+        case OPT_HTTP_CA: out.http.ca_file = optarg; break;
+        case OPT_HTTP_CERT: out.http.cert_file = optarg; break;
+        case OPT_HTTP_KEY: out.http.key_file = optarg; break;
+        case OPT_HTTP_INDEX: out.http.index_pattern = optarg; break;
+        case OPT_SLACK: out.slack_webhook = optarg; break;
+        case OPT_RATE:
+        case OPT_BURST:
+            if (!parse_number(optarg, c == OPT_RATE ? "--rate" : "--burst", 1000000, n, error)) return false;
+            (c == OPT_RATE ? out.flood.rate : out.flood.burst) = double(n);
+            out.flood_given = true;
+            break;
+        case OPT_DEDUP:
+            if (!parse_number(optarg, "--dedup-window", 86400, n, error)) return false;
+            out.flood.window = std::chrono::seconds(n);
+            out.flood_given = true;
+            break;
         case OPT_VERDICT_WINDOW:
             if (!parse_number(optarg, "--verdict-window", 3600, n, error)) return false;
             out.verdict_window_s = n;
@@ -221,6 +302,17 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         error = "--tls-cert, --tls-key and --tls-client-ca apply to --listen, which is not given";
         return false;
     }
+    const bool any_http = !out.http.ca_file.empty() || !out.http.cert_file.empty() || !out.http.key_file.empty() ||
+                          !out.http.headers.empty();
+    if (out.http.url.empty() && any_http) {
+        error = "--http-header, --http-ca, --http-cert and --http-key apply to --http-output, which is not given";
+        return false;
+    }
+    if (out.http.cert_file.empty() != out.http.key_file.empty()) {
+        error = "--http-cert and --http-key go together";
+        return false;
+    }
+    if (out.flood.rate > 0 && out.flood.burst == 0) out.flood.burst = out.flood.rate;
     if (out.rule_paths.empty()) out.rule_paths.push_back(CROWSNEST_DEFAULT_RULES);
     return true;
 }

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "api/grpc_server.h"
+#include "outputs/flood_control.h"
+#include "outputs/http_sink.h"
 #include "sensor/sensor_options.h"
 
 namespace crowsnest {
@@ -13,6 +15,12 @@ struct Options {
     std::vector<std::string> rule_paths;  // files or directories of *.yaml
     bool print_events = false;
     std::string output_path;              // "" = stdout
+    std::string output_format = "crowsnest";  // or "falco", for stdout and the output file
+    std::string syslog_output;            // unix:PATH, udp:HOST:PORT, tcp:HOST:PORT; "" = none
+    HttpConfig http;                      // url "" = no HTTP output
+    std::string slack_webhook;            // "" = none
+    FloodLimits flood;                    // for the alert outputs (syslog, HTTP, Slack)
+    bool flood_given = false;             // --rate, --burst or --dedup-window: Slack's defaults yield
     std::string host_root = "/";
     std::string node_name;                // "" = $NODE_NAME, then the hostname
     // the runtimes' state directories; "" = their default under host_root

@@ -40,9 +40,17 @@ const std::vector<CounterDoc> kDocs = {
      "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window)"},
     {"output.<output>.sent",
      "lines or messages an output wrote (`json`: the JSON lines on stdout or the output file; `journal`: the verdict "
-     "journal)"},
-    {"output.<output>.lost", "lines or messages an output could not write, lost"},
-    {"output.<output>.errors", "write errors of an output (each is logged, at most once every 10 s)"},
+     "journal; `syslog`, `http`, `slack`: verdicts the destination took)"},
+    {"output.<output>.lost",
+     "lines or messages an output could not write, lost (alert outputs: refused or undeliverable after retries, and "
+     "dropped from a full queue)"},
+    {"output.<output>.errors",
+     "write errors of an output (each is logged, at most once every 10 s; alert outputs: verdicts refused or "
+     "undeliverable, the first logged with its reason)"},
+    {"output.<output>.suppressed",
+     "alert outputs (`syslog`, `http`, `slack`): verdicts held back by flood control (--rate, --burst, "
+     "--dedup-window), each counted into a summary"},
+    {"output.<output>.queued", "alert outputs: verdicts waiting in the output's queue now, not a count"},
 };
 
 constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,
@@ -94,6 +102,9 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
         add("output.<output>.sent", "output." + o.name + ".sent", o.sent);
         add("output.<output>.lost", "output." + o.name + ".lost", o.lost);
         add("output.<output>.errors", "output." + o.name + ".errors", o.errors);
+        if (o.name == "json" || o.name == "journal") continue;
+        add("output.<output>.suppressed", "output." + o.name + ".suppressed", o.suppressed);
+        add("output.<output>.queued", "output." + o.name + ".queued", o.queued);
     }
     return rows;
 }

@@ -33,6 +33,7 @@ struct CounterRow {
 struct OutputCounters {
     std::string name;  // json: the JSON lines on stdout or the output file
     uint64_t sent = 0, lost = 0, errors = 0;
+    uint64_t suppressed = 0, queued = 0;  // alert outputs: held back by flood control; waiting now
 };
 
 std::vector<CounterRow> counter_table(const SensorCounters &sensor, const EngineCounters &engine,

@@ -11,7 +11,11 @@ namespace crowsnest {
 
 class JsonLinesOutput final : public Output {
 public:
-    JsonLinesOutput(int fd, bool print_events) : file_(fd), print_events_(print_events && fd >= 0) {}
+    // How a verdict becomes a line: the protobuf JSON mapping by default,
+    // or another format (Falco's alert JSON, outputs/falco_alert.h).
+    using VerdictFormat = std::string (*)(const v1::Verdict &);
+    JsonLinesOutput(int fd, bool print_events, VerdictFormat format = nullptr)
+        : file_(fd), print_events_(print_events && fd >= 0), format_(format) {}
     bool wants_events() const override { return print_events_; }
     void on_event(const v1::Event &event) override;
     void on_verdict(const v1::Verdict &verdict) override;
@@ -22,6 +26,7 @@ public:
 private:
     LineFile file_;
     bool print_events_;
+    VerdictFormat format_;
 };
 
 }  // namespace crowsnest

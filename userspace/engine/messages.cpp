@@ -123,7 +123,7 @@ const RuleInfo kFloodRule{
     "A cgroup went over its rate of open and connect events, and the kernel side dropped the excess so that the "
     "sensor keeps seeing every other container. Its own events went partly unseen meanwhile: flooding is also a "
     "way to blind a sensor.",
-    "evasion", "medium", {"T1562.001"}};
+    "evasion", "medium", {"T1562.001"}, "Warning"};
 
 
 }  // namespace
@@ -144,8 +144,15 @@ void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdi
     text(d.rule->name, out.mutable_rule());
     text(d.rule->category, out.mutable_category());
     out.set_severity(d.rule->severity);
+    out.set_priority(d.rule->priority);
     for (const auto &t : d.rule->tags) text(t, out.add_tags());
     text(d.output, out.mutable_output());
+    std::string key, value;
+    for (const auto &[name, v] : d.fields) {
+        text(name, &key);
+        text(v, &value);
+        (*out.mutable_output_fields())[key] = value;
+    }
     out.set_cgroup_id(ctx.event->cgroup_id);
     fill_container(ctx.cgroup, ctx.workload, ctx.node, *out.mutable_container());
     fill_process(ctx, *out.mutable_process());
@@ -161,6 +168,7 @@ void fill_flood_verdict(const CgroupEntry *cgroup, const WorkloadInfo *workload,
     out.set_rule(kFloodRule.name);
     out.set_category(kFloodRule.category);
     out.set_severity(kFloodRule.severity);
+    out.set_priority(kFloodRule.priority);
     for (const auto &t : kFloodRule.tags) out.add_tags(t);
     out.set_cgroup_id(cgroup_id);
     fill_container(cgroup, workload, node, *out.mutable_container());

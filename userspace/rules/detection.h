@@ -15,12 +15,16 @@ struct RuleInfo {
     std::string category;  // miner, scanner, host_mount, escape, ...
     std::string severity;  // info, low, medium, high, critical
     std::vector<std::string> tags;
+    std::string priority;  // Falco's name for it: Emergency, Alert, Critical, Error, Warning, Notice, Informational, Debug
 };
 
 struct Detection {
     const RuleInfo *rule = nullptr;
     uint32_t index = 0;  // the matcher's own reference to the rule
     std::string output;  // set by Matcher::render_output
+    // the output's %fields as written (proc.aname[2]) and their values, in
+    // the order of the template; set with `output`
+    std::vector<std::pair<std::string, std::string>> fields;
 };
 
 // The rule engine seen from the pipeline: one event in, its detections out.
@@ -30,7 +34,7 @@ public:
     // Appends a Detection for every rule the event satisfies, without its
     // output: the engine may aggregate it away before paying for that.
     virtual void match(const EventContext &ctx, std::vector<Detection> &out) const = 0;
-    // Sets d.output. Only for a detection of the last match() call.
+    // Sets d.output and d.fields. Only for a detection of the last match() call.
     virtual void render_output(Detection &d) const = 0;
     virtual size_t rule_count() const = 0;
 };

@@ -53,13 +53,16 @@ void OutputTemplate::parse(std::string_view text, std::vector<std::string> &unkn
     if (!literal.empty()) parts_.push_back({std::move(literal), {}});
 }
 
-std::string OutputTemplate::render(FieldReader &reader) const {
+std::string OutputTemplate::render(FieldReader &reader, std::vector<std::pair<std::string, std::string>> *fields) const {
     std::string out;
     for (const auto &p : parts_) {
-        if (p.field.info)
-            reader.render(p.field, out);
-        else
+        if (!p.field.info) {
             out += p.text;
+            continue;
+        }
+        const size_t start = out.size();
+        reader.render(p.field, out);
+        if (fields) fields->emplace_back(p.field.text, out.substr(start));
     }
     return out;
 }

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rules/rule_fields.h"
@@ -16,7 +17,8 @@ public:
     // lacks, such as %user.name): they print as <NA>, and each is named
     // in `unknown`. Trailing white space is dropped.
     void parse(std::string_view text, std::vector<std::string> &unknown);
-    std::string render(FieldReader &reader) const;
+    // The sentence; with `fields`, each %field's value too, by its name as written.
+    std::string render(FieldReader &reader, std::vector<std::pair<std::string, std::string>> *fields = nullptr) const;
 
 private:
     struct Part {

@@ -73,6 +73,7 @@ public:
         const size_t before = errors_.size();
         r.info.name = d.name;
         r.info.desc = d.desc;
+        r.info.priority = falco_priority_name(d.priority);
         if (!severity_of_priority(d.priority, r.info.severity))
             errors_.push_back(d.priority_where + ": unknown priority '" + d.priority +
                               "' (expected emergency, alert, critical, error, warning, notice, informational or debug)");
@@ -165,6 +166,16 @@ bool severity_of_priority(const std::string &priority, std::string &severity) {
     return true;
 }
 
+std::string falco_priority_name(const std::string &priority) {
+    static const char *const kNames[] = {"Emergency", "Alert", "Critical", "Error",
+                                         "Warning",   "Notice", "Informational", "Debug"};
+    const std::string p = lowercase(priority);
+    if (p == "info") return "Informational";
+    for (const char *name : kNames)
+        if (p == lowercase(name)) return name;
+    return "";
+}
+
 std::unique_ptr<RuleSet> RuleSet::load(const std::vector<std::string> &files, std::vector<std::string> &errors,
                                        std::vector<std::string> &warnings) {
     const size_t before = errors.size();
@@ -224,6 +235,9 @@ void RuleSet::match(const EventContext &ctx, std::vector<Detection> &out) const 
     }
 }
 
-void RuleSet::render_output(Detection &d) const { d.output = rules_.at(d.index).output.render(reader_); }
+void RuleSet::render_output(Detection &d) const {
+    d.fields.clear();
+    d.output = rules_.at(d.index).output.render(reader_, &d.fields);
+}
 
 }  // namespace crowsnest

@@ -68,5 +68,8 @@ private:
 
 // Falco's priority names (any case) -> our severities; false if unknown.
 bool severity_of_priority(const std::string &priority, std::string &severity);
+// The same name as Falco writes it in an alert ("Warning"); "info" is
+// Falco's alias of Informational. Empty if unknown.
+std::string falco_priority_name(const std::string &priority);
 
 }  // namespace crowsnest
