@@ -521,16 +521,17 @@ TEST_CASE("cli: crowsnest watch prints the verdict line or its JSON, crowsnest s
     START_SENSOR(sensor, "--grpc-socket", sock, "--node-name", "node-7");
     auto ch = unix_channel(sock);
     const std::string cli = std::string(CROWSNEST_BINARY) + " ";
+    // this container's: a miner elsewhere on the host (another test's) is not the one printed
+    const std::string id = random_container_id();
     auto watch = std::async(std::launch::async, [&] {
         std::string out;
-        run_shell(cli + "watch --socket " + sock + " --category miner --no-color -n 1", &out);
+        run_shell(cli + "watch --socket " + sock + " --category miner --container " + id + " --no-color -n 1", &out);
         return out;
     });
     bool subscribed = false;
     for (int i = 0; i < 250 && !subscribed; i++, std::this_thread::sleep_for(20ms))
         subscribed = get_status(ch).subscribers_size() == 1;
     REQUIRE(subscribed);
-    const std::string id = random_container_id();
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
     run_miner(c);

@@ -203,7 +203,7 @@ TEST_CASE("outputs: a dead HTTP receiver delays neither syslog nor the engine (o
         REQUIRE(eventually([&] { return tagged(sensor.verdicts(), tag) == kMiners; }));
         const std::string counters = sensor.stop();
         execs[with_dead] = counter(counters, "events.exec");
-        CHECK(counter(counters, "output.syslog.sent") == kMiners);
+        CHECK(counter(counters, "output.syslog.sent") >= uint64_t(kMiners));  // and whatever else ran on the host
         if (with_dead) CHECK(counter(counters, "output.http.sent") == 0);
     }
     std::printf("dead-output isolation: %d verdicts reached rsyslogd in %.2f s without a dead HTTP output, %.2f s "
@@ -288,7 +288,7 @@ TEST_CASE("outputs: Elasticsearch _bulk pairs with a partial failure counted; Sl
         REQUIRE(miners.size() == 2);     // and at shutdown the window's summary
         const std::string summary = miners[1]["attachments"][0].dump();
         CHECK(summary.find(std::to_string(kLoops - 1) + " similar verdicts suppressed") != std::string::npos);
-        CHECK(counter(counters, "output.slack.suppressed") == kLoops - 1);
+        CHECK(counter(counters, "output.slack.suppressed") >= uint64_t(kLoops - 1));  // exact in the summary above
         CHECK(counter(counters, "output.slack.sent") == all.size());
     }
 }

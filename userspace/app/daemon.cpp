@@ -48,9 +48,11 @@ namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
 volatile std::sig_atomic_t reload_requested = 0;
+volatile std::sig_atomic_t reopen_requested = 0;
 
 void on_stop_signal(int) { stop_requested = 1; }
 void on_reload_signal(int) { reload_requested = 1; }
+void on_reopen_signal(int) { reopen_requested = 1; }
 
 // Installed before anything is attached, so that a signal during start-up
 // is never lost to the default action.
@@ -61,6 +63,8 @@ void install_signal_handlers() {
     sigaction(SIGTERM, &sa, nullptr);
     sa.sa_handler = on_reload_signal;
     sigaction(SIGHUP, &sa, nullptr);
+    sa.sa_handler = on_reopen_signal;
+    sigaction(SIGUSR1, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -160,7 +164,8 @@ struct Daemon {
     std::shared_ptr<const RuleSet> rules;
     std::vector<std::string> rule_files;
     std::string cgroup_mount;
-    int out_fd = -1;
+    int out_fd = -1;                          // stdout, or -1 (none)
+    std::unique_ptr<OutputFile> output_file;  // or --output FILE
     uint64_t reported_output_errors = 0;
     std::chrono::steady_clock::time_point next_output_report{};
     std::unique_ptr<CgroupResolver> cgroups;
@@ -201,7 +206,7 @@ int Daemon::load() {
         out_fd = -1;
     } else if (opts.output_path.empty()) {
         out_fd = STDOUT_FILENO;
-    } else if ((out_fd = open_output_file(opts.output_path, error)) < 0) {
+    } else if (!(output_file = OutputFile::open(opts.output_path, opts.output_rotate_bytes, opts.output_keep, error))) {
         std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
         return 1;
     }
@@ -272,8 +277,9 @@ int Daemon::start() {
         std::fprintf(stderr, "crowsnest: runtime state is read at each container's first event only (%s)\n",
                      error.c_str());
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
-    json = std::make_unique<JsonLinesOutput>(out_fd, opts.print_events,
-                                             opts.output_format == "falco" ? falco_alert_json : nullptr);
+    const auto format = opts.output_format == "falco" ? falco_alert_json : nullptr;
+    json = output_file ? std::make_unique<JsonLinesOutput>(output_file.get(), opts.print_events, format)
+                       : std::make_unique<JsonLinesOutput>(out_fd, opts.print_events, format);
     const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};
     // verdicts are numbered in the journal's space, events in this run's
     verdict_hub = std::make_unique<VerdictHub>(limits, journal ? recovered.space : instance_id);
@@ -385,6 +391,10 @@ void Daemon::loop() {
         json->flush();
         watch_output();
         if (reload_requested) reload_on_signal();
+        if (reopen_requested) {  // logrotate moved the output file
+            reopen_requested = 0;
+            json->reopen();
+        }
         take_new_rules();
         if (now >= next_status) {
             status.update(counters());

@@ -28,6 +28,9 @@ Options:
                             ("none": no JSON lines, gRPC subscribers only)
       --output-format F     crowsnest (the protobuf JSON mapping, default) or falco
                             (Falco's alert JSON) for verdicts on stdout or the file
+      --output-rotate-bytes N  rotate the output file past N bytes: FILE.1, FILE.2...
+                            (default 0: never; SIGUSR1 reopens FILE, for logrotate)
+      --output-keep N       rotated files kept (default 5)
 Alert outputs (each with its own queue and thread; a dead one delays no other):
       --syslog-output T     RFC 5424 syslog to unix:PATH (e.g. unix:/dev/log),
                             udp:HOST:PORT or tcp:HOST:PORT (octet counting)
@@ -122,7 +125,8 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
            OPT_CLIENT_CA, OPT_INSECURE, OPT_KEEP, OPT_QUEUE, OPT_READY, OPT_FLOOD_RATE, OPT_VERDICT_WINDOW,
            OPT_JOURNAL, OPT_JOURNAL_BYTES, OPT_NODE_NAME, OPT_CONTAINERD_STATE, OPT_DOCKER_ROOT, OPT_CRIO_ROOT,
            OPT_PODMAN_ROOT, OPT_OUTPUT_FORMAT, OPT_SYSLOG, OPT_HTTP, OPT_HTTP_FORMAT, OPT_HTTP_HEADER, OPT_HTTP_CA,
-           OPT_HTTP_CERT, OPT_HTTP_KEY, OPT_HTTP_INDEX, OPT_SLACK, OPT_RATE, OPT_BURST, OPT_DEDUP };
+           OPT_HTTP_CERT, OPT_HTTP_KEY, OPT_HTTP_INDEX, OPT_SLACK, OPT_RATE, OPT_BURST, OPT_DEDUP, OPT_ROTATE,
+           OPT_KEEP_FILES };
     static const option longopts[] = {
         {"rules", required_argument, nullptr, 'r'},
         {"events", no_argument, nullptr, 'e'},
@@ -153,6 +157,8 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
         {"crio-root", required_argument, nullptr, OPT_CRIO_ROOT},
         {"podman-root", required_argument, nullptr, OPT_PODMAN_ROOT},
         {"output-format", required_argument, nullptr, OPT_OUTPUT_FORMAT},
+        {"output-rotate-bytes", required_argument, nullptr, OPT_ROTATE},
+        {"output-keep", required_argument, nullptr, OPT_KEEP_FILES},
         {"syslog-output", required_argument, nullptr, OPT_SYSLOG},
         {"http-output", required_argument, nullptr, OPT_HTTP},
         {"http-format", required_argument, nullptr, OPT_HTTP_FORMAT},
@@ -242,6 +248,22 @@ bool parse_options(int argc, char **argv, Options &out, std::string &error) {
                 return false;
             }
             out.output_format = optarg;
+            break;
+        case OPT_ROTATE:
+            if (!parse_number(optarg, "--output-rotate-bytes", 1ul << 40, n, error)) return false;
+            if (n && n < 4096) {
+                error = "--output-rotate-bytes must be 0 (never) or at least 4096";
+                return false;
+            }
+            out.output_rotate_bytes = n;
+            break;
+        case OPT_KEEP_FILES:
+            if (!parse_number(optarg, "--output-keep", 1000, n, error)) return false;
+            if (n < 1) {
+                error = "--output-keep must be at least 1";
+                return false;
+            }
+            out.output_keep = unsigned(n);
             break;
         case OPT_SYSLOG:
             if (!parse_syslog_target(optarg, error)) return false;

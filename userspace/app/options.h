@@ -16,6 +16,8 @@ struct Options {
     bool print_events = false;
     std::string output_path;              // "" = stdout
     std::string output_format = "crowsnest";  // or "falco", for stdout and the output file
+    uint64_t output_rotate_bytes = 0;     // the output file is rotated past this size (0: never)
+    unsigned output_keep = 5;             // rotated files kept: FILE.1 ... FILE.N
     std::string syslog_output;            // unix:PATH, udp:HOST:PORT, tcp:HOST:PORT; "" = none
     HttpConfig http;                      // url "" = no HTTP output
     std::string slack_webhook;            // "" = none

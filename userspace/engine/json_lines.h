@@ -16,10 +16,14 @@ public:
     using VerdictFormat = std::string (*)(const v1::Verdict &);
     JsonLinesOutput(int fd, bool print_events, VerdictFormat format = nullptr)
         : file_(fd), print_events_(print_events && fd >= 0), format_(format) {}
+    // To an output file that rotates (engine/output_file.h).
+    JsonLinesOutput(OutputFile *out, bool print_events, VerdictFormat format = nullptr)
+        : file_(out), print_events_(print_events), format_(format) {}
     bool wants_events() const override { return print_events_; }
     void on_event(const v1::Event &event) override;
     void on_verdict(const v1::Verdict &verdict) override;
     void flush() { file_.flush(); }
+    bool reopen() { return file_.reopen(); }
 
     const LineFile &file() const { return file_; }
 

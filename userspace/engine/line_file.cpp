@@ -20,6 +20,8 @@ LineFile::LineFile(int fd) : fd_(fd) {
     regular_ = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+LineFile::LineFile(OutputFile *file) : LineFile(file->fd()) { file_ = file; }
+
 void LineFile::add(std::string_view line) {
     if (fd_ < 0) return;
     buffer_.append(line);
@@ -30,6 +32,14 @@ void LineFile::add(std::string_view line) {
 
 bool LineFile::flush() {
     if (buffer_.empty()) return true;
+    if (file_) {  // rotated between whole flushes: no line is split across files
+        std::string error;
+        if (!file_->before_write(buffer_.size(), error)) {
+            last_error_ = error;  // written to the old file: kept, not lost
+            errors_++;
+        }
+        fd_ = file_->fd();
+    }
     // where the last whole line ends, to cut a partial write back to
     const off_t before = regular_ ? lseek(fd_, 0, SEEK_END) : -1;
     size_t done = 0;
@@ -54,10 +64,17 @@ bool LineFile::flush() {
     return true;
 }
 
-int open_output_file(const std::string &path, std::string &error) {
-    const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) error = "cannot open " + path + ": " + std::strerror(errno);
-    return fd;
+bool LineFile::reopen() {
+    if (!file_) return false;
+    flush();
+    std::string error;
+    if (!file_->reopen(error)) {
+        last_error_ = error;
+        errors_++;
+        return false;
+    }
+    fd_ = file_->fd();
+    return true;
 }
 
 }  // namespace crowsnest

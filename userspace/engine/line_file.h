@@ -8,12 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "engine/output_file.h"
+
 namespace crowsnest {
 
 class LineFile {
 public:
     // `fd` is written to, not owned; -1 writes nothing.
     explicit LineFile(int fd);
+    // An output file, rotated by size between flushes (not owned).
+    explicit LineFile(OutputFile *file);
 
     // Queues one line (a newline is added); written at the next flush, or
     // at once when the buffer is large.
@@ -26,8 +30,12 @@ public:
     uint64_t lost() const { return lost_; }        // lines not written
     uint64_t errors() const { return errors_; }    // failed flushes
     const std::string &last_error() const { return last_error_; }
+    // What is queued is written, then the output file is opened anew
+    // (SIGUSR1, after logrotate moved it). False without an output file.
+    bool reopen();
 
 private:
+    OutputFile *file_ = nullptr;
     int fd_;
     bool regular_ = false;  // a regular file: cut back on a partial write
     std::string buffer_;
@@ -35,8 +43,5 @@ private:
     std::string last_error_;
 };
 
-// Opens an output file for appending, created with mode 0600: verdicts
-// quote command lines, which can hold secrets. -1 with the reason in `error`.
-int open_output_file(const std::string &path, std::string &error);
 
 }  // namespace crowsnest
