@@ -673,6 +673,15 @@ const std::vector<Row> kRows = {
     {"proc.name icontains xmrig", ex_upper_case, true},
     {"proc.cmdline icontains stratum+tcp", ex_upper_case, true},
     {"proc.args contains stratum+tcp", ex_upper_case, false},
+    // evt.num counts from 1: Falco's never_true macro (evt.num=0) holds for no event
+    {"evt.num = 0", ex_xmrig, false},
+    {"evt.num > 0", ex_xmrig, true},
+    // bcontains, bstartswith: bytes in hex
+    {"proc.name bcontains 6d7269", ex_xmrig, true},    // "mri"
+    {"proc.name bcontains 6d7269ff", ex_xmrig, false},
+    {"proc.name bcontains 4D5249", ex_xmrig, false},   // "MRI": bytes, so case counts
+    {"proc.name bstartswith 786d", ex_xmrig, true},    // "xm"
+    {"proc.name bstartswith 6d72", ex_xmrig, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=
     {"not fd.name = /etc/shadow", ex_xmrig, true},
     {"fd.name != /etc/shadow or proc.name = xmrig", ex_xmrig, true},

@@ -31,6 +31,9 @@ const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
      "open_by_handle_at as the call they stand for: connect, openat)"},
+    {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
+     "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
+     "never_true macro, evt.num=0, holds for no event)"},
     {"evt.dir", F::EvtDir, T::String, kAll, A::None, false, "always '<': events are reported when the call returns"},
     {"evt.res", F::EvtRes, T::String, kSyscalls, A::None, false, "SUCCESS, or the error's name (ENOENT, EINPROGRESS...)"},
     {"evt.rawres", F::EvtRawRes, T::Number, kSyscalls, A::None, false, "the return value (-2 for ENOENT)"},
@@ -254,6 +257,7 @@ void FieldReader::reset(const EventContext &ctx) {
     ctx_ = &ctx;
     evt_type_ = evt_type_index(*ctx.event);
     cached_ = 0;
+    event_number_++;
     lowered_from_ = {};
 }
 
@@ -310,7 +314,7 @@ std::string_view FieldReader::fd_name() {
 bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     if (!(f.info->events & event_bit(ctx_->event->type))) return false;
     switch (f.info->id) {
-    case F::EvtType: case F::EvtDir: case F::EvtRes: case F::EvtRawRes: case F::EvtFailed:
+    case F::EvtType: case F::EvtNum: case F::EvtDir: case F::EvtRes: case F::EvtRawRes: case F::EvtFailed:
     case F::EvtIsOpenRead: case F::EvtIsOpenWrite: case F::EvtArgFlags: case F::EvtSyscall:
         return read_evt(f, out);
     case F::ProcName: case F::ProcNames: case F::ProcExe: case F::ProcExePath: case F::ProcCmdline:
@@ -337,6 +341,7 @@ bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
     const Event &e = *ctx_->event;
     switch (f.info->id) {
     case F::EvtType: out.str = kEvtTypes[evt_type_index(e)]; return true;
+    case F::EvtNum: out.num = int64_t(event_number_); return true;
     case F::EvtDir: out.str = "<"; return true;
     case F::EvtRes:
         if (e.ret >= 0) {

@@ -21,7 +21,7 @@ enum class FieldType : uint8_t { String, Number, Bool, IpAddr, IpNet };
 const char *field_type_name(FieldType t);
 
 enum class FieldId : uint8_t {
-    EvtType, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtArgFlags, EvtSyscall,
+    EvtType, EvtNum, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtArgFlags, EvtSyscall,
     ProcName, ProcNames, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
     ProcPname, ProcPexe, ProcPexePath, ProcPcmdline, ProcAname, ProcIsExeUpperLayer, ProcInHostPidNs,
     UserUid, UserGid, CgroupId, ContainerId, ContainerRuntime, ContainerName, ContainerImage, ContainerImageRepository,
@@ -83,6 +83,8 @@ public:
     // `s` in lowercase (for icontains), computed once per event for the
     // same value: rules that search one field share the work.
     std::string_view lowered(std::string_view s);
+    // evt.num: events read so far, this one included
+    uint64_t event_number() const { return event_number_; }
 
 private:
     enum Cached : uint32_t {
@@ -108,6 +110,7 @@ private:
     const EventContext *ctx_ = nullptr;
     size_t evt_type_ = 0;
     uint32_t cached_ = 0;
+    uint64_t event_number_ = 0;
     std::string_view lowered_from_;  // the value `lowered_` holds in lowercase
     std::string lowered_;
     std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_, labels_;
