@@ -332,8 +332,8 @@ const std::vector<FileRow> kFileRows = {
       {27, 13, "within must be a duration from 1ms to 1h, such as 10s, 500ms or 2m"}}},
     {"threshold: unknown group_by and distinct fields",
      "- rule: r\n  desc: d\n  condition: evt.type = connect\n  output: o\n  priority: WARNING\n  threshold:\n"
-     "    group_by: [cgroup.id, fd.sipp]\n    distinct: fd.port\n    at_least: 3\n    within: 10s\n",
-     {{7, 27, "threshold group_by: unknown field 'fd.sipp'"}, {8, 15, "threshold distinct: unknown field 'fd.port'"}}},
+     "    group_by: [cgroup.id, fd.sipp]\n    distinct: fd.portt\n    at_least: 3\n    within: 10s\n",
+     {{7, 27, "threshold group_by: unknown field 'fd.sipp'"}, {8, 15, "threshold distinct: unknown field 'fd.portt'"}}},
     {"threshold: missing keys, not a map",
      "- rule: r\n  desc: d\n  condition: evt.type = connect\n  output: o\n  priority: WARNING\n  threshold:\n"
      "    group_by: [fd.sip]\n    at_least: 3\n"

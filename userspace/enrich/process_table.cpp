@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iterator>
 
+#include "enrich/task_facts.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
@@ -43,6 +44,7 @@ bool ProcessTable::read_from_proc(uint32_t pid, ProcessInfo &out) const {
     out.exe = read_link(dir + "/exe");
     bool cut = false;
     read_cmdline(pid, out.args, cut);
+    read_task_facts(dir, out.facts);
     return true;
 }
 
@@ -102,6 +104,7 @@ void ProcessTable::on_exec(const Event &exec) {
         p.exe = exec.base_dir.empty() ? exec.filename : normalize_path(exec.filename, exec.base_dir);
     }
     p.args = exec.argv;
+    read_task_facts(proc_root_ + "/" + std::to_string(exec.pid), p.facts);
 }
 
 const ProcessInfo *ProcessTable::find(uint32_t pid) {
