@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "event/event_format.h"
-#include "rules/event_values.h"
 #include "util/lowercase.h"
 #include "util/path_util.h"
 
@@ -178,13 +177,13 @@ const std::vector<FieldInfo> kFields = {
      "connect: the call gave the socket its destination while sending (TCP Fast Open's sendto, sendmsg)"},
     {"fd.connected", F::FdConnected, T::Bool, kConnect, A::None, false,
      "connect: the socket was connected when the call returned (it returned 0)"},
-    {"fd.ip", F::FdIp, T::IpAddr, kConnect, A::None, false,
+    {"fd.ip", F::FdSip, T::IpAddr, kConnect, A::None, false,
      "connect: the address of either end; only the destination is known (fd.sip), so fd.ip is fd.sip"},
-    {"fd.net", F::FdNet, T::IpNet, kConnect, A::None, false, "connect: fd.ip compared with networks"},
+    {"fd.net", F::FdSnet, T::IpNet, kConnect, A::None, false, "connect: fd.ip compared with networks"},
     {"fd.rip", F::FdSip, T::IpAddr, kConnect, A::None, false, "connect: the remote address: fd.sip"},
     {"fd.rnet", F::FdSnet, T::IpNet, kConnect, A::None, false, "connect: the remote network: fd.snet"},
     {"fd.rport", F::FdSport, T::Number, kConnect, A::None, false, "connect: the remote port: fd.sport"},
-    {"fd.port", F::FdPort, T::Number, kConnect, A::None, false,
+    {"fd.port", F::FdSport, T::Number, kConnect, A::None, false,
      "connect: the port of either end; only the destination is known, so fd.port is fd.sport"},
     {"fd.l4proto", F::FdL4Proto, T::String, kConnect, A::None, false,
      "tcp, udp...: unset, as the connect event does not carry the socket's type (<NA>: no comparison holds)"},
@@ -199,6 +198,19 @@ const std::vector<FieldInfo> kFields = {
     {"fd.cip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.cip: unset (<NA>)"},
     {"fd.rip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.rip: unset (<NA>)"},
 };
+
+bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
+
+IpAddress event_ip(const Event &e) {
+    IpAddress a;
+    if (e.family == AF_INET6) {
+        std::copy(e.addr.begin(), e.addr.end(), a.bytes.begin());
+    } else {
+        a.bytes[10] = a.bytes[11] = 0xff;
+        std::copy(e.addr.begin(), e.addr.begin() + 4, a.bytes.begin() + 12);
+    }
+    return a;
+}
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -418,8 +430,7 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::FdNum: case F::FdTypeChar: case F::FdName: case F::FdDirectory: case F::FdFilename: case F::FdSip:
     case F::FdSport: case F::FdSnet: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
         return read_fd(f, out);
-    case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdIp: case F::FdNet:
-    case F::FdPort: case F::FdL4Proto: case F::FdLport: case F::FdCip: case F::FdCnet: case F::FdCport:
+    case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport: case F::FdCip: case F::FdCnet: case F::FdCport:
     case F::FdIpName:
         return read_socket(f, out);
     }

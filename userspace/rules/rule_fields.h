@@ -33,7 +33,7 @@ enum class FieldId : uint8_t {
     ContainerImageTag, ContainerImageDigest, ContainerPrivileged, ContainerLabel, K8sPodUid, K8sPodName, K8sNsName,
     K8sPodLabel,
     FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
-    FdType, FdNameRaw, FdNameChanged, FdConnected, FdIp, FdNet, FdPort, FdL4Proto, FdLport, FdCip, FdCnet, FdCport,
+    FdType, FdNameRaw, FdNameChanged, FdConnected, FdL4Proto, FdLport, FdCip, FdCnet, FdCport,
     FdIpName,
 };
 

@@ -1,11 +1,10 @@
-// Falco's fd.* fields of sockets and the raw path: fd.type, fd.ip,
-// fd.port, fd.connected... The connect event carries the destination and
+// Falco's fd.* fields of sockets and the raw path: fd.type, fd.nameraw,
+// fd.connected... (fd.ip, fd.net, fd.port read the destination, as fd.sip). The connect event carries the destination and
 // the result; what it does not carry (the local end, the protocol, a DNS
 // name) is unset, so that no comparison with it holds (<NA>, as Falco).
 #include <fcntl.h>
 #include <sys/socket.h>
 
-#include "rules/event_values.h"
 #include "rules/rule_fields.h"
 
 namespace crowsnest {
@@ -28,15 +27,6 @@ bool FieldReader::read_socket(const FieldRef &f, FieldValue &out) {
         out.boolean = e.syscall == Syscall::SendtoFastOpen || e.syscall == Syscall::SendmsgFastOpen;
         return true;
     case FieldId::FdConnected: out.boolean = e.ret == 0; return true;
-    case FieldId::FdIp:
-    case FieldId::FdNet:
-        if (!is_inet(e)) return false;
-        out.ip = event_ip(e);
-        return true;
-    case FieldId::FdPort:
-        if (!is_inet(e)) return false;
-        out.num = e.port;
-        return true;
     case FieldId::FdL4Proto: case FieldId::FdLport: case FieldId::FdCip: case FieldId::FdCnet:
     case FieldId::FdCport: case FieldId::FdIpName:
         return false;  // not carried by any event crowsnest observes (see the field table)
