@@ -12,7 +12,9 @@
 #include "enrich/task_facts.h"
 #include "test_util.h"
 
-using crowsnest::id_name;
+using crowsnest::IdNameCache;
+using crowsnest::IdNames;
+using crowsnest::parse_id_names;
 using crowsnest::read_task_facts;
 using crowsnest::TaskFacts;
 using crowsnest::test::make_symlink;
@@ -42,8 +44,9 @@ void fake_process(const TempDir &root, const std::string &loginuid = "1000") {
 TEST_CASE("task facts: every fact from a fake /proc/<pid>", "[task_facts]") {
     TempDir root;
     fake_process(root);
+    IdNameCache names;
     TaskFacts t;
-    REQUIRE(read_task_facts(root / "42", t));
+    REQUIRE(read_task_facts(root / "42", names, t));
     CHECK(t.known);
     CHECK(t.pgid == 41);
     CHECK(t.sid == 40);
@@ -76,8 +79,9 @@ TEST_CASE("task facts: unset login uid, memfd program, missing files, a gone pro
     std::remove((dir + "/exe").c_str());
     make_symlink("/memfd:payload (deleted)", dir + "/exe");
     std::remove((dir + "/root/etc/group").c_str());
+    IdNameCache names;
     TaskFacts t;
-    REQUIRE(read_task_facts(dir, t));
+    REQUIRE(read_task_facts(dir, names, t));
     CHECK(t.loginuid == -1);
     CHECK(t.login_name.empty());
     CHECK(t.exe_from_memfd);
@@ -87,15 +91,16 @@ TEST_CASE("task facts: unset login uid, memfd program, missing files, a gone pro
 
     TaskFacts gone;
     gone.known = true;
-    CHECK_FALSE(read_task_facts(root / "43", gone));
+    CHECK_FALSE(read_task_facts(root / "43", names, gone));
     CHECK_FALSE(gone.known);
     write_file(root / "44/stat", "44 (sh) S 1");  // cut short
-    CHECK_FALSE(read_task_facts(root / "44", gone));
+    CHECK_FALSE(read_task_facts(root / "44", names, gone));
 }
 
 TEST_CASE("task facts: the test's own process from the real /proc", "[task_facts]") {
+    IdNameCache names;
     TaskFacts t;
-    REQUIRE(read_task_facts("/proc/" + std::to_string(getpid()), t));
+    REQUIRE(read_task_facts("/proc/" + std::to_string(getpid()), names, t));
     CHECK(t.uid == getuid());
     CHECK(t.sid == uint32_t(getsid(0)));
     CHECK(t.pgid == uint32_t(getpgrp()));
@@ -108,15 +113,35 @@ TEST_CASE("task facts: the test's own process from the real /proc", "[task_facts
     if (path) CHECK(std::find(t.env.begin(), t.env.end(), std::string("PATH=") + path) != t.env.end());
 }
 
-TEST_CASE("task facts: a name by id in passwd and group text", "[task_facts]") {
-    const std::string text = "root:x:0:0::/root:/bin/sh\n:x:5:5::/:\nnobody:x:65534:65534::/:\nbad:x:12x:1\nlast:x:7:7";
-    CHECK(id_name(text, 0) == "root");
-    CHECK(id_name(text, 65534) == "nobody");
-    CHECK(id_name(text, 7) == "last");  // no newline at the end
-    CHECK(id_name(text, 5).empty());    // a line without a name
-    CHECK(id_name(text, 12).empty());   // not a number
-    CHECK(id_name(text, 1).empty());
-    CHECK(id_name("", 0).empty());
+TEST_CASE("task facts: names by id in passwd and group text", "[task_facts]") {
+    IdNames n;
+    parse_id_names("root:x:0:0::/root:/bin/sh\n:x:5:5::/:\nnobody:x:65534:65534::/:\nbad:x:12x:1\n"
+                   "again:x:0:0::/:\nlast:x:7:7",
+                   n);
+    CHECK(n == IdNames{{0, "root"}, {65534, "nobody"}, {7, "last"}});  // the first line of an id wins
+    IdNames none;
+    parse_id_names("", none);
+    CHECK(none.empty());
+}
+
+TEST_CASE("task facts: a passwd file is parsed once per version", "[task_facts]") {
+    TempDir dir;
+    const std::string passwd = dir / "passwd";
+    write_file(passwd, "alice:x:1000:1000::/:\n");
+    IdNameCache names;
+    CHECK(names.name(passwd, 1000) == "alice");
+    CHECK(names.name(passwd, 1001).empty());
+    CHECK(names.size() == 1);
+    CHECK(names.name(passwd, 1000) == "alice");
+    CHECK(names.size() == 1);  // the same version: not parsed again
+    write_file(passwd, "bob:x:1000:1000::/:\n");  // a new version (another size, another change time)
+    CHECK(names.name(passwd, 1000) == "bob");
+    CHECK(names.size() == 2);
+    // too large, not a regular file, missing: no names
+    write_file(dir / "big", std::string(IdNameCache::kMaxFile, '#') + "\nbig:x:1:1::/:\n");
+    CHECK(names.name(dir / "big", 1).empty());
+    CHECK(names.name(dir.path(), 1).empty());
+    CHECK(names.name(dir / "missing", 1).empty());
 }
 
 }  // namespace

@@ -14,7 +14,6 @@ namespace crowsnest {
 namespace {
 
 constexpr size_t kMaxEnviron = 64 * 1024;      // an environment past it is cut
-constexpr size_t kMaxIdFile = 1024 * 1024;     // /etc/passwd or /etc/group past it is not read
 
 std::string read_small(const std::string &path, size_t max = 64 * 1024) {
     std::string out, error;
@@ -58,7 +57,7 @@ int64_t ns_of(const timespec &t) { return int64_t(t.tv_sec) * 1000000000LL + t.t
 
 }  // namespace
 
-std::string id_name(const std::string &text, uint32_t id) {
+void parse_id_names(const std::string &text, IdNames &out) {
     std::string_view rest = text;
     while (!rest.empty()) {
         const size_t nl = rest.find('\n');
@@ -66,13 +65,26 @@ std::string id_name(const std::string &text, uint32_t id) {
         rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
         const size_t c1 = line.find(':'), c2 = line.find(':', c1 + 1), c3 = line.find(':', c2 + 1);
         if (c1 == std::string_view::npos || c2 == std::string_view::npos || c1 == 0) continue;
-        uint32_t v = 0;
-        if (number(line.substr(c2 + 1, c3 - c2 - 1), v) && v == id) return std::string(line.substr(0, c1));
+        uint32_t id = 0;
+        if (number(line.substr(c2 + 1, c3 - c2 - 1), id)) out.emplace(id, line.substr(0, c1));
     }
-    return {};
 }
 
-bool read_task_facts(const std::string &dir, TaskFacts &out) {
+std::string IdNameCache::name(const std::string &path, uint32_t id) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || size_t(st.st_size) > kMaxFile) return {};
+    const Key key{st.st_dev, st.st_ino, st.st_size, ns_of(st.st_ctim)};
+    auto it = files_.find(key);
+    if (it == files_.end()) {
+        if (files_.size() >= kMaxFiles) files_.clear();
+        it = files_.emplace(key, IdNames{}).first;
+        parse_id_names(read_small(path, kMaxFile), it->second);
+    }
+    auto n = it->second.find(id);
+    return n == it->second.end() ? std::string() : n->second;
+}
+
+bool read_task_facts(const std::string &dir, IdNameCache &names, TaskFacts &out) {
     out = TaskFacts{};
     const std::string stat_text = read_small(dir + "/stat"), status = "\n" + read_small(dir + "/status");
     int64_t tty = 0, start_ticks = 0;
@@ -107,10 +119,10 @@ bool read_task_facts(const std::string &dir, TaskFacts &out) {
         out.exe_mtime_ns = ns_of(st.st_mtim);
     }
     // the process's own view of its users: its root, not the host's
-    const std::string passwd = read_small(dir + "/root/etc/passwd", kMaxIdFile);
-    out.user_name = id_name(passwd, out.uid);
-    if (out.loginuid >= 0) out.login_name = id_name(passwd, uint32_t(out.loginuid));
-    out.group_name = id_name(read_small(dir + "/root/etc/group", kMaxIdFile), out.gid);
+    const std::string passwd = dir + "/root/etc/passwd";
+    out.user_name = names.name(passwd, out.uid);
+    if (out.loginuid >= 0) out.login_name = names.name(passwd, uint32_t(out.loginuid));
+    out.group_name = names.name(dir + "/root/etc/group", out.gid);
     out.known = true;
     return true;
 }
