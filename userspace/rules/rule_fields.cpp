@@ -93,7 +93,7 @@ const std::vector<FieldInfo> kFields = {
     {"proc.tty", F::ProcTty, T::Number, kAll, A::None, false,
      "the controlling terminal's device number, 0 for a process without one"},
     {"proc.cwd", F::ProcCwd, T::String, kAll, A::None, false,
-     "the working directory when the process was learnt (its exec), as seen from its root"},
+     "the working directory when the process was learnt (its exec), as seen from its root, ending in '/' as Falco writes it (/dev/shm/)"},
     {"proc.vpid", F::ProcVpid, T::Number, kAll, A::None, false, "the pid in the process's own pid namespace"},
     {"proc.sid", F::ProcSid, T::Number, kAll, A::None, false, "the session id (host pid namespace)"},
     {"proc.sname", F::ProcSname, T::String, kAll, A::None, false, "the proc.name of the session leader"},
