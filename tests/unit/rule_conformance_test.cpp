@@ -185,6 +185,79 @@ Scene exit_ev() {
     return s;
 }
 
+// what /proc told of the process (TaskFacts): a login shell on a terminal
+constexpr uint64_t kBoot = 100 * kSecond;
+constexpr int64_t kWall = 1700000000LL * 1000000000LL;
+Scene ex_facts() {
+    Scene s = exec_scene("/bin/sh", {"sh", "-i"});
+    s.event.boot_ns = kBoot;
+    s.event.time_ns = uint64_t(kWall);
+    crowsnest::TaskFacts &t = s.process.facts;
+    t.known = true;
+    t.loginuid = 1000;
+    t.tty = 34816;
+    t.sid = t.pgid = 4321;  // its own session and group
+    t.vpid = t.vpgid = 7;
+    t.cap_effective = (1ULL << 21) | 1;  // CAP_SYS_ADMIN, CAP_CHOWN
+    t.cap_permitted = (1ULL << 41) - 1;  // all 41
+    t.start_boot_ns = kBoot - 5 * kSecond;
+    t.cwd = "/dev/shm/";
+    t.env = {"HOME=/root", "TERM=xterm", "LD_PRELOAD=/tmp/x.so", "EMPTY="};
+    t.exe_known = true;
+    t.exe_ino = 1234;
+    t.exe_mtime_ns = kWall - 60 * int64_t(kSecond);
+    t.exe_ctime_ns = kWall - 7 * int64_t(kSecond);  // changed 2 s before the process started
+    t.user_name = "root";
+    t.login_name = "alice";
+    t.group_name = "root";
+    return s;
+}
+// a daemon without terminal or login, uid and gid unnamed, in another session, from a memfd
+Scene ex_facts_other() {
+    Scene s = ex_facts();
+    s.event.uid = 1000;
+    s.event.gid = 100;
+    crowsnest::TaskFacts &t = s.process.facts;
+    t.uid = 1000;
+    t.gid = 5;  // changed since the process was learnt: its name is not the event's
+    t.loginuid = -1;
+    t.tty = 0;
+    t.sid = 100;  // containerd-shim's session
+    t.pgid = 100;
+    t.vpgid = 1;
+    t.cap_effective = 0;
+    t.exe_from_memfd = true;
+    t.user_name = "";
+    t.login_name = "";
+    t.group_name = "users";
+    t.cwd = "/";
+    t.env.clear();
+    t.exe_known = false;
+    t.start_boot_ns = 0;
+    return s;
+}
+// the process had ended before /proc could be read
+Scene ex_facts_unknown() {
+    Scene s = ex_facts();
+    s.process.facts.known = false;
+    return s;
+}
+Scene op_create_exec() {
+    Scene s = with_flags(open_scene("/tmp/dropper"), O_WRONLY | O_CREAT | O_TRUNC);
+    s.event.mode = 0755;
+    return s;
+}
+Scene op_create_plain() {
+    Scene s = with_flags(open_scene("/tmp/notes"), O_WRONLY | O_CREAT);
+    s.event.mode = 0644;
+    return s;
+}
+Scene cn_fastopen() {
+    Scene s = connect_inet_scene("10.1.2.3", 443);
+    s.event.syscall = Syscall::SendtoFastOpen;
+    return s;
+}
+
 // ---- loading and matching ------------------------------------------------------
 
 // Lists and macros that every row's rule file starts with.
@@ -673,6 +746,128 @@ const std::vector<Row> kRows = {
     {"proc.name icontains xmrig", ex_upper_case, true},
     {"proc.cmdline icontains stratum+tcp", ex_upper_case, true},
     {"proc.args contains stratum+tcp", ex_upper_case, false},
+    // evt.num counts from 1: Falco's never_true macro (evt.num=0) holds for no event
+    {"evt.num = 0", ex_xmrig, false},
+    {"evt.num > 0", ex_xmrig, true},
+    // bcontains, bstartswith: bytes in hex
+    {"proc.name bcontains 6d7269", ex_xmrig, true},    // "mri"
+    {"proc.name bcontains 6d7269ff", ex_xmrig, false},
+    {"proc.name bcontains 4D5249", ex_xmrig, false},   // "MRI": bytes, so case counts
+    {"proc.name bstartswith 786d", ex_xmrig, true},    // "xm"
+    {"proc.name bstartswith 6d72", ex_xmrig, false},
+    // ---- Falco's user, process and thread fields, from /proc (TaskFacts) ----
+    {"user.name = root", ex_facts, true},
+    {"user.name = root", ex_facts_other, false},   // uid 1000 is not in its /etc/passwd
+    {"user.name exists", ex_facts_unknown, false},
+    {"user.loginuid = 1000", ex_facts, true},
+    {"user.loginuid = -1", ex_facts_other, true},  // no login: -1, as Falco
+    {"user.loginuid = -1", ex_facts_unknown, false},
+    {"user.loginname = alice", ex_facts, true},
+    {"user.loginname exists", ex_facts_other, false},
+    {"group.name = root", ex_facts, true},
+    {"group.name = users", ex_facts_other, false},  // of gid 5, but the event's gid is 100
+    {"group.gid = 100", ex_user, true},
+    {"group.gid = 0", ex_user, false},
+    {"proc.tty != 0", ex_facts, true},
+    {"proc.tty = 0", ex_facts_other, true},
+    {"proc.tty = 0", ex_facts_unknown, false},
+    {"proc.cwd startswith /dev/shm/", ex_facts, true},
+    {"proc.cwd = /", ex_facts_other, true},
+    {"proc.cwd exists", ex_facts_unknown, false},
+    {"proc.vpid = 7", ex_facts, true},
+    {"proc.vpid = 4321", ex_facts, false},
+    {"proc.sid = 4321", ex_facts, true},
+    {"proc.sname = sh", ex_facts, true},                     // its own session
+    {"proc.sname = containerd-shim", ex_facts_other, true},  // the leader, from the process table
+    {"proc.sname exists", ex_facts_unknown, false},
+    {"proc.vpgid = 7", ex_facts, true},
+    {"proc.vpgid = 7", ex_facts_other, false},
+    {"proc.is_vpgid_leader = true", ex_facts, true},
+    {"proc.is_vpgid_leader = true", ex_facts_other, false},
+    {"proc.env[LD_PRELOAD] = /tmp/x.so", ex_facts, true},
+    {"proc.env[EMPTY] = ''", ex_facts, true},
+    {"proc.env[LD_PRELOA] exists", ex_facts, false},  // a whole name, not a prefix
+    {"proc.env contains 'TERM=xterm LD_PRELOAD'", ex_facts, true},
+    {"proc.env[HOME] exists", ex_facts_other, false},
+    {"proc.duration >= 5000000000", ex_facts, true},
+    {"proc.duration > 5000000000", ex_facts, false},
+    {"proc.duration exists", ex_facts_other, false},  // start unknown
+    {"proc.is_exe_from_memfd = true", ex_facts_other, true},
+    {"proc.is_exe_from_memfd = true", ex_facts, false},
+    {"proc.exe_ino = 1234", ex_facts, true},
+    {"proc.exe_ino exists", ex_facts_other, false},
+    {"proc.exe_ino.ctime = 1699999993000000000", ex_facts, true},
+    {"proc.exe_ino.mtime = 1699999940000000000", ex_facts, true},
+    {"proc.exe_ino.mtime = 1699999993000000000", ex_facts, false},
+    {"proc.exe_ino.ctime_duration_proc_start = 2000000000", ex_facts, true},
+    {"proc.exe_ino.ctime_duration_proc_start exists", ex_facts_other, false},
+    {"proc.aexe[1] = sh", ex_deep, true},
+    {"proc.aexe[2] = containerd-shim", ex_deep, true},
+    {"proc.aexe[4] exists", ex_deep, false},
+    {"proc.aexepath[2] = /usr/bin/containerd-shim-runc-v2", ex_deep, true},
+    {"proc.aexepath = /usr/lib/systemd/systemd", ex_deep, true},  // any ancestor
+    {"proc.aexepath = /usr/lib/systemd/systemd", ex_no_parent, false},
+    {"thread.cap_effective icontains sys_admin", ex_facts, true},
+    {"thread.cap_effective contains CAP_CHOWN", ex_facts, true},
+    {"thread.cap_effective contains CAP_SYS_ADMIN", ex_facts_other, false},
+    {"thread.cap_effective = ''", ex_facts_other, true},
+    {"thread.cap_permitted contains CAP_CHECKPOINT_RESTORE", ex_facts, true},
+    {"thread.cap_permitted contains CAP_BPF", ex_facts_unknown, false},
+    // ---- evt.arg.NAME, evt.arg[NAME], evt.args ----
+    {"evt.arg.name = /etc/shadow", op_shadow, true},
+    {"evt.arg[name] = /etc/shadow", op_shadow, true},
+    {"evt.arg.name = /etc/shadow", op_dotdot, false},  // as the call gave it
+    {"evt.arg.filename = /tmp/.x/xmrig", ex_xmrig, true},
+    {"evt.arg.fd = 3", op_shadow, true},
+    {"evt.arg.fd exists", op_enoent, false},
+    {"evt.arg.fd = 3", cn_v4, true},
+    {"evt.arg.dirfd = 0", op_shadow, true},
+    {"evt.arg.flags contains O_TRUNC", op_passwd_write, true},
+    {"evt.arg.mode = 0755", op_create_exec, true},
+    {"evt.arg.mode = 0755", op_create_plain, false},
+    {"evt.arg.addr = 10.1.2.3:443", cn_v4, true},
+    {"evt.arg.path exists", op_shadow, false},  // an argument of a call crowsnest does not observe
+    {"evt.arg.request contains PTRACE_ATTACH", ex_xmrig, false},
+    {"evt.args = 'fd=3 dirfd=0 name=/etc/shadow flags=O_RDONLY mode=00'", op_shadow, true},
+    {"evt.args = 'filename=/tmp/.x/xmrig'", ex_xmrig, true},
+    {"evt.args contains name=", cn_v4, false},
+    {"evt.is_open_exec = true", op_create_exec, true},
+    {"evt.is_open_exec = true", op_create_plain, false},
+    // ---- Falco's socket fields ----
+    {"fd.type = ipv4", cn_v4, true},
+    {"fd.type = ipv6", cn_v6, true},
+    {"fd.type = unix", cn_unix, true},
+    {"fd.type = file", op_shadow, true},
+    {"fd.type = directory", op_etc_dir, true},
+    {"fd.type in (ipv4, ipv6)", cn_unix, false},
+    {"fd.nameraw = /tmp/../etc/./shadow", op_dotdot, true},
+    {"fd.nameraw = /etc/shadow", op_dotdot, false},
+    {"fd.nameraw = 10.1.2.3:443", cn_v4, true},
+    {"fd.name_changed = true", cn_fastopen, true},
+    {"fd.name_changed = true", cn_v4, false},
+    {"fd.connected = true", cn_v4, true},
+    {"fd.connected = true", cn_inprogress, false},
+    {"fd.ip = 10.1.2.3", cn_v4, true},
+    {"fd.ip != \"0.0.0.0\"", cn_v4, true},
+    {"fd.ip exists", cn_unix, false},
+    {"fd.net = \"10.0.0.0/8\"", cn_v4, true},
+    {"fd.net != \"127.0.0.0/8\"", cn_v4, true},
+    {"fd.net = 127.0.0.0/8", cn_v4, false},
+    {"fd.rip = 2001:db8::1", cn_v6, true},
+    {"fd.rnet in (fd00::/8)", cn_v6_ula, true},
+    {"fd.rnet in (fd00::/8)", cn_v6, false},
+    {"fd.rport = 443", cn_v4, true},
+    {"fd.port = 8080", cn_v6_ula, true},
+    {"fd.port exists", cn_unix, false},
+    // not carried by the connect event: <NA>, so no comparison holds
+    {"fd.l4proto != tcp", cn_v4, false},
+    {"fd.lport exists", cn_v4, false},
+    {"fd.cip != 10.1.2.3", cn_v4, false},
+    {"fd.cnet in (0.0.0.0/0)", cn_v4, false},
+    {"fd.cport exists", cn_v4, false},
+    {"fd.sip.name exists", cn_v4, false},
+    {"fd.cip.name exists", cn_v4, false},
+    {"fd.rip.name != example.com", cn_v4, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=
     {"not fd.name = /etc/shadow", ex_xmrig, true},
     {"fd.name != /etc/shadow or proc.name = xmrig", ex_xmrig, true},

@@ -227,8 +227,8 @@ TEST_CASE("OutputTemplate: unknown fields print <NA> and are named", "[fields]")
     const Scene s = exec_scene("/usr/bin/nmap", {"nmap"});
     OutputTemplate t;
     std::vector<std::string> unknown;
-    t.parse("%proc.name by %user.name in %k8s.deployment.name %proc.aname[x]", unknown);
-    CHECK(unknown == std::vector<std::string>{"unknown field 'user.name'", "unknown field 'k8s.deployment.name'",
+    t.parse("%proc.name by %user.shell in %k8s.deployment.name %proc.aname[x]", unknown);
+    CHECK(unknown == std::vector<std::string>{"unknown field 'user.shell'", "unknown field 'k8s.deployment.name'",
                                               "field 'proc.aname' needs an ancestor number from 1 to 16 in [N], not 'x'"});
     FieldReader reader;
     const auto ctx = s.ctx();

@@ -13,10 +13,26 @@ namespace crowsnest {
 namespace {
 
 const char *kUsage =
-    "Usage: crowsnest rules validate FILE|DIR...   check rule files (all given, in order, as --rules loads them)\n"
+    "Usage: crowsnest rules validate [--summary] FILE|DIR...\n"
+    "                                              check rule files (all given, in order, as --rules loads them);\n"
+    "                                              --summary: how many rules load, are disabled, skipped, or can\n"
+    "                                              never fire here, and why\n"
     "       crowsnest rules fields                 list the fields of conditions and outputs\n";
 
-int validate(const std::vector<std::string> &paths) {
+void print_summary(const RuleSet::Summary &s, size_t loaded) {
+    std::printf("rules: %zu defined, %zu loaded, %zu disabled, %zu skipped, %zu can never fire here\n", s.defined,
+                loaded, s.disabled, s.skipped.size(), s.never_fire.size());
+    for (const auto &[name, why] : s.skipped) std::printf("  skipped: %s: %s\n", name.c_str(), why.c_str());
+    for (const auto &[name, why] : s.never_fire) std::printf("  never fires: %s: %s\n", name.c_str(), why.c_str());
+}
+
+int validate(std::vector<std::string> paths) {
+    const bool summary = !paths.empty() && paths[0] == "--summary";
+    if (summary) paths.erase(paths.begin());
+    if (paths.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
     std::vector<std::string> files, errors, warnings;
     std::string error;
     if (!expand_rule_paths(paths, files, error)) {
@@ -32,6 +48,7 @@ int validate(const std::vector<std::string> &paths) {
     }
     std::printf("ok: %zu enabled rules from %zu files, %zu warnings\n", rules->rule_count(), files.size(),
                 warnings.size());
+    if (summary) print_summary(rules->summary(), rules->rule_count());
     return 0;
 }
 

@@ -36,13 +36,14 @@ bool parse_stat(const std::string &stat, std::string &comm, uint32_t &ppid) {
 
 }  // namespace
 
-bool ProcessTable::read_from_proc(uint32_t pid, ProcessInfo &out) const {
+bool ProcessTable::read_from_proc(uint32_t pid, ProcessInfo &out) {
     const std::string dir = proc_root_ + "/" + std::to_string(pid);
     if (!parse_stat(read_file(dir + "/stat"), out.comm, out.ppid)) return false;
     out.pid = pid;
     out.exe = read_link(dir + "/exe");
     bool cut = false;
     read_cmdline(pid, out.args, cut);
+    read_task_facts(dir, id_names_, out.facts);
     return true;
 }
 
@@ -102,6 +103,7 @@ void ProcessTable::on_exec(const Event &exec) {
         p.exe = exec.base_dir.empty() ? exec.filename : normalize_path(exec.filename, exec.base_dir);
     }
     p.args = exec.argv;
+    read_task_facts(proc_root_ + "/" + std::to_string(exec.pid), id_names_, p.facts);
 }
 
 const ProcessInfo *ProcessTable::find(uint32_t pid) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "enrich/task_facts.h"
 #include "event/process_info.h"
 
 namespace crowsnest {
@@ -45,11 +46,12 @@ public:
     size_t size() const { return table_.size(); }
 
 private:
-    bool read_from_proc(uint32_t pid, ProcessInfo &out) const;
+    bool read_from_proc(uint32_t pid, ProcessInfo &out);
 
     std::string proc_root_;
     size_t capacity_;
     std::unordered_map<uint32_t, ProcessInfo> table_;
+    IdNameCache id_names_;  // the processes' /etc/passwd and /etc/group, parsed once per version
 };
 
 }  // namespace crowsnest

@@ -12,7 +12,7 @@ constexpr std::pair<std::string_view, CompareOp> kOps[] = {
     {"in", CompareOp::In},          {"intersects", CompareOp::Intersects}, {"contains", CompareOp::Contains},
     {"icontains", CompareOp::IContains}, {"startswith", CompareOp::StartsWith}, {"endswith", CompareOp::EndsWith},
     {"glob", CompareOp::Glob},      {"pmatch", CompareOp::PMatch}, {"exists", CompareOp::Exists},
-    {"regex", CompareOp::Regex},
+    {"regex", CompareOp::Regex},    {"bcontains", CompareOp::BContains}, {"bstartswith", CompareOp::BStartsWith},
 };
 
 bool match_string(const Check &c, std::string_view s, FieldReader &reader) {
@@ -22,6 +22,7 @@ bool match_string(const Check &c, std::string_view s, FieldReader &reader) {
     case CompareOp::In:
     case CompareOp::Intersects: return c.set.contains(s);
     case CompareOp::Contains:
+    case CompareOp::BContains:
         return std::any_of(c.strings.begin(), c.strings.end(),
                            [&](const std::string &n) { return s.find(n) != std::string_view::npos; });
     case CompareOp::IContains: {
@@ -36,6 +37,7 @@ bool match_string(const Check &c, std::string_view s, FieldReader &reader) {
             return s.size() >= n.size() && s.substr(s.size() - n.size()) == n;
         });
     case CompareOp::Glob: return glob_match(c.strings[0], s);
+    case CompareOp::BStartsWith: return s.substr(0, c.strings[0].size()) == c.strings[0];
     case CompareOp::Regex: return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *c.regex);
     default: return false;
     }

@@ -19,7 +19,8 @@
 namespace crowsnest {
 
 enum class CompareOp : uint8_t {
-    Eq, Ne, Lt, Le, Gt, Ge, In, Intersects, Contains, IContains, StartsWith, EndsWith, Glob, PMatch, Exists, Regex
+    Eq, Ne, Lt, Le, Gt, Ge, In, Intersects, Contains, IContains, StartsWith, EndsWith, Glob, PMatch, Exists, Regex,
+    BContains, BStartsWith  // bytes given in hex: bcontains 7f454c46
 };
 bool parse_compare_op(std::string_view text, CompareOp &out);
 
@@ -59,7 +60,8 @@ bool glob_match(std::string_view pattern, std::string_view s);
 struct Check {
     FieldRef field;
     CompareOp op = CompareOp::Eq;
-    std::vector<std::string> strings;  // =, != (one), contains, endswith, glob (one), icontains (lowercased)
+    std::vector<std::string> strings;  // =, != (one), contains, endswith, glob (one), icontains (lowercased),
+                                       // bcontains, bstartswith (the bytes, hex decoded)
     StringSet set;                     // in, intersects
     PrefixTrie prefixes;               // startswith, pmatch
     std::vector<int64_t> numbers;      // sorted; one for comparisons

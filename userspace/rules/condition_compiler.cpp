@@ -43,6 +43,20 @@ constexpr size_t kMaxNodes = 250000;    // and/or/not and comparisons, macros ex
 constexpr size_t kMaxValues = 2000000;  // values of comparisons, lists expanded, over all rules
 constexpr size_t kMaxMacroDepth = 64;   // macros within macros
 
+// "7f454c46" -> its bytes; an even number of hex digits, at least two.
+bool hex_bytes(const std::string &hex, std::string &out) {
+    auto digit = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    };
+    if (hex.empty() || hex.size() % 2) return false;
+    for (size_t i = 0; i < hex.size(); i += 2) {
+        const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out += char(hi * 16 + lo);
+    }
+    return true;
+}
+
 bool looks_like_name(const std::string &s) {
     return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
@@ -54,6 +68,11 @@ void ConditionCompiler::error(const Site &site, uint32_t offset, const std::stri
     // a macro's mistake is found again in every rule that uses it: said once
     std::string line = site.where(offset) + ": " + msg;
     if (reported_.insert(line).second) errors_.push_back(std::move(line));
+}
+
+void ConditionCompiler::forget_errors(size_t from) {
+    for (size_t i = from; i < errors_.size(); i++) reported_.erase(errors_[i]);
+    errors_.resize(std::min(from, errors_.size()));
 }
 
 bool ConditionCompiler::compile(const std::string &text, const SourceMap &source, CondNode &out) {
@@ -136,6 +155,7 @@ bool ConditionCompiler::build_check(const ConditionExpr &e, const Site &site, Co
     auto check = std::make_unique<Check>();
     std::string msg;
     if (!make_field_ref(e.field, e.has_field_arg, e.field_arg, check->field, msg)) {
+        if (!find_field(e.field)) unknown_fields_++;
         error(site, e.offset, msg);
         return false;
     }
@@ -192,7 +212,8 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
     };
     const bool one_value = c.op == CompareOp::Eq || c.op == CompareOp::Ne || c.op == CompareOp::Lt ||
                            c.op == CompareOp::Le || c.op == CompareOp::Gt || c.op == CompareOp::Ge ||
-                           c.op == CompareOp::Glob || c.op == CompareOp::Regex;
+                           c.op == CompareOp::Glob || c.op == CompareOp::Regex || c.op == CompareOp::BContains ||
+                           c.op == CompareOp::BStartsWith;
     if (one_value && values.size() != 1) {
         error(site, e.op_offset, "operator '" + e.op + "' takes exactly one value");
         return false;
@@ -221,14 +242,24 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
                     return false;
                 }
                 break;
+            case CompareOp::BContains:
+            case CompareOp::BStartsWith: {
+                std::string bytes;
+                if (!hex_bytes(text, bytes)) return bad(at, text, "bytes in hex, such as 7f454c46");
+                c.strings.push_back(std::move(bytes));
+                break;
+            }
             default: c.strings.push_back(text);
             }
         }
-        if (f.info->id == FieldId::EvtType)
+        // evt.type != x holds for every event crowsnest sees: nothing to say
+        if (f.info->id == FieldId::EvtType && c.op != CompareOp::Ne)
             for (auto &[text, at] : values)
-                if (std::find(kEvtTypes.begin(), kEvtTypes.end(), text) == kEvtTypes.end())
+                if (std::find(kEvtTypes.begin(), kEvtTypes.end(), text) == kEvtTypes.end()) {
+                    unobserved_types_.push_back(text);
                     warnings_.push_back(site.where(at) + ": warning: evt.type '" + text +
                                         "' is not an event crowsnest watches; it never matches");
+                }
         break;
     case FieldType::Number:
         for (auto &[text, at] : values) {

@@ -37,6 +37,15 @@ public:
                        bool values_are_list, const std::string &where, const std::vector<std::string> &value_where,
                        CondNode &out);
 
+    // How many comparisons named a field crowsnest does not have, so far.
+    size_t unknown_fields() const { return unknown_fields_; }
+    // The evt.type values that comparisons named and crowsnest does not
+    // observe, since the last call; cleared by it.
+    std::vector<std::string> take_unobserved_types() { return std::move(unobserved_types_); }
+    // Takes back the errors from errors[from] on (a rule skipped instead),
+    // so that another rule meeting the same mistake reports it again.
+    void forget_errors(size_t from);
+
 private:
     struct Site;  // where a node's text is, for messages
     bool compile_node(const ConditionExpr &e, const Site &site, CondNode &out);
@@ -51,10 +60,11 @@ private:
     std::map<std::string, std::unique_ptr<ConditionExpr>> macro_trees_;  // parsed once; nullptr: did not parse
     std::vector<std::string> expanding_;                                 // macros being expanded, for cycles
     std::unordered_set<std::string> reported_;                           // errors said, each said once
+    std::vector<std::string> unobserved_types_;
     // Over every condition compiled: rule files whose macros or lists
     // multiply (a macro that uses the next one twice, forty deep) are
     // refused with an error instead of exhausting memory.
-    size_t nodes_ = 0, values_ = 0;
+    size_t nodes_ = 0, values_ = 0, unknown_fields_ = 0;
     bool too_large_ = false;
     bool too_large(const Site &site, uint32_t offset, const std::string &what);
 };

@@ -7,9 +7,9 @@ namespace crowsnest {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> kOperators = {
+constexpr std::array<std::string_view, 18> kOperators = {
     "=", "!=", "<", "<=", ">", ">=", "in", "intersects", "contains", "icontains", "startswith", "endswith",
-    "glob", "pmatch", "exists", "regex"};
+    "glob", "pmatch", "exists", "regex", "bcontains", "bstartswith"};
 
 // Bounds the recursion on hostile input such as ten thousand '('.
 constexpr int kMaxDepth = 100;
@@ -22,6 +22,15 @@ bool ends_bare_value(char c) { return is_space(c) || c == '(' || c == ')' || c =
 class Parser {
 public:
     Parser(std::string_view text, ConditionError &error) : s_(text), error_(error) {}
+
+    // The whole text as one value (a list item): the text inside the quotes
+    // of a quoted one; false when the text is not exactly one quoted value.
+    bool whole_quoted_value(std::string &out) {
+        ConditionValue v;
+        if (at_end() || (s_[0] != '"' && s_[0] != '\'') || !parse_value(v, "") || !at_end()) return false;
+        out = std::move(v.text);
+        return true;
+    }
 
     std::unique_ptr<ConditionExpr> parse() {
         skip_space();
@@ -269,6 +278,12 @@ bool is_condition_operator(std::string_view op) {
     for (auto o : kOperators)
         if (o == op) return true;
     return false;
+}
+
+std::string list_item_value(std::string_view item) {
+    ConditionError error;
+    std::string value;
+    return Parser(item, error).whole_quoted_value(value) ? value : std::string(item);
 }
 
 std::unique_ptr<ConditionExpr> parse_condition(std::string_view text, ConditionError &error) {

@@ -73,6 +73,7 @@ struct RuleDef {
     std::vector<ExceptionDef> exceptions;
     std::unordered_map<std::string, size_t> exception_at;  // the first exception of each name, for appends
     ThresholdDef threshold;
+    bool skip_if_unknown_filter = false;  // a condition naming a field crowsnest lacks skips the rule, not the file
     size_t file = 0;  // index of the file that defined it
 };
 

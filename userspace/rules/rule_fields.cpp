@@ -31,16 +31,27 @@ const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
      "open_by_handle_at as the call they stand for: connect, openat)"},
+    {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
+     "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
+     "never_true macro, evt.num=0, holds for no event)"},
     {"evt.dir", F::EvtDir, T::String, kAll, A::None, false, "always '<': events are reported when the call returns"},
     {"evt.res", F::EvtRes, T::String, kSyscalls, A::None, false, "SUCCESS, or the error's name (ENOENT, EINPROGRESS...)"},
     {"evt.rawres", F::EvtRawRes, T::Number, kSyscalls, A::None, false, "the return value (-2 for ENOENT)"},
     {"evt.failed", F::EvtFailed, T::Bool, kSyscalls, A::None, false, "the call returned an error"},
     {"evt.is_open_read", F::EvtIsOpenRead, T::Bool, kOpen, A::None, false, "opened for reading (O_RDONLY or O_RDWR)"},
     {"evt.is_open_write", F::EvtIsOpenWrite, T::Bool, kOpen, A::None, false, "opened for writing (O_WRONLY or O_RDWR)"},
+    {"evt.is_open_exec", F::EvtIsOpenExec, T::Bool, kOpen, A::None, false,
+     "the open creates a file (O_CREAT) with an execute bit in its mode"},
     {"evt.arg.flags", F::EvtArgFlags, T::String, kOpen, A::None, false, "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC"},
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
      "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, sendto, "
      "sendmsg, open_by_handle_at, exit"},
+    {"evt.arg", F::EvtArg, T::String, kSyscalls, A::Text, false,
+     "evt.arg[NAME], or Falco's evt.arg.NAME: an argument of the call by Falco's name: execve's filename; "
+     "open's name (the path as given), flags, mode (octal), fd and dirfd; connect's fd and addr. Other names "
+     "(path, oldpath, newpath, target, uid, request, ...) are arguments of calls crowsnest does not observe: unset"},
+    {"evt.args", F::EvtArgs, T::String, kSyscalls, A::None, false,
+     "every argument of evt.arg, as NAME=VALUE separated by spaces"},
     {"proc.name", F::ProcName, T::String, kAll, A::None, false, "the process name (comm, at most 15 characters)"},
     {"proc.names", F::ProcNames, T::String, kAll, A::None, true,
      "every name the process goes by (several values): proc.name, and the last components of proc.exe and "
@@ -69,6 +80,49 @@ const std::vector<FieldInfo> kFields = {
      "the process shares the host's pid namespace (hostPID)"},
     {"user.uid", F::UserUid, T::Number, kAll, A::None, false, "the user id"},
     {"user.gid", F::UserGid, T::Number, kAll, A::None, false, "the group id"},
+    {"group.gid", F::GroupGid, T::Number, kAll, A::None, false, "the group id (user.gid)"},
+    {"user.name", F::UserName, T::String, kAll, A::None, false,
+     "the user's name in the process's own /etc/passwd (its root: a container's, not the host's); unset when "
+     "not listed"},
+    {"user.loginuid", F::UserLoginUid, T::Number, kAll, A::None, false,
+     "the audit login uid: the user who logged in, kept across su and sudo; -1 when not set"},
+    {"user.loginname", F::UserLoginName, T::String, kAll, A::None, false,
+     "the name of user.loginuid in the process's own /etc/passwd"},
+    {"group.name", F::GroupName, T::String, kAll, A::None, false,
+     "the group's name in the process's own /etc/group"},
+    {"proc.tty", F::ProcTty, T::Number, kAll, A::None, false,
+     "the controlling terminal's device number, 0 for a process without one"},
+    {"proc.cwd", F::ProcCwd, T::String, kAll, A::None, false,
+     "the working directory when the process was learnt (its exec), as seen from its root, ending in '/' as Falco writes it (/dev/shm/)"},
+    {"proc.vpid", F::ProcVpid, T::Number, kAll, A::None, false, "the pid in the process's own pid namespace"},
+    {"proc.sid", F::ProcSid, T::Number, kAll, A::None, false, "the session id (host pid namespace)"},
+    {"proc.sname", F::ProcSname, T::String, kAll, A::None, false, "the proc.name of the session leader"},
+    {"proc.vpgid", F::ProcVpgid, T::Number, kAll, A::None, false,
+     "the process group id in the process's own pid namespace"},
+    {"proc.is_vpgid_leader", F::ProcIsVpgidLeader, T::Bool, kAll, A::None, false,
+     "the process leads its process group"},
+    {"proc.env", F::ProcEnv, T::String, kAll, A::OptText, false,
+     "proc.env[NAME]: one variable of the environment the program started with; without [NAME], all as "
+     "'NAME=value NAME=value'"},
+    {"proc.duration", F::ProcDuration, T::Number, kAll, A::None, false,
+     "nanoseconds since the process started"},
+    {"proc.is_exe_from_memfd", F::ProcIsExeFromMemfd, T::Bool, kAll, A::None, false,
+     "the program runs from a memfd (fileless execution)"},
+    {"proc.exe_ino", F::ProcExeIno, T::Number, kAll, A::None, false, "the inode of the program's file"},
+    {"proc.exe_ino.ctime", F::ProcExeInoCtime, T::Number, kAll, A::None, false,
+     "the last status change of the program's file (ns since the epoch)"},
+    {"proc.exe_ino.mtime", F::ProcExeInoMtime, T::Number, kAll, A::None, false,
+     "the last change of the program's file (ns since the epoch)"},
+    {"proc.exe_ino.ctime_duration_proc_start", F::ProcExeInoCtimeDurationProcStart, T::Number, kAll, A::None,
+     false, "nanoseconds from the program file's last status change to the process's start"},
+    {"proc.aexe", F::ProcAexe, T::String, kAll, A::Index, false,
+     "proc.aexe[N]: the proc.exe (argv[0]) of the Nth ancestor; without [N] in a condition, each ancestor's"},
+    {"proc.aexepath", F::ProcAexePath, T::String, kAll, A::Index, false,
+     "proc.aexepath[N]: the proc.exepath of the Nth ancestor; without [N] in a condition, each ancestor's"},
+    {"thread.cap_effective", F::ThreadCapEffective, T::String, kAll, A::None, false,
+     "the effective capabilities, as names: CAP_CHOWN CAP_SYS_ADMIN ..."},
+    {"thread.cap_permitted", F::ThreadCapPermitted, T::String, kAll, A::None, false,
+     "the permitted capabilities, as names"},
     {"cgroup.id", F::CgroupId, T::Number, kAll, A::None, false, "the cgroup v2 id (a container, or a host service)"},
     {"container.id", F::ContainerId, T::String, kAll, A::None, false, "the container id, 'host' outside containers"},
     {"container.runtime", F::ContainerRuntime, T::String, kAll, A::None, false,
@@ -115,6 +169,34 @@ const std::vector<FieldInfo> kFields = {
     {"host.path", F::HostPath, T::String, kOpen, A::None, false,
      "open from a container: the protected host file it reached, by identity, whatever the path "
      "(only paths that rules compare host.path with are watched)"},
+    {"fd.type", F::FdType, T::String, kConnect | kOpen, A::None, false,
+     "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect)"},
+    {"fd.nameraw", F::FdNameRaw, T::String, kConnect | kOpen, A::None, false,
+     "open: the path as the call gave it (fd.name is it made absolute and normalised); connect: fd.name"},
+    {"fd.name_changed", F::FdNameChanged, T::Bool, kConnect, A::None, false,
+     "connect: the call gave the socket its destination while sending (TCP Fast Open's sendto, sendmsg)"},
+    {"fd.connected", F::FdConnected, T::Bool, kConnect, A::None, false,
+     "connect: the socket was connected when the call returned (it returned 0)"},
+    {"fd.ip", F::FdSip, T::IpAddr, kConnect, A::None, false,
+     "connect: the address of either end; only the destination is known (fd.sip), so fd.ip is fd.sip"},
+    {"fd.net", F::FdSnet, T::IpNet, kConnect, A::None, false, "connect: fd.ip compared with networks"},
+    {"fd.rip", F::FdSip, T::IpAddr, kConnect, A::None, false, "connect: the remote address: fd.sip"},
+    {"fd.rnet", F::FdSnet, T::IpNet, kConnect, A::None, false, "connect: the remote network: fd.snet"},
+    {"fd.rport", F::FdSport, T::Number, kConnect, A::None, false, "connect: the remote port: fd.sport"},
+    {"fd.port", F::FdSport, T::Number, kConnect, A::None, false,
+     "connect: the port of either end; only the destination is known, so fd.port is fd.sport"},
+    {"fd.l4proto", F::FdL4Proto, T::String, kConnect, A::None, false,
+     "tcp, udp...: unset, as the connect event does not carry the socket's type (<NA>: no comparison holds)"},
+    {"fd.lport", F::FdLport, T::Number, kConnect, A::None, false,
+     "the local port: unset, as the connect event does not carry it (<NA>)"},
+    {"fd.cip", F::FdCip, T::IpAddr, kConnect, A::None, false,
+     "the client (local) address of a connect: unset, as the connect event does not carry it (<NA>)"},
+    {"fd.cnet", F::FdCnet, T::IpNet, kConnect, A::None, false, "fd.cip compared with networks: unset (<NA>)"},
+    {"fd.cport", F::FdCport, T::Number, kConnect, A::None, false, "the client (local) port: unset (<NA>)"},
+    {"fd.sip.name", F::FdIpName, T::String, kConnect, A::None, false,
+     "the domain name that resolved to fd.sip: unset, as crowsnest keeps no DNS cache (<NA>)"},
+    {"fd.cip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.cip: unset (<NA>)"},
+    {"fd.rip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.rip: unset (<NA>)"},
 };
 
 bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
@@ -179,6 +261,12 @@ const FieldInfo *find_field(std::string_view name) {
 }
 
 bool make_field_ref(std::string_view name, bool has_arg, std::string_view arg, FieldRef &out, std::string &error) {
+    constexpr std::string_view kArgPrefix = "evt.arg.";  // Falco's evt.arg.NAME is evt.arg[NAME]
+    if (!has_arg && name.size() > kArgPrefix.size() && starts_with(name, kArgPrefix) && !find_field(name)) {
+        if (!make_field_ref("evt.arg", true, name.substr(kArgPrefix.size()), out, error)) return false;
+        out.text = std::string(name);
+        return true;
+    }
     const FieldInfo *info = find_field(name);
     if (!info) {
         error = "unknown field '" + std::string(name) + "'";
@@ -215,10 +303,12 @@ bool make_field_ref(std::string_view name, bool has_arg, std::string_view arg, F
         return true;
     case FieldInfo::Arg::Text:
         if (!has_arg || arg.empty()) {
-            error = "field '" + std::string(name) + "' needs an argument: " + std::string(name) + "[--flag]";
+            error = "field '" + std::string(name) + "' needs an argument: " + std::string(name) +
+                    (info->id == F::EvtArg ? "[name]" : "[--flag]");
             return false;
         }
         out.arg = std::string(arg);
+        if (info->id == F::EvtArg) out.index = uint32_t(event_arg(arg));
         return true;
     }
     return true;
@@ -246,6 +336,8 @@ FieldReader::FieldReader() {
     argv_.reserve(kTypicalArgs);
     arg_opts_.reserve(kTypicalArgs);
     anames_.reserve(16);
+    aexes_.reserve(16);
+    aexepaths_.reserve(16);
     names_.reserve(3);
     ancestors_.reserve(16);
 }
@@ -254,6 +346,7 @@ void FieldReader::reset(const EventContext &ctx) {
     ctx_ = &ctx;
     evt_type_ = evt_type_index(*ctx.event);
     cached_ = 0;
+    event_number_++;
     lowered_from_ = {};
 }
 
@@ -310,16 +403,25 @@ std::string_view FieldReader::fd_name() {
 bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     if (!(f.info->events & event_bit(ctx_->event->type))) return false;
     switch (f.info->id) {
-    case F::EvtType: case F::EvtDir: case F::EvtRes: case F::EvtRawRes: case F::EvtFailed:
-    case F::EvtIsOpenRead: case F::EvtIsOpenWrite: case F::EvtArgFlags: case F::EvtSyscall:
+    case F::EvtType: case F::EvtNum: case F::EvtDir: case F::EvtRes: case F::EvtRawRes: case F::EvtFailed:
+    case F::EvtIsOpenRead: case F::EvtIsOpenWrite: case F::EvtIsOpenExec: case F::EvtArgFlags:
+    case F::EvtSyscall:
         return read_evt(f, out);
+    case F::EvtArg: case F::EvtArgs:
+        return read_arg(f, out);
     case F::ProcName: case F::ProcNames: case F::ProcExe: case F::ProcExePath: case F::ProcCmdline:
     case F::ProcArgs: case F::ProcArgv: case F::ProcArgOpts: case F::ProcOptVal: case F::ProcPid:
-    case F::ProcIsExeUpperLayer: case F::ProcInHostPidNs: case F::UserUid: case F::UserGid:
+    case F::ProcIsExeUpperLayer: case F::ProcInHostPidNs: case F::UserUid: case F::UserGid: case F::GroupGid:
         return read_proc(f, out);
     case F::ProcPpid: case F::ProcPname: case F::ProcPexe: case F::ProcPexePath: case F::ProcPcmdline:
     case F::ProcAname:
         return read_ancestry(f, out);
+    case F::UserName: case F::UserLoginUid: case F::UserLoginName: case F::GroupName: case F::ProcTty:
+    case F::ProcCwd: case F::ProcVpid: case F::ProcSid: case F::ProcSname: case F::ProcVpgid:
+    case F::ProcIsVpgidLeader: case F::ProcEnv: case F::ProcDuration: case F::ProcIsExeFromMemfd:
+    case F::ProcExeIno: case F::ProcExeInoCtime: case F::ProcExeInoMtime: case F::ProcExeInoCtimeDurationProcStart:
+    case F::ProcAexe: case F::ProcAexePath: case F::ThreadCapEffective: case F::ThreadCapPermitted:
+        return read_task(f, out);
     case F::CgroupId: case F::ContainerId: case F::ContainerRuntime: case F::ContainerName: case F::ContainerImage:
     case F::ContainerImageRepository: case F::ContainerImageTag: case F::ContainerImageDigest:
     case F::ContainerPrivileged: case F::ContainerLabel: case F::K8sPodUid: case F::K8sPodName: case F::K8sNsName:
@@ -328,6 +430,9 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::FdNum: case F::FdTypeChar: case F::FdName: case F::FdDirectory: case F::FdFilename: case F::FdSip:
     case F::FdSport: case F::FdSnet: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
         return read_fd(f, out);
+    case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport: case F::FdCip: case F::FdCnet: case F::FdCport:
+    case F::FdIpName:
+        return read_socket(f, out);
     }
     return false;
 }
@@ -337,6 +442,7 @@ bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
     const Event &e = *ctx_->event;
     switch (f.info->id) {
     case F::EvtType: out.str = kEvtTypes[evt_type_index(e)]; return true;
+    case F::EvtNum: out.num = int64_t(event_number_); return true;
     case F::EvtDir: out.str = "<"; return true;
     case F::EvtRes:
         if (e.ret >= 0) {
@@ -350,6 +456,7 @@ bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
     case F::EvtFailed: out.boolean = e.ret < 0; return true;
     case F::EvtIsOpenRead: out.boolean = (e.open_flags & O_ACCMODE) != O_WRONLY; return true;
     case F::EvtIsOpenWrite: out.boolean = (e.open_flags & O_ACCMODE) != O_RDONLY; return true;
+    case F::EvtIsOpenExec: out.boolean = (e.open_flags & O_CREAT) && (e.mode & 0111); return true;
     case F::EvtArgFlags:
         if (!cached(kArgFlags)) {
             arg_flags_.clear();
@@ -431,7 +538,8 @@ bool FieldReader::read_proc(const FieldRef &f, FieldValue &out) {
     case F::ProcIsExeUpperLayer: out.boolean = e.exe_upper_layer; return true;
     case F::ProcInHostPidNs: out.boolean = ctx_->host_pid_ns; return true;
     case F::UserUid: out.num = e.uid; return true;
-    case F::UserGid: out.num = e.gid; return true;
+    case F::UserGid:
+    case F::GroupGid: out.num = e.gid; return true;
     default: return false;
     }
 }
@@ -605,7 +713,8 @@ void FieldReader::render(const FieldRef &f, std::string &out) {
             out += v.str;
             return;
         }
-        if (f.info->id == F::ProcAname) {  // in an output, Falco's proc.aname is the parent
+        if (f.info->id == F::ProcAname || f.info->id == F::ProcAexe || f.info->id == F::ProcAexePath) {
+            // in an output, Falco's proc.aname (aexe, aexepath) is the parent's
             out += v.count ? v.items[0] : "<NA>";
             return;
         }

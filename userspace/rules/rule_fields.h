@@ -21,13 +21,20 @@ enum class FieldType : uint8_t { String, Number, Bool, IpAddr, IpNet };
 const char *field_type_name(FieldType t);
 
 enum class FieldId : uint8_t {
-    EvtType, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtArgFlags, EvtSyscall,
+    EvtType, EvtNum, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtIsOpenExec, EvtArgFlags, EvtSyscall,
+    EvtArg, EvtArgs,
     ProcName, ProcNames, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
     ProcPname, ProcPexe, ProcPexePath, ProcPcmdline, ProcAname, ProcIsExeUpperLayer, ProcInHostPidNs,
-    UserUid, UserGid, CgroupId, ContainerId, ContainerRuntime, ContainerName, ContainerImage, ContainerImageRepository,
+    UserUid, UserGid, GroupGid, UserName, UserLoginUid, UserLoginName, GroupName,
+    ProcTty, ProcCwd, ProcVpid, ProcSid, ProcSname, ProcVpgid, ProcIsVpgidLeader, ProcEnv, ProcDuration,
+    ProcIsExeFromMemfd, ProcExeIno, ProcExeInoCtime, ProcExeInoMtime, ProcExeInoCtimeDurationProcStart,
+    ProcAexe, ProcAexePath, ThreadCapEffective, ThreadCapPermitted,
+    CgroupId, ContainerId, ContainerRuntime, ContainerName, ContainerImage, ContainerImageRepository,
     ContainerImageTag, ContainerImageDigest, ContainerPrivileged, ContainerLabel, K8sPodUid, K8sPodName, K8sNsName,
     K8sPodLabel,
     FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
+    FdType, FdNameRaw, FdNameChanged, FdConnected, FdL4Proto, FdLport, FdCip, FdCnet, FdCport,
+    FdIpName,
 };
 
 // Bits of FieldInfo::events: 1 << EventType.
@@ -50,11 +57,17 @@ const FieldInfo *find_field(std::string_view name);
 // A field as a condition or template uses it.
 struct FieldRef {
     const FieldInfo *info = nullptr;
-    uint32_t index = 0;  // proc.aname[N]: N (0: any ancestor)
+    uint32_t index = 0;  // proc.aname[N]: N (0: any ancestor); evt.arg[NAME]: which argument (EventArg)
     std::string arg;     // proc.optval[FLAG]: FLAG
     bool multi = false;  // compares each of several values
     std::string text;    // as written, for messages and templates
 };
+
+// The arguments that evt.arg[NAME] (and Falco's evt.arg.NAME) reads from
+// the events crowsnest observes, by Falco's argument names; any other name
+// is an argument of a call crowsnest does not observe: never set.
+enum class EventArg : uint32_t { Other, Filename, Name, Flags, Mode, Fd, Dirfd, Addr };
+EventArg event_arg(std::string_view name);
 
 // The field named `name` (argument split off by the parser). False with
 // the reason in `error`: unknown field, missing or bad argument.
@@ -83,11 +96,13 @@ public:
     // `s` in lowercase (for icontains), computed once per event for the
     // same value: rules that search one field share the work.
     std::string_view lowered(std::string_view s);
+    // evt.num: events read so far, this one included
+    uint64_t event_number() const { return event_number_; }
 
 private:
     enum Cached : uint32_t {
         kCmdline = 1, kArgs = 2, kPcmdline = 4, kArgFlags = 8, kFdName = 16, kArgv = 32, kArgOpts = 64,
-        kAncestors = 128, kRes = 256, kNames = 512,
+        kAncestors = 128, kRes = 256, kNames = 512, kEvtArgs = 1024, kEnv = 2048, kAexe = 4096, kAexePath = 8192,
     };
     bool cached(Cached c) {
         const bool had = (cached_ & c) != 0;
@@ -104,14 +119,20 @@ private:
     bool read_container(const FieldRef &f, FieldValue &out);
     bool read_labels(const Labels &labels, const std::string &key, FieldValue &out);
     bool read_fd(const FieldRef &f, FieldValue &out);
+    bool read_arg(const FieldRef &f, FieldValue &out);     // event_arg_fields.cpp
+    void append_arg(EventArg a, std::string &out);
+    bool read_socket(const FieldRef &f, FieldValue &out);  // socket_fields.cpp
+    bool read_task(const FieldRef &f, FieldValue &out);    // task_fields.cpp
 
     const EventContext *ctx_ = nullptr;
     size_t evt_type_ = 0;
     uint32_t cached_ = 0;
+    uint64_t event_number_ = 0;
     std::string_view lowered_from_;  // the value `lowered_` holds in lowercase
     std::string lowered_;
-    std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_, labels_;
-    std::vector<std::string_view> argv_, arg_opts_, anames_, names_;
+    std::string cmdline_, args_, pcmdline_, arg_flags_, fd_name_, res_, scratch_, labels_, arg_, evt_args_;
+    std::string env_, caps_;
+    std::vector<std::string_view> argv_, arg_opts_, anames_, names_, aexes_, aexepaths_;
     std::vector<const ProcessInfo *> ancestors_;
 };
 

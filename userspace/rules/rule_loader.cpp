@@ -2,11 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <charconv>
 #include <map>
 #include <memory>
 #include <set>
 
+#include "rules/condition_parser.h"
 #include "rules/yaml_bounds.h"
 #include "util/path_util.h"
 
@@ -15,10 +17,26 @@ namespace crowsnest {
 namespace {
 
 // Keys of Falco's that crowsnest accepts and has no use for.
-const std::set<std::string> kIgnoredRuleKeys = {"source", "warn_evttypes", "skip-if-unknown-filter", "capture",
-                                                "capture_duration"};
+const std::set<std::string> kIgnoredRuleKeys = {"source", "warn_evttypes", "capture", "capture_duration"};
 const std::set<std::string> kRuleKeys = {"rule", "desc", "condition", "output", "priority", "tags", "enabled",
-                                         "exceptions", "append", "override", "threshold"};
+                                         "exceptions", "append", "override", "threshold", "skip-if-unknown-filter"};
+
+// "0.57.0"; Falco's older engine versions are one number, "26" being 0.26.0.
+bool parse_version(const std::string &s, std::array<uint64_t, 3> &out) {
+    const char *p = s.data(), *end = s.data() + s.size();
+    size_t parts = 0;
+    while (parts < 3) {
+        auto [next, ec] = std::from_chars(p, end, out[parts]);
+        if (ec != std::errc()) return false;
+        parts++;
+        p = next;
+        if (p == end) break;
+        if (*p++ != '.') return false;
+    }
+    if (p != end) return false;
+    if (parts == 1) out = {0, out[0], 0};
+    return true;
+}
 
 class FileLoader {
 public:
@@ -89,9 +107,37 @@ private:
         if (item["rule"]) return read_rule(item);
         if (item["macro"]) return read_macro(item);
         if (item["list"]) return read_list(item);
-        if (item["required_engine_version"] || item["required_plugin_versions"])
-            return warn(item, "required_engine_version is not checked: crowsnest implements its own engine");
+        if (item["required_engine_version"]) return read_engine_version(item["required_engine_version"]);
+        if (item["required_plugin_versions"]) return read_plugin_versions(item["required_plugin_versions"]);
         error(item, "expected '- rule:', '- macro:' or '- list:'");
+    }
+
+    // Falco's engine version that a file needs, against the one whose rule
+    // language crowsnest implements: a newer one may use what is missing here.
+    void read_engine_version(const YAML::Node &n) {
+        std::string v;
+        if (!scalar(n, "required_engine_version", v)) return;
+        std::array<uint64_t, 3> need{}, have{};
+        if (!parse_version(v, need)) return error(n, "required_engine_version must be a version such as 0.57.0 or 26");
+        parse_version(std::string(kFalcoEngineVersion), have);
+        if (need > have)
+            warn(n, "required_engine_version " + v + " is newer than Falco's engine version " +
+                        std::string(kFalcoEngineVersion) + ", whose rule language crowsnest implements");
+    }
+
+    // Falco's plugins: crowsnest has none, but serves the container
+    // plugin's fields (container.*, k8s.*) itself.
+    void read_plugin_versions(const YAML::Node &n) {
+        if (!n.IsSequence()) return error(n, "required_plugin_versions must be a list of {name, version}");
+        for (const auto &p : n) {
+            std::string name;
+            if (!p.IsMap() || !p["name"] || !scalar(p["name"], "a plugin's name", name))
+                return error(p, "each of required_plugin_versions needs a 'name'");
+            if (name != "container")
+                warn(p["name"], "required_plugin_versions: plugin '" + name +
+                                    "' is not available: crowsnest has no plugins (only the container plugin's "
+                                    "fields are built in)");
+        }
     }
 
     // append: true, or override: {key: append}, for `key`.
@@ -143,9 +189,14 @@ private:
         std::vector<std::string> raw;
         if (!item["items"]) return error(item["list"], "list '" + name + "' needs 'items'");
         if (!strings(item["items"], "items", raw)) return;
-        // an item that names a list defined before stands for its items (expand_lists)
+        // an item that names a list defined before stands for its items
+        // (expand_lists); a quoted one is the text inside its quotes
         std::vector<bool> names_list;
-        for (const auto &i : raw) names_list.push_back(defs_.lists.count(i) > 0);
+        for (auto &i : raw) {
+            std::string value = list_item_value(i);
+            names_list.push_back(value.size() == i.size() && defs_.lists.count(i) > 0);
+            i = std::move(value);
+        }
         auto existing = defs_.lists.find(name);
         if (modifies(item)) {
             if (existing == defs_.lists.end()) return error(item["list"], "list '" + name + "' to append to is not defined");
@@ -240,6 +291,8 @@ private:
         if (item["exceptions"]) ok = read_exceptions(item["exceptions"], r.exceptions, false) && ok;
         for (size_t i = 0; i < r.exceptions.size(); i++) r.exception_at.emplace(r.exceptions[i].name, i);
         if (item["threshold"]) ok = read_threshold(item["threshold"], r.threshold) && ok;
+        if (item["skip-if-unknown-filter"])
+            ok = boolean(item["skip-if-unknown-filter"], "skip-if-unknown-filter", r.skip_if_unknown_filter) && ok;
         if (!ok) return;
         append_text(r.condition, r.condition_source, item["condition"], condition);
         r.output_where = where(item["output"]);

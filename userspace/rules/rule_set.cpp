@@ -69,8 +69,10 @@ public:
     RuleCompiler(RuleDefinitions &defs, std::vector<std::string> &errors, std::vector<std::string> &warnings)
         : defs_(defs), errors_(errors), warnings_(warnings), conditions_(defs, errors, warnings) {}
 
-    bool compile(const RuleDef &d, RuleSet::Rule &r) {
-        const size_t before = errors_.size();
+    // False on errors; `skipped` (and no error) for a rule with
+    // skip-if-unknown-filter whose only mistakes are unknown fields.
+    bool compile(const RuleDef &d, RuleSet::Rule &r, std::string &skipped) {
+        const size_t before = errors_.size(), unknown_before = conditions_.unknown_fields();
         r.info.name = d.name;
         r.info.desc = d.desc;
         r.info.priority = falco_priority_name(d.priority);
@@ -82,7 +84,17 @@ public:
             if (r.info.category == "other" && category_of_tag(t, r.info.category)) continue;
             r.info.tags.push_back(t);
         }
+        conditions_.take_unobserved_types();
         conditions_.compile(d.condition, d.condition_source, r.condition);
+        unobserved_ = conditions_.take_unobserved_types();
+        const size_t unknown_fields = conditions_.unknown_fields() - unknown_before;
+        if (d.skip_if_unknown_filter && unknown_fields > 0 && unknown_fields == errors_.size() - before) {
+            skipped = errors_[before].substr(errors_[before].find(": ") + 2);  // "unknown field 'x'"
+            conditions_.forget_errors(before);
+            warnings_.push_back(d.where + ": warning: rule '" + d.name + "' skipped (skip-if-unknown-filter): " +
+                                skipped);
+            return true;
+        }
         compile_exceptions(d, r.exceptions);
         if (d.threshold.present) compile_threshold(d.threshold, r);
         std::vector<std::string> unknown;
@@ -90,6 +102,10 @@ public:
         for (const auto &u : unknown) warnings_.push_back(d.output_where + ": warning: " + u + " in output, printed as <NA>");
         return errors_.size() == before;
     }
+
+    // The evt.type values that the last rule compiled named and crowsnest
+    // does not observe.
+    const std::vector<std::string> &unobserved_types() const { return unobserved_; }
 
     void warn_unused() {
         for (const auto &[name, l] : defs_.lists)
@@ -145,7 +161,14 @@ private:
     std::vector<std::string> &errors_;
     std::vector<std::string> &warnings_;
     ConditionCompiler conditions_;
+    std::vector<std::string> unobserved_;
 };
+
+std::string joined(const std::vector<std::string> &names) {
+    std::string out;
+    for (const auto &n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
 
 void collect_host_paths(const CondNode &n, std::vector<std::string> &out) {
     for (const auto &c : n.children) collect_host_paths(c, out);
@@ -183,10 +206,27 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::vector<std::string> &files, st
     load_rule_files(files, defs, errors, warnings);
     auto set = std::make_unique<RuleSet>();
     RuleCompiler compiler(defs, errors, warnings);
+    Summary &sum = set->summary_;
+    sum.defined = defs.rules.size();
     for (const auto &d : defs.rules) {
         Rule r;
+        std::string skipped;
         // disabled rules are compiled too, so that their mistakes show
-        if (compiler.compile(d, r) && d.enabled) set->rules_.push_back(std::move(r));
+        if (!compiler.compile(d, r, skipped)) continue;
+        if (!skipped.empty()) {
+            sum.skipped.emplace_back(d.name, skipped);
+            continue;
+        }
+        if (!d.enabled) {
+            sum.disabled++;
+            continue;
+        }
+        if (possible_evt_types(r.condition).none())
+            sum.never_fire.emplace_back(d.name, compiler.unobserved_types().empty()
+                                                    ? "no evt.type satisfies its condition"
+                                                    : "crowsnest does not observe evt.type " +
+                                                          joined(compiler.unobserved_types()));
+        set->rules_.push_back(std::move(r));
     }
     if (errors.size() != before) return nullptr;  // unused-list warnings would only mislead now
     compiler.warn_unused();

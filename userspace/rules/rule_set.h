@@ -18,6 +18,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rules/compiled_condition.h"
@@ -46,6 +47,17 @@ public:
     // Threshold groups dropped while still counting, over all rules.
     uint64_t threshold_evictions() const;
 
+    // What loading made of the rules defined: `rules validate --summary`.
+    struct Summary {
+        size_t defined = 0;   // rules the files define
+        size_t disabled = 0;  // enabled: false
+        // skip-if-unknown-filter rules that name a field crowsnest lacks: rule and why
+        std::vector<std::pair<std::string, std::string>> skipped;
+        // loaded, but every evt.type they name is a call crowsnest does not observe
+        std::vector<std::pair<std::string, std::string>> never_fire;
+    };
+    const Summary &summary() const { return summary_; }
+
     struct Threshold {
         std::vector<FieldRef> group_by;
         FieldRef distinct;  // info == nullptr: counts events
@@ -63,6 +75,7 @@ private:
     std::vector<Rule> rules_;  // enabled rules, in load order
     std::array<std::vector<uint32_t>, kEvtTypes.size()> by_evt_type_;
     std::vector<std::string> host_paths_;
+    Summary summary_;
     mutable FieldReader reader_;
 };
 
