@@ -20,6 +20,7 @@
 #include <memory>
 
 #include "api/grpc_server.h"
+#include "app/capabilities.h"
 #include "app/instance_lock.h"
 #include "app/rule_watch.h"
 #include "api/hub_output.h"
@@ -35,6 +36,7 @@
 #include "http/http_server.h"
 #include "sensor/bpf_sensor.h"
 #include "util/clocks.h"
+#include "util/path_util.h"
 #include "workload/containerd_state.h"
 #include "workload/crio_state.h"
 #include "workload/docker_state.h"
@@ -76,6 +78,19 @@ std::unique_ptr<WorkloadResolver> make_workload_resolver(const Options &o) {
     runtimes.push_back(std::make_unique<DockerState>(dir(o.docker_root, "/var/lib/docker")));
     runtimes.push_back(std::make_unique<PodmanState>(dir(o.podman_root, "/var/lib/containers/storage")));
     return std::make_unique<WorkloadResolver>(std::move(runtimes));
+}
+
+// The cgroup2 mount as the host has it. In a container (--host-root DIR)
+// the container's own /sys/fs/cgroup is a view of its own cgroup, or
+// missing: the host's init (hostPID, CAP_SYS_PTRACE) names the host's
+// mount, reached under DIR. `mountinfo`: the file read.
+std::string host_cgroup2_mount(const std::string &host_root, const char *&mountinfo) {
+    const bool on_host = host_root == "/";
+    mountinfo = on_host ? "/proc/self/mountinfo" : "/proc/1/mountinfo";
+    std::ifstream in(mountinfo);
+    const std::string mount = find_cgroup2_mount(in);
+    if (mount.empty() || on_host) return mount;
+    return normalize_path(host_root + mount, "/");
 }
 
 // --node-name, else NODE_NAME (a DaemonSet sets it from spec.nodeName),
@@ -188,10 +203,10 @@ int Daemon::load() {
         std::fprintf(stderr, "crowsnest: invalid rules, not starting\n");
         return 2;
     }
-    std::ifstream mountinfo("/proc/self/mountinfo");
-    cgroup_mount = find_cgroup2_mount(mountinfo);
+    const char *mountinfo_path = "";
+    cgroup_mount = host_cgroup2_mount(opts.host_root, mountinfo_path);
     if (cgroup_mount.empty()) {
-        std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see /proc/self/mountinfo)\n");
+        std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see %s)\n", mountinfo_path);
         return 1;
     }
     std::string error;
@@ -432,6 +447,10 @@ int run_daemon(const Options &opts) {
     install_signal_handlers();
     Daemon d(opts);
     if (int rc = d.load()) return rc;
+    if (const std::string missing = missing_capabilities(effective_capabilities()); !missing.empty()) {
+        std::fprintf(stderr, "crowsnest: missing capabilities, not starting:\n%s\n", missing.c_str());
+        return 1;
+    }
     if (int rc = d.start()) return rc;
     d.loop();
     d.shutdown();
