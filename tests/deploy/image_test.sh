@@ -28,6 +28,8 @@ T=$(mktemp -d)
 S=unix://$T/docker.sock
 dockerd_pid= ; container= ; started=$(date +%s)
 cleanup() {
+  local status=$?
+  set +e  # tear everything down whatever fails; the test's own status stands
   [ -n "$container" ] && runc delete -f "$container" >/dev/null 2>&1
   if [ -n "$dockerd_pid" ]; then
     $DOCKER -H $S rm -f crowsnest-under-test >/dev/null 2>&1
@@ -35,6 +37,7 @@ cleanup() {
   fi
   umount "$T/exec" 2>/dev/null
   rm -rf "$T"
+  exit $status
 }
 trap cleanup EXIT
 mkdir -p "$CACHE"
@@ -80,13 +83,24 @@ RULES
 # directory; the image's CMD gives --host-root /host
 caps=$(sed -n 's/^ *add: \[\(.*\)\]$/\1/p' "$SRC/deploy/kubernetes/base/daemonset.yaml" | tr -d ' ')
 [ -n "$caps" ] || fail "no capabilities found in the manifest"
-cap_args=()
-for c in ${caps//,/ }; do cap_args+=(--cap-add "$c"); done
-$DOCKER -H $S run -d --name crowsnest-under-test --network none --pid host --cap-drop ALL "${cap_args[@]}" \
-  --security-opt seccomp=unconfined --security-opt no-new-privileges --read-only \
-  -v /:/host:ro -v /sys/kernel/tracing:/sys/kernel/tracing:ro -v "$T/run":/run/crowsnest \
-  -v "$T/rules.d":/etc/crowsnest/rules.d:ro -e NODE_NAME=image-test-node crowsnest:test >/dev/null ||
-  fail "docker run failed"
+run_sensor() {  # capabilities, comma-separated
+  local cap_args=()
+  for c in ${1//,/ }; do cap_args+=(--cap-add "$c"); done
+  $DOCKER -H $S run -d --name crowsnest-under-test --network none --pid host --cap-drop ALL "${cap_args[@]}" \
+    --security-opt seccomp=unconfined --security-opt no-new-privileges --read-only \
+    -v /:/host:ro -v /sys/kernel/tracing:/sys/kernel/tracing:ro -v "$T/run":/run/crowsnest \
+    -v "$T/rules.d":/etc/crowsnest/rules.d:ro -e NODE_NAME=image-test-node crowsnest:test >/dev/null 2>"$T/run.err"
+}
+if ! run_sensor "$caps"; then
+  # Debian's dockerd 20.10 predates CAP_BPF and CAP_PERFMON (containerd,
+  # which Kubernetes nodes run, knows them): CAP_SYS_ADMIN stands in for
+  # both, as on kernels before 5.8; the exact set is tested with setpriv
+  grep -q 'unknown capability: "CAP_BPF"' "$T/run.err" || fail "docker run failed: $(cat "$T/run.err")"
+  $DOCKER -H $S rm -f crowsnest-under-test >/dev/null 2>&1
+  caps=$(sed 's/BPF,PERFMON/SYS_ADMIN/' <<<"$caps")
+  echo "note: this dockerd does not know CAP_BPF: running with $caps" >&2
+  run_sensor "$caps" || fail "docker run failed: $(cat "$T/run.err")"
+fi
 for _ in $(seq 150); do
   $DOCKER -H $S logs crowsnest-under-test 2>&1 | grep -q ', watching' && break
   [ "$($DOCKER -H $S inspect -f '{{.State.Running}}' crowsnest-under-test)" = true ] || break
@@ -112,9 +126,11 @@ jq --arg cg "/docker/$id" '.process.terminal = false | .process.args = ["sleep",
     | .mounts += [{"destination": "/host", "type": "bind", "source": "/", "options": ["rbind", "ro"]}]
     | .root.readonly = false' "$B/config.json" >"$B/config.new" && mv "$B/config.new" "$B/config.json"
 runc run -d --bundle "$B" "$container" >/dev/null 2>&1 || fail "runc could not start the container"
-runc exec "$container" /bin/sh -c 'cp /bin/busybox /tmp/kworkerd && /tmp/kworkerd -o stratum+tcp://pool.example.com:3333 -u wallet; true'
-runc exec "$container" /bin/sh -c 'cat /host/etc/shadow >/dev/null'
-runc exec "$container" /bin/cryptonight-helper true || true
+# each program started by runc itself: no shell line that names the pool
+runc exec "$container" /bin/cp /bin/busybox /tmp/kworkerd
+runc exec "$container" /tmp/kworkerd -o stratum+tcp://pool.example.com:3333 -u wallet >/dev/null 2>&1 || true
+runc exec "$container" /bin/cat /host/etc/shadow >/dev/null
+runc exec "$container" /bin/cryptonight-helper >/dev/null 2>&1 || true
 
 verdict() {  # rule: the first JSON line of that rule for the container
   for _ in $(seq 100); do
