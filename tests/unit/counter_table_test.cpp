@@ -1,7 +1,8 @@
 // The counter table: its rows, and the README's "Counters" table kept in
-// step with it (name and meaning, in order).
+// step with it (name, metric and meaning, in order).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,12 +15,12 @@ using namespace crowsnest;
 namespace {
 
 // The rows of the first Markdown table after the "## Counters" heading:
-// (first cell without its backticks, second cell).
-std::vector<std::pair<std::string, std::string>> readme_counters() {
+// (counter, metric, meaning), the code cells without their backticks.
+std::vector<std::array<std::string, 3>> readme_counters() {
     std::ifstream in(std::string(CROWSNEST_SOURCE_DIR) + "/README.md");
     std::string line;
     bool in_section = false, in_table = false;
-    std::vector<std::pair<std::string, std::string>> rows;
+    std::vector<std::array<std::string, 3>> rows;  // counter, metric, meaning
     while (std::getline(in, line)) {
         if (line.rfind("## ", 0) == 0) {
             if (in_section) break;
@@ -33,13 +34,15 @@ std::vector<std::pair<std::string, std::string>> readme_counters() {
         }
         in_table = true;
         if (line.rfind("| counter", 0) == 0 || line.rfind("| ---", 0) == 0) continue;
-        const size_t mid = line.find(" | ");
-        REQUIRE(mid != std::string::npos);
-        std::string name = line.substr(2, mid - 2), meaning = line.substr(mid + 3);
+        const size_t mid = line.find(" | "), mid2 = line.find(" | ", mid + 3);
+        REQUIRE(mid2 != std::string::npos);
+        std::string name = line.substr(2, mid - 2), metric = line.substr(mid + 3, mid2 - mid - 3),
+                    meaning = line.substr(mid2 + 3);
         REQUIRE(meaning.size() >= 2);
         meaning.resize(meaning.size() - 2);  // " |"
-        if (name.size() >= 2 && name.front() == '`' && name.back() == '`') name = name.substr(1, name.size() - 2);
-        rows.emplace_back(name, meaning);
+        for (std::string *code : {&name, &metric})
+            if (code->size() >= 2 && code->front() == '`' && code->back() == '`') *code = code->substr(1, code->size() - 2);
+        rows.push_back({name, metric, meaning});
     }
     return rows;
 }
@@ -53,13 +56,14 @@ uint64_t value_of(const std::vector<CounterRow> &rows, const std::string &name) 
 
 }  // namespace
 
-TEST_CASE("counter table: the README documents every counter, with the same meaning, in order") {
+TEST_CASE("counter table: the README documents every counter, with the same metric and meaning, in order") {
     const auto readme = readme_counters();
     const auto &docs = counter_docs();
     REQUIRE(readme.size() == docs.size());
     for (size_t i = 0; i < docs.size(); i++) {
-        CHECK(readme[i].first == docs[i].name);
-        CHECK(readme[i].second == docs[i].meaning);
+        CHECK(readme[i][0] == docs[i].name);
+        CHECK(readme[i][1] == docs[i].metric);
+        CHECK(readme[i][2] == docs[i].meaning);
     }
 }
 
@@ -104,7 +108,8 @@ TEST_CASE("counter table: every row comes from the sensor, the engine or the rul
     CHECK(value_of(rows, "events.cgroup") == 0);
     for (const auto &r : rows) {
         INFO(r.name);
-        CHECK(!r.meaning.empty());
+        REQUIRE(r.doc);
+        CHECK(!r.doc->meaning.empty());
     }
     // no verdict category or malformed reason that never happened
     for (const auto &r : rows) CHECK(r.name != "verdicts.escape");

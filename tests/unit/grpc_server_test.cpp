@@ -101,7 +101,7 @@ TEST_CASE("grpc server: GetStatus reads the counter table while the engine threa
         for (uint64_t n = 0; !stop; n++) {
             EngineCounters e;
             e.events[size_t(EventType::Exec)] = n;
-            f.status.update(counter_table(SensorCounters{}, e, 0, {}));
+            f.status.update(counter_table(SensorCounters{}, e, 0, {}), {});
         }
     });
     uint64_t last = 0;

@@ -50,9 +50,12 @@ Parsed parse(std::vector<std::string> args) {
 }  // namespace
 
 TEST_CASE("options: defaults", "[options]") {
-    const Parsed p = parse({});
+    const Parsed p = parse({"--config", "none"});
     REQUIRE(p.ok);
-    CHECK(p.opts.rule_paths == std::vector<std::string>{CROWSNEST_DEFAULT_RULES});
+    // the shipped rules, found from the binary (here build/unit_tests: the source tree's), then rules.d if present
+    REQUIRE(!p.opts.rule_paths.empty());
+    CHECK(p.opts.rule_paths[0] == CROWSNEST_DEFAULT_RULES);
+    CHECK(p.opts.rule_paths.size() == (std::filesystem::is_directory(crowsnest::kUserRulesDir) ? 2u : 1u));
     CHECK_FALSE(p.opts.print_events);
     CHECK(p.opts.output_path.empty());
     CHECK(p.opts.host_root == "/");
@@ -152,17 +155,20 @@ TEST_CASE("options: bad numbers", "[options]") {
         CHECK_FALSE(p.ok);
         return p.error;
     };
-    const std::string not_pow2 = "--ringbuf-size must be a power of two of at least 4096";
-    CHECK(error_of({"--ringbuf-size", "12288"}) == not_pow2);
-    CHECK(error_of({"--ringbuf-size", "4097"}) == not_pow2);
-    CHECK(error_of({"--ringbuf-size", "2048"}) == not_pow2);
-    CHECK(error_of({"--ringbuf-size", "0"}) == not_pow2);
-    CHECK(error_of({"--ringbuf-size", "2147483648"}) == "invalid --ringbuf-size '2147483648'");
-    CHECK(error_of({"--ringbuf-size", "8M"}) == "invalid --ringbuf-size '8M'");
-    CHECK(error_of({"--ringbuf-size", ""}) == "invalid --ringbuf-size ''");
-    CHECK(error_of({"--poll-ms", "1001"}) == "invalid --poll-ms '1001'");
-    CHECK(error_of({"--poll-ms", "abc"}) == "invalid --poll-ms 'abc'");
-    CHECK(error_of({"--wakeup-bytes", "99999999999"}) == "invalid --wakeup-bytes '99999999999'");
+    const std::string not_pow2 = "': must be a power of two of at least 4096";
+    const std::string ring_range = "': must be a number from 4096 to 1073741824";
+    CHECK(error_of({"--ringbuf-size", "12288"}) == "invalid --ringbuf-size '12288" + not_pow2);
+    CHECK(error_of({"--ringbuf-size", "4097"}) == "invalid --ringbuf-size '4097" + not_pow2);
+    CHECK(error_of({"--ringbuf-size", "2048"}) == "invalid --ringbuf-size '2048" + ring_range);
+    CHECK(error_of({"--ringbuf-size", "0"}) == "invalid --ringbuf-size '0" + ring_range);
+    CHECK(error_of({"--ringbuf-size", "2147483648"}) == "invalid --ringbuf-size '2147483648" + ring_range);
+    CHECK(error_of({"--ringbuf-size", "8M"}) == "invalid --ringbuf-size '8M" + ring_range);
+    CHECK(error_of({"--ringbuf-size", ""}) == "invalid --ringbuf-size '" + ring_range);
+    CHECK(error_of({"--poll-ms", "1001"}) == "invalid --poll-ms '1001': must be a number from 0 to 1000");
+    CHECK(error_of({"--poll-ms", "abc"}) == "invalid --poll-ms 'abc': must be a number from 0 to 1000");
+    CHECK(error_of({"--wakeup-bytes", "99999999999"}) ==
+          "invalid --wakeup-bytes '99999999999': must be a number from 0 to 1073741824");
+    CHECK(error_of({"--poll-ms", "-1"}) == "invalid --poll-ms '-1': must be a number from 0 to 1000");
 }
 
 TEST_CASE("options: usage text names every option", "[options]") {

@@ -64,7 +64,7 @@ void add_counter(const CounterRow &row, v1::Status &out) {
     auto *c = out.add_counters();
     assign_utf8_escaped(row.name, *c->mutable_name());  // verdict categories come from rule files
     c->set_value(row.value);
-    c->set_help(std::string(row.meaning));
+    c->set_help(row.doc ? std::string(row.doc->meaning) : std::string());
     const std::string_view name = row.name;
     auto suffix = [&](std::string_view family) { return std::string(name.substr(family.size())); };
     if (name.rfind("events.", 0) == 0) (*out.mutable_events())[suffix("events.")] = row.value;

@@ -29,6 +29,8 @@ v1::ReloadRulesResponse RuleStore::reload(bool wait) {
     for (auto &w : warnings) assign_utf8_escaped(w, *resp.add_warnings());
     if (!rules) {
         for (auto &e : errors) assign_utf8_escaped(e, *resp.add_errors());
+        std::lock_guard lock(mu_);
+        reloads_.failed++;
         return resp;
     }
     std::unique_lock lock(mu_);
@@ -37,11 +39,18 @@ v1::ReloadRulesResponse RuleStore::reload(bool wait) {
     const uint64_t target = generation_ + 1;
     if (wait && !installed_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return generation_ >= target; })) {
         resp.add_errors("the engine did not take the new rules within 10 s");
+        reloads_.failed++;
         return resp;
     }
+    reloads_.ok++;
     resp.set_ok(true);
     resp.set_rules_loaded(rules->rule_count());
     return resp;
+}
+
+RuleStore::ReloadCounts RuleStore::reload_counts() const {
+    std::lock_guard lock(mu_);
+    return reloads_;
 }
 
 std::shared_ptr<const RuleSet> RuleStore::take_pending() {

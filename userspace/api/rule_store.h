@@ -37,6 +37,13 @@ public:
     std::shared_ptr<const RuleSet> take_pending();
 
     std::shared_ptr<const RuleSet> current() const;
+
+    // Reloads so far: those that installed new rules, and those that kept
+    // the running ones (a bad file, or an engine that did not take them).
+    struct ReloadCounts {
+        uint64_t ok = 0, failed = 0;
+    };
+    ReloadCounts reload_counts() const;
     v1::ListRulesResponse describe() const;
 
 private:
@@ -46,6 +53,7 @@ private:
     std::shared_ptr<const RuleSet> current_, pending_;
     std::vector<std::string> files_, pending_files_;
     uint64_t generation_ = 0;  // installs so far
+    ReloadCounts reloads_;
 };
 
 }  // namespace crowsnest

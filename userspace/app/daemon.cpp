@@ -4,9 +4,9 @@
 
 #include <signal.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -20,7 +20,9 @@
 #include <memory>
 
 #include "api/grpc_server.h"
+#include "app/capabilities.h"
 #include "app/instance_lock.h"
+#include "app/rule_watch.h"
 #include "api/hub_output.h"
 #include "api/rule_store.h"
 #include "api/status_board.h"
@@ -35,7 +37,10 @@
 #include "enrich/cgroup_resolver.h"
 #include "enrich/host_files.h"
 #include "enrich/process_table.h"
+#include "http/http_server.h"
 #include "sensor/bpf_sensor.h"
+#include "util/clocks.h"
+#include "util/path_util.h"
 #include "workload/containerd_state.h"
 #include "workload/crio_state.h"
 #include "workload/docker_state.h"
@@ -81,6 +86,19 @@ std::unique_ptr<WorkloadResolver> make_workload_resolver(const Options &o) {
     runtimes.push_back(std::make_unique<DockerState>(dir(o.docker_root, "/var/lib/docker")));
     runtimes.push_back(std::make_unique<PodmanState>(dir(o.podman_root, "/var/lib/containers/storage")));
     return std::make_unique<WorkloadResolver>(std::move(runtimes));
+}
+
+// The cgroup2 mount as the host has it. In a container (--host-root DIR)
+// the container's own /sys/fs/cgroup is a view of its own cgroup, or
+// missing: the host's init (hostPID, CAP_SYS_PTRACE) names the host's
+// mount, reached under DIR. `mountinfo`: the file read.
+std::string host_cgroup2_mount(const std::string &host_root, const char *&mountinfo) {
+    const bool on_host = host_root == "/";
+    mountinfo = on_host ? "/proc/self/mountinfo" : "/proc/1/mountinfo";
+    std::ifstream in(mountinfo);
+    const std::string mount = find_cgroup2_mount(in);
+    if (mount.empty() || on_host) return mount;
+    return normalize_path(host_root + mount, "/");
 }
 
 // --node-name, else NODE_NAME (a DaemonSet sets it from spec.nodeName),
@@ -133,7 +151,7 @@ bool write_ready_file(const std::string &path, std::string &error) {
 // Everything the daemon runs, in the order it is built and the reverse of
 // the order it is torn down.
 struct Daemon {
-    explicit Daemon(const Options &o) : opts(o), rule_store(o.rule_paths) {}
+    explicit Daemon(const Options &o) : opts(o), rule_store(o.rule_paths), readiness(o.readiness) {}
 
     int load();
     int start();
@@ -151,7 +169,8 @@ struct Daemon {
         return counter_table(sensor->counters(), engine->counters(), rules->threshold_evictions(), outputs);
     }
     void watch_output();
-    void reload_on_signal();
+    void publish_status();
+    void reload_rules(const char *why);
     void take_new_rules();
 
     int open_journal(VerdictJournal::Recovered &recovered);
@@ -181,7 +200,11 @@ struct Daemon {
     std::unique_ptr<Engine> engine;
     std::unique_ptr<BpfSensor> sensor;
     StatusBoard status;
+    ReadinessTracker readiness;
+    double ring_fill_seen = 0;  // the fullest the ring buffer was found since the last status update
+    std::unique_ptr<RuleWatch> rule_watch;
     std::unique_ptr<GrpcServer> server;
+    std::unique_ptr<HttpServer> http;  // last: its handlers read the hubs, the rule store and the board
 };
 
 // The rules, the cgroup2 mount and the output: everything that can be wrong
@@ -195,10 +218,10 @@ int Daemon::load() {
         std::fprintf(stderr, "crowsnest: invalid rules, not starting\n");
         return 2;
     }
-    std::ifstream mountinfo("/proc/self/mountinfo");
-    cgroup_mount = find_cgroup2_mount(mountinfo);
+    const char *mountinfo_path = "";
+    cgroup_mount = host_cgroup2_mount(opts.host_root, mountinfo_path);
     if (cgroup_mount.empty()) {
-        std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see /proc/self/mountinfo)\n");
+        std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see %s)\n", mountinfo_path);
         return 1;
     }
     std::string error;
@@ -247,11 +270,11 @@ void Daemon::start_alert_outputs() {
         alert_outputs.push_back(std::make_unique<OutputWorker>(
             "syslog", std::make_unique<SyslogSink>(*parse_syslog_target(opts.syslog_output, error)), *verdict_hub,
             opts.flood));
-    if (!opts.http.url.empty())
+    if (!opts.http_output.url.empty())
         alert_outputs.push_back(
-            std::make_unique<OutputWorker>("http", std::make_unique<HttpSink>(opts.http), *verdict_hub, opts.flood));
+            std::make_unique<OutputWorker>("http", std::make_unique<HttpSink>(opts.http_output), *verdict_hub, opts.flood));
     if (!opts.slack_webhook.empty()) {
-        HttpConfig slack;
+        HttpOutputConfig slack;
         slack.url = opts.slack_webhook;
         slack.format = HttpFormat::Slack;
         // a channel read by people: a loop must not become ten thousand messages
@@ -300,6 +323,12 @@ int Daemon::start() {
     cfg.verdict_window_ns = opts.verdict_window_s * 1000000000ull;
     cfg.node_name = node_name(opts);
     engine = std::make_unique<Engine>(*rules, *cgroups, *workloads, processes, *host_files, *output, cfg);
+    // probes answer while the programs load: alive, not ready yet
+    if (!opts.http.listen.empty() &&
+        !(http = HttpServer::start(opts.http, {status, *verdict_hub, *event_hub, rule_store, opts.readiness}, error))) {
+        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
+        return 1;
+    }
 
     sensor = BpfSensor::start(
         opts.sensor, [](void *e, const Event &event) { static_cast<Engine *>(e)->handle_event(event); }, engine.get(),
@@ -311,7 +340,8 @@ int Daemon::start() {
     const size_t seeded = processes.seed();
     const size_t file_count = rule_files.size();
     rule_store.set_initial(rules, std::move(rule_files));
-    status.update(counters());
+    if (opts.rules_watch_s) rule_watch = std::make_unique<RuleWatch>(opts.rule_paths);
+    publish_status();
     server = GrpcServer::start(opts.server, {*verdict_hub, *event_hub, rule_store, status, instance_id}, error);
     if (!server) {
         std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
@@ -321,19 +351,20 @@ int Daemon::start() {
         std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
         return 1;
     }
-    std::fprintf(stderr, "crowsnest %s: %zu rules from %zu files, cgroup2 at %s, %zu processes, watching\n",
-                 CROWSNEST_VERSION, rules->rule_count(), file_count, cgroup_mount.c_str(), seeded);
+    std::fprintf(stderr, "crowsnest %s: %zu rules from %zu files, cgroup2 at %s, %zu processes, watching%s%s\n",
+                 CROWSNEST_VERSION, rules->rule_count(), file_count, cgroup_mount.c_str(), seeded,
+                 http ? "; HTTP on " : "", http ? opts.http.listen.c_str() : "");
     return 0;
 }
 
-void Daemon::reload_on_signal() {
-    reload_requested = 0;
+// `why`: SIGHUP, or a rule file that changed.
+void Daemon::reload_rules(const char *why) {
     const auto r = rule_store.reload(false);
     for (const auto &e : r.errors()) std::fprintf(stderr, "%s\n", e.c_str());
     std::fprintf(stderr,
-                 r.ok() ? "crowsnest: SIGHUP: %llu rules loaded\n"
-                        : "crowsnest: SIGHUP: invalid rules, the running rules stay (%llu)\n",
-                 (unsigned long long)(r.ok() ? r.rules_loaded() : rules->rule_count()));
+                 r.ok() ? "crowsnest: %s: %llu rules loaded\n"
+                        : "crowsnest: %s: invalid rules, the running rules stay (%llu)\n",
+                 why, (unsigned long long)(r.ok() ? r.rules_loaded() : rules->rule_count()));
 }
 
 // Between two events: the engine matches with the new rules from now on.
@@ -345,59 +376,86 @@ void Daemon::take_new_rules() {
     }
 }
 
-// The clocks the engine's windows run on: boot time, and wall time.
-std::pair<uint64_t, uint64_t> clocks() {
-    timespec boot{}, real{};
-    clock_gettime(CLOCK_BOOTTIME, &boot);
-    clock_gettime(CLOCK_REALTIME, &real);
-    return {uint64_t(boot.tv_sec) * 1000000000ull + uint64_t(boot.tv_nsec),
-            uint64_t(real.tv_sec) * 1000000000ull + uint64_t(real.tv_nsec)};
-}
-
-// A failing output is logged at most once every 10 s, and makes the sensor
-// not ready (gRPC health NOT_SERVING) until it writes again.
+// A failing output is logged at most once every 10 s (readiness reports it too).
 void Daemon::watch_output() {
     const LineFile &f = json->file();
-    const bool failing = f.errors() > reported_output_errors;
     const auto now = std::chrono::steady_clock::now();
-    if (failing && now >= next_output_report) {
+    if (f.errors() > reported_output_errors && now >= next_output_report) {
         std::fprintf(stderr, "crowsnest: output: %llu lines lost so far (%s)\n", (unsigned long long)f.lost(),
                      f.last_error().c_str());
         next_output_report = now + std::chrono::seconds(10);
         reported_output_errors = f.errors();
-        server->set_serving(false);
-    } else if (!failing && now >= next_output_report && !server->serving()) {
-        server->set_serving(true);
     }
+}
+
+// The counter table and gauges for GetStatus and /metrics, and readiness for
+// /readyz and the gRPC health service, which it switches before the counters
+// that explain it are visible.
+void Daemon::publish_status() {
+    auto rows = counters();
+    PipelineSample sample;
+    sample.attached = sensor != nullptr;
+    sample.rules_enabled = rules->rule_count();
+    sample.ring_fill = ring_fill_seen;
+    ring_fill_seen = 0;
+    for (const auto &r : rows)
+        if (r.name == "ringbuf_drops") sample.ringbuf_drops = r.value;
+    const uint64_t journal_errors = journal ? journal->errors() : 0;
+    sample.output_errors = json->file().errors() + journal_errors;
+    sample.output_error = json->file().errors() ? "json: " + json->file().last_error() : "";
+    if (journal_errors) sample.output_error += std::string(sample.output_error.empty() ? "" : "; ") + "the verdict journal";
+    const uint64_t now_s = uint64_t(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+    Readiness ready = readiness.sample(sample, now_s);
+    if (server && server->serving() != ready.ready) server->set_serving(ready.ready);
+    status.set_readiness(std::move(ready));
+    const EngineCounters ec = engine->counters();
+    status.update(std::move(rows), {ec.verdicts_by_rule, ec.lag, readiness.recent_ring_fill(), sensor->ring_bytes(),
+                                    uint64_t(rules->rule_count())});
 }
 
 void Daemon::loop() {
     auto next_upkeep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     auto next_status = std::chrono::steady_clock::now();
     auto next_flood_read = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    auto next_rules_check = std::chrono::steady_clock::now() + std::chrono::seconds(opts.rules_watch_s);
     while (!stop_requested) {
-        int n = sensor->poll(opts.poll_ms);
+        int n = sensor->wait(opts.poll_ms);
         if (n < 0 && n != -EINTR) {
             std::fprintf(stderr, "crowsnest: ring buffer poll failed: %s\n", std::strerror(-n));
             break;
         }
+        // how far behind the engine is, seen just before it catches up
+        ring_fill_seen = std::max(ring_fill_seen, sensor->ring_fill());
+        engine->start_batch(boot_clock_ns());
+        if ((n = sensor->consume()) < 0) {
+            std::fprintf(stderr, "crowsnest: ring buffer read failed: %s\n", std::strerror(-n));
+            break;
+        }
+        status.beat();
         const auto now = std::chrono::steady_clock::now();
         if (now >= next_flood_read) {
             sensor->read_flood_counts();
             next_flood_read = now + std::chrono::seconds(1);
         }
-        const auto [boot_ns, wall_ns] = clocks();
-        engine->tick(boot_ns, wall_ns);
+        engine->tick(boot_clock_ns(), wall_clock_ns());
         json->flush();
         watch_output();
-        if (reload_requested) reload_on_signal();
+        if (reload_requested) {
+            reload_requested = 0;
+            reload_rules("SIGHUP");
+        }
         if (reopen_requested) {  // logrotate moved the output file
             reopen_requested = 0;
             json->reopen();
         }
+        if (rule_watch && now >= next_rules_check) {
+            if (rule_watch->changed()) reload_rules("rule files changed");
+            next_rules_check = now + std::chrono::seconds(opts.rules_watch_s);
+        }
         take_new_rules();
         if (now >= next_status) {
-            status.update(counters());
+            publish_status();
             next_status = now + std::chrono::milliseconds(50);
         }
         if (now >= next_upkeep) {
@@ -412,13 +470,14 @@ void Daemon::loop() {
 // reported; the streams end; the programs are detached before the counters
 // are printed.
 void Daemon::shutdown() {
-    sensor->poll(0);
+    sensor->consume();
     // every aggregation window and flood report closes now: nothing counted is left unsaid
-    engine->tick(std::numeric_limits<uint64_t>::max(), clocks().second);
+    engine->tick(std::numeric_limits<uint64_t>::max(), wall_clock_ns());
     json->flush();
     if (journal) journal->finish(engine->last_verdict_sequence());
     verdict_hub->wait_dispatched();
     for (auto &o : alert_outputs) o->finish();  // each delivers what it holds, its flood summaries too
+    http.reset();
     server.reset();
     const auto rows = counters();
     sensor.reset();
@@ -434,6 +493,10 @@ int run_daemon(const Options &opts) {
     install_signal_handlers();
     Daemon d(opts);
     if (int rc = d.load()) return rc;
+    if (const std::string missing = missing_capabilities(effective_capabilities()); !missing.empty()) {
+        std::fprintf(stderr, "crowsnest: missing capabilities, not starting:\n%s\n", missing.c_str());
+        return 1;
+    }
     if (int rc = d.start()) return rc;
     d.loop();
     d.shutdown();

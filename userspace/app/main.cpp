@@ -1,8 +1,9 @@
-// crowsnest: the daemon, or one of its client commands (watch, status, rules).
+// crowsnest: the daemon, or one of its commands (watch, status, rules, config).
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "app/config_command.h"
 #include "app/daemon.h"
 #include "app/options.h"
 #include "cli/rules_command.h"
@@ -16,14 +17,15 @@ int main(int argc, char **argv) {
     if (argc > 1 && !std::strcmp(argv[1], "watch")) return run_watch(argc - 1, argv + 1);
     if (argc > 1 && !std::strcmp(argv[1], "status")) return run_status(argc - 1, argv + 1);
     if (argc > 1 && !std::strcmp(argv[1], "rules")) return run_rules_command(argc - 1, argv + 1);
+    if (argc > 1 && !std::strcmp(argv[1], "config")) return run_config_command(argc - 1, argv + 1);
     Options opts;
     std::string error;
     if (!parse_options(argc, argv, opts, error)) {
-        std::fprintf(stderr, "crowsnest: %s\n%s", error.c_str(), usage_text());
+        std::fprintf(stderr, "crowsnest: %s\n(crowsnest --help lists every option and its config key)\n", error.c_str());
         return 2;
     }
     if (opts.help) {
-        std::fputs(usage_text(), stdout);
+        std::fputs(usage_text().c_str(), stdout);
         return 0;
     }
     if (opts.version) {

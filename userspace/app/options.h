@@ -1,25 +1,35 @@
-// Command-line options of the crowsnest daemon.
+// The daemon's options: from the config file (/etc/crowsnest/crowsnest.yaml
+// or --config FILE), then the command line, which overrides the file. Every
+// option is a row of option_table.cpp.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "api/grpc_server.h"
+#include "engine/readiness.h"
+#include "http/http_server.h"
 #include "outputs/flood_control.h"
 #include "outputs/http_sink.h"
 #include "sensor/sensor_options.h"
 
 namespace crowsnest {
 
+// Read when it exists and no --config is given.
+constexpr const char *kDefaultConfigPath = "/etc/crowsnest/crowsnest.yaml";
+// The user's rules, loaded after the shipped ones when it exists.
+constexpr const char *kUserRulesDir = "/etc/crowsnest/rules.d";
+
 struct Options {
-    std::vector<std::string> rule_paths;  // files or directories of *.yaml
+    std::string config_path;              // "" = kDefaultConfigPath if it exists; "none"
+    std::vector<std::string> rule_paths;  // files or directories of *.yaml; none given = the defaults
     bool print_events = false;
     std::string output_path;              // "" = stdout
     std::string output_format = "crowsnest";  // or "falco", for stdout and the output file
     uint64_t output_rotate_bytes = 0;     // the output file is rotated past this size (0: never)
     unsigned output_keep = 5;             // rotated files kept: FILE.1 ... FILE.N
     std::string syslog_output;            // unix:PATH, udp:HOST:PORT, tcp:HOST:PORT; "" = none
-    HttpConfig http;                      // url "" = no HTTP output
+    HttpOutputConfig http_output;         // url "" = no HTTP output
     std::string slack_webhook;            // "" = none
     FloodLimits flood;                    // for the alert outputs (syslog, HTTP, Slack)
     bool flood_given = false;             // --rate, --burst or --dedup-window: Slack's defaults yield
@@ -30,6 +40,9 @@ struct Options {
     int poll_ms = 5;
     SensorOptions sensor;
     ServerConfig server;
+    HttpConfig http;
+    ReadinessLimits readiness;
+    unsigned rules_watch_s = 2;          // rule files checked for changes this often (0: never)
     std::string ready_file;              // written once watching; "" = none
     std::string journal_path;            // "" = beside the socket (none without one); "none"
     uint64_t journal_bytes = 64u << 20;  // the journal's cap
@@ -40,9 +53,15 @@ struct Options {
     bool version = false;
 };
 
-// Parses argv. Returns false with a message in `error` on bad input.
+// Parses argv and the config file it names (or the default one). Returns
+// false with a message in `error` on bad input: for the config file, one
+// line per problem, each at its file:line:column.
 bool parse_options(int argc, char **argv, Options &out, std::string &error);
 
-const char *usage_text();
+// Reads config file `path` alone into `out` and checks the result as the
+// daemon would. False with one line per problem in `error`.
+bool read_config_options(const std::string &path, Options &out, std::string &error);
+
+std::string usage_text();
 
 }  // namespace crowsnest

@@ -9,57 +9,59 @@ namespace {
 const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
      "events the engine received, by type (exec, open, connect, exit; flood: a cgroup's rate-limit drops; cgroup: a "
-     "cgroup's path, read at its first exec)"},
-    {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)"},
-    {"aggregated", "identical verdicts counted into their window's summary instead of sent one by one"},
+     "cgroup's path, read at its first exec)", "crowsnest_events_total"},
+    {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
+    {"aggregated", "identical verdicts counted into their window's summary instead of sent one by one", "crowsnest_verdicts_aggregated_total"},
     {"malformed.<reason>",
      "ring-buffer records that failed validation and were skipped (`too_short`, `bad_version`, `bad_type`, "
-     "`size_mismatch`, `bad_length`)"},
-    {"ringbuf_drops", "events lost in the kernel because the ring buffer was full"},
-    {"ringbuf_drops.<type>", "the same, by event type"},
+     "`size_mismatch`, `bad_length`)", "crowsnest_malformed_records_total"},
+    {"ringbuf_drops", "events lost in the kernel because the ring buffer was full", "crowsnest_ringbuf_lost_events_total"},
+    {"ringbuf_drops.<type>", "the same, by event type", "crowsnest_ringbuf_drops_total"},
     {"ring_reserved.<type>",
      "open and connect events refused because the ring buffer was three quarters full: the rest is kept for exec, "
-     "exit and flood records"},
-    {"inflight_drops", "execs whose enter could not be stored until their exit"},
-    {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)"},
-    {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)"},
-    {"truncated", "events whose path or argv was cut to fit (paths past 4096 bytes or 2048 directories; command lines past 256 KiB)"},
+     "exit and flood records", "crowsnest_ring_reserved_drops_total"},
+    {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
+    {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},
+    {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)", "crowsnest_unresolved_cgroups_total"},
+    {"truncated", "events whose path or argv was cut to fit (paths past 4096 bytes or 2048 directories; command lines past 256 KiB)", "crowsnest_truncated_events_total"},
     {"threshold_evictions",
-     "threshold groups (port scan, sweep) dropped while still counting because `max_groups` were tracked"},
+     "threshold groups (port scan, sweep) dropped while still counting because `max_groups` were tracked", "crowsnest_threshold_evictions_total"},
     {"workload.lookups",
      "containers looked up in the runtimes' state files (at a container's first event, and retries of misses at "
-     "most once a second)"},
-    {"workload.found", "lookups that found the container's record (name, image, pod)"},
+     "most once a second)", "crowsnest_workload_lookups_total"},
+    {"workload.found", "lookups that found the container's record (name, image, pod)", "crowsnest_workload_found_total"},
     {"workload.watched",
-     "lookups answered by a record read as the runtime wrote it (inotify on its state, off the engine thread)"},
-    {"workload.missing", "lookups that found no record: the container keeps its id alone until a retry finds one"},
-    {"workload.errors", "runtime state files that could not be read or parsed (each container's first is logged)"},
-    {"workload.lookup_us", "microseconds spent in lookups, in all (divide by `workload.lookups` for the cost of one)"},
+     "lookups answered by a record read as the runtime wrote it (inotify on its state, off the engine thread)",
+     "crowsnest_workload_watched_total"},
+    {"workload.missing", "lookups that found no record: the container keeps its id alone until a retry finds one", "crowsnest_workload_missing_total"},
+    {"workload.errors", "runtime state files that could not be read or parsed (each container's first is logged)", "crowsnest_workload_errors_total"},
+    {"workload.lookup_us", "microseconds spent in lookups, in all (divide by `workload.lookups` for the cost of one)", "crowsnest_workload_lookup_seconds_total", false, 1e-6},
     {"table.<name>",
      "entries the engine holds now, not a count: `processes` (the process table), `cgroups` (resolved cgroups), "
-     "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window)"},
+     "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window)", "crowsnest_table_entries", true},
     {"output.<output>.sent",
      "lines or messages an output wrote (`json`: the JSON lines on stdout or the output file; `journal`: the verdict "
-     "journal; `syslog`, `http`, `slack`: verdicts the destination took)"},
+     "journal; `syslog`, `http`, `slack`: verdicts the destination took)", "crowsnest_output_sent_total"},
     {"output.<output>.lost",
      "lines or messages an output could not write, lost (alert outputs: refused or undeliverable after retries, and "
-     "dropped from a full queue)"},
+     "dropped from a full queue)", "crowsnest_output_lost_total"},
     {"output.<output>.errors",
      "write errors of an output (each is logged, at most once every 10 s; alert outputs: verdicts refused or "
-     "undeliverable, the first logged with its reason)"},
+     "undeliverable, the first logged with its reason)", "crowsnest_output_errors_total"},
     {"output.<output>.suppressed",
      "alert outputs (`syslog`, `http`, `slack`): verdicts held back by flood control (--rate, --burst, "
-     "--dedup-window), each counted into a summary"},
-    {"output.<output>.queued", "alert outputs: verdicts waiting in the output's queue now, not a count"},
+     "--dedup-window), each counted into a summary", "crowsnest_output_suppressed_total"},
+    {"output.<output>.queued", "alert outputs: verdicts waiting in the output's queue now, not a count",
+     "crowsnest_output_queued", true},
 };
 
 constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,
                                  EventType::Exit,  EventType::Flood,   EventType::CgroupPath};
 
-std::string_view meaning_of(std::string_view family) {
+const CounterDoc *doc_of(std::string_view family) {
     for (const auto &d : kDocs)
-        if (d.name == family) return d.meaning;
-    return {};
+        if (d.name == family) return &d;
+    return nullptr;
 }
 
 }  // namespace
@@ -70,7 +72,7 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
                                       uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs) {
     std::vector<CounterRow> rows;
     auto add = [&rows](std::string_view family, std::string name, uint64_t value) {
-        rows.push_back({std::move(name), value, meaning_of(family)});
+        rows.push_back({std::move(name), value, doc_of(family)});
     };
     for (auto t : kTypes) add("events.<type>", std::string("events.") + event_type_name(t), engine.events[size_t(t)]);
     for (const auto &[category, n] : engine.verdicts) add("verdicts.<category>", "verdicts." + category, n);

@@ -14,17 +14,22 @@
 
 namespace crowsnest {
 
-// A name or a family of names ("events.<type>") and what it counts.
+// A name or a family of names ("events.<type>"), what it counts, and its
+// Prometheus family on /metrics, whose one label is the placeholder
+// ("crowsnest_events_total{type=...}").
 struct CounterDoc {
     std::string_view name;
     std::string_view meaning;  // Markdown, as in the README
+    std::string_view metric;
+    bool gauge = false;        // a size now, not a count
+    double scale = 1;          // the metric's value per unit of the counter (to base units)
 };
 const std::vector<CounterDoc> &counter_docs();
 
 struct CounterRow {
     std::string name;
     uint64_t value = 0;
-    std::string_view meaning;  // of its family, from counter_docs()
+    const CounterDoc *doc = nullptr;  // its family's
 };
 
 // Every counter, in the order of counter_docs(): each event type; the

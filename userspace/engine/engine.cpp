@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "engine/messages.h"
+#include "util/clocks.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
@@ -81,6 +82,8 @@ const Event &Engine::complete_argv(const Event &e) {
 }
 
 void Engine::handle_event(const Event &raw) {
+    if (++since_clock_ >= kClockEvery) start_batch(boot_clock_ns());
+    counters_.lag.observe(now_boot_ns_ > raw.boot_ns ? now_boot_ns_ - raw.boot_ns : 0);
     const Event &e = complete_argv(raw);
     counters_.events[size_t(e.type)]++;
     if (e.type == EventType::Flood) return handle_flood(e);
@@ -134,6 +137,7 @@ void Engine::handle_event(const Event &raw) {
 
 void Engine::publish(v1::Verdict &v) {
     counters_.verdicts[v.category()]++;
+    counters_.verdicts_by_rule[{v.rule(), v.category()}]++;
     if (config_.sequences && verdict_sequence_ + 1 > reserved_sequence_)
         reserved_sequence_ = config_.sequences->reserve(verdict_sequence_ + 1);
     v.set_sequence(++verdict_sequence_);

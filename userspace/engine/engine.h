@@ -11,6 +11,7 @@
 
 #include "crowsnest.pb.h"
 #include "engine/flood_report.h"
+#include "engine/lag_histogram.h"
 #include "engine/output.h"
 #include "engine/verdict_aggregator.h"
 #include "enrich/cgroup_resolver.h"
@@ -25,6 +26,8 @@ namespace crowsnest {
 struct EngineCounters {
     std::array<uint64_t, kEventTypeCount> events{};  // by EventType value (index 0 unused)
     std::map<std::string, uint64_t> verdicts;       // by category
+    std::map<std::pair<std::string, std::string>, uint64_t> verdicts_by_rule;  // by (rule, category)
+    LagHistogram lag;                               // event time to match time
     uint64_t unresolved_cgroups = 0;                // events whose cgroup id was not found
     uint64_t truncated = 0;                         // events with a cut path or argv
     uint64_t aggregated = 0;                        // verdicts counted into a summary, not sent one by one
@@ -56,6 +59,13 @@ public:
     Engine(const Matcher &matcher, CgroupResolver &cgroups, WorkloadResolver &workloads, ProcessTable &processes,
            HostFiles &host_files, Output &output, EngineConfig config);
 
+    // Before the events of one read of the ring buffer: the boot-time
+    // clock now. Lag is measured against it, read again every kClockEvery
+    // events (a clock read costs about as much as matching an event).
+    void start_batch(uint64_t boot_ns) {
+        now_boot_ns_ = boot_ns;
+        since_clock_ = 0;
+    }
     // One decoded event.
     void handle_event(const Event &event);
     // Periodic upkeep: re-read host file identities, forget removed
@@ -110,6 +120,9 @@ private:
     // what stream subscribers resume after; events are numbered only when wanted
     uint64_t verdict_sequence_ = 0, event_sequence_ = 0;
     uint64_t reserved_sequence_ = 0;  // what config_.sequences has made safe
+    static constexpr unsigned kClockEvery = 64;
+    uint64_t now_boot_ns_ = 0;  // for the lag histogram
+    unsigned since_clock_ = 0;
 };
 
 }  // namespace crowsnest

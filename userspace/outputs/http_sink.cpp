@@ -22,7 +22,7 @@ size_t collect(char *data, size_t size, size_t n, void *user) {
 
 }  // namespace
 
-HttpSink::HttpSink(HttpConfig config) : config_(std::move(config)) {
+HttpSink::HttpSink(HttpOutputConfig config) : config_(std::move(config)) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     curl_ = curl_easy_init();

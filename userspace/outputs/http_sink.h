@@ -19,7 +19,7 @@
 
 namespace crowsnest {
 
-struct HttpConfig {
+struct HttpOutputConfig {
     std::string url;
     HttpFormat format = HttpFormat::Falco;
     std::vector<std::string> headers;  // "Name: value", e.g. an Authorization token
@@ -31,7 +31,7 @@ struct HttpConfig {
 
 class HttpSink final : public Sink {
 public:
-    explicit HttpSink(HttpConfig config);
+    explicit HttpSink(HttpOutputConfig config);
     ~HttpSink() override;
     void deliver(const std::vector<const v1::Verdict *> &batch, Delivery &out) override;
     void cancel() override { cancelled_ = true; }
@@ -47,7 +47,7 @@ private:
     void send(const HttpBody &body, Delivery &out);
     bool backoff(int attempt);  // false when cancelled
 
-    HttpConfig config_;
+    HttpOutputConfig config_;
     CURL *curl_ = nullptr;  // kept: its connection is reused
     curl_slist *headers_ = nullptr;
     std::atomic<bool> cancelled_{false};

@@ -3,6 +3,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -13,6 +15,8 @@
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include "util/clocks.h"
 
 extern "C" {
 #include "events.h"
@@ -96,6 +100,7 @@ std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn f
         error = std::string("cannot set up the ring buffer: ") + std::strerror(errno);
         return nullptr;
     }
+    if (!s->map_ring_positions(opts.ringbuf_bytes, error)) return nullptr;
     if (int err = crowsnest_bpf__attach(s->skel_)) {
         error = std::string("cannot attach the tracepoints: ") + std::strerror(-err);
         return nullptr;
@@ -128,10 +133,7 @@ void BpfSensor::hand_on_flood(const FloodCounts::Counts &dropped) {
 }
 
 void BpfSensor::read_flood_counts() {
-    timespec boot{}, real{};
-    clock_gettime(CLOCK_BOOTTIME, &boot);
-    clock_gettime(CLOCK_REALTIME, &real);
-    const uint64_t now = uint64_t(boot.tv_sec) * 1000000000ull + uint64_t(boot.tv_nsec);
+    const uint64_t now = boot_clock_ns(), wall = wall_clock_ns();
     const int ncpu = libbpf_num_possible_cpus();
     std::vector<flood_bucket> per_cpu(size_t(ncpu > 0 ? ncpu : 1));
     static_assert(sizeof(flood_bucket) % 8 == 0, "per-CPU values are laid out 8-byte aligned");
@@ -149,7 +151,7 @@ void BpfSensor::read_flood_counts() {
             // no process: the drops of a whole cgroup, as of now
             event_.cgroup_id = b.cgroup_id;
             event_.boot_ns = now;
-            event_.time_ns = uint64_t(real.tv_sec) * 1000000000ull + uint64_t(real.tv_nsec);
+            event_.time_ns = wall;
             event_.pid = event_.tid = event_.ppid = event_.uid = event_.gid = 0;
             event_.comm.clear();
             hand_on_flood(dropped);
@@ -158,17 +160,46 @@ void BpfSensor::read_flood_counts() {
     flood_counts_.forget_older_than(now > 60000000000ull ? now - 60000000000ull : 0);
 }
 
+// The first page of a ring buffer map holds the consumer position, the
+// second the producer's (the kernel's layout; libbpf 1.1 does not expose them).
+bool BpfSensor::map_ring_positions(uint32_t ring_bytes, std::string &error) {
+    const long page = sysconf(_SC_PAGESIZE);
+    const int fd = bpf_map__fd(skel_->maps.events);
+    void *cons = mmap(nullptr, size_t(page), PROT_READ, MAP_SHARED, fd, 0);
+    void *prod = mmap(nullptr, size_t(page), PROT_READ, MAP_SHARED, fd, page);
+    if (cons == MAP_FAILED || prod == MAP_FAILED) {
+        error = std::string("cannot map the ring buffer's positions: ") + std::strerror(errno);
+        if (cons != MAP_FAILED) munmap(cons, size_t(page));
+        if (prod != MAP_FAILED) munmap(prod, size_t(page));
+        return false;
+    }
+    consumer_pos_ = static_cast<const unsigned long *>(cons);
+    producer_pos_ = static_cast<const unsigned long *>(prod);
+    ring_bytes_ = ring_bytes;
+    return true;
+}
+
+double BpfSensor::ring_fill() const {
+    const unsigned long cons = __atomic_load_n(consumer_pos_, __ATOMIC_ACQUIRE);
+    const unsigned long prod = __atomic_load_n(producer_pos_, __ATOMIC_ACQUIRE);
+    return prod > cons ? double(prod - cons) / ring_bytes_ : 0.0;
+}
+
 BpfSensor::~BpfSensor() {
+    const long page = sysconf(_SC_PAGESIZE);
+    if (consumer_pos_) munmap(const_cast<unsigned long *>(consumer_pos_), size_t(page));
+    if (producer_pos_) munmap(const_cast<unsigned long *>(producer_pos_), size_t(page));
     if (rb_) ring_buffer__free(rb_);
     if (skel_) crowsnest_bpf__destroy(skel_);
 }
 
-int BpfSensor::poll(int timeout_ms) {
-    int woken = ring_buffer__poll(rb_, timeout_ms);
-    if (woken < 0) return woken;
-    int more = ring_buffer__consume(rb_);
-    return more < 0 ? more : woken + more;
+int BpfSensor::wait(int timeout_ms) {
+    epoll_event ev{};
+    const int n = epoll_wait(ring_buffer__epoll_fd(rb_), &ev, 1, timeout_ms);
+    return n < 0 ? -errno : 0;
 }
+
+int BpfSensor::consume() { return ring_buffer__consume(rb_); }
 
 void BpfSensor::resync_clock() { decoder_.set_boot_to_wall_ns(Decoder::current_boot_to_wall_ns()); }
 

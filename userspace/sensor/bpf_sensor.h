@@ -29,10 +29,14 @@ public:
     static std::unique_ptr<BpfSensor> start(const SensorOptions &opts, EventFn fn, void *ctx, std::string &error);
     ~BpfSensor();
 
-    // Waits up to timeout_ms for a wakeup, then consumes every pending
-    // record (records are mostly sent without a wakeup). Returns the number
-    // of records consumed, or -errno.
-    int poll(int timeout_ms);
+    // Waits up to timeout_ms for a wakeup (records are mostly sent without
+    // one). Returns 0 or -errno.
+    int wait(int timeout_ms);
+    // Consumes every pending record. Returns how many, or -errno.
+    int consume();
+    // How full the ring buffer is now: unread bytes over its size, 0..1.
+    double ring_fill() const;
+    uint32_t ring_bytes() const { return ring_bytes_; }
 
     // Follows the wall clock when it is set or slewed (NTP, suspend).
     void resync_clock();
@@ -47,11 +51,15 @@ public:
 private:
     BpfSensor() = default;
     static int on_record(void *self, void *data, size_t len);
+    bool map_ring_positions(uint32_t ring_bytes, std::string &error);
 
     EventFn fn_ = nullptr;
     void *fn_ctx_ = nullptr;
     crowsnest_bpf *skel_ = nullptr;
     ring_buffer *rb_ = nullptr;
+    // the ring's consumer and producer positions, mapped read-only
+    const unsigned long *consumer_pos_ = nullptr, *producer_pos_ = nullptr;
+    uint32_t ring_bytes_ = 0;
     void hand_on_flood(const FloodCounts::Counts &dropped);
 
     Decoder decoder_;
