@@ -208,3 +208,54 @@ TEST_CASE("config: --help lists every option with its key", "[config]") {
         if (s.key) CHECK_THAT(usage, Catch::Contains(std::string("[") + s.key + "]"));
     }
 }
+
+TEST_CASE("config: the alert outputs by keys and by flags, and their mistakes", "[config]") {
+    TempDir dir;
+    write_file(dir / "c.yaml",
+               "output_format: falco\noutput_rotate_bytes: 1048576\noutput_keep: 3\n"
+               "outputs:\n"
+               "  syslog: tcp:[::1]:6514\n"
+               "  http:\n    url: https://sidekick:2801/\n    format: elasticsearch\n"
+               "    headers: [\"Authorization: Bearer t\"]\n    ca: /ca.pem\n    index: alerts-%Y\n"
+               "  slack: {webhook: https://hooks.example/x}\n"
+               "  rate: 20\n  dedup_window: 30\n");
+    Parsed p = parse({"--config", dir / "c.yaml"});
+    INFO(p.error);
+    REQUIRE(p.ok);
+    CHECK(p.opts.output_format == "falco");
+    CHECK(p.opts.output_rotate_bytes == 1048576);
+    CHECK(p.opts.output_keep == 3);
+    CHECK(p.opts.syslog_output == "tcp:[::1]:6514");
+    CHECK(p.opts.http_output.url == "https://sidekick:2801/");
+    CHECK(p.opts.http_output.format == HttpFormat::Elasticsearch);
+    CHECK(p.opts.http_output.headers == std::vector<std::string>{"Authorization: Bearer t"});
+    CHECK(p.opts.http_output.ca_file == "/ca.pem");
+    CHECK(p.opts.http_output.index_pattern == "alerts-%Y");
+    CHECK(p.opts.slack_webhook == "https://hooks.example/x");
+    CHECK(p.opts.flood.rate == 20);
+    CHECK(p.opts.flood.burst == 20);  // --burst defaults to --rate
+    CHECK(p.opts.flood.window == std::chrono::seconds(30));
+    CHECK(p.opts.flood_given);
+
+    p = parse({"--config", dir / "c.yaml", "--http-format", "json", "--burst", "50"});
+    REQUIRE(p.ok);
+    CHECK(p.opts.http_output.format == HttpFormat::Json);
+    CHECK(p.opts.flood.burst == 50);
+
+    CHECK(option_error_of("outputs:\n  syslog: tcp:host\n").find("c.yaml:2:11") != std::string::npos);
+    CHECK(option_error_of("outputs:\n  http: {url: http://x/, format: xml}\n").find("must be falco, json or elasticsearch") !=
+          std::string::npos);
+    CHECK(option_error_of("output_format: yaml\n").find("must be crowsnest or falco") != std::string::npos);
+    CHECK(option_error_of("output_rotate_bytes: 100\n").find("at least 4096") != std::string::npos);
+    for (const auto &[flags, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"--http-header", "Authorization: x"}, "apply to --http-output, which is not given"},
+             {{"--http-output", "http://x/", "--http-cert", "/c.pem"}, "--http-cert and --http-key go together"},
+             {{"--http-output", "http://x/", "--http-header", "no colon"}, "\"Name: value\""},
+             {{"--slack-webhook", ""}, "must not be empty"},
+             {{"--rate", "-1"}, "must be a number"}}) {
+        Parsed bad = parse(flags);
+        INFO(flags[0]);
+        CHECK_FALSE(bad.ok);
+        CHECK(bad.error.find(message) != std::string::npos);
+    }
+}
