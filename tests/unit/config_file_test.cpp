@@ -1,6 +1,5 @@
 // The config file: every option has a key, flags override the file, and
 // each kind of mistake is reported at its file:line:column.
-#include <getopt.h>
 
 #include <catch2/catch.hpp>
 #include <set>
@@ -10,29 +9,16 @@
 #include "app/config_file.h"
 #include "app/option_table.h"
 #include "app/options.h"
+#include "parsed_options.h"
 #include "test_util.h"
 
 using namespace crowsnest;
+using crowsnest::test::parse;
+using crowsnest::test::Parsed;
 using crowsnest::test::TempDir;
 using crowsnest::test::write_file;
 
 namespace {
-
-struct Parsed {
-    bool ok;
-    Options opts;
-    std::string error;
-};
-
-Parsed parse(std::vector<std::string> args) {
-    args.insert(args.begin(), "crowsnest");
-    std::vector<char *> argv;
-    for (auto &a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    Parsed p;
-    p.ok = parse_options(int(args.size()), argv.data(), p.opts, p.error);
-    return p;
-}
 
 // The errors of a config file with `text`, named "c.yaml" in the messages.
 std::vector<std::string> errors_of(const std::string &text) {

@@ -9,45 +9,15 @@
 
 #include "app/options.h"
 #include "rules/rule_files.h"
+#include "parsed_options.h"
 #include "test_util.h"
 
 using crowsnest::expand_rule_paths;
 using crowsnest::Options;
+using crowsnest::test::parse;
+using crowsnest::test::Parsed;
 using crowsnest::test::TempDir;
 using crowsnest::test::write_file;
-
-namespace {
-
-struct Parsed {
-    bool ok;
-    Options opts;
-    std::string error;
-};
-
-// glibc's getopt keeps its position inside a group of short flags between
-// calls and forgets it only when called with optind = 0: start each parse
-// clean, whatever the previous test left.
-void reset_getopt() {
-    char arg0[] = "reset";
-    char *argv[] = {arg0, nullptr};
-    optind = 0;
-    opterr = 0;
-    getopt(1, argv, "");
-}
-
-// Runs parse_options on "crowsnest <args...>".
-Parsed parse(std::vector<std::string> args) {
-    reset_getopt();
-    args.insert(args.begin(), "crowsnest");
-    std::vector<char *> argv;
-    for (auto &a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    Parsed p;
-    p.ok = crowsnest::parse_options(int(args.size()), argv.data(), p.opts, p.error);
-    return p;
-}
-
-}  // namespace
 
 TEST_CASE("options: defaults", "[options]") {
     const Parsed p = parse({"--config", "none"});
@@ -127,7 +97,7 @@ TEST_CASE("options: an unknown flag inside a group names that group", "[options]
 // An error inside a group leaves glibc's getopt in the middle of it; the next
 // parse must not continue there.
 TEST_CASE("options: each parse starts clean", "[options]") {
-    reset_getopt();
+    crowsnest::test::reset_getopt();
     char arg0[] = "crowsnest", group[] = "-xe", verbose[] = "-v";
     char *first[] = {arg0, group, nullptr};
     char *second[] = {arg0, verbose, nullptr};
