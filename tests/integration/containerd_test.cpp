@@ -48,14 +48,21 @@ const char kWorkloadRule[] = R"(- rule: shell_in_shop_api
 
 }  // namespace
 
+// A private containerd for the test case, or a skip (a failure under CI)
+// without the tools. A macro: the skip returns from the test case.
+#define START_CONTAINERD(containerd)                                                              \
+    do {                                                                                          \
+        if (!have_tool("containerd") || !have_tool("ctr") || !have_tool("busybox"))               \
+            SKIP_OR_FAIL("containerd and busybox are needed (scripts/setup.sh --tests installs them)"); \
+        std::string start_error_;                                                                 \
+        if (!(containerd).start(start_error_)) FAIL(start_error_);                                \
+    } while (0)
+
 TEST_CASE("a containerd (CRI) container's verdicts carry its node, pod, namespace, name and image from its first "
           "event, and rules match on them",
           "[integration][containerd]") {
-    if (!have_tool("containerd") || !have_tool("ctr") || !have_tool("busybox"))
-        SKIP_OR_FAIL("containerd and busybox are needed (scripts/setup.sh --tests installs them)");
     PrivateContainerd containerd;
-    std::string error;
-    if (!containerd.start(error)) FAIL(error);
+    START_CONTAINERD(containerd);
     const std::string dir = temp_dir(), rules = dir + "/workload.yaml";
     std::ofstream(rules) << kWorkloadRule;
     SensorProcess sensor;
@@ -108,11 +115,8 @@ TEST_CASE("a containerd (CRI) container's verdicts carry its node, pod, namespac
 
 TEST_CASE("containerd: the first event of 200 fresh containers carries their pod and image",
           "[integration][containerd]") {
-    if (!have_tool("containerd") || !have_tool("ctr") || !have_tool("busybox"))
-        SKIP_OR_FAIL("containerd and busybox are needed (scripts/setup.sh --tests installs them)");
     PrivateContainerd containerd;
-    std::string error;
-    if (!containerd.start(error)) FAIL(error);
+    START_CONTAINERD(containerd);
     SensorProcess sensor;
     START_SENSOR(sensor, "--containerd-state", containerd.state_dir());
     const std::string rootfs = containerd.busybox_rootfs({"true"});
