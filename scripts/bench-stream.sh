@@ -45,7 +45,7 @@ trap cleanup EXIT
 start_sensor() {
 	: >"$TMP/sensor.log"  # exists before the background job opens it
 	rm -f "$TMP/ready"
-	"$BUILD/crowsnest" --grpc-socket "$SOCK" --output none --poll-ms "$POLL_MS" --ready-file "$TMP/ready" "$@" \
+	"$BUILD/crowsnest" --grpc-socket "$SOCK" --output none --verdict-window 0 --poll-ms "$POLL_MS" --ready-file "$TMP/ready" "$@" \
 		2>"$TMP/sensor.log" &
 	SENSOR_PID=$!
 	for _ in $(seq 300); do

@@ -11,26 +11,30 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<v1::Verdict> verdicts(int n) {
-    std::vector<v1::Verdict> out(static_cast<size_t>(n));
+using PublishedVerdict = Published<v1::Verdict>;
+
+std::vector<std::unique_ptr<PublishedVerdict>> verdicts(int n) {
+    std::vector<std::unique_ptr<PublishedVerdict>> out;
     for (int i = 0; i < n; i++) {
-        out[size_t(i)].set_rule("r" + std::to_string(i));
-        out[size_t(i)].set_severity("critical");
-        out[size_t(i)].set_output("out " + std::to_string(i));
-        out[size_t(i)].set_sequence(uint64_t(i + 1));
-        out[size_t(i)].mutable_time()->set_seconds(1796000523 + i * 86400);  // one a day
-        out[size_t(i)].mutable_container()->set_id(std::string(64, 'b'));
-        out[size_t(i)].mutable_container()->set_pod_name("web-0");
-        out[size_t(i)].mutable_container()->set_namespace_("shop");
-        out[size_t(i)].mutable_process()->add_args("xmrig");
-        out[size_t(i)].mutable_process()->add_args("--donate-level=1");
+        v1::Verdict v;
+        v.set_rule("r" + std::to_string(i));
+        v.set_severity("critical");
+        v.set_output("out " + std::to_string(i));
+        v.set_sequence(uint64_t(i + 1));
+        v.mutable_time()->set_seconds(1796000523 + i * 86400);  // one a day
+        v.mutable_container()->set_id(std::string(64, 'b'));
+        v.mutable_container()->set_pod_name("web-0");
+        v.mutable_container()->set_namespace_("shop");
+        v.mutable_process()->add_args("xmrig");
+        v.mutable_process()->add_args("--donate-level=1");
+        out.push_back(std::make_unique<PublishedVerdict>(std::move(v)));
     }
     return out;
 }
 
-std::vector<const v1::Verdict *> pointers(const std::vector<v1::Verdict> &v) {
-    std::vector<const v1::Verdict *> out;
-    for (const auto &x : v) out.push_back(&x);
+std::vector<const PublishedVerdict *> pointers(const std::vector<std::unique_ptr<PublishedVerdict>> &v) {
+    std::vector<const PublishedVerdict *> out;
+    for (const auto &x : v) out.push_back(x.get());
     return out;
 }
 

@@ -5,7 +5,8 @@
 #include <fstream>
 #include <google/protobuf/util/json_util.h>
 
-#include "engine/json_lines.h"
+#include "engine/line_file.h"
+#include "crowsnest.pb.h"
 #include "engine/output_file.h"
 #include "proto_json.h"
 #include "test_util.h"
@@ -21,6 +22,12 @@ v1::Verdict numbered(uint64_t n) {
     v.set_output("File below /etc opened for writing");
     v.set_sequence(n);
     return v;
+}
+
+// One line, written at once, as the JSON lines output does at the end of a batch.
+void write(LineFile &out, const v1::Verdict &v) {
+    out.add(to_json_line(v));
+    out.flush();
 }
 
 // The sequences in `path`, oldest file first (FILE.keep ... FILE.1, FILE).
@@ -49,10 +56,10 @@ TEST_CASE("output file: 100 000 verdicts over 5 rotations, none lost or repeated
     auto file = OutputFile::open(path, total / 6 + 4096, 10, error);  // a little over a sixth: 5 rotations
     REQUIRE(file);
     {
-        JsonLinesOutput out(file.get(), false);
-        for (uint64_t i = 1; i <= kVerdicts; i++) out.on_verdict(numbered(i));  // each flushed: rotation checked each time
-        CHECK(out.file().lost() == 0);
-        CHECK(out.file().errors() == 0);
+        LineFile out(file.get());
+        for (uint64_t i = 1; i <= kVerdicts; i++) write(out, numbered(i));  // each flushed: rotation checked each time
+        CHECK(out.lost() == 0);
+        CHECK(out.errors() == 0);
     }
     CHECK(file->rotations() == 5);
     const auto seen = sequences(path, 10);
@@ -68,8 +75,8 @@ TEST_CASE("output file: only --output-keep rotated files stay; SIGUSR1's reopen 
     std::string error;
     auto file = OutputFile::open(path, 4096, 2, error);
     REQUIRE(file);
-    JsonLinesOutput out(file.get(), false);
-    for (uint64_t i = 1; i <= 2000; i++) out.on_verdict(numbered(i));
+    LineFile out(file.get());
+    for (uint64_t i = 1; i <= 2000; i++) write(out, numbered(i));
     CHECK(file->rotations() > 5);
     CHECK(std::filesystem::exists(path + ".2"));
     CHECK_FALSE(std::filesystem::exists(path + ".3"));
@@ -80,9 +87,9 @@ TEST_CASE("output file: only --output-keep rotated files stay; SIGUSR1's reopen 
 
     // logrotate moves the file away; lines go on to the moved file until the reopen, then to a new one
     std::filesystem::rename(path, path + ".rotated");
-    out.on_verdict(numbered(2001));
+    write(out, numbered(2001));
     CHECK(out.reopen());
-    out.on_verdict(numbered(2002));
+    write(out, numbered(2002));
     std::ifstream moved(path + ".rotated"), fresh(path);
     std::string last_moved, line, first_fresh;
     while (std::getline(moved, line)) last_moved = line;

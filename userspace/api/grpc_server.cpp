@@ -9,10 +9,13 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include "crowsnest.grpc.pb.h"
 #include "util/path_util.h"
@@ -22,41 +25,117 @@ namespace crowsnest {
 
 namespace {
 
-using namespace std::chrono_literals;
-
-// How often a stream that has nothing to send checks for a cancelled client.
-constexpr auto kIdleCheck = 200ms;
 // Messages written before a flush: bounds what a client waits for the first.
 constexpr size_t kMaxBatch = 64;
 
+// The message's protobuf bytes, shared by every stream that sends it (made
+// once, api/published.h), in a slice that keeps the message alive until
+// gRPC has let go of it: nothing is serialised or copied per subscriber.
 template <typename Msg>
-grpc::Status serve_stream(grpc::ServerContext *ctx, const v1::StreamRequest &req, grpc::ServerWriter<Msg> *writer,
-                          SubscriberHub<Msg> &hub, StreamFilter::Kind kind) {
-    std::string error;
-    auto filter = StreamFilter::compile(req, kind, error);
-    if (!filter) return {grpc::StatusCode::INVALID_ARGUMENT, error};
-    std::optional<uint64_t> after;
-    if (req.has_after_sequence()) after = req.after_sequence();
-    auto sub = hub.subscribe(std::move(*filter), after, ctx->peer(), req.sequence_space());
-    // headers now: a client that has them knows it is subscribed, and what
-    // the sequences it will resume after are numbered in
-    ctx->AddInitialMetadata("crowsnest-sequence-space", hub.sequence_space());
-    writer->SendInitialMetadata();
-    // what is queued goes out in one batch: buffered writes, one flush at the end
-    std::vector<typename SubscriberHub<Msg>::Ptr> batch;
-    while (!ctx->IsCancelled()) {
-        if (!sub->next_batch(batch, kMaxBatch, kIdleCheck)) {
-            if (sub->closed()) break;
-            continue;
-        }
-        for (size_t i = 0; i < batch.size(); i++) {
-            grpc::WriteOptions options;
-            if (i + 1 < batch.size()) options.set_buffer_hint();
-            if (!writer->Write(*batch[i], options)) return grpc::Status::OK;  // the client went away
-        }
-    }
-    return grpc::Status::OK;  // the subscription is released here
+grpc::ByteBuffer shared_bytes(typename SubscriberHub<Msg>::Ptr p) {
+    const std::string &wire = p->wire();
+    using Ptr = typename SubscriberHub<Msg>::Ptr;
+    auto *keep = new Ptr(std::move(p));
+    grpc::Slice slice(const_cast<char *>(wire.data()), wire.size(), [](void *k) { delete static_cast<Ptr *>(k); },
+                      keep);
+    return grpc::ByteBuffer(&slice, 1);
 }
+
+// One StreamVerdicts or StreamEvents call. It has no thread: the hub wakes
+// it when its queue has messages, and each finished write starts the next,
+// both on threads that are there anyway (the hub's dispatcher, gRPC's).
+template <typename Msg>
+class StreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>, HubWaker {
+public:
+    StreamReactor(grpc::CallbackServerContext *ctx, const grpc::ByteBuffer *request, SubscriberHub<Msg> &hub,
+                  StreamFilter::Kind kind) {
+        v1::StreamRequest req;
+        grpc::ByteBuffer copy(*request);  // deserialising consumes it
+        if (!grpc::SerializationTraits<v1::StreamRequest>::Deserialize(&copy, &req).ok()) {
+            finish({grpc::StatusCode::INVALID_ARGUMENT, "the request is not a crowsnest.v1.StreamRequest"});
+            return;
+        }
+        std::string error;
+        auto filter = StreamFilter::compile(req, kind, error);
+        if (!filter) {
+            finish({grpc::StatusCode::INVALID_ARGUMENT, error});
+            return;
+        }
+        std::optional<uint64_t> after;
+        if (req.has_after_sequence()) after = req.after_sequence();
+        sub_ = hub.subscribe(std::move(*filter), after, ctx->peer(), req.sequence_space());
+        // headers first: a client that has them knows it is subscribed, and
+        // what the sequences it will resume after are numbered in
+        ctx->AddInitialMetadata("crowsnest-sequence-space", hub.sequence_space());
+        StartSendInitialMetadata();
+        sub_->set_waker(this);
+    }
+
+    void wake() override { pump(); }
+
+    void OnWriteDone(bool ok) override {
+        {
+            std::lock_guard lock(mu_);
+            writing_ = false;
+            in_flight_.Clear();
+        }
+        if (!ok) {  // the client went away
+            finish(grpc::Status::OK);
+            return;
+        }
+        pump();
+    }
+
+    void OnCancel() override { finish(grpc::Status::CANCELLED); }
+
+    void OnDone() override {
+        sub_.reset();  // no wake() runs after this
+        delete this;
+    }
+
+private:
+    // Starts the next write unless one is under way; a batch taken at once
+    // goes out with one flush, at its end.
+    void pump() {
+        std::unique_lock lock(mu_);
+        if (writing_ || finished_) return;
+        if (next_ == batch_.size()) {
+            next_ = 0;
+            if (!sub_->next_batch(batch_, kMaxBatch, std::chrono::milliseconds(0))) {
+                batch_.clear();
+                if (sub_->closed()) {
+                    lock.unlock();
+                    finish(grpc::Status::OK);
+                }
+                return;
+            }
+        }
+        const bool last = next_ + 1 == batch_.size();
+        in_flight_ = shared_bytes<Msg>(std::move(batch_[next_++]));
+        writing_ = true;
+        lock.unlock();
+        grpc::WriteOptions options;
+        if (!last) options.set_buffer_hint();
+        StartWrite(&in_flight_, options);
+    }
+
+    // Finish is called once, whoever asks first.
+    void finish(const grpc::Status &status) {
+        {
+            std::lock_guard lock(mu_);
+            if (finished_) return;
+            finished_ = true;
+        }
+        Finish(status);
+    }
+
+    std::mutex mu_;
+    bool writing_ = false, finished_ = false;
+    std::vector<typename SubscriberHub<Msg>::Ptr> batch_;
+    size_t next_ = 0;
+    grpc::ByteBuffer in_flight_;
+    std::unique_ptr<typename SubscriberHub<Msg>::Subscription> sub_;
+};
 
 // A row of the counter table: in `counters`, and in the typed field or map
 // that Status has for it.
@@ -141,18 +220,23 @@ bool prepare_socket_path(const std::string &path, std::string &error) {
 
 }  // namespace
 
-class GrpcServer::Service final : public v1::Sensor::Service {
+// The streams are raw callback methods (they send bytes made once for all
+// subscribers); status and rules are ordinary synchronous ones.
+using StreamingService = v1::Sensor::WithRawCallbackMethod_StreamVerdicts<
+    v1::Sensor::WithRawCallbackMethod_StreamEvents<v1::Sensor::Service>>;
+
+class GrpcServer::Service final : public StreamingService {
 public:
     explicit Service(ServerParts &parts) : parts_(parts) {}
 
-    grpc::Status StreamVerdicts(grpc::ServerContext *ctx, const v1::StreamRequest *req,
-                                grpc::ServerWriter<v1::Verdict> *writer) override {
-        return serve_stream(ctx, *req, writer, parts_.verdicts, StreamFilter::Kind::Verdicts);
+    grpc::ServerWriteReactor<grpc::ByteBuffer> *StreamVerdicts(grpc::CallbackServerContext *ctx,
+                                                               const grpc::ByteBuffer *req) override {
+        return new StreamReactor<v1::Verdict>(ctx, req, parts_.verdicts, StreamFilter::Kind::Verdicts);
     }
 
-    grpc::Status StreamEvents(grpc::ServerContext *ctx, const v1::StreamRequest *req,
-                              grpc::ServerWriter<v1::Event> *writer) override {
-        return serve_stream(ctx, *req, writer, parts_.events, StreamFilter::Kind::Events);
+    grpc::ServerWriteReactor<grpc::ByteBuffer> *StreamEvents(grpc::CallbackServerContext *ctx,
+                                                             const grpc::ByteBuffer *req) override {
+        return new StreamReactor<v1::Event>(ctx, req, parts_.events, StreamFilter::Kind::Events);
     }
 
     grpc::Status GetStatus(grpc::ServerContext *, const v1::StatusRequest *, v1::Status *out) override {

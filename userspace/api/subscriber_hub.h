@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/published.h"
 #include "api/stream_filter.h"
 #include "crowsnest.pb.h"
 
@@ -45,13 +46,24 @@ struct HubLimits {
     size_t inbox = 8192;           // handed over by the engine, not yet dispatched
 };
 
+// What a subscription tells when messages wait in its queue: a gRPC stream
+// that writes from gRPC's own threads instead of waiting on a thread of its
+// own. wake() is called by the hub's dispatcher, never under the hub's lock.
+class HubWaker {
+public:
+    virtual void wake() = 0;
+
+protected:
+    ~HubWaker() = default;
+};
+
 // Msg is v1::Verdict or v1::Event: both carry `sequence` and `gap`.
 template <typename Msg>
 class SubscriberHub {
     struct Queue;
 
 public:
-    using Ptr = std::shared_ptr<const Msg>;
+    using Ptr = std::shared_ptr<const Published<Msg>>;
 
     explicit SubscriberHub(HubLimits limits, std::string sequence_space = "")
         : limits_(normalized(limits)), space_(std::move(sequence_space)), dispatcher_([this] { dispatch_loop(); }) {}
@@ -70,7 +82,19 @@ public:
     // A subscription; unsubscribes when destroyed.
     class Subscription {
     public:
-        ~Subscription() { hub_.unsubscribe(q_); }
+        ~Subscription() {
+            set_waker(nullptr);  // returns once no wake() of it runs any more
+            hub_.unsubscribe(q_);
+        }
+        // From now on `w` is woken whenever messages are queued (and once
+        // now, if some already are), and when the hub closes.
+        void set_waker(HubWaker *w) {
+            {
+                std::lock_guard lock(hub_.wake_mu_);
+                q_->waker = w;
+            }
+            if (w) hub_.wake({q_});
+        }
         // Waits up to `timeout` for the next message or gap marker; nullptr
         // when none came or the hub is closed.
         Ptr next(std::chrono::milliseconds timeout) {
@@ -99,7 +123,7 @@ public:
         last_published_.store(m.sequence(), std::memory_order_relaxed);
         // copying only when someone can read it: the ring or a subscriber
         if (limits_.ring == 0 && count_.load(std::memory_order_relaxed) == 0) return;
-        auto p = std::make_shared<const Msg>(m);
+        auto p = std::make_shared<const Published<Msg>>(m);
         {
             std::lock_guard lock(inbox_mu_);
             if (inbox_.size() >= limits_.inbox) {
@@ -126,7 +150,7 @@ public:
             last_sequence_ = std::max(last_sequence_, m.sequence());
             if (limits_.ring == 0) continue;
             if (ring_.size() == limits_.ring) ring_.pop_front();
-            ring_.push_back(std::make_shared<const Msg>(std::move(m)));
+            ring_.push_back(std::make_shared<const Published<Msg>>(std::move(m)));
         }
         lost_after_ = lost_after;
         lost_to_ = lost_to;
@@ -138,10 +162,13 @@ public:
     // for those no longer kept, or lost to a restart; registration and
     // backlog are one step, so nothing is missed or repeated in between.
     // A subscription of the sensor's own (the verdict journal) has no id
-    // and is not listed among the clients in stats(); internal_stats() has it.
+    // and is not listed among the clients in stats(); stats(true) has it.
+    // `capacity`: messages its queue holds before it drops (0: the hub's).
     std::unique_ptr<Subscription> subscribe(StreamFilter filter, std::optional<uint64_t> after, std::string peer,
-                                            const std::string &client_space = "", bool internal = false) {
+                                            const std::string &client_space = "", bool internal = false,
+                                            size_t capacity = 0) {
         auto q = std::make_shared<Queue>(std::move(filter));
+        q->capacity = std::max<size_t>(capacity ? capacity : limits_.queue, 2);
         std::lock_guard lock(mu_);
         q->internal = internal;
         q->stats.id = internal ? 0 : ++next_id_;
@@ -160,17 +187,17 @@ public:
             // numbers the last run may have used without journaling them
             bool lost_ahead = !restarted && lost_to_ > from;
             const uint64_t lost_first = std::max(from, lost_after_) + 1;
-            const uint64_t oldest = ring_.empty() ? last_sequence_ + 1 : ring_.front()->sequence();
+            const uint64_t oldest = ring_.empty() ? last_sequence_ + 1 : ring_.front()->message.sequence();
             const uint64_t too_old_to = lost_ahead ? std::min(oldest - 1, lost_after_) : oldest - 1;
             if (!restarted && from + 1 <= too_old_to)
                 q->backlog.push_back(gap(v1::Gap::RESUME_TOO_OLD, too_old_to - from, from + 1, too_old_to));
             for (const auto &m : ring_) {
-                if (m->sequence() <= from) continue;
-                if (lost_ahead && m->sequence() > lost_to_) {
+                if (m->message.sequence() <= from) continue;
+                if (lost_ahead && m->message.sequence() > lost_to_) {
                     q->backlog.push_back(gap(v1::Gap::SENSOR_RESTART, lost_to_ - lost_first + 1, lost_first, lost_to_));
                     lost_ahead = false;
                 }
-                if (q->filter.matches(*m)) q->backlog.push_back(m);
+                if (q->filter.matches(m->message)) q->backlog.push_back(m);
             }
             if (lost_ahead)
                 q->backlog.push_back(gap(v1::Gap::SENSOR_RESTART, lost_to_ - lost_first + 1, lost_first, lost_to_));
@@ -183,9 +210,14 @@ public:
 
     // Wakes every subscriber; next() returns nullptr from now on.
     void close() {
-        std::lock_guard lock(mu_);
-        closed_ = true;
-        for (auto &q : queues_) q->ready.notify_all();
+        std::vector<std::shared_ptr<Queue>> all;
+        {
+            std::lock_guard lock(mu_);
+            closed_ = true;
+            for (auto &q : queues_) q->ready.notify_all();
+            all = queues_;
+        }
+        wake(all);
     }
 
     std::vector<SubscriberStats> stats(bool internal = false) const {
@@ -205,7 +237,7 @@ public:
     }
     uint64_t oldest_kept() const {
         std::lock_guard lock(mu_);
-        return ring_.empty() ? 0 : ring_.front()->sequence();
+        return ring_.empty() ? 0 : ring_.front()->message.sequence();
     }
     uint64_t queued_bytes() const {
         std::lock_guard lock(mu_);
@@ -228,9 +260,11 @@ private:
         size_t bytes = 0;            // of `items`
         uint64_t skip_through = 0;   // resumed after this: not sent again from the inbox
         uint64_t pending_drops = 0;  // dropped since the last gap marker
+        size_t capacity = 0;         // messages queued before it drops
         bool internal = false;       // the sensor's own: not a client
         SubscriberStats stats;
         std::condition_variable ready;
+        HubWaker *waker = nullptr;  // under wake_mu_
     };
 
     static HubLimits normalized(HubLimits l) {
@@ -240,12 +274,12 @@ private:
     }
 
     static Ptr gap(v1::Gap::Reason reason, uint64_t missed, uint64_t first, uint64_t last) {
-        auto m = std::make_shared<Msg>();
-        m->mutable_gap()->set_reason(reason);
-        m->mutable_gap()->set_missed(missed);
-        m->mutable_gap()->set_first_sequence(first);
-        m->mutable_gap()->set_last_sequence(last);
-        return m;
+        Msg m;
+        m.mutable_gap()->set_reason(reason);
+        m.mutable_gap()->set_missed(missed);
+        m.mutable_gap()->set_first_sequence(first);
+        m.mutable_gap()->set_last_sequence(last);
+        return std::make_shared<const Published<Msg>>(std::move(m));
     }
     static Item drop_marker(uint64_t missed) { return {gap(v1::Gap::SLOW_SUBSCRIBER, missed, 0, 0), 0}; }
 
@@ -281,21 +315,38 @@ private:
     }
 
     void dispatch(const std::vector<Ptr> &batch, uint64_t lost) {
-        std::lock_guard lock(mu_);
+        std::vector<std::shared_ptr<Queue>> woken;
+        {
+            std::lock_guard lock(mu_);
+            dispatch_locked(batch, lost);
+            for (auto &q : queues_)
+                if (!q->items.empty() || q->pending_drops) woken.push_back(q);
+        }
+        wake(woken);
+    }
+
+    // Outside mu_: a waker pops from its queue at once.
+    void wake(const std::vector<std::shared_ptr<Queue>> &queues) {
+        std::lock_guard lock(wake_mu_);
+        for (const auto &q : queues)
+            if (q->waker) q->waker->wake();
+    }
+
+    void dispatch_locked(const std::vector<Ptr> &batch, uint64_t lost) {
         for (auto &q : queues_) {
             q->pending_drops += lost;
             q->stats.dropped += lost;
         }
         for (const auto &p : batch) {
-            last_sequence_ = p->sequence();
+            last_sequence_ = p->message.sequence();
             if (limits_.ring > 0) {
                 if (ring_.size() == limits_.ring) ring_.pop_front();
                 ring_.push_back(p);
             }
             size_t bytes = 0;  // computed once, for the first subscriber that takes it
             for (auto &q : queues_) {
-                if (p->sequence() <= q->skip_through || !q->filter.matches(*p)) continue;
-                if (!bytes) bytes = p->SpaceUsedLong();  // what it takes in memory, not on the wire
+                if (p->message.sequence() <= q->skip_through || !q->filter.matches(p->message)) continue;
+                if (!bytes) bytes = p->message.SpaceUsedLong();  // what it takes in memory, not on the wire
                 push(*q, Item{p, bytes});
             }
         }
@@ -306,7 +357,7 @@ private:
     // that has dropped accepts again only when two slots are free.
     void push(Queue &q, Item item) {
         const size_t need = q.pending_drops ? 2 : 1;
-        if (q.items.size() + need > limits_.queue || !make_room(item.bytes)) {
+        if (q.items.size() + need > q.capacity || !make_room(item.bytes)) {
             q.pending_drops++;
             q.stats.dropped++;
             return;
@@ -330,11 +381,11 @@ private:
                 if (!hog || q->bytes > hog->bytes) hog = q.get();
             if (!hog || hog->bytes == 0) return false;
             uint64_t evicted = 0;
-            while (!hog->items.empty() && (hog->items.front().bytes || hog->items.front().message->has_gap()) &&
+            while (!hog->items.empty() && (hog->items.front().bytes || hog->items.front().message->message.has_gap()) &&
                    total_bytes_ + bytes > limits_.bytes) {
                 Item &front = hog->items.front();
-                if (front.message->has_gap()) {
-                    evicted += front.message->gap().missed();
+                if (front.message->message.has_gap()) {
+                    evicted += front.message->message.gap().missed();
                 } else {
                     evicted++;
                     hog->stats.dropped++;
@@ -388,7 +439,7 @@ private:
             } else {
                 break;
             }
-            if (!p->has_gap()) q.stats.sent++;
+            if (!p->message.has_gap()) q.stats.sent++;
             out.push_back(std::move(p));
         }
         if (q.items.empty()) std::deque<Item>().swap(q.items);  // its blocks go back too
@@ -418,7 +469,8 @@ private:
     bool dispatching_ = false, stopping_ = false;
     std::atomic<uint64_t> last_published_{0};  // when nothing is copied
 
-    // the subscribers' side
+    // the subscribers' side; wake_mu_ is taken before mu_, never after
+    std::mutex wake_mu_;
     mutable std::mutex mu_;
     std::deque<Ptr> ring_;
     std::vector<std::shared_ptr<Queue>> queues_;

@@ -172,15 +172,15 @@ uint64_t VerdictJournal::lost() const {
 
 void VerdictJournal::write_loop(std::unique_ptr<VerdictHub::Subscription> sub) {
     std::vector<VerdictHub::Ptr> batch;
-    std::string payload;
     while (!stop_) {
         if (!sub->next_batch(batch, 256, std::chrono::milliseconds(100))) {
             if (sub->closed()) break;
             continue;
         }
         std::lock_guard lock(mu_);
-        for (const auto &v : batch) {
-            if (v->has_gap()) continue;  // the journal fell behind: those are not here
+        for (const auto &p : batch) {
+            const v1::Verdict &v = p->message;
+            if (v.has_gap()) continue;  // the journal fell behind: those are not here
             if (size_ >= max_bytes_ / 2) {
                 // a new segment: the old one stays, as path.1, until the next
                 close(fd_);
@@ -192,9 +192,8 @@ void VerdictJournal::write_loop(std::unique_ptr<VerdictHub::Subscription> sub) {
                     continue;
                 }
             }
-            v->SerializeToString(&payload);
-            if (append(kVerdict, payload)) {
-                last_written_ = v->sequence();
+            if (append(kVerdict, p->wire())) {  // the bytes the gRPC streams send too
+                last_written_ = v.sequence();
                 written_++;
             }
         }

@@ -29,9 +29,8 @@
 #include "api/verdict_journal.h"
 #include "engine/counter_table.h"
 #include "engine/engine.h"
-#include "engine/json_lines.h"
-#include "outputs/falco_alert.h"
 #include "outputs/http_sink.h"
+#include "outputs/json_lines_worker.h"
 #include "outputs/output_worker.h"
 #include "outputs/syslog_sink.h"
 #include "enrich/cgroup_resolver.h"
@@ -159,8 +158,11 @@ struct Daemon {
     void shutdown();
 
     std::vector<CounterRow> counters() const {
-        const LineFile &f = json->file();
-        std::vector<OutputCounters> outputs = {{"json", f.written(), f.lost(), f.errors()}};
+        std::vector<OutputCounters> outputs;
+        if (json) {
+            const JsonLinesStats j = json->stats();
+            outputs.push_back({"json", j.written, j.lost, j.errors});
+        }
         if (journal) outputs.push_back({"journal", journal->written(), journal->lost(), journal->errors()});
         for (const auto &o : alert_outputs) {
             const OutputStats s = o->stats();
@@ -191,9 +193,9 @@ struct Daemon {
     std::unique_ptr<WorkloadResolver> workloads;
     ProcessTable processes;
     std::unique_ptr<HostFiles> host_files;
-    std::unique_ptr<JsonLinesOutput> json;
     std::unique_ptr<VerdictHub> verdict_hub;
     std::unique_ptr<EventHub> event_hub;
+    std::unique_ptr<JsonLinesWorker> json;    // none with --output none; after the hubs: it reads them
     std::unique_ptr<VerdictJournal> journal;  // after the hubs: its writer reads the verdict hub
     std::vector<std::unique_ptr<OutputWorker>> alert_outputs;  // after the hubs too: each subscribes to one
     std::unique_ptr<HubOutput> output;
@@ -300,13 +302,15 @@ int Daemon::start() {
         std::fprintf(stderr, "crowsnest: runtime state is read at each container's first event only (%s)\n",
                      error.c_str());
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
-    const auto format = opts.output_format == "falco" ? falco_alert_json : nullptr;
-    json = output_file ? std::make_unique<JsonLinesOutput>(output_file.get(), opts.print_events, format)
-                       : std::make_unique<JsonLinesOutput>(out_fd, opts.print_events, format);
     const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};
     // verdicts are numbered in the journal's space, events in this run's
     verdict_hub = std::make_unique<VerdictHub>(limits, journal ? recovered.space : instance_id);
     event_hub = std::make_unique<EventHub>(limits, instance_id);
+    if (output_file || out_fd >= 0)
+        json = std::make_unique<JsonLinesWorker>(
+            output_file ? LineFile(output_file.get()) : LineFile(out_fd),
+            opts.output_format == "falco" ? JsonLinesWorker::Format::Falco : JsonLinesWorker::Format::Crowsnest,
+            *verdict_hub, opts.print_events ? event_hub.get() : nullptr);
     EngineConfig cfg;
     if (journal) {
         const bool lost = recovered.reserved > recovered.last_sequence;
@@ -317,7 +321,7 @@ int Daemon::start() {
         cfg.sequences = journal.get();
     }
     start_alert_outputs();
-    output = std::make_unique<HubOutput>(*json, *verdict_hub, *event_hub);
+    output = std::make_unique<HubOutput>(*verdict_hub, *event_hub);
     // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
     cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
     cfg.verdict_window_ns = opts.verdict_window_s * 1000000000ull;
@@ -378,13 +382,14 @@ void Daemon::take_new_rules() {
 
 // A failing output is logged at most once every 10 s (readiness reports it too).
 void Daemon::watch_output() {
-    const LineFile &f = json->file();
+    if (!json) return;
+    const JsonLinesStats f = json->stats();
     const auto now = std::chrono::steady_clock::now();
-    if (f.errors() > reported_output_errors && now >= next_output_report) {
-        std::fprintf(stderr, "crowsnest: output: %llu lines lost so far (%s)\n", (unsigned long long)f.lost(),
-                     f.last_error().c_str());
+    if ((f.errors + f.lost) > reported_output_errors && now >= next_output_report) {
+        std::fprintf(stderr, "crowsnest: output: %llu lines lost so far (%s)\n", (unsigned long long)f.lost,
+                     f.last_error.empty() ? "its queue overflowed: stdout or the file is too slow" : f.last_error.c_str());
         next_output_report = now + std::chrono::seconds(10);
-        reported_output_errors = f.errors();
+        reported_output_errors = f.errors + f.lost;
     }
 }
 
@@ -401,8 +406,9 @@ void Daemon::publish_status() {
     for (const auto &r : rows)
         if (r.name == "ringbuf_drops") sample.ringbuf_drops = r.value;
     const uint64_t journal_errors = journal ? journal->errors() : 0;
-    sample.output_errors = json->file().errors() + journal_errors;
-    sample.output_error = json->file().errors() ? "json: " + json->file().last_error() : "";
+    const JsonLinesStats lines = json ? json->stats() : JsonLinesStats{};
+    sample.output_errors = lines.errors + journal_errors;
+    sample.output_error = lines.errors ? "json: " + lines.last_error : "";
     if (journal_errors) sample.output_error += std::string(sample.output_error.empty() ? "" : "; ") + "the verdict journal";
     const uint64_t now_s = uint64_t(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
@@ -439,7 +445,6 @@ void Daemon::loop() {
             next_flood_read = now + std::chrono::seconds(1);
         }
         engine->tick(boot_clock_ns(), wall_clock_ns());
-        json->flush();
         watch_output();
         if (reload_requested) {
             reload_requested = 0;
@@ -447,7 +452,7 @@ void Daemon::loop() {
         }
         if (reopen_requested) {  // logrotate moved the output file
             reopen_requested = 0;
-            json->reopen();
+            if (json) json->reopen();
         }
         if (rule_watch && now >= next_rules_check) {
             if (rule_watch->changed()) reload_rules("rule files changed");
@@ -473,9 +478,10 @@ void Daemon::shutdown() {
     sensor->consume();
     // every aggregation window and flood report closes now: nothing counted is left unsaid
     engine->tick(std::numeric_limits<uint64_t>::max(), wall_clock_ns());
-    json->flush();
     if (journal) journal->finish(engine->last_verdict_sequence());
     verdict_hub->wait_dispatched();
+    event_hub->wait_dispatched();
+    if (json) json->finish();                   // every line queued is written
     for (auto &o : alert_outputs) o->finish();  // each delivers what it holds, its flood summaries too
     http.reset();
     server.reset();

@@ -1,5 +1,5 @@
-// Where the engine hands events and verdicts: JSON lines, the gRPC
-// subscriber hubs (api/hub_output.h), a test's collector.
+// Where the engine hands events and verdicts: the subscriber hubs, from
+// which every output reads (api/hub_output.h), or a test's collector.
 #pragma once
 
 #include "crowsnest.pb.h"

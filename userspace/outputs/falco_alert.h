@@ -7,11 +7,16 @@
 
 #include <string>
 
+#include "api/published.h"
 #include "crowsnest.pb.h"
 
 namespace crowsnest {
 
 std::string falco_alert_json(const v1::Verdict &v);
+// The same, made once per verdict for every output that sends it.
+inline const std::string &falco_alert_json(const Published<v1::Verdict> &p) {
+    return p.encoded(Encoding::FalcoJson, falco_alert_json);
+}
 
 // The verdict's priority as Falco names it: the rule's own, else one from
 // its severity (critical: Critical, high: Error, medium: Warning, low:

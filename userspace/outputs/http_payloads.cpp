@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "outputs/falco_alert.h"
-#include "proto_json.h"
 
 namespace crowsnest {
 namespace {
@@ -70,29 +69,29 @@ std::string index_name(const std::string &pattern, const google::protobuf::Times
     return n ? std::string(buf, n) : pattern;
 }
 
-std::vector<HttpBody> http_bodies(HttpFormat f, const std::vector<const v1::Verdict *> &batch,
+std::vector<HttpBody> http_bodies(HttpFormat f, const std::vector<const Published<v1::Verdict> *> &batch,
                                   const std::string &index_pattern) {
     std::vector<HttpBody> out;
     if (batch.empty()) return out;
     switch (f) {
     case HttpFormat::Falco:
-        for (const auto *v : batch) out.push_back({falco_alert_json(*v), 1});
+        for (const auto *p : batch) out.push_back({falco_alert_json(*p), 1});
         return out;
     case HttpFormat::Slack:
-        for (const auto *v : batch) out.push_back({slack_message(*v), 1});
+        for (const auto *p : batch) out.push_back({slack_message(p->message), 1});
         return out;
     case HttpFormat::Json: {
         HttpBody body;
-        for (const auto *v : batch) body.text += to_json_line(*v) + "\n";
+        for (const auto *p : batch) body.text.append(p->json()).push_back('\n');
         body.verdicts = batch.size();
         out.push_back(std::move(body));
         return out;
     }
     case HttpFormat::Elasticsearch: {
         HttpBody body;  // each line ends in a newline, the last one too, as _bulk requires
-        for (const auto *v : batch) {
-            body.text += dump({{"index", {{"_index", index_name(index_pattern, v->time())}}}}) + "\n";
-            body.text += to_json_line(*v) + "\n";
+        for (const auto *p : batch) {
+            body.text += dump({{"index", {{"_index", index_name(index_pattern, p->message.time())}}}}) + "\n";
+            body.text.append(p->json()).push_back('\n');
         }
         body.verdicts = batch.size();
         out.push_back(std::move(body));

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/published.h"
 #include "crowsnest.pb.h"
 
 namespace crowsnest {
@@ -24,7 +25,7 @@ struct HttpBody {
     size_t verdicts = 0;  // how many verdicts it carries
 };
 
-std::vector<HttpBody> http_bodies(HttpFormat f, const std::vector<const v1::Verdict *> &batch,
+std::vector<HttpBody> http_bodies(HttpFormat f, const std::vector<const Published<v1::Verdict> *> &batch,
                                   const std::string &index_pattern);
 
 // The items of an Elasticsearch _bulk response that failed (each has an

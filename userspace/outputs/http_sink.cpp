@@ -100,7 +100,7 @@ void HttpSink::send(const HttpBody &body, Delivery &out) {
     }
 }
 
-void HttpSink::deliver(const std::vector<const v1::Verdict *> &batch, Delivery &out) {
+void HttpSink::deliver(const std::vector<const Published<v1::Verdict> *> &batch, Delivery &out) {
     for (const auto &body : http_bodies(config_.format, batch, config_.index_pattern)) {
         if (gave_up_) {  // shutting down with a dead receiver: no more waiting
             out.failed += body.verdicts;

@@ -33,7 +33,7 @@ class HttpSink final : public Sink {
 public:
     explicit HttpSink(HttpOutputConfig config);
     ~HttpSink() override;
-    void deliver(const std::vector<const v1::Verdict *> &batch, Delivery &out) override;
+    void deliver(const std::vector<const Published<v1::Verdict> *> &batch, Delivery &out) override;
     void cancel() override { cancelled_ = true; }
 
     struct Response {

@@ -32,25 +32,26 @@ void OutputWorker::finish() {
 OutputWorker::~OutputWorker() { finish(); }
 
 void OutputWorker::run() {
-    std::vector<VerdictHub::Ptr> batch;
-    std::vector<const v1::Verdict *> pass;
-    std::vector<v1::Verdict> summaries;
+    std::vector<VerdictHub::Ptr> batch, summaries;
+    std::vector<const Published<v1::Verdict> *> pass;
     for (;;) {
         const bool stopping = stopping_.load();
         const bool got = sub_->next_batch(batch, kBatch, stopping ? 0ms : 200ms);
         // nothing more will come: every window closes and is reported
         const bool last = !got && (stopping || sub_->closed());
         const auto now = FloodControl::Clock::now();
-        summaries = flood_.closed_windows(now, last);
+        summaries.clear();
+        for (auto &s : flood_.closed_windows(now, last))
+            summaries.push_back(std::make_shared<const Published<v1::Verdict>>(std::move(s)));
         pass.clear();
-        for (const auto &s : summaries) pass.push_back(&s);
-        for (const auto &m : batch) {
+        for (const auto &s : summaries) pass.push_back(s.get());
+        for (const auto &p : batch) {
             if (!got) break;
-            if (m->has_gap()) {  // this output's queue overflowed: the hub counted them for it
-                dropped_ += m->gap().missed();
+            if (p->message.has_gap()) {  // this output's queue overflowed: the hub counted them for it
+                dropped_ += p->message.gap().missed();
                 continue;
             }
-            if (flood_.admit(*m, now)) pass.push_back(m.get());
+            if (flood_.admit(p->message, now)) pass.push_back(p.get());
         }
         suppressed_ = flood_.suppressed();
         if (!pass.empty()) deliver(pass);
@@ -58,7 +59,7 @@ void OutputWorker::run() {
     }
 }
 
-void OutputWorker::deliver(const std::vector<const v1::Verdict *> &batch) {
+void OutputWorker::deliver(const std::vector<const Published<v1::Verdict> *> &batch) {
     Delivery d;
     sink_->deliver(batch, d);
     sent_ += d.sent;

@@ -39,7 +39,7 @@ public:
 
 private:
     void run();
-    void deliver(const std::vector<const v1::Verdict *> &batch);
+    void deliver(const std::vector<const Published<v1::Verdict> *> &batch);
 
     const std::string name_;
     std::unique_ptr<Sink> sink_;

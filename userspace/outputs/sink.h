@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "api/published.h"
 #include "crowsnest.pb.h"
 
 namespace crowsnest {
@@ -19,7 +20,8 @@ class Sink {
 public:
     virtual ~Sink() = default;
     // Delivers `batch` (retrying as the destination allows), adding to `out`.
-    virtual void deliver(const std::vector<const v1::Verdict *> &batch, Delivery &out) = 0;
+    // Each verdict's encodings are shared with the other outputs (api/published.h).
+    virtual void deliver(const std::vector<const Published<v1::Verdict> *> &batch, Delivery &out) = 0;
     // From another thread, at shutdown: stop retrying (what is left fails).
     virtual void cancel() {}
 };

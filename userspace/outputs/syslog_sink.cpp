@@ -109,9 +109,9 @@ bool SyslogSink::send_one(const std::string &message, std::string &error) {
     return true;
 }
 
-void SyslogSink::deliver(const std::vector<const v1::Verdict *> &batch, Delivery &out) {
-    for (const v1::Verdict *v : batch) {
-        const std::string message = syslog_message(*v, pid_);
+void SyslogSink::deliver(const std::vector<const Published<v1::Verdict> *> &batch, Delivery &out) {
+    for (const auto *v : batch) {
+        const std::string message = syslog_message(v->message, pid_);
         std::string error;
         // a collector restarted since the last message: once more on a new connection
         if (send_one(message, error) || send_one(message, error)) {

@@ -15,7 +15,7 @@ class SyslogSink final : public Sink {
 public:
     explicit SyslogSink(SyslogTarget target);
     ~SyslogSink() override;
-    void deliver(const std::vector<const v1::Verdict *> &batch, Delivery &out) override;
+    void deliver(const std::vector<const Published<v1::Verdict> *> &batch, Delivery &out) override;
 
 private:
     bool connect_target(std::string &error);

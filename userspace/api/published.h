@@ -1,0 +1,54 @@
+// A message as the hub hands it to every subscriber: the message itself,
+// and each of its encodings (protobuf bytes for gRPC, a JSON line, Falco's
+// alert JSON) made once, by the first subscriber that needs it, and shared
+// by all the others. Ten gRPC clients and three outputs cost one
+// serialisation each, not thirteen.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "proto_json.h"
+
+namespace crowsnest {
+
+enum class Encoding { Protobuf, Json, FalcoJson };
+
+template <typename Msg>
+class Published {
+public:
+    // What makes an encoding. One encoding is always made by the same
+    // function: the first caller's is the one used.
+    using Encoder = std::string (*)(const Msg &);
+
+    explicit Published(Msg m) : message(std::move(m)) {}
+
+    const Msg message;
+
+    // Thread-safe; later calls return the bytes the first made.
+    const std::string &encoded(Encoding e, Encoder make) const {
+        Slot &slot = slots_[size_t(e)];
+        std::call_once(slot.once, [&] { slot.bytes = make(message); });
+        return slot.bytes;
+    }
+
+    // Protobuf's own wire form: what every gRPC stream sends and the journal keeps.
+    const std::string &wire() const {
+        return encoded(Encoding::Protobuf, [](const Msg &m) { return m.SerializeAsString(); });
+    }
+    // The JSON line (proto_json.h), without its newline.
+    const std::string &json() const {
+        return encoded(Encoding::Json, [](const Msg &m) { return to_json_line(m); });
+    }
+
+private:
+    struct Slot {
+        std::once_flag once;
+        std::string bytes;
+    };
+    mutable std::array<Slot, 3> slots_;
+};
+
+}  // namespace crowsnest
