@@ -196,3 +196,64 @@ TEST_CASE("hub: a client from before a restart gets a SENSOR_RESTART gap, then w
         CHECK(drain(*s).size() == 7);
     }
 }
+
+TEST_CASE("hub: each encoding of a message is made once, however many subscribers ask, and shared") {
+    VerdictHub hub({});
+    auto a = hub.subscribe(all(), std::nullopt, "a");
+    auto b = hub.subscribe(all(), std::nullopt, "b");
+    publish(hub, numbered(7));
+    auto pa = a->next(0ms), pb = b->next(0ms);
+    REQUIRE(pa);
+    REQUIRE(pa == pb);  // one message for both, not a copy each
+    static std::atomic<int> made{0};
+    made = 0;
+    const Published<v1::Verdict>::Encoder count = [](const v1::Verdict &v) {
+        made++;
+        return "line " + std::to_string(v.sequence());
+    };
+    std::vector<std::thread> askers;
+    std::vector<const std::string *> seen(8);
+    for (size_t i = 0; i < seen.size(); i++)
+        askers.emplace_back([&, i] { seen[i] = &(i % 2 ? pa : pb)->encoded(Encoding::Json, count); });
+    for (auto &t : askers) t.join();
+    CHECK(made == 1);
+    for (const auto *s : seen) CHECK(s == seen[0]);
+    CHECK(*seen[0] == "line 7");
+    // the wire form is protobuf's own
+    v1::Verdict back;
+    REQUIRE(back.ParseFromString(pa->wire()));
+    CHECK(back.sequence() == 7);
+    CHECK(&pa->wire() == &pb->wire());
+}
+
+TEST_CASE("hub: a waker is told when its queue has messages, and not after it has let go") {
+    struct Counter final : HubWaker {
+        std::atomic<int> n{0};
+        void wake() override { n++; }
+    };
+    VerdictHub hub({});
+    Counter w;
+    auto s = hub.subscribe(all(), std::nullopt, "reactor");
+    s->set_waker(&w);
+    const int at_start = w.n;
+    publish(hub, numbered(1));
+    CHECK(w.n > at_start);
+    std::vector<VerdictHub::Ptr> batch;
+    REQUIRE(s->next_batch(batch, 10, 0ms));
+    s->set_waker(nullptr);
+    const int before = w.n;
+    publish(hub, numbered(2));
+    hub.close();
+    CHECK(w.n == before);
+}
+
+TEST_CASE("hub: a subscription of its own may hold more than a client's queue") {
+    VerdictHub hub({.ring = 0, .queue = 4});
+    auto client = hub.subscribe(all(), std::nullopt, "client");
+    auto output = hub.subscribe(all(), std::nullopt, "output:json", "", true, 100);
+    for (uint64_t i = 1; i <= 50; i++) hub.publish(numbered(i));
+    hub.wait_dispatched();
+    CHECK(hub.stats()[0].dropped > 0);
+    CHECK(hub.stats(true)[0].dropped == 0);
+    CHECK(hub.stats(true)[0].queued == 50);
+}
