@@ -76,21 +76,23 @@ void JsonLinesWorker::run() {
 bool JsonLinesWorker::write_queued() {
     std::vector<VerdictHub::Ptr> verdicts;
     std::vector<EventHub::Ptr> events;
-    const bool got_verdicts = verdicts_->next_batch(verdicts, kBatch, 0ms);
+    // events first: the engine publishes an event before its verdicts (two
+    // queues, so a verdict's line can still come first now and then)
     const bool got_events = events_ && events_->next_batch(events, kBatch, 0ms);
-    for (const auto &p : verdicts) {
+    const bool got_verdicts = verdicts_->next_batch(verdicts, kBatch, 0ms);
+    for (const auto &p : events) {
         if (p->message.has_gap()) {  // this output's queue overflowed: the hub counted them for it
             dropped_ += p->message.gap().missed();
             continue;
         }
-        file_.add(format_ == Format::Falco ? falco_alert_json(*p) : p->json());
+        file_.add(p->json());
     }
-    for (const auto &p : events) {
+    for (const auto &p : verdicts) {
         if (p->message.has_gap()) {
             dropped_ += p->message.gap().missed();
             continue;
         }
-        file_.add(p->json());
+        file_.add(format_ == Format::Falco ? falco_alert_json(*p) : p->json());
     }
     file_.flush();
     note_write_errors();
