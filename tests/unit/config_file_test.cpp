@@ -203,7 +203,9 @@ TEST_CASE("config: the alert outputs by keys and by flags, and their mistakes", 
                "  syslog: tcp:[::1]:6514\n"
                "  http:\n    url: https://sidekick:2801/\n    format: elasticsearch\n"
                "    headers: [\"Authorization: Bearer t\"]\n    ca: /ca.pem\n    index: alerts-%Y\n"
-               "  slack: {webhook: https://hooks.example/x}\n"
+               "    rate: 100\n"
+               "  slack: {webhook: https://hooks.example/x, rate: 2, burst: 5}\n"
+               "  syslog_burst: 40\n"
                "  rate: 20\n  dedup_window: 30\n");
     Parsed p = parse({"--config", dir / "c.yaml"});
     INFO(p.error);
@@ -222,11 +224,19 @@ TEST_CASE("config: the alert outputs by keys and by flags, and their mistakes", 
     CHECK(p.opts.flood.burst == 20);  // --burst defaults to --rate
     CHECK(p.opts.flood.window == std::chrono::seconds(30));
     CHECK(p.opts.flood_given);
+    // each output's own rate and burst; what is not given stays the common one (-1)
+    CHECK(p.opts.http_rate.rate == 100);
+    CHECK(p.opts.http_rate.burst == 100);  // its burst defaults to its rate
+    CHECK(p.opts.slack_rate.rate == 2);
+    CHECK(p.opts.slack_rate.burst == 5);
+    CHECK(p.opts.syslog_rate.rate == -1);
+    CHECK(p.opts.syslog_rate.burst == 40);
 
-    p = parse({"--config", dir / "c.yaml", "--http-format", "json", "--burst", "50"});
+    p = parse({"--config", dir / "c.yaml", "--http-format", "json", "--burst", "50", "--slack-rate", "0"});
     REQUIRE(p.ok);
     CHECK(p.opts.http_output.format == HttpFormat::Json);
     CHECK(p.opts.flood.burst == 50);
+    CHECK(p.opts.slack_rate.rate == 0);  // a flag over the file: no token bucket for Slack
 
     CHECK(option_error_of("outputs:\n  syslog: tcp:host\n").find("c.yaml:2:11") != std::string::npos);
     CHECK(option_error_of("outputs:\n  http: {url: http://x/, format: xml}\n").find("must be falco, json or elasticsearch") !=

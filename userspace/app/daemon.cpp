@@ -264,6 +264,17 @@ int Daemon::open_journal(VerdictJournal::Recovered &recovered) {
     return 0;
 }
 
+namespace {
+
+// The common limits, with one output's own rate and burst over them.
+FloodLimits with_own_rate(FloodLimits limits, Options::RateOverride own) {
+    if (own.rate >= 0) limits.rate = own.rate;
+    if (own.burst >= 0) limits.burst = own.burst;
+    return limits;
+}
+
+}  // namespace
+
 // Syslog, HTTP and Slack: each a subscriber of the verdict hub, with its
 // own thread and flood control (options.h).
 void Daemon::start_alert_outputs() {
@@ -271,18 +282,19 @@ void Daemon::start_alert_outputs() {
     if (!opts.syslog_output.empty())
         alert_outputs.push_back(std::make_unique<OutputWorker>(
             "syslog", std::make_unique<SyslogSink>(*parse_syslog_target(opts.syslog_output, error)), *verdict_hub,
-            opts.flood));
+            with_own_rate(opts.flood, opts.syslog_rate)));
     if (!opts.http_output.url.empty())
-        alert_outputs.push_back(
-            std::make_unique<OutputWorker>("http", std::make_unique<HttpSink>(opts.http_output), *verdict_hub, opts.flood));
+        alert_outputs.push_back(std::make_unique<OutputWorker>("http", std::make_unique<HttpSink>(opts.http_output),
+                                                               *verdict_hub, with_own_rate(opts.flood, opts.http_rate)));
     if (!opts.slack_webhook.empty()) {
         HttpOutputConfig slack;
         slack.url = opts.slack_webhook;
         slack.format = HttpFormat::Slack;
         // a channel read by people: a loop must not become ten thousand messages
         const FloodLimits people{1, 10, std::chrono::seconds(60)};
-        alert_outputs.push_back(std::make_unique<OutputWorker>("slack", std::make_unique<HttpSink>(slack),
-                                                               *verdict_hub, opts.flood_given ? opts.flood : people));
+        alert_outputs.push_back(std::make_unique<OutputWorker>(
+            "slack", std::make_unique<HttpSink>(slack), *verdict_hub,
+            with_own_rate(opts.flood_given ? opts.flood : people, opts.slack_rate)));
     }
 }
 

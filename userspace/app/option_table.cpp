@@ -37,6 +37,13 @@ bool flag(const std::string &v, bool &out, std::string &error) {
 // "none" switches a path off: kept as "" where the field's default is a path.
 std::string path_or_none(const std::string &v) { return v == "none" ? "" : v; }
 
+// --syslog-rate, --http-burst...: one output's own token bucket.
+template <Options::RateOverride Options::*Output, double Options::RateOverride::*Field>
+bool output_rate(Options &o, const std::string &v, std::string &e) {
+    uint64_t n;
+    return number(v, 0, 1000000, n, e) && ((o.*Output).*Field = double(n), true);
+}
+
 bool not_empty(const std::string &v, std::string &error) {
     if (v.empty()) error = "must not be empty";
     return !v.empty();
@@ -302,6 +309,18 @@ const std::vector<OptionSpec> kTable = {
          uint64_t n;
          return number(v, 0, 1000000, n, e) && (o.flood.burst = double(n), o.flood_given = true, true);
      }},
+    {"syslog-rate", 0, "outputs.syslog_rate", Kind::Value, "N", "--rate for the syslog output alone", nullptr,
+     output_rate<&Options::syslog_rate, &Options::RateOverride::rate>},
+    {"syslog-burst", 0, "outputs.syslog_burst", Kind::Value, "N", "--burst for the syslog output alone", nullptr,
+     output_rate<&Options::syslog_rate, &Options::RateOverride::burst>},
+    {"http-rate", 0, "outputs.http.rate", Kind::Value, "N", "--rate for the HTTP output alone", nullptr,
+     output_rate<&Options::http_rate, &Options::RateOverride::rate>},
+    {"http-burst", 0, "outputs.http.burst", Kind::Value, "N", "--burst for the HTTP output alone", nullptr,
+     output_rate<&Options::http_rate, &Options::RateOverride::burst>},
+    {"slack-rate", 0, "outputs.slack.rate", Kind::Value, "N", "--rate for Slack alone (default 1)", nullptr,
+     output_rate<&Options::slack_rate, &Options::RateOverride::rate>},
+    {"slack-burst", 0, "outputs.slack.burst", Kind::Value, "N", "--burst for Slack alone (default 10)", nullptr,
+     output_rate<&Options::slack_rate, &Options::RateOverride::burst>},
     {"dedup-window", 0, "outputs.dedup_window", Kind::Value, "S",
      "identical verdicts (rule, container, executable) within S\n"
      "seconds: the first is sent, the rest counted into one\nsummary (default 0: off)",

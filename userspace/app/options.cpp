@@ -95,6 +95,8 @@ bool finish(Options &out, std::string &error) {
         return false;
     }
     if (out.flood.rate > 0 && out.flood.burst == 0) out.flood.burst = out.flood.rate;
+    for (auto *o : {&out.syslog_rate, &out.http_rate, &out.slack_rate})
+        if (o->rate > 0 && o->burst < 0) o->burst = o->rate;
     if (out.rule_paths.empty()) {
         std::vector<std::string> looked;
         const std::string shipped = shipped_rules_dir(looked);

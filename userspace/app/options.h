@@ -33,6 +33,11 @@ struct Options {
     std::string slack_webhook;            // "" = none
     FloodLimits flood;                    // for the alert outputs (syslog, HTTP, Slack)
     bool flood_given = false;             // --rate, --burst or --dedup-window: Slack's defaults yield
+    // One output's own rate and burst, over the common ones (-1: not given).
+    struct RateOverride {
+        double rate = -1, burst = -1;
+    };
+    RateOverride syslog_rate, http_rate, slack_rate;
     std::string host_root = "/";
     std::string node_name;                // "" = $NODE_NAME, then the hostname
     // the runtimes' state directories; "" = their default under host_root
