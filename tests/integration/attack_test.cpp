@@ -296,7 +296,7 @@ struct Watcher {
 
 }  // namespace
 
-TEST_CASE("attack: a sensor killed mid-stream comes back numbering on; resuming clients lose nothing silently",
+TEST_CASE("attack: a sensor killed mid-stream comes back numbering on, resuming clients lose nothing silently",
           "[integration][attack]") {
     const std::string dir = temp_dir(), sock = dir + "/crowsnest.sock";
     const std::string id = random_container_id();
@@ -372,7 +372,7 @@ size_t rss_kib(pid_t pid) {
 
 }  // namespace
 
-TEST_CASE("attack: an output that cannot be written is counted, logged and fails readiness; no half lines",
+TEST_CASE("attack: an output that cannot be written is counted, logged and fails readiness, no half lines",
           "[integration][attack]") {
     const std::string dir = temp_dir(), sock = dir + "/crowsnest.sock";
     SECTION("--output /dev/full") {

@@ -2,6 +2,10 @@
 // UDP and TCP; HTTP receivers that play Falcosidekick, Elasticsearch's _bulk
 // and a Slack webhook, and ones that fail. Verdicts come from real miners in
 // real containers.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -215,7 +219,58 @@ TEST_CASE("outputs: a dead HTTP receiver delays neither syslog nor the engine (o
     CHECK(dead.requests().size() >= 1);
 }
 
-TEST_CASE("outputs: Elasticsearch _bulk pairs with a partial failure counted; Slack messages, flood-controlled",
+TEST_CASE("outputs: an output file nobody reads holds back neither the engine nor syslog, and loses nothing",
+          "[integration][outputs]") {
+    if (!have_tool("rsyslogd")) SKIP_OR_FAIL("rsyslogd is needed (scripts/setup.sh --tests installs rsyslog)");
+    PrivateRsyslog rsyslog;
+    std::string error;
+    REQUIRE(rsyslog.start(error));
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
+    // the output file is a FIFO with a reader that does not read: a stalled
+    // log shipper; its 64 KiB fill up after a few dozen verdict lines
+    const std::string fifo = temp_dir() + "/verdicts.json";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    const int stalled = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(stalled >= 0);
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--output", fifo, "--syslog-output", "unix:" + rsyslog.socket_path(), "--verdict-window",
+                 "0");
+    constexpr int kMiners = 80;
+    for (int i = 0; i < kMiners; i++) start_miner(c, "stalled-file");
+    auto in_syslog = [&] {
+        int n = 0;
+        for (const auto &l : rsyslog.lines()) n += l.find("stalled-file") != std::string::npos;
+        return n;
+    };
+    CHECK(eventually([&] { return in_syslog() == kMiners; }));  // the engine went on, and syslog with it
+
+    // the shipper catches up: every verdict line is there
+    std::string lines;
+    auto in_file = [&] {  // whole lines that name the tag
+        size_t n = 0, start = 0;
+        for (size_t end; (end = lines.find('\n', start)) != std::string::npos; start = end + 1)
+            n += std::string_view(lines).substr(start, end - start).find("stalled-file") != std::string_view::npos;
+        return n;
+    };
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (in_file() < size_t(kMiners) && std::chrono::steady_clock::now() < until) {
+        pollfd p{stalled, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0) continue;
+        char buf[65536];
+        const ssize_t n = read(stalled, buf, sizeof(buf));
+        if (n > 0) lines.append(buf, size_t(n));
+    }
+    const std::string counters = sensor.stop();
+    close(stalled);
+    CHECK(in_file() == size_t(kMiners));  // each miner's verdict once (its argv carries the tag)
+    CHECK(lines.size() > 65536);          // the pipe was full while the miners ran
+    CHECK(counter(counters, "output.json.lost") == 0);
+    CHECK(counter(counters, "events.exec") >= uint64_t(kMiners));
+}
+
+TEST_CASE("outputs: Elasticsearch _bulk pairs with a partial failure counted, Slack messages, flood-controlled",
           "[integration][outputs]") {
     const std::string id = random_container_id();
     RuncContainer c;

@@ -65,7 +65,7 @@ TEST_CASE("config: every option with a value or a flag has a key, and every key 
     }
 }
 
-TEST_CASE("config: a file sets options, nested by their dots; flags override it", "[config]") {
+TEST_CASE("config: a file sets options, nested by their dots, flags override it", "[config]") {
     TempDir dir;
     write_file(dir / "c.yaml",
                "host_root: /host\n"

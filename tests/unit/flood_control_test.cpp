@@ -54,7 +54,7 @@ TEST_CASE("flood control: the token bucket holds back distinct verdicts and summ
     for (const auto &s : summaries) CHECK(s.aggregate().count() == 1);
 }
 
-TEST_CASE("flood control: a new window reports the last one's count; off means everything passes", "[outputs]") {
+TEST_CASE("flood control: a new window reports the last one's count, off means everything passes", "[outputs]") {
     FloodControl flood(FloodLimits{0, 0, 10s});
     const auto t0 = FloodControl::Clock::now();
     CHECK(flood.admit(verdict("a"), t0));

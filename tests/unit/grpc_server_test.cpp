@@ -170,7 +170,7 @@ TEST_CASE("grpc server: a filter larger than the bounds is refused at once, nami
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
 }
 
-TEST_CASE("grpc server: a stream tells its sequence space; GetStatus its instance") {
+TEST_CASE("grpc server: a stream tells its sequence space, GetStatus its instance") {
     Fixture f;
     grpc::ClientContext ctx;
     auto reader = f.stub->StreamVerdicts(&ctx, {});

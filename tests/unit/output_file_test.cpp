@@ -69,7 +69,7 @@ TEST_CASE("output file: 100 000 verdicts over 5 rotations, none lost or repeated
     for (unsigned i = 1; i <= 5; i++) CHECK(std::filesystem::file_size(path + "." + std::to_string(i)) <= total / 6 + 4096);
 }
 
-TEST_CASE("output file: only --output-keep rotated files stay; SIGUSR1's reopen follows logrotate", "[output_file]") {
+TEST_CASE("output file: only --output-keep rotated files stay, SIGUSR1's reopen follows logrotate", "[output_file]") {
     TempDir dir;
     const std::string path = dir / "verdicts.json";
     std::string error;

@@ -1223,7 +1223,7 @@ TEST_CASE("conformance: thresholds", "[conformance]") {
 
 // ---- one verdict per category ------------------------------------------------------
 
-TEST_CASE("conformance: one verdict per category, the first rule in load order; rules of no category all fire",
+TEST_CASE("conformance: one verdict per category, the first rule in load order, rules of no category all fire",
           "[conformance]") {
     RuleFiles files;
     auto rule = [](const std::string &name, const std::string &tags) {

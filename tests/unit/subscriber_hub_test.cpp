@@ -144,7 +144,7 @@ TEST_CASE("hub: a destroyed subscription is forgotten") {
     publish(hub, numbered(1));
 }
 
-TEST_CASE("hub: the queues of all subscribers share a byte budget; the longest queue's oldest go first") {
+TEST_CASE("hub: the queues of all subscribers share a byte budget, the longest queue's oldest go first") {
     // room for about 10 messages in all
     const size_t one = numbered(1).SpaceUsedLong();
     VerdictHub hub(HubLimits{0, 100, one * 10});

@@ -180,7 +180,7 @@ TEST_CASE("CRI-O: pod and container from the labels it records, pod labels from 
     CHECK(c.read(kCtrId, cut, error) == ReadStatus::Absent);
 }
 
-TEST_CASE("Docker: name, image, labels and privileged; a Kubernetes pod through kubelet's labels", "[workload]") {
+TEST_CASE("Docker: name, image, labels and privileged, a Kubernetes pod through kubelet's labels", "[workload]") {
     TempDir data;
     docker_container(data, kCtrId,
                      docker_config(kCtrId, "web", "registry.example/shop/web:2.0",
