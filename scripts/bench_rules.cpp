@@ -27,6 +27,7 @@
 
 #include "crowsnest.pb.h"
 #include "event/event_context.h"
+#include "event/event_format.h"
 #include "rules/detection.h"
 #include "rules/rule_files.h"
 #include "rules/rule_set.h"
@@ -113,7 +114,14 @@ Syscall syscall_code(const std::string &name) {
         {"io_uring_openat", Syscall::IoUringOpenat}, {"io_uring_openat2", Syscall::IoUringOpenat2},
         {"exit", Syscall::ProcessExit}};
     auto it = codes.find(name);
-    return it == codes.end() ? Syscall::None : it->second;
+    if (it != codes.end()) return it->second;
+    // the other calls (EventType::Syscall), by the names events print
+    for (size_t i = 0; i < kOtherSyscallCount; i++) {
+        Event e;
+        e.syscall = Syscall(size_t(kFirstOtherSyscall) + i);
+        if (name == syscall_name(e)) return e.syscall;
+    }
+    return Syscall::None;
 }
 
 uint16_t family_code(const std::string &name) {
@@ -128,7 +136,8 @@ void fill_event(const v1::Event &m, Event &e) {
     const v1::Process &p = m.process();
     const v1::Syscall &s = m.event();
     static const std::map<std::string, EventType> types = {
-        {"exec", EventType::Exec}, {"open", EventType::Open}, {"connect", EventType::Connect}, {"exit", EventType::Exit}};
+        {"exec", EventType::Exec}, {"open", EventType::Open}, {"connect", EventType::Connect}, {"exit", EventType::Exit},
+        {"syscall", EventType::Syscall}};
     auto type = types.find(s.type());
     if (type == types.end()) die("unknown event type '" + s.type() + "'");
     e.type = type->second;
@@ -162,6 +171,16 @@ void fill_event(const v1::Event &m, Event &e) {
         if (!s.dst_ip().empty()) inet_pton(e.family, s.dst_ip().c_str(), e.addr.data());
         e.unix_abstract = !s.unix_path().empty() && s.unix_path()[0] == '@';
         e.unix_path = s.unix_path().substr(e.unix_abstract ? 1 : 0);
+        break;
+    case EventType::Syscall:
+        for (int i = 0; i < s.args_size() && i < int(e.args.size()); i++) e.args[size_t(i)] = s.args(i);
+        e.path = s.path();
+        e.path2 = s.path2();
+        e.has_socket = !s.family().empty();  // printed for a dup or socket of a socket
+        e.family = e.has_socket ? family_code(s.family()) : 0;
+        e.fd = s.fd();
+        e.port = uint16_t(s.dst_port());
+        if (!s.dst_ip().empty()) inet_pton(e.family, s.dst_ip().c_str(), e.addr.data());
         break;
     case EventType::Exit:
         e.exit_code = s.exit_code();
