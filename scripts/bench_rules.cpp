@@ -259,7 +259,7 @@ struct Totals {
     double cpu_s = 0, wall_s = 0;
     uint64_t events = 0, events_hit = 0;  // hit: the event produced a detection
     uint64_t allocs_hit = 0, allocs_miss = 0;
-    uint64_t allocs_by_type[5] = {};  // by EventType
+    uint64_t allocs_by_type[kEventTypeCount] = {};  // by EventType
 };
 
 double now(clockid_t clock) {
@@ -359,7 +359,7 @@ int main(int argc, char **argv) {
     if (sched_setaffinity(0, sizeof(set), &set) != 0) die("cannot pin to CPU " + std::to_string(cpu));
 
     // The mix.
-    uint64_t mix[5] = {}, in_container = 0, failed = 0;
+    uint64_t mix[kEventTypeCount] = {}, in_container = 0, failed = 0;
     for (const auto &ctx : rec.contexts) {
         mix[size_t(ctx.event->type)]++;
         in_container += ctx.in_container();
@@ -388,11 +388,11 @@ int main(int argc, char **argv) {
         replay(shipped, rec.contexts, out, full);
     }
 
-    std::printf("Mix: %zu events recorded in %.1f s (%s): exec %lu, open %lu, connect %lu, exit %lu; "
+    std::printf("Mix: %zu events recorded in %.1f s (%s): exec %lu, open %lu, connect %lu, exit %lu, syscall %lu; "
                 "%lu in containers, %lu failed syscalls; %zu processes, %zu cgroups.\n",
                 n, double(span_ns) * 1e-9, events_file.c_str(), mix[size_t(EventType::Exec)],
                 mix[size_t(EventType::Open)], mix[size_t(EventType::Connect)], mix[size_t(EventType::Exit)],
-                in_container, failed, rec.processes.size(), rec.cgroups.size());
+                mix[size_t(EventType::Syscall)], in_container, failed, rec.processes.size(), rec.cgroups.size());
     std::printf("Rules: %zu from %zu files. Replayed %ld times per matcher on CPU %ld.\n\n", shipped.rule_count(),
                 files.size(), repeat, cpu);
 
@@ -418,8 +418,9 @@ int main(int argc, char **argv) {
         allocs(full.allocs_miss, full.events - full.events_hit));
     const uint64_t *by_type = full.allocs_by_type;
     std::printf("\nAllocations in the measured passes by event type (shipped rules): exec %lu, open %lu, "
-                "connect %lu, exit %lu.\n", by_type[size_t(EventType::Exec)], by_type[size_t(EventType::Open)],
-                by_type[size_t(EventType::Connect)], by_type[size_t(EventType::Exit)]);
+                "connect %lu, exit %lu, syscall %lu.\n", by_type[size_t(EventType::Exec)],
+                by_type[size_t(EventType::Open)], by_type[size_t(EventType::Connect)], by_type[size_t(EventType::Exit)],
+                by_type[size_t(EventType::Syscall)]);
 
     const double rate = double(full.events) / full.cpu_s;
     std::printf("Target: >= 2 M events/s on one core: %s; 0 allocations/event: %s.\n",
