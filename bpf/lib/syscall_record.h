@@ -8,11 +8,13 @@
 
 #include "lib/path_walk.h"
 
-/* How a call is admitted: escape calls (ptrace, setns, unshare, module
- * loads, bpf) are never rate-limited, as exec is not, so that a container
- * cannot hide one behind a flood of opens; the others (dup, socket, chmod,
- * links, set*id), which busy programs make often, share the cgroup's token
- * bucket and stay out of the ring's reserved quarter. */
+/* How a call is admitted. All share the cgroup's token bucket with open
+ * and connect, so that no container can fill the ring with cheap failing
+ * calls (what a bucket refuses is counted and reported as a flood). Escape
+ * calls (ptrace, setns, unshare, module loads, bpf) may then use the ring's
+ * reserved quarter, as exec does: another container's flood cannot crowd
+ * them out. The others (dup, socket, chmod, links, set*id), which busy
+ * programs make often, stay out of it. */
 enum syscall_class { SYSCALL_CLASS_ESCAPE, SYSCALL_CLASS_HIGH_RATE };
 
 /* The scratch record with the header, the call and its result set, and
@@ -27,8 +29,10 @@ static __always_inline struct syscall_event *start_syscall(__u16 id, enum syscal
 	if (is_self())
 		return 0;
 	o = current_origin();
+	if (!flood_bucket_take(EVENT_SYSCALL, o))
+		return 0;
 	if (class == SYSCALL_CLASS_HIGH_RATE &&
-	    !admit(EVENT_SYSCALL, offsetof(struct syscall_event, data), o))
+	    ring_reserved(EVENT_SYSCALL, offsetof(struct syscall_event, data)))
 		return 0;
 	e = bpf_map_lookup_elem(&syscall_scratch, &zero);
 	if (!e)

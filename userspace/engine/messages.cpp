@@ -132,9 +132,9 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
 // container that does is also one whose events went unseen.
 const RuleInfo kFloodRule{
     "event_flood",
-    "A cgroup went over its rate of open and connect events, and the kernel side dropped the excess so that the "
-    "sensor keeps seeing every other container. Its own events went partly unseen meanwhile: flooding is also a "
-    "way to blind a sensor.",
+    "A cgroup went over its rate of open, connect and other syscall events, and the kernel side dropped the excess "
+    "so that the sensor keeps seeing every other container. Its own events went partly unseen meanwhile: flooding "
+    "is also a way to blind a sensor.",
     "evasion", "medium", {"T1562.001"}, "Warning"};
 
 
