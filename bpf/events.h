@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 7
+#define CROWSNEST_ABI_VERSION 8
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -29,7 +29,8 @@ enum event_type {
 	EVENT_EXIT = 4, /* a process (thread group) ended: keeps the process table small */
 	EVENT_FLOOD = 5, /* a cgroup's drops, when its rate-limit slot went to another cgroup */
 	EVENT_CGROUP_PATH = 6, /* a cgroup's path, sent once, at the first exec in it */
-	EVENT_TYPE_MAX = 7,
+	EVENT_SYSCALL = 7, /* one of the other calls Falco's rules name (enum syscall_id) */
+	EVENT_TYPE_MAX = 8,
 };
 
 /* Which system call produced an EVENT_OPEN. */
@@ -56,6 +57,33 @@ enum exec_syscall {
 	EXEC_SYSCALL_EXECVEAT = 2,
 };
 
+/* Which system call produced an EVENT_SYSCALL, and what its args[] hold,
+ * in the call's own argument order (paths go to data[], not args[]). */
+enum syscall_id {
+	SYSCALL_PTRACE = 1,       /* request, pid */
+	SYSCALL_SETNS = 2,        /* fd, nstype */
+	SYSCALL_UNSHARE = 3,      /* flags */
+	SYSCALL_INIT_MODULE = 4,  /* len (of the module image) */
+	SYSCALL_FINIT_MODULE = 5, /* fd, flags */
+	SYSCALL_BPF = 6,          /* cmd */
+	SYSCALL_SOCKET = 7,       /* domain, type, protocol */
+	SYSCALL_SYMLINK = 8,      /* (paths: target, linkpath) */
+	SYSCALL_SYMLINKAT = 9,    /* newdirfd (paths: target, linkpath) */
+	SYSCALL_LINK = 10,        /* (paths: oldpath, newpath) */
+	SYSCALL_LINKAT = 11,      /* olddirfd, newdirfd, flags (paths: oldpath, newpath) */
+	SYSCALL_CHMOD = 12,       /* mode (path: filename) */
+	SYSCALL_FCHMOD = 13,      /* fd, mode */
+	SYSCALL_FCHMODAT = 14,    /* dirfd, mode (path: filename) */
+	SYSCALL_SETUID = 15,      /* uid */
+	SYSCALL_SETGID = 16,      /* gid */
+	SYSCALL_SETRESUID = 17,   /* ruid, euid, suid */
+	SYSCALL_SETRESGID = 18,   /* rgid, egid, sgid */
+	SYSCALL_DUP = 19,         /* oldfd */
+	SYSCALL_DUP2 = 20,        /* oldfd, newfd */
+	SYSCALL_DUP3 = 21,        /* oldfd, newfd, flags */
+	SYSCALL_ID_MAX = 22,
+};
+
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */
 #define EVENT_FLAG_PATH_TRUNCATED 0x1 /* filename, open path or unix path was cut */
 #define EVENT_FLAG_ARGV_TRUNCATED 0x2 /* the argument area is longer than EXEC_ARGV_LEN */
@@ -65,6 +93,8 @@ enum exec_syscall {
 					 * whole (too deep, too long, or a bad dirfd) */
 #define EVENT_FLAG_EXE_UPPER_LAYER 0x20 /* exec: the program's file is in an overlay upper layer,
 					 * written or changed after the container started */
+#define EVENT_FLAG_SOCKET 0x40         /* syscall_event: sock describes the socket of its fd;
+					 * connect_event: protocol and lport are the socket's */
 #define EVENT_FLAG_FIXED_FILE 0x80      /* io_uring open: a direct (fixed-file) open, whose result
 					 * is a slot of the ring, not a file descriptor */
 
@@ -125,6 +155,8 @@ struct connect_event {
 	__u16 unix_path_len;        /* bytes in unix_path (no NUL) */
 	__u32 addrlen;              /* addrlen the caller passed */
 	__u16 syscall;              /* enum connect_syscall */
+	__u16 protocol;             /* EVENT_FLAG_SOCKET: the socket's IPPROTO_TCP, IPPROTO_UDP, ... */
+	__u16 lport;                /* EVENT_FLAG_SOCKET: its local port, host byte order (0: none yet) */
 	__u16 reserved;
 	char unix_path[UNIX_PATH_LEN];
 };
@@ -188,6 +220,33 @@ struct cgroup_event {
 	/* the path's components, leaf first, each NUL-terminated, as in
 	 * open_event's base directory */
 	char data[CGROUP_PATH_LEN];
+};
+
+/* The two ends of a socket, as the kernel holds them (struct sock_common). */
+struct socket_ends {
+	__u16 family;               /* AF_INET, AF_INET6, AF_UNIX, ... */
+	__u16 protocol;             /* IPPROTO_TCP, IPPROTO_UDP, ... (sk_protocol) */
+	__u16 lport;                /* host byte order; 0 when not bound */
+	__u16 rport;                /* host byte order; 0 when not connected */
+	__u8 laddr[16];             /* IPv4 in the first 4 bytes, or IPv6 */
+	__u8 raddr[16];
+};
+
+/* The rarer calls that Falco's rules name (enum syscall_id), read at
+ * sys_exit: the integer arguments, up to two paths as the caller gave them,
+ * and for dup the socket its fd is. */
+#define SYSCALL_ARGS 4
+
+struct syscall_event {
+	struct event_header hdr;
+	__s64 ret;                  /* the result, or -errno */
+	__s64 args[SYSCALL_ARGS];   /* see enum syscall_id; unused ones are 0 */
+	__u16 syscall;              /* enum syscall_id */
+	__u16 flags;                /* EVENT_FLAG_PATH_TRUNCATED, EVENT_FLAG_SOCKET */
+	__u16 path_len;             /* bytes of the first path at the start of data (no NUL) */
+	__u16 path2_len;            /* bytes of the second path, right after it */
+	struct socket_ends sock;    /* EVENT_FLAG_SOCKET */
+	char data[2 * PATH_LEN];
 };
 
 struct exit_event {

@@ -27,6 +27,7 @@
 
 #include "crowsnest.pb.h"
 #include "event/event_context.h"
+#include "event/event_format.h"
 #include "rules/detection.h"
 #include "rules/rule_files.h"
 #include "rules/rule_set.h"
@@ -113,7 +114,14 @@ Syscall syscall_code(const std::string &name) {
         {"io_uring_openat", Syscall::IoUringOpenat}, {"io_uring_openat2", Syscall::IoUringOpenat2},
         {"exit", Syscall::ProcessExit}};
     auto it = codes.find(name);
-    return it == codes.end() ? Syscall::None : it->second;
+    if (it != codes.end()) return it->second;
+    // the other calls (EventType::Syscall), by the names events print
+    for (size_t i = 0; i < kOtherSyscallCount; i++) {
+        Event e;
+        e.syscall = Syscall(size_t(kFirstOtherSyscall) + i);
+        if (name == syscall_name(e)) return e.syscall;
+    }
+    return Syscall::None;
 }
 
 uint16_t family_code(const std::string &name) {
@@ -128,7 +136,8 @@ void fill_event(const v1::Event &m, Event &e) {
     const v1::Process &p = m.process();
     const v1::Syscall &s = m.event();
     static const std::map<std::string, EventType> types = {
-        {"exec", EventType::Exec}, {"open", EventType::Open}, {"connect", EventType::Connect}, {"exit", EventType::Exit}};
+        {"exec", EventType::Exec}, {"open", EventType::Open}, {"connect", EventType::Connect}, {"exit", EventType::Exit},
+        {"syscall", EventType::Syscall}};
     auto type = types.find(s.type());
     if (type == types.end()) die("unknown event type '" + s.type() + "'");
     e.type = type->second;
@@ -162,6 +171,16 @@ void fill_event(const v1::Event &m, Event &e) {
         if (!s.dst_ip().empty()) inet_pton(e.family, s.dst_ip().c_str(), e.addr.data());
         e.unix_abstract = !s.unix_path().empty() && s.unix_path()[0] == '@';
         e.unix_path = s.unix_path().substr(e.unix_abstract ? 1 : 0);
+        break;
+    case EventType::Syscall:
+        for (int i = 0; i < s.args_size() && i < int(e.args.size()); i++) e.args[size_t(i)] = s.args(i);
+        e.path = s.path();
+        e.path2 = s.path2();
+        e.has_socket = !s.family().empty();  // printed for a dup or socket of a socket
+        e.family = e.has_socket ? family_code(s.family()) : 0;
+        e.fd = s.fd();
+        e.port = uint16_t(s.dst_port());
+        if (!s.dst_ip().empty()) inet_pton(e.family, s.dst_ip().c_str(), e.addr.data());
         break;
     case EventType::Exit:
         e.exit_code = s.exit_code();
@@ -240,7 +259,7 @@ struct Totals {
     double cpu_s = 0, wall_s = 0;
     uint64_t events = 0, events_hit = 0;  // hit: the event produced a detection
     uint64_t allocs_hit = 0, allocs_miss = 0;
-    uint64_t allocs_by_type[5] = {};  // by EventType
+    uint64_t allocs_by_type[kEventTypeCount] = {};  // by EventType
 };
 
 double now(clockid_t clock) {
@@ -340,7 +359,7 @@ int main(int argc, char **argv) {
     if (sched_setaffinity(0, sizeof(set), &set) != 0) die("cannot pin to CPU " + std::to_string(cpu));
 
     // The mix.
-    uint64_t mix[5] = {}, in_container = 0, failed = 0;
+    uint64_t mix[kEventTypeCount] = {}, in_container = 0, failed = 0;
     for (const auto &ctx : rec.contexts) {
         mix[size_t(ctx.event->type)]++;
         in_container += ctx.in_container();
@@ -369,11 +388,11 @@ int main(int argc, char **argv) {
         replay(shipped, rec.contexts, out, full);
     }
 
-    std::printf("Mix: %zu events recorded in %.1f s (%s): exec %lu, open %lu, connect %lu, exit %lu; "
+    std::printf("Mix: %zu events recorded in %.1f s (%s): exec %lu, open %lu, connect %lu, exit %lu, syscall %lu; "
                 "%lu in containers, %lu failed syscalls; %zu processes, %zu cgroups.\n",
                 n, double(span_ns) * 1e-9, events_file.c_str(), mix[size_t(EventType::Exec)],
                 mix[size_t(EventType::Open)], mix[size_t(EventType::Connect)], mix[size_t(EventType::Exit)],
-                in_container, failed, rec.processes.size(), rec.cgroups.size());
+                mix[size_t(EventType::Syscall)], in_container, failed, rec.processes.size(), rec.cgroups.size());
     std::printf("Rules: %zu from %zu files. Replayed %ld times per matcher on CPU %ld.\n\n", shipped.rule_count(),
                 files.size(), repeat, cpu);
 
@@ -399,8 +418,9 @@ int main(int argc, char **argv) {
         allocs(full.allocs_miss, full.events - full.events_hit));
     const uint64_t *by_type = full.allocs_by_type;
     std::printf("\nAllocations in the measured passes by event type (shipped rules): exec %lu, open %lu, "
-                "connect %lu, exit %lu.\n", by_type[size_t(EventType::Exec)], by_type[size_t(EventType::Open)],
-                by_type[size_t(EventType::Connect)], by_type[size_t(EventType::Exit)]);
+                "connect %lu, exit %lu, syscall %lu.\n", by_type[size_t(EventType::Exec)],
+                by_type[size_t(EventType::Open)], by_type[size_t(EventType::Connect)], by_type[size_t(EventType::Exit)],
+                by_type[size_t(EventType::Syscall)]);
 
     const double rate = double(full.events) / full.cpu_s;
     std::printf("Target: >= 2 M events/s on one core: %s; 0 allocations/event: %s.\n",

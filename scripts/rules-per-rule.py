@@ -5,9 +5,11 @@ Usage: scripts/rules-per-rule.py FILE [--crowsnest PATH] [--verbose]
 
 Each rule of FILE is written to a file of its own together with the lists
 and macros it needs (found by name, transitively, appends included, in the
-order FILE defines them), and `crowsnest rules validate` checks that file.
-Prints each rule that does not load with its first error, then
-"loaded/total". Exit status 0 when every rule loads.
+order FILE defines them), and `crowsnest rules validate --summary` checks that file.
+Prints each rule that does not load with its first error, each rule that
+loads but can never fire here (a call crowsnest does not trace) with its
+reason, then "loaded/total rules load, N of them can fire". Exit status 0
+when every rule loads.
 """
 import argparse
 import os
@@ -73,7 +75,7 @@ def main():
                 order.append(item["rule"])
             rules.setdefault(item["rule"], []).append(item)
 
-    loaded = 0
+    loaded = can_fire = 0
     with tempfile.TemporaryDirectory() as tmp:
         for name in order:
             want = needed(rules[name], definitions)
@@ -83,13 +85,19 @@ def main():
             path = os.path.join(tmp, "rule.yaml")
             with open(path, "w", encoding="utf-8") as f:
                 yaml.safe_dump(items, f, sort_keys=False, width=1 << 20)
-            r = subprocess.run([args.crowsnest, "rules", "validate", path], capture_output=True, text=True)
+            r = subprocess.run([args.crowsnest, "rules", "validate", "--summary", path], capture_output=True,
+                               text=True)
             if r.returncode == 0:
                 loaded += 1
+                never = [l.strip() for l in r.stdout.splitlines() if l.strip().startswith("never fires:")]
+                if never:
+                    print(never[0])
+                else:
+                    can_fire += 1
                 continue
             errors = [l for l in r.stdout.splitlines() if ": warning: " not in l and not l.startswith("invalid:")]
             print(f"{name}: " + ("\n    ".join(errors) if args.verbose else (errors[0] if errors else r.stdout.strip())))
-    print(f"{loaded}/{len(order)} rules load")
+    print(f"{loaded}/{len(order)} rules load, {can_fire} of them can fire")
     return 0 if loaded == len(order) else 1
 
 

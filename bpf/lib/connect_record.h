@@ -6,12 +6,9 @@
 #ifndef CROWSNEST_LIB_CONNECT_RECORD_H
 #define CROWSNEST_LIB_CONNECT_RECORD_H
 
-#include <bpf/bpf_endian.h>
-#include "lib/record.h"
+#include "lib/socket_ends.h"
 
 #define AF_UNIX 1
-#define AF_INET 2
-#define AF_INET6 10
 
 static __always_inline void read_sockaddr(struct connect_event *e, const void *uaddr)
 {
@@ -58,6 +55,8 @@ static __always_inline void fill_connect(struct connect_event *e, __u16 syscall,
 {
 	fill_header(&e->hdr, EVENT_CONNECT, sizeof(*e), o);
 	e->syscall = syscall;
+	e->protocol = 0;
+	e->lport = 0;
 	e->reserved = 0;
 	e->fd = fd;
 	e->addrlen = addrlen;
@@ -74,6 +73,7 @@ static __always_inline void fill_connect(struct connect_event *e, __u16 syscall,
  * result `ret`. */
 static __always_inline void send_connect(__u16 syscall, __s32 fd, const void *uaddr, __u32 addrlen, long ret)
 {
+	struct socket_ends ends = {};
 	struct connect_event *e;
 	struct origin o;
 
@@ -89,6 +89,13 @@ static __always_inline void send_connect(__u16 syscall, __s32 fd, const void *ua
 	}
 	fill_connect(e, syscall, fd, uaddr, addrlen, o);
 	e->ret = ret;
+	/* the socket's protocol and the local port the call gave it (a connect
+	 * binds an unbound socket), read once it returned */
+	if (read_socket_ends(&ends, fd)) {
+		e->protocol = ends.protocol;
+		e->lport = ends.lport;
+		e->flags |= EVENT_FLAG_SOCKET;
+	}
 	bpf_ringbuf_submit(e, batched_wakeup(sizeof(*e)));
 }
 

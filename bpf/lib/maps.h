@@ -127,6 +127,13 @@ SHARED struct {
 	__type(value, struct connect_event);
 } connect_scratch SEC(".maps");
 
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct syscall_event);
+} syscall_scratch SEC(".maps");
+
 /* The cgroups whose path was sent (EVENT_CGROUP): each once. */
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

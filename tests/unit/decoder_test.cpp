@@ -1,6 +1,7 @@
 // Decoder: raw ring-buffer records (bpf/events.h) -> Event, and every way a
 // record can be malformed.
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <linux/types.h>
 #include <sys/socket.h>
@@ -8,6 +9,8 @@
 #include <time.h>
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstddef>
@@ -16,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "event/event_format.h"
 #include "sensor/decoder.h"
 
 extern "C" {
@@ -168,6 +172,28 @@ Bytes exit_record(int32_t code) {
     e.hdr = make_header(EVENT_EXIT);
     e.exit_code = code;
     return to_bytes(e, sizeof(e));
+}
+
+// One of the other calls, as the BPF programs send it: the arguments, the
+// paths one after the other, and the socket's ends when `sock` is given.
+Bytes syscall_record(uint16_t id, std::vector<int64_t> args, int64_t ret = 0, const std::string &path = "",
+                     const std::string &path2 = "", const socket_ends *sock = nullptr) {
+    syscall_event e{};
+    e.hdr = make_header(EVENT_SYSCALL);
+    e.ret = ret;
+    e.syscall = id;
+    REQUIRE(args.size() <= SYSCALL_ARGS);
+    for (size_t i = 0; i < args.size(); i++) e.args[i] = args[i];
+    REQUIRE(path.size() + path2.size() <= sizeof(e.data));
+    std::memcpy(e.data, path.data(), path.size());
+    std::memcpy(e.data + path.size(), path2.data(), path2.size());
+    e.path_len = uint16_t(path.size());
+    e.path2_len = uint16_t(path2.size());
+    if (sock) {
+        e.sock = *sock;
+        e.flags |= EVENT_FLAG_SOCKET;
+    }
+    return to_bytes(e, offsetof(syscall_event, data) + path.size() + path2.size());
 }
 
 DecodeStatus decode(const Bytes &rec, Event &out, const Decoder &d = Decoder()) {
@@ -663,6 +689,124 @@ TEST_CASE("decoder: connect unix_path_len past its field is BadLength", "[decode
             Bytes rec = connect_unix_record("/run/x.sock", abstract);
             patch<connect_event>(rec, [&](connect_event &e) { e.unix_path_len = len; });
             CAPTURE(len, abstract);
+            CHECK(decode(rec) == DecodeStatus::BadLength);
+        }
+    }
+}
+
+// ---- the other calls (EVENT_SYSCALL) ------------------------------------------
+
+TEST_CASE("decoder: a call with integer arguments alone", "[decoder][syscall]") {
+    Event ev;
+    REQUIRE(decode(syscall_record(SYSCALL_PTRACE, {16, 4242}, -EPERM), ev) == DecodeStatus::Ok);
+    CHECK(ev.type == EventType::Syscall);
+    CHECK(ev.syscall == Syscall::Ptrace);
+    CHECK(ev.ret == -EPERM);
+    CHECK(ev.args == std::array<int64_t, 4>{16, 4242, 0, 0});
+    CHECK(ev.path.empty());
+    CHECK(ev.path2.empty());
+    CHECK_FALSE(ev.has_socket);
+    CHECK(ev.family == 0);
+    CHECK(ev.pid == 100);  // the header, as for every type
+    CHECK(std::string(crowsnest::syscall_name(ev)) == "ptrace");
+    CHECK(std::string(crowsnest::event_type_name(ev.type)) == "syscall");
+}
+
+TEST_CASE("decoder: every call of the ABI is a call of the engine, in order", "[decoder][syscall]") {
+    const char *names[] = {"ptrace",  "setns",     "unshare", "init_module", "finit_module", "bpf",   "socket",
+                           "symlink", "symlinkat", "link",    "linkat",      "chmod",        "fchmod", "fchmodat",
+                           "setuid",  "setgid",    "setresuid", "setresgid", "dup",          "dup2",  "dup3"};
+    REQUIRE(std::size(names) == SYSCALL_ID_MAX - SYSCALL_PTRACE);
+    for (uint16_t id = SYSCALL_PTRACE; id < SYSCALL_ID_MAX; id++) {
+        Event ev;
+        CAPTURE(id);
+        REQUIRE(decode(syscall_record(id, {}), ev) == DecodeStatus::Ok);
+        CHECK(std::string(crowsnest::syscall_name(ev)) == names[id - SYSCALL_PTRACE]);
+    }
+}
+
+TEST_CASE("decoder: two paths, one after the other, bytes kept as sent", "[decoder][syscall]") {
+    Event ev;
+    const std::string hostile("/etc/sha\ndow\0x\xff", 15);  // a newline, a NUL, a byte that is not UTF-8
+    REQUIRE(decode(syscall_record(SYSCALL_SYMLINKAT, {AT_FDCWD}, 0, hostile, "s"), ev) == DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::Symlinkat);
+    CHECK(ev.path == hostile);
+    CHECK(ev.path2 == "s");
+    CHECK(ev.args[0] == AT_FDCWD);
+    const std::string longest(PATH_LEN - 1, 'a');
+    REQUIRE(decode(syscall_record(SYSCALL_LINK, {}, 0, longest, longest), ev) == DecodeStatus::Ok);
+    CHECK(ev.path.size() == PATH_LEN - 1);
+    CHECK(ev.path2.size() == PATH_LEN - 1);
+}
+
+TEST_CASE("decoder: a dup of a socket carries its two ends", "[decoder][syscall]") {
+    socket_ends ends{};
+    ends.family = AF_INET;
+    ends.protocol = IPPROTO_TCP;
+    ends.lport = 40000;
+    ends.rport = 4444;
+    REQUIRE(inet_pton(AF_INET, "10.0.0.2", ends.laddr) == 1);
+    REQUIRE(inet_pton(AF_INET, "10.9.8.7", ends.raddr) == 1);
+    Event ev;
+    REQUIRE(decode(syscall_record(SYSCALL_DUP2, {3, 0}, 0, "", "", &ends), ev) == DecodeStatus::Ok);
+    CHECK(ev.has_socket);
+    CHECK(ev.family == AF_INET);
+    CHECK(ev.port == 4444);
+    CHECK(ev.local_port == 40000);
+    CHECK(ev.protocol == IPPROTO_TCP);
+    CHECK(ev.fd == 3);  // dup: the old fd
+    CHECK(crowsnest::ip_string(ev) == "10.9.8.7");
+    // the next record of the same type without a socket does not keep it
+    REQUIRE(decode(syscall_record(SYSCALL_SETNS, {3, 0}), ev) == DecodeStatus::Ok);
+    CHECK_FALSE(ev.has_socket);
+    CHECK(ev.family == 0);
+    // nor does a connect after it
+    REQUIRE(decode(syscall_record(SYSCALL_DUP, {3}, 4, "", "", &ends), ev) == DecodeStatus::Ok);
+    REQUIRE(decode(connect_inet_record(AF_INET, "10.1.2.3", 443), ev) == DecodeStatus::Ok);
+    CHECK_FALSE(ev.has_socket);
+}
+
+TEST_CASE("decoder: a socket call's fd is its result", "[decoder][syscall]") {
+    Event ev;
+    REQUIRE(decode(syscall_record(SYSCALL_SOCKET, {AF_PACKET, SOCK_RAW, 768}, 5), ev) == DecodeStatus::Ok);
+    CHECK(ev.fd == 5);
+    CHECK(ev.args[0] == AF_PACKET);
+}
+
+TEST_CASE("decoder: malformed syscall records", "[decoder][syscall][malformed]") {
+    SECTION("an unknown call is BadType") {
+        for (uint16_t id : {uint16_t(0), uint16_t(SYSCALL_ID_MAX), uint16_t(0xffff)}) {
+            Bytes rec = syscall_record(SYSCALL_BPF, {5});
+            patch<syscall_event>(rec, [&](syscall_event &e) { e.syscall = id; });
+            CAPTURE(id);
+            CHECK(decode(rec) == DecodeStatus::BadType);
+        }
+    }
+    SECTION("shorter than the fixed part is TooShort") {
+        Bytes rec = syscall_record(SYSCALL_BPF, {5});
+        resize_record(rec, offsetof(syscall_event, data) - 1);
+        CHECK(decode(rec) == DecodeStatus::TooShort);
+    }
+    SECTION("path lengths that disagree with the record are BadLength") {
+        Bytes rec = syscall_record(SYSCALL_LINK, {}, 0, "/etc/shadow", "/tmp/h");
+        patch<syscall_event>(rec, [](syscall_event &e) { e.path_len += 1; });
+        CHECK(decode(rec) == DecodeStatus::BadLength);
+        rec = syscall_record(SYSCALL_LINK, {}, 0, "/etc/shadow", "/tmp/h");
+        resize_record(rec, rec.size() + 1);  // a byte after the paths
+        CHECK(decode(rec) == DecodeStatus::BadLength);
+        rec = syscall_record(SYSCALL_LINK, {}, 0, "/etc/shadow", "/tmp/h");
+        resize_record(rec, rec.size() - 1);  // the second path cut
+        CHECK(decode(rec) == DecodeStatus::BadLength);
+    }
+    SECTION("a path as long as its field, or longer, is BadLength") {
+        for (uint16_t len : {uint16_t(PATH_LEN), uint16_t(0xffff)}) {
+            Bytes rec = syscall_record(SYSCALL_CHMOD, {0644}, 0, "/tmp/x");
+            patch<syscall_event>(rec, [&](syscall_event &e) {
+                e.path_len = len;
+                e.path2_len = 0;
+            });
+            resize_record(rec, offsetof(syscall_event, data) + len);
+            CAPTURE(len);
             CHECK(decode(rec) == DecodeStatus::BadLength);
         }
     }

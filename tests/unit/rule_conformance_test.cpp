@@ -5,6 +5,12 @@
 // per category. Each row has a positive and a negative partner; a failing
 // row is named by INFO.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -28,6 +34,8 @@ using crowsnest::test::connect_inet_scene;
 using crowsnest::test::connect_unix_scene;
 using crowsnest::test::exec_scene;
 using crowsnest::test::open_scene;
+using crowsnest::test::socket_scene;
+using crowsnest::test::syscall_scene;
 using crowsnest::test::RuleFiles;
 using crowsnest::test::Scene;
 
@@ -138,6 +146,60 @@ Scene cn_uring() {
     return s;
 }
 Scene cn_unix() { return connect_unix_scene("/var/run/docker.sock"); }
+Scene cn_udp() {
+    Scene s = connect_inet_scene("10.1.2.3", 53);
+    s.event.has_socket = true;
+    s.event.protocol = IPPROTO_UDP;
+    s.event.local_port = 40001;
+    return s;
+}
+
+// the other calls (EventType::Syscall), arguments in the record's order
+Scene sc_ptrace_attach() { return syscall_scene(Syscall::Ptrace, {PTRACE_ATTACH, 4242}); }
+Scene sc_ptrace_traceme() { return syscall_scene(Syscall::Ptrace, {PTRACE_TRACEME, 0}); }
+Scene sc_ptrace_peek() { return syscall_scene(Syscall::Ptrace, {PTRACE_PEEKDATA, 4242}); }
+Scene sc_setns() { return syscall_scene(Syscall::Setns, {3, CLONE_NEWNET}); }
+Scene sc_unshare_user() { return syscall_scene(Syscall::Unshare, {CLONE_NEWUSER | CLONE_NEWNS}, -EPERM); }
+Scene sc_init_module() { return syscall_scene(Syscall::InitModule, {4096}, -ENOSYS); }
+Scene sc_finit_module() { return syscall_scene(Syscall::FinitModule, {3, 0}, -EPERM); }
+Scene sc_bpf_prog_load() { return syscall_scene(Syscall::Bpf, {5}, -EPERM); }
+Scene sc_bpf_map_lookup() { return syscall_scene(Syscall::Bpf, {1}); }
+Scene sc_socket_packet() { return syscall_scene(Syscall::Socket, {AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 768}, 3); }
+Scene sc_socket_udp() {
+    return socket_scene(Syscall::Socket, {AF_INET, SOCK_DGRAM, 0}, 4, "0.0.0.0", 0, "0.0.0.0", 0, IPPROTO_UDP);
+}
+Scene sc_symlink_shadow() { return syscall_scene(Syscall::Symlink, {}, 0, "/etc/shadow", "/tmp/s"); }
+Scene sc_symlinkat_rel() { return syscall_scene(Syscall::Symlinkat, {AT_FDCWD}, 0, "../etc/shadow", "s"); }
+// a hostile target: a newline, bytes that are not UTF-8, a quote
+Scene sc_symlink_hostile() { return syscall_scene(Syscall::Symlink, {}, 0, "/etc/sha\ndow\xff\"", "/tmp/s"); }
+Scene sc_link_shadow() { return syscall_scene(Syscall::Link, {}, 0, "/etc/shadow", "/tmp/h"); }
+Scene sc_linkat() {
+    return syscall_scene(Syscall::Linkat, {AT_FDCWD, AT_FDCWD, AT_SYMLINK_FOLLOW}, 0, "/etc/passwd", "/tmp/p");
+}
+Scene sc_chmod_suid() { return syscall_scene(Syscall::Chmod, {04755}, 0, "/tmp/x"); }
+Scene sc_fchmod() { return syscall_scene(Syscall::Fchmod, {3, 0644}); }
+Scene sc_fchmodat_sgid() { return syscall_scene(Syscall::Fchmodat, {AT_FDCWD, 02755}, 0, "bin/x"); }
+Scene sc_setuid_root() { return syscall_scene(Syscall::Setuid, {0}, -EPERM); }
+// nobody becoming nobody: Falco writes the uid as the caller's own name
+Scene sc_setuid_nobody() {
+    Scene s = syscall_scene(Syscall::Setuid, {65534});
+    s.event.uid = 65534;
+    s.process.facts.known = true;
+    s.process.facts.uid = 65534;
+    s.process.facts.user_name = "nobody";
+    return s;
+}
+Scene sc_setresuid() { return syscall_scene(Syscall::Setresuid, {-1, 0, -1}); }
+Scene sc_dup2_sock() {
+    return socket_scene(Syscall::Dup2, {3, 0}, 0, "10.0.0.2", 40000, "10.9.8.7", 4444, IPPROTO_TCP);
+}
+Scene sc_dup_v6() { return socket_scene(Syscall::Dup, {5}, 1, "fd00::2", 5555, "fd00::1", 443, IPPROTO_TCP); }
+Scene sc_dup3_udp() {
+    return socket_scene(Syscall::Dup3, {3, 1, O_CLOEXEC}, 1, "10.0.0.2", 53000, "10.0.0.53", 53, IPPROTO_UDP);
+}
+Scene sc_dup2_stderr() {
+    return socket_scene(Syscall::Dup2, {3, 7}, 7, "10.0.0.2", 40000, "10.9.8.7", 4444, IPPROTO_TCP);
+}
 Scene cn_abstract() { return connect_unix_scene("containerd-shim", true); }
 Scene cn_no_process() {
     Scene s = connect_inet_scene("10.1.2.3", 443);
@@ -859,7 +921,10 @@ const std::vector<Row> kRows = {
     {"fd.rport = 443", cn_v4, true},
     {"fd.port = 8080", cn_v6_ula, true},
     {"fd.port exists", cn_unix, false},
-    // not carried by the connect event: <NA>, so no comparison holds
+    // the socket's protocol and local port, when the kernel side read them
+    {"fd.l4proto = udp and fd.lport = 40001", cn_udp, true},
+    {"fd.l4proto = tcp", cn_udp, false},
+    // not read (io_uring's connect): <NA>, so no comparison holds
     {"fd.l4proto != tcp", cn_v4, false},
     {"fd.lport exists", cn_v4, false},
     {"fd.cip != 10.1.2.3", cn_v4, false},
@@ -868,6 +933,54 @@ const std::vector<Row> kRows = {
     {"fd.sip.name exists", cn_v4, false},
     {"fd.cip.name exists", cn_v4, false},
     {"fd.rip.name != example.com", cn_v4, false},
+    // ---- the other calls: ptrace, setns, unshare, modules, bpf, socket, links, chmod, set*id, dup ----
+    {"evt.type = ptrace and evt.arg.request contains PTRACE_ATTACH", sc_ptrace_attach, true},
+    {"evt.arg.request contains PTRACE_ATTACH", sc_ptrace_peek, false},
+    {"evt.arg.request = PTRACE_TRACEME", sc_ptrace_traceme, true},
+    {"evt.arg.pid = 4242", sc_ptrace_attach, true},
+    {"evt.args = 'request=PTRACE_ATTACH pid=4242'", sc_ptrace_attach, true},
+    {"evt.syscall = ptrace and evt.res = SUCCESS", sc_ptrace_attach, true},
+    {"evt.type = setns and evt.arg.nstype = CLONE_NEWNET and evt.arg.fd = 3", sc_setns, true},
+    {"evt.type = unshare", sc_setns, false},
+    {"evt.type = unshare and evt.arg.flags contains CLONE_NEWUSER and evt.res = EPERM", sc_unshare_user, true},
+    {"evt.type in (init_module, finit_module) and evt.failed = true", sc_finit_module, true},
+    {"evt.type = init_module and evt.res = ENOSYS and evt.arg.length = 4096", sc_init_module, true},
+    {"evt.type = finit_module", sc_init_module, false},
+    {"evt.type = bpf and (evt.arg.cmd = 5 or evt.arg.cmd = BPF_PROG_LOAD)", sc_bpf_prog_load, true},
+    {"evt.type = bpf and (evt.arg.cmd = 5 or evt.arg.cmd = BPF_PROG_LOAD)", sc_bpf_map_lookup, false},
+    {"evt.type = socket and evt.arg.domain contains AF_PACKET", sc_socket_packet, true},
+    {"evt.arg.type = SOCK_RAW|SOCK_CLOEXEC and evt.arg.proto = 768", sc_socket_packet, true},
+    {"evt.arg.domain contains AF_PACKET", sc_socket_udp, false},
+    {"fd.type exists", sc_socket_packet, false},  // no ends read: not a socket the kernel side described
+    {"fd.l4proto = udp and fd.lport = 0 and fd.num = 4", sc_socket_udp, true},
+    {"evt.type in (symlink, symlinkat) and evt.arg.target in (/etc/shadow)", sc_symlink_shadow, true},
+    {"evt.arg.linkpath = /tmp/s", sc_symlink_shadow, true},
+    {"evt.arg.target in (/etc/shadow)", sc_symlinkat_rel, false},  // as the call gave it
+    {"evt.arg.target = ../etc/shadow and evt.arg.linkdirfd = -100", sc_symlinkat_rel, true},
+    {"evt.arg.target startswith /etc/sha", sc_symlink_hostile, true},
+    {"evt.arg.target = /etc/shadow", sc_symlink_hostile, false},
+    {"evt.type in (link, linkat) and evt.arg.oldpath = /etc/shadow and evt.arg.newpath = /tmp/h", sc_link_shadow,
+     true},
+    {"evt.arg.flags = AT_SYMLINK_FOLLOW and evt.arg.olddir = -100 and evt.arg.newdir = -100", sc_linkat, true},
+    {"evt.arg.oldpath exists", sc_symlink_shadow, false},
+    {"evt.type in (chmod, fchmod, fchmodat) and evt.arg.mode contains S_ISUID", sc_chmod_suid, true},
+    {"evt.arg.mode contains S_ISUID", sc_fchmod, false},
+    {"evt.arg.mode = S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR and evt.arg.fd = 3", sc_fchmod, true},
+    {"evt.arg.mode contains S_ISGID and evt.arg.filename = bin/x and evt.arg.dirfd = -100", sc_fchmodat_sgid, true},
+    {"evt.arg.filename = /tmp/x", sc_chmod_suid, true},
+    {"evt.type = setuid and evt.arg.uid = 0 and evt.failed = true", sc_setuid_root, true},
+    {"evt.arg.uid = nobody", sc_setuid_nobody, true},
+    {"evt.arg.uid = nobody", sc_setuid_root, false},
+    {"evt.arg.euid = 0 and evt.arg.ruid = -1 and evt.arg.suid = -1", sc_setresuid, true},
+    {"evt.type in (dup, dup2, dup3) and evt.rawres in (0, 1, 2) and fd.type in (ipv4, ipv6)", sc_dup2_sock, true},
+    {"evt.type in (dup, dup2, dup3) and evt.rawres in (0, 1, 2)", sc_dup2_stderr, false},
+    {"fd.name = 10.9.8.7:4444 and fd.sip = 10.9.8.7 and fd.rport = 4444 and fd.lport = 40000 and fd.l4proto = tcp",
+     sc_dup2_sock, true},
+    {"evt.args = 'oldfd=3 newfd=0'", sc_dup2_sock, true},
+    {"fd.typechar = 6 and fd.num = 5 and fd.sockfamily = ip and fd.net in (fd00::/8)", sc_dup_v6, true},
+    {"evt.arg.flags = O_CLOEXEC and fd.l4proto = udp", sc_dup3_udp, true},
+    {"fd.type exists", sc_setns, false},  // only dup and socket have an fd
+    {"fd.lport exists", sc_setns, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=
     {"not fd.name = /etc/shadow", ex_xmrig, true},
     {"fd.name != /etc/shadow or proc.name = xmrig", ex_xmrig, true},

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <catch2/catch.hpp>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -123,6 +124,37 @@ inline Scene open_scene(const std::string &path, int64_t ret = 3) {
     s.event.has_file_identity = ret >= 0;
     if (!path.empty() && path[0] == '/') s.resolved_path = normalize_path(path);
     s.by("/usr/bin/cat", {"cat", path});
+    return s;
+}
+
+// One of the other calls (EventType::Syscall): its integer arguments in
+// the record's order (bpf/events.h, enum syscall_id) and its paths.
+inline Scene syscall_scene(Syscall call, std::array<int64_t, 4> args, int64_t ret = 0, const std::string &path = "",
+                           const std::string &path2 = "") {
+    Scene s;
+    s.event.type = EventType::Syscall;
+    s.event.syscall = call;
+    s.event.args = args;
+    s.event.ret = ret;
+    s.event.path = path;
+    s.event.path2 = path2;
+    s.by("/usr/bin/strace", {"strace", "-p", "1"});
+    return s;
+}
+
+// A dup (or socket) whose fd is an inet socket from `local` to `remote`.
+inline Scene socket_scene(Syscall call, std::array<int64_t, 4> args, int64_t ret, const std::string &local,
+                          uint16_t local_port, const std::string &remote, uint16_t remote_port, uint16_t protocol) {
+    Scene s = syscall_scene(call, args, ret);
+    s.event.has_socket = true;
+    s.event.family = remote.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    REQUIRE(inet_pton(s.event.family, local.c_str(), s.event.local_addr.data()) == 1);
+    REQUIRE(inet_pton(s.event.family, remote.c_str(), s.event.addr.data()) == 1);
+    s.event.local_port = local_port;
+    s.event.port = remote_port;
+    s.event.protocol = protocol;
+    s.event.fd = int32_t(call == Syscall::Socket ? ret : args[0]);
+    s.by("/bin/sh", {"sh", "-i"});
     return s;
 }
 

@@ -8,7 +8,8 @@ namespace {
 
 const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
-     "events the engine received, by type (exec, open, connect, exit; flood: a cgroup's rate-limit drops; cgroup: a "
+     "events the engine received, by type (exec, open, connect, exit; syscall: ptrace, setns, unshare, module "
+     "loads, bpf, socket, symlink, link, chmod, set*id, dup; flood: a cgroup's rate-limit drops; cgroup: a "
      "cgroup's path, read at its first exec)", "crowsnest_events_total"},
     {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
     {"aggregated", "identical verdicts counted into their window's summary instead of sent one by one", "crowsnest_verdicts_aggregated_total"},
@@ -18,8 +19,9 @@ const std::vector<CounterDoc> kDocs = {
     {"ringbuf_drops", "events lost in the kernel because the ring buffer was full", "crowsnest_ringbuf_lost_events_total"},
     {"ringbuf_drops.<type>", "the same, by event type", "crowsnest_ringbuf_drops_total"},
     {"ring_reserved.<type>",
-     "open and connect events refused because the ring buffer was three quarters full: the rest is kept for exec, "
-     "exit and flood records", "crowsnest_ring_reserved_drops_total"},
+     "open, connect and syscall events (socket, dup, symlink, link, chmod, set*id) refused because the ring buffer "
+     "was three quarters full: the rest is kept for exec, exit, flood and escape records (ptrace, setns, unshare, "
+     "module loads, bpf)", "crowsnest_ring_reserved_drops_total"},
     {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},
     {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)", "crowsnest_unresolved_cgroups_total"},
@@ -55,8 +57,8 @@ const std::vector<CounterDoc> kDocs = {
      "crowsnest_output_queued", true},
 };
 
-constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,
-                                 EventType::Exit,  EventType::Flood,   EventType::CgroupPath};
+constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,      EventType::Exit,
+                                 EventType::Flood, EventType::CgroupPath, EventType::Syscall};
 
 const CounterDoc *doc_of(std::string_view family) {
     for (const auto &d : kDocs)
@@ -83,7 +85,7 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("ringbuf_drops", "ringbuf_drops", ringbuf_drops);
     for (auto t : kTypes)
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
-    for (auto t : {EventType::Open, EventType::Connect})
+    for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall})
         add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
     add("inflight_drops", "inflight_drops", sensor.inflight_full);
     add("exit_without_enter", "exit_without_enter", sensor.exit_without_enter);

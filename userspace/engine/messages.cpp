@@ -106,6 +106,18 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
         text(unix_path_string(e), s.mutable_unix_path());
         s.set_path_truncated(e.path_truncated);
         break;
+    case EventType::Syscall:
+        for (int64_t a : e.args) s.add_args(a);
+        text(e.path, s.mutable_path());
+        text(e.path2, s.mutable_path2());
+        s.set_path_truncated(e.path_truncated);
+        if (e.has_socket) {
+            s.set_family(family_name(e.family));
+            s.set_fd(e.fd);
+            s.set_dst_ip(ip_string(e));
+            if (e.family != AF_UNIX) s.set_dst_port(e.port);
+        }
+        break;
     case EventType::Exit:
         s.set_exit_code(e.exit_code);
         break;
@@ -120,9 +132,9 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
 // container that does is also one whose events went unseen.
 const RuleInfo kFloodRule{
     "event_flood",
-    "A cgroup went over its rate of open and connect events, and the kernel side dropped the excess so that the "
-    "sensor keeps seeing every other container. Its own events went partly unseen meanwhile: flooding is also a "
-    "way to blind a sensor.",
+    "A cgroup went over its rate of open, connect and other syscall events, and the kernel side dropped the excess "
+    "so that the sensor keeps seeing every other container. Its own events went partly unseen meanwhile: flooding "
+    "is also a way to blind a sensor.",
     "evasion", "medium", {"T1562.001"}, "Warning"};
 
 

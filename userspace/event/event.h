@@ -15,8 +15,10 @@ namespace crowsnest {
 // Flood: events of a cgroup that it dropped because the cgroup went over its
 // rate (bpf/events.h, flood_bucket); CgroupPath: the path (Event::path) of a
 // cgroup, read at its first exec, so that it is known even once removed.
-enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6 };
-constexpr size_t kEventTypeCount = 7;  // EventType values are 1..6; index 0 is unused
+// Syscall: one of the rarer calls that Falco's rules name (ptrace, setns,
+// unshare, module loads, bpf, socket, symlink, link, chmod, set*id, dup).
+enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6, Syscall = 7 };
+constexpr size_t kEventTypeCount = 8;  // EventType values are 1..7; index 0 is unused
 
 const char *event_type_name(EventType t);
 
@@ -30,7 +32,12 @@ enum class Syscall : uint8_t {
     Open, Openat, Openat2, IoUringOpenat, IoUringOpenat2,
     OpenByHandleAt,  // a file opened by its handle, with no path
     ProcessExit,     // not a call: the last thread of a process ended
+    // EventType::Syscall, in the order of bpf/events.h's enum syscall_id
+    Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
+    Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
 };
+constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
+constexpr size_t kOtherSyscallCount = size_t(Syscall::Dup3) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;
@@ -61,12 +68,24 @@ struct Event {
     uint64_t ino = 0, parent_ino = 0;
     uint32_t mnt_id = 0;
 
-    // connect
+    // connect (the destination); dup and socket (the socket's remote end, when has_socket)
     int32_t fd = 0;
     uint16_t family = 0, port = 0;
     std::array<uint8_t, 16> addr{};
     std::string unix_path;
     bool unix_abstract = false;
+
+    // syscall: the integer arguments in the call's order (bpf/events.h, enum
+    // syscall_id), its first path in `path` (symlink's target, link's
+    // oldpath, chmod's filename) and its second in path2 (linkpath, newpath)
+    std::array<int64_t, 4> args{};
+    std::string path2;
+    // dup and socket: the fd is a socket, whose remote end is family, addr
+    // and port above, and whose local end and protocol are these (connect:
+    // its protocol and local port alone)
+    bool has_socket = false;
+    uint16_t local_port = 0, protocol = 0;
+    std::array<uint8_t, 16> local_addr{};
 
     // exit
     int32_t exit_code = 0;

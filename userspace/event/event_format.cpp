@@ -101,6 +101,7 @@ const char *event_type_name(EventType t) {
     case EventType::Exit: return "exit";
     case EventType::Flood: return "flood";
     case EventType::CgroupPath: return "cgroup";
+    case EventType::Syscall: return "syscall";
     }
     return "unknown";
 }
@@ -120,6 +121,27 @@ const char *syscall_name(const Event &e) {
     case Syscall::IoUringOpenat2: return "io_uring_openat2";
     case Syscall::OpenByHandleAt: return "open_by_handle_at";
     case Syscall::ProcessExit: return "exit";
+    case Syscall::Ptrace: return "ptrace";
+    case Syscall::Setns: return "setns";
+    case Syscall::Unshare: return "unshare";
+    case Syscall::InitModule: return "init_module";
+    case Syscall::FinitModule: return "finit_module";
+    case Syscall::Bpf: return "bpf";
+    case Syscall::Socket: return "socket";
+    case Syscall::Symlink: return "symlink";
+    case Syscall::Symlinkat: return "symlinkat";
+    case Syscall::Link: return "link";
+    case Syscall::Linkat: return "linkat";
+    case Syscall::Chmod: return "chmod";
+    case Syscall::Fchmod: return "fchmod";
+    case Syscall::Fchmodat: return "fchmodat";
+    case Syscall::Setuid: return "setuid";
+    case Syscall::Setgid: return "setgid";
+    case Syscall::Setresuid: return "setresuid";
+    case Syscall::Setresgid: return "setresgid";
+    case Syscall::Dup: return "dup";
+    case Syscall::Dup2: return "dup2";
+    case Syscall::Dup3: return "dup3";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type
@@ -130,6 +152,7 @@ const char *syscall_name(const Event &e) {
     case EventType::Exit: return "exit";
     case EventType::Flood: return "flood";
     case EventType::CgroupPath: return "cgroup";
+    case EventType::Syscall: return "syscall";
     }
     return "";
 }

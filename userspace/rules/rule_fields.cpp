@@ -20,8 +20,10 @@ namespace {
 constexpr size_t kTypicalArgs = 64;  // argv capacity reserved once, so that most events allocate nothing
 
 constexpr uint8_t kExec = event_bit(EventType::Exec), kConnect = event_bit(EventType::Connect),
-                  kOpen = event_bit(EventType::Open), kExit = event_bit(EventType::Exit);
-constexpr uint8_t kSyscalls = kExec | kConnect | kOpen, kAll = kSyscalls | kExit;
+                  kOpen = event_bit(EventType::Open), kExit = event_bit(EventType::Exit),
+                  kOther = event_bit(EventType::Syscall);
+constexpr uint8_t kSyscalls = kExec | kConnect | kOpen | kOther, kAll = kSyscalls | kExit;
+constexpr uint8_t kSocket = kConnect | kOther;  // a connect's socket, or a dup'd or new one (has_socket)
 
 using F = FieldId;
 using T = FieldType;
@@ -30,7 +32,9 @@ using A = FieldInfo::Arg;
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
-     "open_by_handle_at as the call they stand for: connect, openat)"},
+     "open_by_handle_at as the call they stand for: connect, openat); and ptrace, setns, unshare, init_module, "
+     "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
+     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket)"},
     {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
      "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
      "never_true macro, evt.num=0, holds for no event)"},
@@ -42,14 +46,18 @@ const std::vector<FieldInfo> kFields = {
     {"evt.is_open_write", F::EvtIsOpenWrite, T::Bool, kOpen, A::None, false, "opened for writing (O_WRONLY or O_RDWR)"},
     {"evt.is_open_exec", F::EvtIsOpenExec, T::Bool, kOpen, A::None, false,
      "the open creates a file (O_CREAT) with an execute bit in its mode"},
-    {"evt.arg.flags", F::EvtArgFlags, T::String, kOpen, A::None, false, "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC"},
+    {"evt.arg.flags", F::EvtArgFlags, T::String, kOpen | kOther, A::None, false,
+     "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC; the flags argument of unshare (CLONE_*), finit_module, linkat "
+     "(AT_*) and dup3 (O_CLOEXEC)"},
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
      "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, sendto, "
      "sendmsg, open_by_handle_at, exit"},
     {"evt.arg", F::EvtArg, T::String, kSyscalls, A::Text, false,
      "evt.arg[NAME], or Falco's evt.arg.NAME: an argument of the call by Falco's name: execve's filename; "
-     "open's name (the path as given), flags, mode (octal), fd and dirfd; connect's fd and addr. Other names "
-     "(path, oldpath, newpath, target, uid, request, ...) are arguments of calls crowsnest does not observe: unset"},
+     "open's name (the path as given), flags, mode (octal), fd and dirfd; connect's fd and addr; the other "
+     "calls' arguments as README's \"Other calls\" lists them (request, pid, nstype, flags, cmd, domain, type, "
+     "proto, target, linkpath, oldpath, newpath, filename, mode, uid, gid, oldfd, newfd, ...). A name the call "
+     "does not have is unset"},
     {"evt.args", F::EvtArgs, T::String, kSyscalls, A::None, false,
      "every argument of evt.arg, as NAME=VALUE separated by spaces"},
     {"proc.name", F::ProcName, T::String, kAll, A::None, false, "the process name (comm, at most 15 characters)"},
@@ -153,42 +161,45 @@ const std::vector<FieldInfo> kFields = {
      "k8s.pod.label[KEY]: one of the pod's labels, where the runtime records them (CRI-O, Docker)"},
     {"k8s.pod.labels", F::K8sPodLabel, T::String, kAll, A::OptText, false,
      "k8s.pod.labels[KEY]: one label, as k8s.pod.label; without [KEY], all as 'key:value, key:value'"},
-    {"fd.num", F::FdNum, T::Number, kConnect | kOpen, A::None, false, "the file descriptor (open: the result)"},
-    {"fd.typechar", F::FdTypeChar, T::String, kConnect | kOpen, A::None, false, "f (open), 4 or 6 (inet connect), u (unix)"},
-    {"fd.name", F::FdName, T::String, kConnect | kOpen, A::None, false,
-     "open: the absolute, normalised path; connect: ip:port or the unix socket's path"},
+    {"fd.num", F::FdNum, T::Number, kSocket | kOpen, A::None, false, "the file descriptor (open and socket: the result; dup: the old fd)"},
+    {"fd.typechar", F::FdTypeChar, T::String, kSocket | kOpen, A::None, false, "f (open), 4 or 6 (inet connect, dup, socket), u (unix)"},
+    {"fd.name", F::FdName, T::String, kSocket | kOpen, A::None, false,
+     "open: the absolute, normalised path; connect: ip:port or the unix socket's path; dup and socket of an inet "
+     "socket: the remote ip:port"},
     {"fd.directory", F::FdDirectory, T::String, kOpen, A::None, false, "open: the directory of fd.name"},
     {"fd.filename", F::FdFilename, T::String, kOpen, A::None, false, "open: the last component of fd.name"},
-    {"fd.sip", F::FdSip, T::IpAddr, kConnect, A::None, false, "connect: the destination address (IPv4 or IPv6)"},
-    {"fd.sport", F::FdSport, T::Number, kConnect, A::None, false, "connect: the destination port (inet only)"},
-    {"fd.snet", F::FdSnet, T::IpNet, kConnect, A::None, false,
+    {"fd.sip", F::FdSip, T::IpAddr, kSocket, A::None, false, "connect: the destination address (IPv4 or IPv6); dup, socket: the remote address"},
+    {"fd.sport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the destination port (inet only); dup, socket: the remote port"},
+    {"fd.snet", F::FdSnet, T::IpNet, kSocket, A::None, false,
      "connect: the destination address, compared with networks: fd.snet in (10.0.0.0/8)"},
-    {"fd.sockfamily", F::FdSockFamily, T::String, kConnect, A::None, false, "connect: ip or unix"},
+    {"fd.sockfamily", F::FdSockFamily, T::String, kSocket, A::None, false, "connect, dup, socket: ip or unix"},
     {"fd.unix_path", F::FdUnixPath, T::String, kConnect, A::None, false,
      "connect: the unix socket's path (abstract names start with '@')"},
     {"host.path", F::HostPath, T::String, kOpen, A::None, false,
      "open from a container: the protected host file it reached, by identity, whatever the path "
      "(only paths that rules compare host.path with are watched)"},
-    {"fd.type", F::FdType, T::String, kConnect | kOpen, A::None, false,
-     "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect)"},
+    {"fd.type", F::FdType, T::String, kSocket | kOpen, A::None, false,
+     "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect, dup, socket)"},
     {"fd.nameraw", F::FdNameRaw, T::String, kConnect | kOpen, A::None, false,
      "open: the path as the call gave it (fd.name is it made absolute and normalised); connect: fd.name"},
     {"fd.name_changed", F::FdNameChanged, T::Bool, kConnect, A::None, false,
      "connect: the call gave the socket its destination while sending (TCP Fast Open's sendto, sendmsg)"},
     {"fd.connected", F::FdConnected, T::Bool, kConnect, A::None, false,
      "connect: the socket was connected when the call returned (it returned 0)"},
-    {"fd.ip", F::FdSip, T::IpAddr, kConnect, A::None, false,
+    {"fd.ip", F::FdSip, T::IpAddr, kSocket, A::None, false,
      "connect: the address of either end; only the destination is known (fd.sip), so fd.ip is fd.sip"},
-    {"fd.net", F::FdSnet, T::IpNet, kConnect, A::None, false, "connect: fd.ip compared with networks"},
-    {"fd.rip", F::FdSip, T::IpAddr, kConnect, A::None, false, "connect: the remote address: fd.sip"},
-    {"fd.rnet", F::FdSnet, T::IpNet, kConnect, A::None, false, "connect: the remote network: fd.snet"},
-    {"fd.rport", F::FdSport, T::Number, kConnect, A::None, false, "connect: the remote port: fd.sport"},
-    {"fd.port", F::FdSport, T::Number, kConnect, A::None, false,
+    {"fd.net", F::FdSnet, T::IpNet, kSocket, A::None, false, "connect: fd.ip compared with networks"},
+    {"fd.rip", F::FdSip, T::IpAddr, kSocket, A::None, false, "connect: the remote address: fd.sip"},
+    {"fd.rnet", F::FdSnet, T::IpNet, kSocket, A::None, false, "connect: the remote network: fd.snet"},
+    {"fd.rport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the remote port: fd.sport"},
+    {"fd.port", F::FdSport, T::Number, kSocket, A::None, false,
      "connect: the port of either end; only the destination is known, so fd.port is fd.sport"},
-    {"fd.l4proto", F::FdL4Proto, T::String, kConnect, A::None, false,
-     "tcp, udp...: unset, as the connect event does not carry the socket's type (<NA>: no comparison holds)"},
-    {"fd.lport", F::FdLport, T::Number, kConnect, A::None, false,
-     "the local port: unset, as the connect event does not carry it (<NA>)"},
+    {"fd.l4proto", F::FdL4Proto, T::String, kSocket, A::None, false,
+     "connect, dup and socket of an inet socket: tcp, udp, icmp or raw, from the kernel's socket (unset for "
+     "io_uring's connect: <NA>, no comparison holds)"},
+    {"fd.lport", F::FdLport, T::Number, kSocket, A::None, false,
+     "connect, dup and socket of an inet socket: the local port (0 when not bound; unset for io_uring's "
+     "connect: <NA>)"},
     {"fd.cip", F::FdCip, T::IpAddr, kConnect, A::None, false,
      "the client (local) address of a connect: unset, as the connect event does not carry it (<NA>)"},
     {"fd.cnet", F::FdCnet, T::IpNet, kConnect, A::None, false, "fd.cip compared with networks: unset (<NA>)"},
@@ -326,6 +337,9 @@ size_t evt_type_index(const Event &e) {
         default: return 4;
         }
     case EventType::Exit: return 6;
+    case EventType::Syscall:
+        if (e.syscall < kFirstOtherSyscall) return 6;  // an event built by hand without its call
+        return kFirstOtherEvtType + (size_t(e.syscall) - size_t(kFirstOtherSyscall));
     case EventType::Flood:       // never matched: the engine handles these itself
     case EventType::CgroupPath: return 6;
     }
@@ -458,6 +472,12 @@ bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
     case F::EvtIsOpenWrite: out.boolean = (e.open_flags & O_ACCMODE) != O_RDONLY; return true;
     case F::EvtIsOpenExec: out.boolean = (e.open_flags & O_CREAT) && (e.mode & 0111); return true;
     case F::EvtArgFlags:
+        if (e.type == EventType::Syscall) {  // the call's own flags argument, when it has one
+            arg_.clear();
+            if (!append_event_arg(EventArg::Flags, arg_)) return false;
+            out.str = arg_;
+            return true;
+        }
         if (!cached(kArgFlags)) {
             arg_flags_.clear();
             append_open_flags(e.open_flags, arg_flags_);
@@ -647,6 +667,7 @@ bool FieldReader::read_container(const FieldRef &f, FieldValue &out) {
 // fd.* and host.path: the file or socket the call reached.
 bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     const Event &e = *ctx_->event;
+    if (e.type == EventType::Syscall && !e.has_socket) return false;  // only dup and socket have an fd here
     switch (f.info->id) {
     case F::FdNum:
         if (e.type == EventType::Open && e.ret < 0) return false;

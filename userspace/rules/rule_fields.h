@@ -66,7 +66,11 @@ struct FieldRef {
 // The arguments that evt.arg[NAME] (and Falco's evt.arg.NAME) reads from
 // the events crowsnest observes, by Falco's argument names; any other name
 // is an argument of a call crowsnest does not observe: never set.
-enum class EventArg : uint32_t { Other, Filename, Name, Flags, Mode, Fd, Dirfd, Addr };
+enum class EventArg : uint32_t {
+    Other, Filename, Name, Flags, Mode, Fd, Dirfd, Addr,
+    Request, Pid, Nstype, Length, Cmd, Domain, Type, Proto, Target, Linkpath, Linkdirfd, Oldpath, Newpath,
+    Olddir, Newdir, Uid, Gid, Ruid, Euid, Suid, Rgid, Egid, Sgid, Oldfd, Newfd,
+};
 EventArg event_arg(std::string_view name);
 
 // The field named `name` (argument split off by the parser). False with
@@ -121,6 +125,8 @@ private:
     bool read_fd(const FieldRef &f, FieldValue &out);
     bool read_arg(const FieldRef &f, FieldValue &out);     // event_arg_fields.cpp
     void append_arg(EventArg a, std::string &out);
+    bool append_event_arg(EventArg a, std::string &out);  // false when the event's call has no such argument
+    void append_syscall_arg(EventArg a, int slot, std::string &out);  // slot: where the record keeps it
     bool read_socket(const FieldRef &f, FieldValue &out);  // socket_fields.cpp
     bool read_task(const FieldRef &f, FieldValue &out);    // task_fields.cpp
 
@@ -143,8 +149,13 @@ namespace crowsnest {
 // evt.type: the system call's name as Falco knows it. io_uring requests are
 // named after the call they stand for (IORING_OP_OPENAT is "openat"), so
 // rules cannot be dodged through io_uring; evt.syscall tells them apart.
-constexpr std::array<std::string_view, 7> kEvtTypes = {"execve", "execveat", "connect", "open",
-                                                       "openat", "openat2",  "procexit"};
+// The other calls (EventType::Syscall) follow, in the order of enum Syscall.
+constexpr std::array<std::string_view, 7 + kOtherSyscallCount> kEvtTypes = {
+    "execve",  "execveat", "connect",   "open",   "openat",    "openat2",   "procexit",
+    "ptrace",  "setns",    "unshare",   "init_module", "finit_module", "bpf", "socket",
+    "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
+    "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3"};
+constexpr size_t kFirstOtherEvtType = 7;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);
 

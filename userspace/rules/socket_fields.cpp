@@ -1,17 +1,38 @@
 // Falco's fd.* fields of sockets and the raw path: fd.type, fd.nameraw,
 // fd.connected... (fd.ip, fd.net, fd.port read the destination, as fd.sip). The connect event carries the destination and
-// the result; what it does not carry (the local end, the protocol, a DNS
-// name) is unset, so that no comparison with it holds (<NA>, as Falco).
+// the result, and the socket's protocol and local port; dup and socket
+// events carry the socket's ends and protocol as the kernel holds them.
+// What an event does not carry (a connect's local address, an io_uring
+// connect's protocol, a DNS name) is unset, so that no comparison with it
+// holds (<NA>, as Falco).
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "rules/rule_fields.h"
 
 namespace crowsnest {
 
+namespace {
+
+// Falco's names of the layer-4 protocols of inet sockets.
+const char *l4proto_name(uint16_t protocol) {
+    switch (protocol) {
+    case IPPROTO_TCP: return "tcp";
+    case IPPROTO_UDP: return "udp";
+    case IPPROTO_ICMP: case IPPROTO_ICMPV6: return "icmp";
+    case IPPROTO_RAW: return "raw";
+    default: return nullptr;
+    }
+}
+
+}  // namespace
+
 bool FieldReader::read_socket(const FieldRef &f, FieldValue &out) {
     const Event &e = *ctx_->event;
     const bool open = e.type == EventType::Open;
+    if (e.type == EventType::Syscall && !e.has_socket) return false;  // only dup and socket have an fd here
+    const bool inet = e.family == AF_INET || e.family == AF_INET6;
     switch (f.info->id) {
     case FieldId::FdType:
         if (open) out.str = (e.open_flags & O_DIRECTORY) ? "directory" : "file";
@@ -27,8 +48,15 @@ bool FieldReader::read_socket(const FieldRef &f, FieldValue &out) {
         out.boolean = e.syscall == Syscall::SendtoFastOpen || e.syscall == Syscall::SendmsgFastOpen;
         return true;
     case FieldId::FdConnected: out.boolean = e.ret == 0; return true;
-    case FieldId::FdL4Proto: case FieldId::FdLport: case FieldId::FdCip: case FieldId::FdCnet:
-    case FieldId::FdCport: case FieldId::FdIpName:
+    case FieldId::FdL4Proto:
+        if (!e.has_socket || !inet || !l4proto_name(e.protocol)) return false;
+        out.str = l4proto_name(e.protocol);
+        return true;
+    case FieldId::FdLport:
+        if (!e.has_socket || !inet) return false;
+        out.num = e.local_port;
+        return true;
+    case FieldId::FdCip: case FieldId::FdCnet: case FieldId::FdCport: case FieldId::FdIpName:
         return false;  // not carried by any event crowsnest observes (see the field table)
     default: return false;
     }

@@ -50,6 +50,17 @@ bool mount_if_missing(const char *probe, const char *target, const char *fstype,
     return true;
 }
 
+// Module loads are traced by their tracepoints where the kernel has them; a
+// kernel built without modules has none (the calls still exist and fail
+// with ENOSYS), and there one raw tracepoint on every syscall exit picks
+// them out by number instead (bpf/privilege.bpf.c).
+void choose_module_programs(crowsnest_bpf &skel) {
+    const bool tracepoints = access("/sys/kernel/tracing/events/syscalls/sys_exit_init_module", F_OK) == 0;
+    bpf_program__set_autoload(skel.progs.handle_exit_init_module, tracepoints);
+    bpf_program__set_autoload(skel.progs.handle_exit_finit_module, tracepoints);
+    bpf_program__set_autoload(skel.progs.handle_raw_exit_module, !tracepoints);
+}
+
 }  // namespace
 
 bool ensure_kernel_filesystems(std::string &error) {
@@ -88,6 +99,7 @@ std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn f
         s->skel_->rodata->flood_interval_ns = 1000000000ull / opts.flood_rate;
         s->skel_->rodata->flood_burst_ns = 1000000000ull;  // a second's worth
     }
+    choose_module_programs(*s->skel_);
     if (int err = crowsnest_bpf__load(s->skel_)) {
         error = std::string("cannot load the BPF programs (root or CAP_BPF+CAP_PERFMON needed, kernel with BTF): ") +
                 std::strerror(-err);

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <string_view>
+#include <tuple>
 
 #include "util/path_util.h"
 
@@ -174,11 +175,47 @@ DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
     default: out.syscall = Syscall::Connect; break;
     }
     out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    out.has_socket = e.flags & EVENT_FLAG_SOCKET;
+    out.protocol = e.protocol;
+    out.local_port = e.lport;
     // an abstract name may hold NULs: keep exactly its length
     if (out.unix_abstract)
         out.unix_path.assign(e.unix_path, e.unix_path_len);
     else
         assign_bounded(out.unix_path, e.unix_path, e.unix_path_len);
+    return DecodeStatus::Ok;
+}
+
+// One of the rarer calls (enum syscall_id): its arguments, up to two paths,
+// and for dup and socket the socket's ends.
+DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
+    syscall_event e;
+    const size_t fixed = offsetof(syscall_event, data);
+    if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
+    if (e.syscall < SYSCALL_PTRACE || e.syscall >= SYSCALL_ID_MAX) return DecodeStatus::BadType;
+    if (e.path_len >= PATH_LEN || e.path2_len >= PATH_LEN || size_t(e.path_len) + e.path2_len != len - fixed)
+        return DecodeStatus::BadLength;
+    static_assert(SYSCALL_ID_MAX - SYSCALL_PTRACE == kOtherSyscallCount, "the ABI's calls and the C++ ones");
+    static_assert(SYSCALL_ARGS == std::tuple_size_v<decltype(Event::args)>, "the ABI's arguments and the C++ ones");
+    const char *p = reinterpret_cast<const char *>(data + fixed);
+    out.syscall = Syscall(size_t(kFirstOtherSyscall) + e.syscall - SYSCALL_PTRACE);
+    out.ret = e.ret;
+    for (size_t i = 0; i < SYSCALL_ARGS; i++) out.args[i] = e.args[i];
+    out.path.assign(p, e.path_len);
+    out.path2.assign(p + e.path_len, e.path2_len);
+    out.base_dir.clear();
+    out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
+    // fd.* read the socket's ends as they read a connect's destination
+    out.has_socket = e.flags & EVENT_FLAG_SOCKET;
+    out.family = out.has_socket ? e.sock.family : 0;
+    out.port = e.sock.rport;
+    out.local_port = e.sock.lport;
+    out.protocol = e.sock.protocol;
+    std::memcpy(out.addr.data(), e.sock.raddr, sizeof(e.sock.raddr));
+    std::memcpy(out.local_addr.data(), e.sock.laddr, sizeof(e.sock.laddr));
+    out.unix_path.clear();
+    out.unix_abstract = false;
+    out.fd = int32_t(out.syscall == Syscall::Socket ? e.ret : e.args[0]);
     return DecodeStatus::Ok;
 }
 
@@ -232,7 +269,7 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     if (h.version != CROWSNEST_ABI_VERSION) return DecodeStatus::BadVersion;
     if (h.size != len) return DecodeStatus::SizeMismatch;
     // flags that only some types set must not leak from the previous record
-    out.path_truncated = out.argv_truncated = out.has_file_identity = out.exe_upper_layer = false;
+    out.path_truncated = out.argv_truncated = out.has_file_identity = out.exe_upper_layer = out.has_socket = false;
 
     DecodeStatus s;
     switch (h.type) {
@@ -242,6 +279,7 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     case EVENT_EXIT: s = decode_exit(data, len, out); break;
     case EVENT_FLOOD: s = decode_flood(data, len, out); break;
     case EVENT_CGROUP_PATH: s = decode_cgroup_path(data, len, out); break;
+    case EVENT_SYSCALL: s = decode_syscall(data, len, out); break;
     default: return DecodeStatus::BadType;
     }
     if (s != DecodeStatus::Ok) return s;

@@ -1,0 +1,111 @@
+/* Makes, from inside a test container, the calls that Falco's rules watch
+ * and busybox cannot make: a ptrace attach, PTRACE_TRACEME, unshare, setns,
+ * module loads, a BPF program load, a packet socket, a socket dup'd onto
+ * stdin and stdout, setuid. A refused call (EPERM) is as good as a granted
+ * one: the sensor reports the attempt. Built static.
+ *   syscall_probe ptrace-attach | traceme | unshare | setns PATH | modules | bpf
+ *   syscall_probe packet-socket | dup-socket IPV4 PORT | setuid UID */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ETH_P_ALL 0x0003
+
+/* Attaches to a child of its own, then lets it go. */
+static int ptrace_attach(void)
+{
+	pid_t child = fork();
+	int status;
+
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	if (ptrace(PTRACE_ATTACH, child, 0, 0) == 0) {
+		waitpid(child, &status, 0);
+		ptrace(PTRACE_DETACH, child, 0, 0);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	return 0;
+}
+
+static int modules(void)
+{
+	static char image[64];
+	int fd = open("/dev/null", O_RDONLY);
+
+	syscall(SYS_init_module, image, sizeof(image), "");
+	syscall(SYS_finit_module, fd, "", 0);
+	return 0;
+}
+
+static int bpf_prog_load(void)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return 0;
+}
+
+/* A connection to ip:port that becomes the process's stdin and stdout, as
+ * in a reverse shell. */
+static int dup_socket(const char *ip, const char *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(port))};
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0 || inet_pton(AF_INET, ip, &sin.sin_addr) != 1 || connect(s, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("connect");
+		return 1;
+	}
+	dup2(s, 0);
+	dup2(s, 1);
+	close(s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+
+	/* results are not checked: the sensor reports failed calls too */
+	if (!strcmp(what, "ptrace-attach"))
+		return ptrace_attach();
+	if (!strcmp(what, "modules"))
+		return modules();
+	if (!strcmp(what, "bpf"))
+		return bpf_prog_load();
+	if (!strcmp(what, "dup-socket") && argc > 3)
+		return dup_socket(argv[2], argv[3]);
+	if (!strcmp(what, "traceme"))
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+	else if (!strcmp(what, "unshare"))
+		unshare(CLONE_NEWUSER | CLONE_NEWNS);
+	else if (!strcmp(what, "setns") && argc > 2)
+		setns(open(argv[2], O_RDONLY), 0);
+	else if (!strcmp(what, "packet-socket"))
+		socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	else if (!strcmp(what, "setuid") && argc > 2)
+		(void)!setuid((uid_t)atoi(argv[2]));
+	else {
+		fprintf(stderr, "usage: syscall_probe ptrace-attach|traceme|unshare|setns PATH|modules|bpf|"
+				"packet-socket|dup-socket IPV4 PORT|setuid UID\n");
+		return 2;
+	}
+	return 0;
+}
