@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
+#include <deque>
 #include <optional>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -41,100 +41,72 @@ grpc::ByteBuffer shared_bytes(typename SubscriberHub<Msg>::Ptr p) {
     return grpc::ByteBuffer(&slice, 1);
 }
 
-// One StreamVerdicts or StreamEvents call. It has no thread: the hub wakes
-// it when its queue has messages, and each finished write starts the next,
-// both on threads that are there anyway (the hub's dispatcher, gRPC's).
+// How often a stream that has nothing to send checks for a cancelled client.
+constexpr auto kIdleCheck = std::chrono::milliseconds(200);
+
+// One StreamVerdicts or StreamEvents call, on the thread gRPC gives it: it
+// writes the shared bytes of what its subscription holds, a batch per flush.
 template <typename Msg>
-class StreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>, HubWaker {
+grpc::Status serve_stream(grpc::ServerContext *ctx, const grpc::ByteBuffer &request,
+                          grpc::ServerWriter<grpc::ByteBuffer> *writer, SubscriberHub<Msg> &hub,
+                          StreamFilter::Kind kind) {
+    v1::StreamRequest req;
+    grpc::ByteBuffer copy(request);  // deserialising consumes it
+    if (!grpc::SerializationTraits<v1::StreamRequest>::Deserialize(&copy, &req).ok())
+        return {grpc::StatusCode::INVALID_ARGUMENT, "the request is not a crowsnest.v1.StreamRequest"};
+    std::string error;
+    auto filter = StreamFilter::compile(req, kind, error);
+    if (!filter) return {grpc::StatusCode::INVALID_ARGUMENT, error};
+    std::optional<uint64_t> after;
+    if (req.has_after_sequence()) after = req.after_sequence();
+    auto sub = hub.subscribe(std::move(*filter), after, ctx->peer(), req.sequence_space());
+    // headers now: a client that has them knows it is subscribed, and what
+    // the sequences it will resume after are numbered in
+    ctx->AddInitialMetadata("crowsnest-sequence-space", hub.sequence_space());
+    writer->SendInitialMetadata();
+    std::vector<typename SubscriberHub<Msg>::Ptr> batch;
+    while (!ctx->IsCancelled()) {
+        if (!sub->next_batch(batch, kMaxBatch, kIdleCheck)) {
+            if (sub->closed()) break;
+            continue;
+        }
+        for (size_t i = 0; i < batch.size(); i++) {
+            grpc::WriteOptions options;
+            if (i + 1 < batch.size()) options.set_buffer_hint();  // one flush at the batch's end
+            if (!writer->Write(shared_bytes<Msg>(std::move(batch[i])), options)) return grpc::Status::OK;
+        }
+    }
+    return grpc::Status::OK;  // the subscription is released here
+}
+
+// The two streams as synchronous methods that send bytes, not messages:
+// the generated service would serialise each message once per client.
+// They take the generated service's place for these two names (it leaves
+// them out: WithGenericMethod_); clients see the same Verdict and Event.
+class RawStreams final : public grpc::Service {
 public:
-    StreamReactor(grpc::CallbackServerContext *ctx, const grpc::ByteBuffer *request, SubscriberHub<Msg> &hub,
-                  StreamFilter::Kind kind) {
-        v1::StreamRequest req;
-        grpc::ByteBuffer copy(*request);  // deserialising consumes it
-        if (!grpc::SerializationTraits<v1::StreamRequest>::Deserialize(&copy, &req).ok()) {
-            finish({grpc::StatusCode::INVALID_ARGUMENT, "the request is not a crowsnest.v1.StreamRequest"});
-            return;
-        }
-        std::string error;
-        auto filter = StreamFilter::compile(req, kind, error);
-        if (!filter) {
-            finish({grpc::StatusCode::INVALID_ARGUMENT, error});
-            return;
-        }
-        std::optional<uint64_t> after;
-        if (req.has_after_sequence()) after = req.after_sequence();
-        sub_ = hub.subscribe(std::move(*filter), after, ctx->peer(), req.sequence_space());
-        // headers first: a client that has them knows it is subscribed, and
-        // what the sequences it will resume after are numbered in
-        ctx->AddInitialMetadata("crowsnest-sequence-space", hub.sequence_space());
-        StartSendInitialMetadata();
-        sub_->set_waker(this);
-    }
-
-    void wake() override { pump(); }
-
-    void OnWriteDone(bool ok) override {
-        {
-            std::lock_guard lock(mu_);
-            writing_ = false;
-            in_flight_.Clear();
-        }
-        if (!ok) {  // the client went away
-            finish(grpc::Status::OK);
-            return;
-        }
-        pump();
-    }
-
-    void OnCancel() override { finish(grpc::Status::CANCELLED); }
-
-    void OnDone() override {
-        sub_.reset();  // no wake() runs after this
-        delete this;
+    explicit RawStreams(ServerParts &parts) : parts_(parts) {
+        add("StreamVerdicts", [](RawStreams *self, grpc::ServerContext *ctx, const grpc::ByteBuffer *req,
+                                 grpc::ServerWriter<grpc::ByteBuffer> *w) {
+            return serve_stream(ctx, *req, w, self->parts_.verdicts, StreamFilter::Kind::Verdicts);
+        });
+        add("StreamEvents", [](RawStreams *self, grpc::ServerContext *ctx, const grpc::ByteBuffer *req,
+                               grpc::ServerWriter<grpc::ByteBuffer> *w) {
+            return serve_stream(ctx, *req, w, self->parts_.events, StreamFilter::Kind::Events);
+        });
     }
 
 private:
-    // Starts the next write unless one is under way; a batch taken at once
-    // goes out with one flush, at its end.
-    void pump() {
-        std::unique_lock lock(mu_);
-        if (writing_ || finished_) return;
-        if (next_ == batch_.size()) {
-            next_ = 0;
-            if (!sub_->next_batch(batch_, kMaxBatch, std::chrono::milliseconds(0))) {
-                batch_.clear();
-                if (sub_->closed()) {
-                    lock.unlock();
-                    finish(grpc::Status::OK);
-                }
-                return;
-            }
-        }
-        const bool last = next_ + 1 == batch_.size();
-        in_flight_ = shared_bytes<Msg>(std::move(batch_[next_++]));
-        writing_ = true;
-        lock.unlock();
-        grpc::WriteOptions options;
-        if (!last) options.set_buffer_hint();
-        StartWrite(&in_flight_, options);
+    using Handler = grpc::Status (*)(RawStreams *, grpc::ServerContext *, const grpc::ByteBuffer *,
+                                     grpc::ServerWriter<grpc::ByteBuffer> *);
+    void add(const std::string &method, Handler handler) {
+        names_.push_back("/" + std::string(v1::Sensor::service_full_name()) + "/" + method);
+        AddMethod(new grpc::internal::RpcServiceMethod(
+            names_.back().c_str(), grpc::internal::RpcMethod::SERVER_STREAMING,
+            new grpc::internal::ServerStreamingHandler<RawStreams, grpc::ByteBuffer, grpc::ByteBuffer>(handler, this)));
     }
-
-    // Finish is called once, whoever asks first.
-    void finish(const grpc::Status &status) {
-        {
-            std::lock_guard lock(mu_);
-            if (finished_) return;
-            finished_ = true;
-        }
-        Finish(status);
-    }
-
-    std::mutex mu_;
-    bool writing_ = false, finished_ = false;
-    std::vector<typename SubscriberHub<Msg>::Ptr> batch_;
-    size_t next_ = 0;
-    grpc::ByteBuffer in_flight_;
-    std::unique_ptr<typename SubscriberHub<Msg>::Subscription> sub_;
+    ServerParts &parts_;
+    std::deque<std::string> names_;  // gRPC keeps pointers to them
 };
 
 // A row of the counter table: in `counters`, and in the typed field or map
@@ -220,24 +192,13 @@ bool prepare_socket_path(const std::string &path, std::string &error) {
 
 }  // namespace
 
-// The streams are raw callback methods (they send bytes made once for all
-// subscribers); status and rules are ordinary synchronous ones.
-using StreamingService = v1::Sensor::WithRawCallbackMethod_StreamVerdicts<
-    v1::Sensor::WithRawCallbackMethod_StreamEvents<v1::Sensor::Service>>;
+// Status and rules; the streams are RawStreams'.
+using StatusService = v1::Sensor::WithGenericMethod_StreamVerdicts<
+    v1::Sensor::WithGenericMethod_StreamEvents<v1::Sensor::Service>>;
 
-class GrpcServer::Service final : public StreamingService {
+class GrpcServer::Service final : public StatusService {
 public:
     explicit Service(ServerParts &parts) : parts_(parts) {}
-
-    grpc::ServerWriteReactor<grpc::ByteBuffer> *StreamVerdicts(grpc::CallbackServerContext *ctx,
-                                                               const grpc::ByteBuffer *req) override {
-        return new StreamReactor<v1::Verdict>(ctx, req, parts_.verdicts, StreamFilter::Kind::Verdicts);
-    }
-
-    grpc::ServerWriteReactor<grpc::ByteBuffer> *StreamEvents(grpc::CallbackServerContext *ctx,
-                                                             const grpc::ByteBuffer *req) override {
-        return new StreamReactor<v1::Event>(ctx, req, parts_.events, StreamFilter::Kind::Events);
-    }
 
     grpc::Status GetStatus(grpc::ServerContext *, const v1::StatusRequest *, v1::Status *out) override {
         out->set_version(CROWSNEST_VERSION);
@@ -279,11 +240,17 @@ std::unique_ptr<GrpcServer> GrpcServer::start(const ServerConfig &config, Server
     std::unique_ptr<GrpcServer> self(new GrpcServer);
     self->parts_ = std::make_unique<ServerParts>(parts);
     self->service_ = std::make_unique<Service>(*self->parts_);
+    self->streams_ = std::make_unique<RawStreams>(*self->parts_);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     builder.RegisterService(self->service_.get());
+    builder.RegisterService(self->streams_.get());
+    // gRPC requires a generic service once methods are left out of the
+    // generated one; its default answers UNIMPLEMENTED to any other method
+    self->unknown_methods_ = std::make_unique<grpc::CallbackGenericService>();
+    builder.RegisterCallbackGenericService(self->unknown_methods_.get());
 
     if (!config.socket.empty()) {
         if (!prepare_socket_path(config.socket, error)) return nullptr;

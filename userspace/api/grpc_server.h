@@ -11,7 +11,9 @@
 #include "api/subscriber_hub.h"
 
 namespace grpc {
+class CallbackGenericService;
 class Server;
+class Service;
 }
 
 namespace crowsnest {
@@ -50,6 +52,8 @@ private:
     // the handlers use the parts and the service: the server goes first
     std::unique_ptr<ServerParts> parts_;
     std::unique_ptr<Service> service_;
+    std::unique_ptr<grpc::Service> streams_;
+    std::unique_ptr<grpc::CallbackGenericService> unknown_methods_;
     std::unique_ptr<grpc::Server> server_;
     std::string socket_path_;
     bool serving_ = true;

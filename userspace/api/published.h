@@ -10,12 +10,18 @@
 #include <mutex>
 #include <string>
 
+#include <google/protobuf/arena.h>
+
 #include "proto_json.h"
 
 namespace crowsnest {
 
 enum class Encoding { Protobuf, Json, FalcoJson };
 
+// The message lives in an arena inside the object: one allocation (and one
+// free, often on another thread) per message instead of one per string and
+// sub-message, which is what made the engine wait on malloc's locks while
+// subscribers' threads freed what it had allocated.
 template <typename Msg>
 class Published {
 public:
@@ -23,9 +29,26 @@ public:
     // function: the first caller's is the one used.
     using Encoder = std::string (*)(const Msg &);
 
-    explicit Published(Msg m) : message(std::move(m)) {}
+    explicit Published(const Msg &m) : arena_(block_, sizeof(block_)), message(copy_into(arena_, m)) {}
+    Published(const Published &) = delete;
+    Published &operator=(const Published &) = delete;
 
-    const Msg message;
+private:
+    static constexpr size_t kInlineBytes = 2048;  // a typical verdict fits; a larger one takes more blocks
+    alignas(16) char block_[kInlineBytes];
+    google::protobuf::Arena arena_;
+
+    static const Msg &copy_into(google::protobuf::Arena &arena, const Msg &m) {
+        Msg *copy = google::protobuf::Arena::CreateMessage<Msg>(&arena);
+        copy->CopyFrom(m);
+        return *copy;
+    }
+
+public:
+    const Msg &message;  // after the arena that holds it
+
+    // What it takes in memory (its arena's blocks; encodings not counted).
+    size_t bytes() const { return sizeof(*this) + size_t(arena_.SpaceAllocated()); }
 
     // Thread-safe; later calls return the bytes the first made.
     const std::string &encoded(Encoding e, Encoder make) const {

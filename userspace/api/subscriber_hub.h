@@ -43,7 +43,7 @@ struct HubLimits {
     size_t ring = 4096;            // kept for resuming subscribers
     size_t queue = 4096;           // messages per subscriber, then it drops
     size_t bytes = 64u << 20;      // queued bytes of all subscribers together
-    size_t inbox = 8192;           // handed over by the engine, not yet dispatched
+    size_t inbox = 32768;          // handed over by the engine, not yet dispatched (it hands over in bursts)
 };
 
 // What a subscription tells when messages wait in its queue: a gRPC stream
@@ -346,7 +346,7 @@ private:
             size_t bytes = 0;  // computed once, for the first subscriber that takes it
             for (auto &q : queues_) {
                 if (p->message.sequence() <= q->skip_through || !q->filter.matches(p->message)) continue;
-                if (!bytes) bytes = p->message.SpaceUsedLong();  // what it takes in memory, not on the wire
+                if (!bytes) bytes = p->bytes();  // what it takes in memory, not on the wire
                 push(*q, Item{p, bytes});
             }
         }
