@@ -47,6 +47,10 @@ private:
 public:
     const Msg &message;  // after the arena that holds it
 
+    // How many of its hub's queues hold it: its memory is counted once
+    // (the hub's, under the hub's lock).
+    mutable size_t queues = 0;
+
     // What it takes in memory (its arena's blocks; encodings not counted).
     size_t bytes() const { return sizeof(*this) + size_t(arena_.SpaceAllocated()); }
 
