@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "engine/anomaly_verdict.h"
 #include "engine/messages.h"
 #include "util/clocks.h"
 #include "util/path_util.h"
@@ -132,7 +133,19 @@ void Engine::handle_event(const Event &raw) {
             publish(verdict_msg_);
         }
     }
+    if (config_.profiler) check_profile(ctx);
     if (e.type == EventType::Exit) processes_.on_exit(e.pid);
+}
+
+// Learned profiles: the event teaches its workload's profile, or is
+// reported as what the locked profile never saw.
+void Engine::check_profile(const EventContext &ctx) {
+    novelties_.clear();
+    config_.profiler->observe(ctx, novelties_);
+    for (const auto &n : novelties_) {
+        fill_anomaly_verdict(ctx, n, !detections_.empty(), anomaly_, verdict_msg_);
+        publish(verdict_msg_);
+    }
 }
 
 void Engine::publish(v1::Verdict &v) {
@@ -174,6 +187,7 @@ void Engine::maintain() {
     cgroups_.forget_removed(gone_containers_);
     for (const auto &id : gone_containers_) workloads_.forget(id);
     processes_.prune();
+    if (config_.profiler) config_.profiler->maintain(wall_clock_ns());
 }
 
 }  // namespace crowsnest
