@@ -372,7 +372,7 @@ const std::vector<OptionSpec> kTable = {
          return number(v, 1, 1000000, n, e) && (o.profiles.max_entries = n, true);
      }},
     {"profile-max-total", 0, "profiles.max_total_entries", Kind::Value, "N",
-     "entries of all profiles together (default 1000000)", nullptr,
+     "entries of all profiles together, and novelties remembered\nas reported (default 200000)", nullptr,
      [](Options &o, const std::string &v, std::string &e) {
          uint64_t n;
          return number(v, 1, 100000000, n, e) && (o.profiles.max_total_entries = n, true);

@@ -48,8 +48,12 @@ void destination_entry(const Event &e, const EntryOptions &opts, std::string &ou
     if (!v4) out += '[';
     out += buf;
     if (!v4) out += ']';
-    if (prefix < bits) out += '/' + std::to_string(prefix);
-    out += ':' + std::to_string(e.port);
+    if (prefix < bits) {
+        out += '/';
+        out += std::to_string(prefix);
+    }
+    out += ':';
+    out += std::to_string(e.port);
 }
 
 void write_prefix_entry(std::string_view path, unsigned depth, std::string &out) {
@@ -81,7 +85,12 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
         std::string &v = next(out, used, EntryKind::Exec);
         v = exe;
         if (e.exe_upper_layer) v += " [upper]";  // the same path from the image is another entry
-        if (ctx.parent && !ctx.parent->exe.empty()) next(out, used, EntryKind::ExecPair) = ctx.parent->exe + " -> " + exe;
+        if (ctx.parent && !ctx.parent->exe.empty()) {
+            std::string &pair = next(out, used, EntryKind::ExecPair);  // built in place: no temporary
+            pair = ctx.parent->exe;
+            pair += " -> ";
+            pair += exe;
+        }
         break;
     }
     case EventType::Connect: {

@@ -23,6 +23,7 @@ void ProfileWriter::queue(ProfileChange change) {
         return;
     }
     queued_.push_back(std::move(change));
+    if (queued_.size() == max_queued_ / 4) wake_.notify_one();  // a burst: write before the queue fills
 }
 
 void ProfileWriter::profile_saved(const Profile &p) { queue({ProfileChange::Op::Save, row_of(p)}); }
@@ -44,7 +45,9 @@ void ProfileWriter::run() {
     std::vector<ProfileChange> batch;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-        wake_.wait_for(lock, interval_, [&] { return stopping_ || flush_wanted_ > flush_done_; });
+        wake_.wait_for(lock, interval_, [&] {
+            return stopping_ || flush_wanted_ > flush_done_ || queued_.size() >= max_queued_ / 4;
+        });
         const uint64_t wanted = flush_wanted_;
         const bool stop = stopping_;
         batch.swap(queued_);

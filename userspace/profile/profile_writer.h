@@ -1,7 +1,8 @@
 // Keeps a profiler's changes in the database, off the engine thread: the
 // engine queues them (bounded: past the cap they are counted as lost, and
 // the profile in memory stays right); a thread writes them in batches, one
-// transaction each, at most `interval` apart.
+// transaction each, at most `interval` apart, and at once when a quarter of
+// the queue is used.
 #pragma once
 
 #include <atomic>

@@ -49,6 +49,7 @@ void Profiler::check_digest(Held &h, const WorkloadInfo *w, uint64_t now) {
             set.clear();
         }
         if (sink_) sink_->entries_cleared(p);
+        total_reported_ -= h.reported.size();
         p.state = ProfileState::Learning;
         p.overflow = false;
         p.first_seen_ns = p.last_new_ns = now;
@@ -96,8 +97,11 @@ void Profiler::report(Held &h, EntryKind kind, const std::string &value, std::ve
         counters_.repeated++;
         return;
     }
-    // past the cap every novelty is still reported, only not remembered
-    if (h.reported.size() < config_.max_entries) h.reported.insert(std::move(seen));
+    // past the caps every novelty is still reported, only not remembered
+    if (h.reported.size() < config_.max_entries && total_reported_ < config_.max_total_entries) {
+        h.reported.insert(std::move(seen));
+        total_reported_++;
+    }
     counters_.novelties++;
     out.push_back({Novelty::What::Entry, &h.profile, kind, value});
 }

@@ -31,7 +31,7 @@ struct ProfileConfig {
     uint64_t learning_ns = 24ull * 3600 * 1000000000ull;  // a day: daily jobs are learned too
     uint64_t quiet_ns = 3600ull * 1000000000ull;          // an hour with nothing new
     size_t max_entries = 512;       // per kind, per profile
-    size_t max_total_entries = 1000000;
+    size_t max_total_entries = 200000;  // also the cap of novelties remembered as reported, in all
     size_t max_profiles = 10000;
     std::string owner_label;        // profile_key.h
 };
@@ -73,7 +73,7 @@ public:
 private:
     struct Held {
         Profile profile;
-        std::unordered_set<std::string> reported;  // novelties already reported (bounded by max_entries)
+        std::unordered_set<std::string> reported;  // novelties already reported (bounded: max_entries, max_total_entries)
         bool overflow_reported = false;
     };
     Held *profile_of(const EventContext &ctx, uint64_t now);
@@ -92,7 +92,7 @@ private:
     };
     std::unordered_map<uint64_t, Cached> by_cgroup_;
     std::vector<ProfileEntry> entries_;  // reused for every event
-    size_t total_entries_ = 0;
+    size_t total_entries_ = 0, total_reported_ = 0;
     ProfileCounters counters_;
 };
 
