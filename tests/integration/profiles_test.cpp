@@ -127,3 +127,18 @@ TEST_CASE("profiles: a runc workload is learned, locked, quiet on reruns, and it
     CHECK_THAT(log, Catch::Contains("profiles database " + db + ": 1 profiles"));
     run_shell("rm -rf " + dir);
 }
+
+TEST_CASE("profiles: a sensor given a damaged database says so, keeps it aside and starts with no profiles",
+          "[integration]") {
+    const std::string dir = temp_dir(), db = dir + "/profiles.db";
+    REQUIRE(run_shell("head -c 16384 /dev/urandom > " + db) == 0);
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--profiles", db);
+    const std::string log = sensor.stop();
+    CHECK_THAT(log, Catch::Contains("crowsnest: profiles database " + db + ": file is not a database; moved aside to " +
+                                    db + ".corrupt-"));
+    CHECK_THAT(log, Catch::Contains("crowsnest: profiles database " + db + ": 0 profiles"));
+    std::string aside;
+    CHECK(run_shell("ls " + db + ".corrupt-*", &aside) == 0);
+    run_shell("rm -rf " + dir);
+}
