@@ -142,3 +142,62 @@ TEST_CASE("profiles: a sensor given a damaged database says so, keeps it aside a
     CHECK(run_shell("ls " + db + ".corrupt-*", &aside) == 0);
     run_shell("rm -rf " + dir);
 }
+
+TEST_CASE("profiles: a web server learned under requests is quiet on ten reruns; a dropped CGI script it runs is "
+          "an anomaly",
+          "[integration]") {
+    if (!have_tool("busybox")) SKIP_OR_FAIL("busybox is needed (scripts/setup.sh installs it)");
+    const std::string dir = temp_dir(), db = dir + "/profiles.db";
+    SensorProcess sensor;
+    START_SENSOR(sensor, "--profiles", db, "--profile-learning", "2s", "--profile-quiet", "2s");
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"httpd"}}));
+    const std::string url = "http://127.0.0.1:" + std::to_string(unused_loopback_port());
+    REQUIRE(c.exec("mkdir -p /tmp/www/cgi-bin && echo hello > /tmp/www/index.html && "
+                   "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\ncat /etc/hostname\\n' > "
+                   "/tmp/www/cgi-bin/status.cgi && chmod +x /tmp/www/cgi-bin/status.cgi && "
+                   "httpd -p " + url.substr(7) + " -h /tmp/www") == 0);
+    // requests from the host: pages, the CGI script, and missing pages under random names
+    std::mt19937 rng{std::random_device{}()};
+    const auto requests = [&] {
+        const int n = 3 + int(rng() % 8);
+        for (int i = 0; i < n; i++) {
+            const char *paths[] = {"/index.html", "/cgi-bin/status.cgi", "/missing-"};
+            std::string path = paths[rng() % 3];
+            if (path.back() == '-') path += std::to_string(rng() % 100000);
+            run_shell("busybox wget -q -O /dev/null " + url + path + " 2>/dev/null");
+        }
+    };
+    for (int i = 0; i < 3; i++) requests();
+    run_shell("busybox wget -q -O /dev/null " + url + "/cgi-bin/status.cgi");  // learned at least once
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    for (int i = 0; i < 10; i++) requests();
+    // the reruns' last events are in before the anomaly is made
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto quiet = anomalies_of(sensor, id);
+    INFO(names(quiet));
+    CHECK(quiet.empty());
+
+    // a web shell: a script dropped beside the known one, then requested
+    REQUIRE(c.exec("printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\ncat /etc/hostname\\n' > "
+                   "/tmp/www/cgi-bin/ws.cgi && chmod +x /tmp/www/cgi-bin/ws.cgi") == 0);
+    run_shell("busybox wget -q -O /dev/null " + url + "/cgi-bin/ws.cgi");
+    v1::Verdict exec;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &v) {
+            return v.rule() == "profile_new_exec" && v.container().id() == id &&
+                   v.output_fields().at("profile.new.value") == "/tmp/www/cgi-bin/ws.cgi";
+        },
+        &exec));
+    CHECK(exec.process().exe() == "/tmp/www/cgi-bin/ws.cgi");
+    for (const auto &v : anomalies_of(sensor, id)) {
+        INFO(v.output());
+        // the script, its parent pair and its child pair; nothing the known work does
+        CHECK((v.rule() == "profile_new_exec" || v.rule() == "profile_new_exec_pair"));
+        CHECK_THAT(v.output(), Catch::Contains("ws.cgi"));
+    }
+    c.exec("killall httpd 2>/dev/null; true");
+    sensor.stop();
+    run_shell("rm -rf " + dir);
+}
