@@ -49,15 +49,21 @@ std::string names(const std::vector<v1::Verdict> &verdicts) {
 TEST_CASE("profiles: a runc workload is learned, locked, quiet on reruns, and its new binary and connection are "
           "anomalies, across a restart",
           "[integration]") {
-    const std::string dir = temp_dir(), db = dir + "/profiles.db";
-    const std::vector<std::string> args = {"--profiles", db, "--profile-learning", "2s", "--profile-quiet", "2s"};
+    const std::string dir = temp_dir(), db = dir + "/profiles.db", rules = dir + "/profile_rules.yaml";
+    // a rule of the user's that reads the profile's outcome, beside the shipped rules
+    REQUIRE(run_shell("printf '%s\\n' '- rule: dropped_program_new_to_profile' '  desc: new and dropped' "
+                      "'  condition: evt.type = execve and profile.new = true and proc.is_exe_upper_layer = true' "
+                      "'  output: \"New dropped program %proc.exepath (%profile.new.kind, %profile.state)\"' "
+                      "'  priority: WARNING' > " + rules) == 0);
+    const std::vector<std::string> args = {"--profiles", db, "--profile-learning", "2s", "--profile-quiet", "2s",
+                                           "--rules", CROWSNEST_DEFAULT_RULES, "--rules", rules};
     std::mt19937 rng{std::random_device{}()};
     LoopbackListener usual, other;
     const std::string id = random_container_id(), key = "id:" + id;
     RuncContainer c;
     {
         SensorProcess sensor;
-        START_SENSOR(sensor, args[0], args[1], args[2], args[3], args[4], args[5]);
+        START_SENSOR(sensor, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]);
         START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .overlay_rootfs = true}));
         for (int i = 0; i < 3; i++) REQUIRE(c.exec(normal_work(usual.port, rng)) == 0);
         std::this_thread::sleep_for(std::chrono::seconds(3));  // learning time and quiet period pass
@@ -93,6 +99,13 @@ TEST_CASE("profiles: a runc workload is learned, locked, quiet on reruns, and it
                                          Catch::EndsWith(" in " + key));
         CHECK(connect.event().dst_port() == other.port);
         REQUIRE(novelty("profile_new_write_prefix", "/tmp", nullptr));
+        v1::Verdict user_rule;
+        REQUIRE(sensor.wait_verdict(
+            [&](const v1::Verdict &v) { return v.rule() == "dropped_program_new_to_profile" && v.container().id() == id; },
+            &user_rule));
+        CHECK(user_rule.output() == "New dropped program /tmp/helper (exec, locked)");
+        for (const auto &v : sensor.verdicts())  // nothing known fires it
+            if (v.rule() == "dropped_program_new_to_profile") CHECK(v.process().exe() == "/tmp/helper");
         // exactly the new things, each once (busybox's cp runs inside the shell: no exec)
         const auto all = anomalies_of(sensor, id);
         INFO(names(all));
@@ -115,7 +128,7 @@ TEST_CASE("profiles: a runc workload is learned, locked, quiet on reruns, and it
 
     // a restarted sensor knows the profile, locked: known work is quiet, the same novelty is new to this run
     SensorProcess sensor;
-    START_SENSOR(sensor, args[0], args[1], args[2], args[3], args[4], args[5]);
+    START_SENSOR(sensor, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]);
     REQUIRE(c.exec(normal_work(usual.port, rng)) == 0);
     REQUIRE(c.exec(connect_to(other.port)) == 0);
     REQUIRE(sensor.wait_verdict(

@@ -30,6 +30,10 @@ TEST_CASE("profile entries: an exec is its program, with the upper-layer bit, an
     s.has_parent = false;
     CHECK(entries_of(s) == Entries{{"exec", "/usr/bin/curl [upper]"}});
     CHECK(entries_of(exec_scene("/bin/nope", {"nope"}, -2)).empty());  // a failed exec ran nothing
+    // busybox re-running itself: named by its path, whether or not the process table read the exe link
+    Scene reexec = exec_scene("/proc/self/exe", {"cat", "/etc/hostname"});
+    reexec.process.exe = "/bin/busybox";
+    CHECK(entries_of(reexec) == Entries{{"exec", "/proc/self/exe"}, {"exec_pair", "/bin/sh -> /proc/self/exe"}});
 }
 
 TEST_CASE("profile entries: destinations are networks (/24, /64, configurable) and ports", "[profile]") {

@@ -119,6 +119,9 @@ void Engine::handle_event(const Event &raw) {
         event_msg_.set_sequence(++event_sequence_);
         output_.on_event(event_msg_);
     }
+    ctx.profile_state = ctx.profile_new_kind = {};
+    novelties_.clear();
+    if (config_.profiler) observe_profile(ctx);
     detections_.clear();
     matcher_->match(ctx, detections_);
     if (!detections_.empty()) {
@@ -133,19 +136,24 @@ void Engine::handle_event(const Event &raw) {
             publish(verdict_msg_);
         }
     }
-    if (config_.profiler) check_profile(ctx);
-    if (e.type == EventType::Exit) processes_.on_exit(e.pid);
-}
-
-// Learned profiles: the event teaches its workload's profile, or is
-// reported as what the locked profile never saw.
-void Engine::check_profile(const EventContext &ctx) {
-    novelties_.clear();
-    config_.profiler->observe(ctx, novelties_);
+    // after the rules' verdicts: an anomaly's severity says whether a rule fired too
     for (const auto &n : novelties_) {
         fill_anomaly_verdict(ctx, n, !detections_.empty(), anomaly_, verdict_msg_);
         publish(verdict_msg_);
     }
+    if (e.type == EventType::Exit) processes_.on_exit(e.pid);
+}
+
+// Learned profiles: the event teaches its workload's profile, or is what
+// the locked profile never saw. Rules see the outcome (profile.* fields).
+void Engine::observe_profile(EventContext &ctx) {
+    const Profile *p = config_.profiler->observe(ctx, novelties_);
+    if (p) ctx.profile_state = profile_state_name(p->state);
+    for (const auto &n : novelties_)
+        if (n.what == Novelty::What::Entry) {
+            ctx.profile_new_kind = entry_kind_name(n.kind);
+            break;
+        }
 }
 
 void Engine::publish(v1::Verdict &v) {

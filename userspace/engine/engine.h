@@ -99,7 +99,7 @@ private:
     const Event &complete_argv(const Event &e);
     void resolve_open_path(const Event &e, EventContext &ctx) const;
     void publish(v1::Verdict &v);
-    void check_profile(const EventContext &ctx);
+    void observe_profile(EventContext &ctx);
     void handle_flood(const Event &e);
     void publish_flood(const FloodReport::Due &due, uint64_t wall_ns);
 

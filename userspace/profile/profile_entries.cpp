@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "event/event_format.h"
+#include "util/path_util.h"
 
 namespace crowsnest {
 
@@ -81,7 +82,9 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
     switch (e.type) {
     case EventType::Exec: {
         if (e.ret != 0) break;
-        const std::string &exe = ctx.process ? ctx.process->exe : e.filename;
+        // a re-exec through /proc keeps its path: what the process table made
+        // of it depends on whether the process was still alive to be asked
+        const std::string &exe = ctx.process && !exec_path_names_no_file(e.filename) ? ctx.process->exe : e.filename;
         std::string &v = next(out, used, EntryKind::Exec);
         v = exe;
         if (e.exe_upper_layer) v += " [upper]";  // the same path from the image is another entry

@@ -106,10 +106,10 @@ void Profiler::report(Held &h, EntryKind kind, const std::string &value, std::ve
     out.push_back({Novelty::What::Entry, &h.profile, kind, value});
 }
 
-void Profiler::observe(const EventContext &ctx, std::vector<Novelty> &out) {
+const Profile *Profiler::observe(const EventContext &ctx, std::vector<Novelty> &out) {
     const uint64_t now = ctx.event->time_ns;
     Held *h = profile_of(ctx, now);
-    if (!h) return;
+    if (!h) return nullptr;
     maybe_lock(*h, now);
     const size_t n = profile_entries(ctx, config_.entries, entries_);
     for (size_t i = 0; i < n; i++) {
@@ -120,6 +120,7 @@ void Profiler::observe(const EventContext &ctx, std::vector<Novelty> &out) {
         else
             report(*h, e.kind, e.value, out);
     }
+    return &h->profile;
 }
 
 void Profiler::maintain(uint64_t wall_ns) {

@@ -60,8 +60,9 @@ public:
     // Profiles read back (profile_db.h), before the first event.
     void restore(std::vector<Profile> profiles);
     // Learns from the event, or appends to `out` what its locked profile
-    // never saw (`out` is not cleared).
-    void observe(const EventContext &ctx, std::vector<Novelty> &out);
+    // never saw (`out` is not cleared). Returns the event's profile, or
+    // nullptr when it has none (a host process, a sandbox, past max_profiles).
+    const Profile *observe(const EventContext &ctx, std::vector<Novelty> &out);
     // Locks the profiles whose time came (wall clock), also those with no
     // events, and forgets which cgroup had which profile (containers go,
     // their records with them; the next event finds its profile again).
