@@ -2,6 +2,7 @@
 // container's workload, locks its profile, stays quiet on reruns of the same
 // work, reports a new binary and a new connection with the container's id,
 // and keeps the profile in SQLite across a restart.
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -31,6 +32,17 @@ std::string connect_to(uint16_t port) {
     return "for f in once; do nc -w 1 127.0.0.1 " + std::to_string(port) + " </dev/null; done";
 }
 
+// Learning lasts kLearning from the container's first event, then the
+// profile locks after kQuiet with nothing new. `work` runs over and over until
+// the learning time has passed (a pause in it longer than kQuiet would lock
+// the profile early), then the quiet period passes.
+constexpr auto kLearning = std::chrono::seconds(5), kQuiet = std::chrono::seconds(2);
+void learn(const std::function<void()> &work) {
+    const auto end = std::chrono::steady_clock::now() + kLearning;
+    while (std::chrono::steady_clock::now() < end) work();
+    std::this_thread::sleep_for(kQuiet + std::chrono::milliseconds(500));
+}
+
 std::vector<v1::Verdict> anomalies_of(SensorProcess &sensor, const std::string &id) {
     std::vector<v1::Verdict> out;
     for (auto &v : sensor.verdicts())
@@ -55,7 +67,7 @@ TEST_CASE("profiles: a runc workload is learned, locked, quiet on reruns, and it
                       "'  condition: evt.type = execve and profile.new = true and proc.is_exe_upper_layer = true' "
                       "'  output: \"New dropped program %proc.exepath (%profile.new.kind, %profile.state)\"' "
                       "'  priority: WARNING' > " + rules) == 0);
-    const std::vector<std::string> args = {"--profiles", db, "--profile-learning", "2s", "--profile-quiet", "2s",
+    const std::vector<std::string> args = {"--profiles", db, "--profile-learning", "5s", "--profile-quiet", "2s",
                                            "--rules", CROWSNEST_DEFAULT_RULES, "--rules", rules};
     std::mt19937 rng{std::random_device{}()};
     LoopbackListener usual, other;
@@ -65,8 +77,7 @@ TEST_CASE("profiles: a runc workload is learned, locked, quiet on reruns, and it
         SensorProcess sensor;
         START_SENSOR(sensor, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]);
         START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .overlay_rootfs = true}));
-        for (int i = 0; i < 3; i++) REQUIRE(c.exec(normal_work(usual.port, rng)) == 0);
-        std::this_thread::sleep_for(std::chrono::seconds(3));  // learning time and quiet period pass
+        learn([&] { REQUIRE(c.exec(normal_work(usual.port, rng)) == 0); });
 
         // the same work again, ten times with other counts and names: nothing is new
         for (int i = 0; i < 10; i++) REQUIRE(c.exec(normal_work(usual.port, rng)) == 0);
@@ -162,7 +173,7 @@ TEST_CASE("profiles: a web server learned under requests is quiet on ten reruns;
     if (!have_tool("busybox")) SKIP_OR_FAIL("busybox is needed (scripts/setup.sh installs it)");
     const std::string dir = temp_dir(), db = dir + "/profiles.db";
     SensorProcess sensor;
-    START_SENSOR(sensor, "--profiles", db, "--profile-learning", "2s", "--profile-quiet", "2s");
+    START_SENSOR(sensor, "--profiles", db, "--profile-learning", "5s", "--profile-quiet", "2s");
     const std::string id = random_container_id();
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"httpd"}}));
@@ -182,9 +193,10 @@ TEST_CASE("profiles: a web server learned under requests is quiet on ten reruns;
             run_shell("busybox wget -q -O /dev/null " + url + path + " 2>/dev/null");
         }
     };
-    for (int i = 0; i < 3; i++) requests();
-    run_shell("busybox wget -q -O /dev/null " + url + "/cgi-bin/status.cgi");  // learned at least once
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    learn([&] {
+        requests();
+        run_shell("busybox wget -q -O /dev/null " + url + "/cgi-bin/status.cgi");  // each round has it once
+    });
     for (int i = 0; i < 10; i++) requests();
     // the reruns' last events are in before the anomaly is made
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
