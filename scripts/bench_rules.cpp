@@ -1,7 +1,9 @@
 // bench_rules: replays recorded events (the JSON lines of `crowsnest --events`)
 // through the rule engine on one pinned core, and through a matcher that
 // matches nothing as a baseline; prints events/s (CPU and wall time),
-// allocations per event and the detections the mix fired, as Markdown.
+// allocations per event and the detections the mix fired, as Markdown; and
+// the rules with learned profiles on (each workload's profile learned in the
+// first pass, then locked), as a ratio to the rules alone in the same run.
 // Usage: bench_rules --events FILE [--rules PATH]... [--repeat N] [--cpu N]
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,6 +30,7 @@
 #include "crowsnest.pb.h"
 #include "event/event_context.h"
 #include "event/event_format.h"
+#include "profile/profiler.h"
 #include "rules/detection.h"
 #include "rules/rule_files.h"
 #include "rules/rule_set.h"
@@ -276,14 +279,19 @@ double now(clockid_t clock) {
 #else
 #define BENCH_OPAQUE [[gnu::noipa]]
 #endif
-BENCH_OPAQUE void replay(const Matcher &m, const std::vector<EventContext> &contexts,
+BENCH_OPAQUE void replay(const Matcher &m, Profiler *profiler, const std::vector<EventContext> &contexts,
                            std::vector<Detection> &out, Totals &t) {
+    std::vector<Novelty> novelties;
     const double cpu0 = now(CLOCK_THREAD_CPUTIME_ID), wall0 = now(CLOCK_MONOTONIC);
     for (const auto &ctx : contexts) {
         const uint64_t a0 = g_allocs.load(std::memory_order_relaxed);
         out.clear();
         m.match(ctx, out);
         for (auto &d : out) m.render_output(d);  // as the engine does for what it sends
+        if (profiler) {  // as Engine::check_profile
+            novelties.clear();
+            profiler->observe(ctx, novelties);
+        }
         const uint64_t allocs = g_allocs.load(std::memory_order_relaxed) - a0;
         if (allocs) t.allocs_by_type[size_t(ctx.event->type)] += allocs;  // the event stays untouched
         if (out.empty()) {
@@ -378,14 +386,19 @@ int main(int argc, char **argv) {
         for (const auto &d : out) fired[d.rule->name]++;
     }
     Totals warm;
-    replay(empty, rec.contexts, out, warm);
+    replay(empty, nullptr, rec.contexts, out, warm);
+    // the profiles learn the mix once, then lock: the measured passes check every event against them
+    Profiler profiler(ProfileConfig{}, nullptr);
+    replay(empty, &profiler, rec.contexts, out, warm);
+    profiler.maintain(UINT64_MAX);
 
-    // Measured passes, the two matchers alternating so that noise hits both.
-    Totals base, full;
+    // Measured passes, the matchers alternating so that noise hits each.
+    Totals base, full, profiled;
     for (long pass = 0; pass < repeat; pass++) {
         shift_time(rec, span_ns + 1000000);  // + 1 ms
-        replay(empty, rec.contexts, out, base);
-        replay(shipped, rec.contexts, out, full);
+        replay(empty, nullptr, rec.contexts, out, base);
+        replay(shipped, nullptr, rec.contexts, out, full);
+        replay(shipped, &profiler, rec.contexts, out, profiled);
     }
 
     std::printf("Mix: %zu events recorded in %.1f s (%s): exec %lu, open %lu, connect %lu, exit %lu, syscall %lu; "
@@ -416,6 +429,14 @@ int main(int argc, char **argv) {
     row("allocations/event, events with a detection", "", allocs(full.allocs_hit, full.events_hit));
     row("allocations/event, events without", allocs(base.allocs_miss, base.events),
         allocs(full.allocs_miss, full.events - full.events_hit));
+    const ProfileCounters pc = profiler.counters();
+    const double ratio = per_event(profiled.cpu_s, profiled.events) / per_event(full.cpu_s, full.events);
+    std::printf("\nWith learned profiles (%lu profiles, %lu entries, locked; %lu novelties): %s events/s, %s ns/event "
+                "(CPU), %s allocations/event; profiles on / off: %sx (target: within 2x: %s).\n",
+                pc.profiles, pc.entries, pc.novelties, si(double(profiled.events) / profiled.cpu_s).c_str(),
+                fixed(per_event(profiled.cpu_s * 1e9, profiled.events), 1).c_str(),
+                fixed(per_event(double(profiled.allocs_hit + profiled.allocs_miss), profiled.events), 5).c_str(),
+                fixed(ratio, 2).c_str(), ratio <= 2 ? "met" : "NOT met");
     const uint64_t *by_type = full.allocs_by_type;
     std::printf("\nAllocations in the measured passes by event type (shipped rules): exec %lu, open %lu, "
                 "connect %lu, exit %lu, syscall %lu.\n", by_type[size_t(EventType::Exec)],

@@ -52,6 +52,8 @@ const hostRoot = mount('/host');
 expect(hostRoot && hostRoot.readOnly === true && volume(hostRoot.name).hostPath.path === '/', "the host's / read-only at /host");
 const run = mount('/run/crowsnest');
 expect(run && volume(run.name).hostPath, 'the socket directory as a hostPath');
+const state = mount('/var/lib/crowsnest');
+expect(state && !state.readOnly && volume(state.name).hostPath, "the profiles' database directory as a writable hostPath");
 const config = mount('/etc/crowsnest');
 expect(config && volume(config.name).configMap, 'config and rules.d from a ConfigMap');
 expect(sc.readOnlyRootFilesystem === true, 'readOnlyRootFilesystem');

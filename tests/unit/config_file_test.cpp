@@ -255,3 +255,22 @@ TEST_CASE("config: the alert outputs by keys and by flags, and their mistakes", 
         CHECK(bad.error.find(message) != std::string::npos);
     }
 }
+
+TEST_CASE("config: learned profiles by keys, durations and their mistakes", "[config][profile]") {
+    TempDir dir;
+    write_file(dir / "c.yaml", "profiles:\n  path: /var/lib/crowsnest/profiles.db\n  learning: 10m\n  quiet: 90s\n"
+                               "  ipv4_prefix: 32\n  key_label: app\n");
+    Options o;
+    std::string error;
+    REQUIRE(read_config_options(dir / "c.yaml", o, error));
+    CHECK(o.profiles_path == "/var/lib/crowsnest/profiles.db");
+    CHECK(o.profiles.learning_ns == 600ull * 1000000000ull);
+    CHECK(o.profiles.quiet_ns == 90ull * 1000000000ull);
+    CHECK(o.profiles.entries.ipv4_prefix == 32);
+    CHECK(o.profiles.owner_label == "app");
+    CHECK(option_error_of("profiles:\n  learning: soon\n") ==
+          "invalid config file c.yaml:\nc.yaml:2:13: invalid profiles.learning 'soon': must be a duration such as 90s, "
+          "10m, 24h or 7d (at most a year)");
+    CHECK(option_error_of("profiles:\n  ipv6_prefix: 129\n") ==
+          "invalid config file c.yaml:\nc.yaml:2:16: invalid profiles.ipv6_prefix '129': must be a number from 16 to 128");
+}

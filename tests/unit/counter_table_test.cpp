@@ -114,3 +114,18 @@ TEST_CASE("counter table: every row comes from the sensor, the engine or the rul
     // no verdict category or malformed reason that never happened
     for (const auto &r : rows) CHECK(r.name != "verdicts.escape");
 }
+
+TEST_CASE("counter table: the profiles' rows are there when profiles are on, with the database writer's") {
+    EngineCounters engine;
+    const auto off = counter_table(SensorCounters{}, engine, 0, {});
+    for (const auto &r : off) CHECK(r.name.rfind("profiles.", 0) != 0);
+    engine.profiles.enabled = true;
+    engine.profiles.learning = 2;
+    engine.profiles.novelties = 5;
+    const auto on = counter_table(SensorCounters{}, engine, 0, {}, {3, 40, 1, 1});
+    CHECK(value_of(on, "profiles.learning") == 2);
+    CHECK(value_of(on, "profiles.novelties") == 5);
+    CHECK(value_of(on, "profiles.db.batches") == 3);
+    CHECK(value_of(on, "profiles.db.written") == 40);
+    CHECK(value_of(on, "profiles.db.lost") == 1);
+}

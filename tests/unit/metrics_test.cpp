@@ -37,6 +37,8 @@ TEST_CASE("metrics page: counters by family and label, gauges, the lag histogram
     e.verdicts["miner"] = 2;
     e.processes = 11;
     e.workload.lookup_ns = 2500000;  // 2500 µs
+    e.profiles.enabled = true;       // --profiles: their rows are there
+    e.profiles.locked = 4;
     PipelineGauges g;
     g.verdicts_by_rule[{"crypto_miner_binary", "miner"}] = 2;
     g.lag.observe(200000);     // 0.2 ms
@@ -63,6 +65,8 @@ TEST_CASE("metrics page: counters by family and label, gauges, the lag histogram
     CHECK(has_line(page, "crowsnest_table_entries{name=\"processes\"} 11"));
     CHECK(has_line(page, "crowsnest_workload_lookup_seconds_total 0.0025"));
     CHECK(has_line(page, "crowsnest_output_sent_total{output=\"json\"} 5"));
+    CHECK(has_line(page, "# TYPE crowsnest_profiles gauge"));
+    CHECK(has_line(page, "crowsnest_profiles{state=\"locked\"} 4"));
     CHECK(has_line(page, "crowsnest_output_suppressed_total{output=\"syslog\"} 9"));
     CHECK(has_line(page, "# TYPE crowsnest_output_queued gauge"));
     CHECK(has_line(page, "crowsnest_output_queued{output=\"syslog\"} 2"));

@@ -112,6 +112,13 @@ Scene ex_upper() {
     s.event.exe_upper_layer = true;
     return s;
 }
+// a dropped program that the container's locked profile never ran
+Scene ex_upper_new() {
+    Scene s = ex_upper();
+    s.profile_state = "locked";
+    s.profile_new_kind = "exec";
+    return s;
+}
 Scene ex_host_pidns() { return exec_scene("/usr/bin/nsenter", {"nsenter", "-t", "1"}).with_host_pid_ns(); }
 Scene ex_no_parent() {
     Scene s = exec_scene("/usr/bin/id", {"id"});
@@ -672,6 +679,11 @@ const std::vector<Row> kRows = {
     {"proc.is_exe_upper_layer = true", ex_xmrig, false},
     {"proc.is_exe_upper_layer = false", op_shadow, false},  // exec only
     {"proc.is_exe_upper_layer exists", cn_v4, false},
+    {"profile.new = true and proc.is_exe_upper_layer = true", ex_upper_new, true},
+    {"profile.new = true and proc.is_exe_upper_layer = true", ex_upper, false},
+    {"profile.new.kind = exec and profile.state = locked", ex_upper_new, true},
+    {"profile.state = learning", ex_upper_new, false},
+    {"profile.state = ''", ex_xmrig, true},  // profiles off
     {"proc.in_host_pidns = true", ex_host_pidns, true},
     {"proc.in_host_pidns = true", ex_xmrig, false},
     {"proc.in_host_pidns = false", op_shadow, true},

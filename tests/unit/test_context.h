@@ -31,6 +31,7 @@ struct Scene {
     bool host_pid_ns = false;
     std::string resolved_path;
     std::string host_path;
+    std::string_view profile_state, profile_new_kind;
 
     Scene() {
         event.pid = event.tid = 4321;
@@ -74,6 +75,8 @@ struct Scene {
         c.host_pid_ns = host_pid_ns;
         c.resolved_path = resolved_path;
         c.host_path = host_path;
+        c.profile_state = profile_state;
+        c.profile_new_kind = profile_new_kind;
         return c;
     }
 };

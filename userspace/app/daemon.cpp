@@ -29,6 +29,9 @@
 #include "api/verdict_journal.h"
 #include "engine/counter_table.h"
 #include "engine/engine.h"
+#include "profile/profile_db.h"
+#include "profile/profile_writer.h"
+#include "profile/profiler.h"
 #include "outputs/http_sink.h"
 #include "outputs/json_lines_worker.h"
 #include "outputs/output_worker.h"
@@ -168,7 +171,8 @@ struct Daemon {
             const OutputStats s = o->stats();
             outputs.push_back({s.name, s.sent, s.failed + s.dropped, s.failed, s.suppressed, s.queued});
         }
-        return counter_table(sensor->counters(), engine->counters(), rules->threshold_evictions(), outputs);
+        return counter_table(sensor->counters(), engine->counters(), rules->threshold_evictions(), outputs,
+                             profile_writer ? profile_writer->counters() : ProfileWriterCounters{});
     }
     void watch_output();
     void publish_status();
@@ -176,6 +180,7 @@ struct Daemon {
     void take_new_rules();
 
     int open_journal(VerdictJournal::Recovered &recovered);
+    int open_profiles();
     void start_alert_outputs();
 
     const Options &opts;
@@ -199,6 +204,10 @@ struct Daemon {
     std::unique_ptr<VerdictJournal> journal;  // after the hubs: its writer reads the verdict hub
     std::vector<std::unique_ptr<OutputWorker>> alert_outputs;  // after the hubs too: each subscribes to one
     std::unique_ptr<HubOutput> output;
+    // learned profiles (--profiles): the database, its writer, the profiler
+    std::unique_ptr<ProfileDb> profile_db;
+    std::unique_ptr<ProfileWriter> profile_writer;
+    std::unique_ptr<Profiler> profiler;
     std::unique_ptr<Engine> engine;
     std::unique_ptr<BpfSensor> sensor;
     StatusBoard status;
@@ -298,6 +307,32 @@ void Daemon::start_alert_outputs() {
     }
 }
 
+// Learned profiles (--profiles PATH): what the last runs learned, and a
+// writer that keeps what this one learns. A damaged database is moved
+// aside and started anew; one that cannot be opened stops the start.
+int Daemon::open_profiles() {
+    if (opts.profiles_path.empty()) return 0;
+    std::string error, notice;
+    const std::filesystem::path dir = std::filesystem::path(opts.profiles_path).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
+        std::filesystem::create_directories(dir, ec);
+        std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    }
+    profile_db = ProfileDb::open(opts.profiles_path, error, notice);
+    if (!notice.empty()) std::fprintf(stderr, "crowsnest: %s\n", notice.c_str());
+    std::vector<Profile> kept;
+    if (!profile_db || !profile_db->load(kept, error)) {
+        std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "crowsnest: profiles database %s: %zu profiles\n", opts.profiles_path.c_str(), kept.size());
+    profile_writer = std::make_unique<ProfileWriter>(*profile_db, std::chrono::seconds(1));
+    profiler = std::make_unique<Profiler>(opts.profiles, profile_writer.get());
+    profiler->restore(std::move(kept));
+    return 0;
+}
+
 // The pipeline, the kernel side, then the gRPC server; ready once all run.
 // One sensor per socket: the lock beside it comes before anything else.
 int Daemon::start() {
@@ -338,6 +373,8 @@ int Daemon::start() {
     cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
     cfg.verdict_window_ns = opts.verdict_window_s * 1000000000ull;
     cfg.node_name = node_name(opts);
+    if (int rc = open_profiles()) return rc;
+    cfg.profiler = profiler.get();
     engine = std::make_unique<Engine>(*rules, *cgroups, *workloads, processes, *host_files, *output, cfg);
     // probes answer while the programs load: alive, not ready yet
     if (!opts.http.listen.empty() &&
@@ -491,6 +528,7 @@ void Daemon::shutdown() {
     // every aggregation window and flood report closes now: nothing counted is left unsaid
     engine->tick(std::numeric_limits<uint64_t>::max(), wall_clock_ns());
     if (journal) journal->finish(engine->last_verdict_sequence());
+    if (profile_writer) profile_writer->flush();
     verdict_hub->wait_dispatched();
     event_hub->wait_dispatched();
     if (json) json->finish();                   // every line queued is written

@@ -1,4 +1,4 @@
-// crowsnest: the daemon, or one of its commands (watch, status, rules, config).
+// crowsnest: the daemon, or one of its commands (watch, status, rules, profiles, config).
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -6,6 +6,7 @@
 #include "app/config_command.h"
 #include "app/daemon.h"
 #include "app/options.h"
+#include "cli/profiles_command.h"
 #include "cli/rules_command.h"
 #include "cli/status_command.h"
 #include "cli/watch_command.h"
@@ -17,6 +18,7 @@ int main(int argc, char **argv) {
     if (argc > 1 && !std::strcmp(argv[1], "watch")) return run_watch(argc - 1, argv + 1);
     if (argc > 1 && !std::strcmp(argv[1], "status")) return run_status(argc - 1, argv + 1);
     if (argc > 1 && !std::strcmp(argv[1], "rules")) return run_rules_command(argc - 1, argv + 1);
+    if (argc > 1 && !std::strcmp(argv[1], "profiles")) return run_profiles_command(argc - 1, argv + 1);
     if (argc > 1 && !std::strcmp(argv[1], "config")) return run_config_command(argc - 1, argv + 1);
     Options opts;
     std::string error;

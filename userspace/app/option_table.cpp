@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "outputs/http_payloads.h"
 #include "outputs/syslog_target.h"
@@ -47,6 +48,25 @@ bool output_rate(Options &o, const std::string &v, std::string &e) {
 bool not_empty(const std::string &v, std::string &error) {
     if (v.empty()) error = "must not be empty";
     return !v.empty();
+}
+
+// "90s", "10m", "24h", "7d", or seconds; in nanoseconds.
+bool duration(const std::string &v, uint64_t &ns, std::string &error) {
+    static constexpr std::pair<char, uint64_t> kUnits[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+    uint64_t unit = 1;
+    std::string digits = v;
+    for (const auto &[suffix, seconds] : kUnits)
+        if (!v.empty() && v.back() == suffix) {
+            unit = seconds;
+            digits.pop_back();
+        }
+    uint64_t n;
+    if (!number(digits, 0, 365 * 86400 / unit, n, error)) {
+        error = "must be a duration such as 90s, 10m, 24h or 7d (at most a year)";
+        return false;
+    }
+    ns = n * unit * 1000000000ull;
+    return true;
 }
 
 // The rows. Apply functions are captureless lambdas; help texts give the
@@ -328,6 +348,59 @@ const std::vector<OptionSpec> kTable = {
      [](Options &o, const std::string &v, std::string &e) {
          uint64_t n;
          return number(v, 0, 86400, n, e) && (o.flood.window = std::chrono::seconds(n), o.flood_given = true, true);
+     }},
+
+    {"profiles", 0, "profiles.path", Kind::Value, "PATH",
+     "learn a profile of each workload and report what it never did\n"
+     "before (category anomaly); PATH is their SQLite database, e.g.\n"
+     "/var/lib/crowsnest/profiles.db (default none: off)",
+     "Learned profiles:",
+     [](Options &o, const std::string &v, std::string &e) { return not_empty(v, e) && (o.profiles_path = path_or_none(v), true); }},
+    {"profile-learning", 0, "profiles.learning", Kind::Value, "DURATION",
+     "how long a new profile learns at least (default 24h)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) { return duration(v, o.profiles.learning_ns, e); }},
+    {"profile-quiet", 0, "profiles.quiet", Kind::Value, "DURATION",
+     "then how long nothing new must come before it locks (default 1h)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) { return duration(v, o.profiles.quiet_ns, e); }},
+    {"profile-ipv4-prefix", 0, "profiles.ipv4_prefix", Kind::Value, "BITS",
+     "destinations are kept as their network of this size\n(default 24; 32: the exact address)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 8, 32, n, e) && (o.profiles.entries.ipv4_prefix = unsigned(n), true);
+     }},
+    {"profile-ipv6-prefix", 0, "profiles.ipv6_prefix", Kind::Value, "BITS",
+     "the same for IPv6 (default 64; 128: the exact address)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 16, 128, n, e) && (o.profiles.entries.ipv6_prefix = unsigned(n), true);
+     }},
+    {"profile-write-depth", 0, "profiles.write_depth", Kind::Value, "N",
+     "directories kept of a written path (default 3:\n/var/lib/app/x/y is /var/lib/app)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 1, 32, n, e) && (o.profiles.entries.write_depth = unsigned(n), true);
+     }},
+    {"profile-key-label", 0, "profiles.key_label", Kind::Value, "LABEL",
+     "a pod label whose value names the workload in the profile\nkey instead of the pod's owner (e.g. app.kubernetes.io/name)",
+     nullptr,
+     [](Options &o, const std::string &v, std::string &e) { return not_empty(v, e) && (o.profiles.owner_label = v, true); }},
+    {"profile-max-entries", 0, "profiles.max_entries", Kind::Value, "N",
+     "entries of each kind a profile holds; past them it is\nin overflow, reported once (default 512)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 1, 1000000, n, e) && (o.profiles.max_entries = n, true);
+     }},
+    {"profile-max-total", 0, "profiles.max_total_entries", Kind::Value, "N",
+     "entries of all profiles together, and novelties remembered\nas reported (default 200000)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 1, 100000000, n, e) && (o.profiles.max_total_entries = n, true);
+     }},
+    {"profile-max-profiles", 0, "profiles.max_profiles", Kind::Value, "N",
+     "profiles held; workloads past them are not profiled,\nand counted (default 10000)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 1, 10000000, n, e) && (o.profiles.max_profiles = n, true);
      }},
 };
 

@@ -11,6 +11,7 @@
 #include "http/http_server.h"
 #include "outputs/flood_control.h"
 #include "outputs/http_sink.h"
+#include "profile/profiler.h"
 #include "sensor/sensor_options.h"
 
 namespace crowsnest {
@@ -54,6 +55,8 @@ struct Options {
     uint64_t verdict_window_s = 10;      // identical verdicts within it are aggregated (0: never)
     size_t keep_verdicts = 4096;         // kept for resuming subscribers
     size_t subscriber_queue = 4096;      // per subscriber, then it drops
+    std::string profiles_path;           // the profiles' SQLite database; "" = profiles off
+    ProfileConfig profiles;
     bool help = false;
     bool version = false;
 };

@@ -41,6 +41,21 @@ const std::vector<CounterDoc> kDocs = {
     {"table.<name>",
      "entries the engine holds now, not a count: `processes` (the process table), `cgroups` (resolved cgroups), "
      "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window)", "crowsnest_table_entries", true},
+    {"profiles.<state>",
+     "learned profiles held now, not a count, by state: `learning`, `locked`, and `overflow` (a set reached its cap; "
+     "also counted in its state)", "crowsnest_profiles", true},
+    {"profiles.entries", "entries held in all profiles now, not a count", "crowsnest_profile_entries", true},
+    {"profiles.learned", "entries added to learning profiles", "crowsnest_profile_learned_total"},
+    {"profiles.novelties", "what locked profiles never saw, each reported once as an `anomaly` verdict",
+     "crowsnest_profile_novelties_total"},
+    {"profiles.repeated", "novelties seen again, not reported again", "crowsnest_profile_repeated_total"},
+    {"profiles.refused", "events of workloads not profiled because `max_profiles` profiles are held",
+     "crowsnest_profile_refused_total"},
+    {"profiles.db.batches", "transactions written to the profiles database", "crowsnest_profile_db_batches_total"},
+    {"profiles.db.written", "profile changes written to the database", "crowsnest_profile_db_changes_total"},
+    {"profiles.db.lost", "profile changes not kept: the writer's queue was full, or their batch failed",
+     "crowsnest_profile_db_lost_total"},
+    {"profiles.db.errors", "batches that failed (the first is logged with its reason)", "crowsnest_profile_db_errors_total"},
     {"output.<output>.sent",
      "lines or messages an output wrote (`json`: the JSON lines on stdout or the output file; `journal`: the verdict "
      "journal; `syslog`, `http`, `slack`: verdicts the destination took)", "crowsnest_output_sent_total"},
@@ -71,7 +86,8 @@ const CounterDoc *doc_of(std::string_view family) {
 const std::vector<CounterDoc> &counter_docs() { return kDocs; }
 
 std::vector<CounterRow> counter_table(const SensorCounters &sensor, const EngineCounters &engine,
-                                      uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs) {
+                                      uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs,
+                                      const ProfileWriterCounters &profile_db) {
     std::vector<CounterRow> rows;
     auto add = [&rows](std::string_view family, std::string name, uint64_t value) {
         rows.push_back({std::move(name), value, doc_of(family)});
@@ -102,6 +118,18 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("table.<name>", "table.cgroups", engine.cgroups);
     add("table.<name>", "table.workloads", engine.workloads);
     add("table.<name>", "table.aggregation_groups", engine.aggregation_groups);
+    if (engine.profiles.enabled) {
+        const ProfileCounters &p = engine.profiles;
+        add("profiles.<state>", "profiles.learning", p.learning);
+        add("profiles.<state>", "profiles.locked", p.locked);
+        add("profiles.<state>", "profiles.overflow", p.overflow);
+        for (const auto &[name, value] : {std::pair{"entries", p.entries}, {"learned", p.learned},
+                                          {"novelties", p.novelties}, {"repeated", p.repeated},
+                                          {"refused", p.refused}, {"db.batches", profile_db.batches},
+                                          {"db.written", profile_db.written}, {"db.lost", profile_db.lost},
+                                          {"db.errors", profile_db.errors}})
+            add(std::string("profiles.") + name, std::string("profiles.") + name, value);
+    }
     for (const auto &o : outputs) {
         add("output.<output>.sent", "output." + o.name + ".sent", o.sent);
         add("output.<output>.lost", "output." + o.name + ".lost", o.lost);

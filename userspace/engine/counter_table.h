@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "profile/profile_writer.h"
 #include "sensor/sensor_counters.h"
 
 namespace crowsnest {
@@ -42,6 +43,7 @@ struct OutputCounters {
 };
 
 std::vector<CounterRow> counter_table(const SensorCounters &sensor, const EngineCounters &engine,
-                                      uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs);
+                                      uint64_t threshold_evictions, const std::vector<OutputCounters> &outputs,
+                                      const ProfileWriterCounters &profile_db = {});
 
 }  // namespace crowsnest

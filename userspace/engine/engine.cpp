@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "engine/anomaly_verdict.h"
 #include "engine/messages.h"
 #include "util/clocks.h"
 #include "util/path_util.h"
@@ -124,6 +125,9 @@ void Engine::handle_event(const Event &raw) {
         event_msg_.set_sequence(++event_sequence_);
         output_.on_event(event_msg_);
     }
+    ctx.profile_state = ctx.profile_new_kind = {};
+    novelties_.clear();
+    if (config_.profiler) observe_profile(ctx);
     detections_.clear();
     matcher_->match(ctx, detections_);
     if (!detections_.empty()) {
@@ -138,7 +142,24 @@ void Engine::handle_event(const Event &raw) {
             publish(verdict_msg_);
         }
     }
+    // after the rules' verdicts: an anomaly's severity says whether a rule fired too
+    for (const auto &n : novelties_) {
+        fill_anomaly_verdict(ctx, n, !detections_.empty(), anomaly_, verdict_msg_);
+        publish(verdict_msg_);
+    }
     if (e.type == EventType::Exit) processes_.on_exit(e.pid);
+}
+
+// Learned profiles: the event teaches its workload's profile, or is what
+// the locked profile never saw. Rules see the outcome (profile.* fields).
+void Engine::observe_profile(EventContext &ctx) {
+    const Profile *p = config_.profiler->observe(ctx, novelties_);
+    if (p) ctx.profile_state = profile_state_name(p->state);
+    for (const auto &n : novelties_)
+        if (n.what == Novelty::What::Entry) {
+            ctx.profile_new_kind = entry_kind_name(n.kind);
+            break;
+        }
 }
 
 void Engine::publish(v1::Verdict &v) {
@@ -180,6 +201,7 @@ void Engine::maintain() {
     cgroups_.forget_removed(gone_containers_);
     for (const auto &id : gone_containers_) workloads_.forget(id);
     processes_.prune();
+    if (config_.profiler) config_.profiler->maintain(wall_clock_ns());
 }
 
 }  // namespace crowsnest

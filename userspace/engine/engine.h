@@ -18,6 +18,7 @@
 #include "enrich/host_files.h"
 #include "enrich/process_table.h"
 #include "event/event_context.h"
+#include "profile/profiler.h"
 #include "workload/workload_resolver.h"
 #include "rules/detection.h"
 
@@ -34,6 +35,7 @@ struct EngineCounters {
     // sizes now, not counts: what the engine holds (bounded, and watched by scripts/soak.sh)
     uint64_t processes = 0, cgroups = 0, aggregation_groups = 0, workloads = 0;
     WorkloadCounters workload;                      // runtime state lookups
+    ProfileCounters profiles;                       // learned profiles (zero when they are off)
 };
 
 // Where verdict numbers are kept safe across restarts (the verdict journal):
@@ -52,6 +54,7 @@ struct EngineConfig {
     uint64_t flood_window_ns = 10'000'000'000ull;    // a flooding cgroup is reported once per window
     uint64_t last_verdict_sequence = 0;              // numbering goes on after it (a journal's last run)
     SequenceGuard *sequences = nullptr;              // none: numbers are not kept across restarts
+    Profiler *profiler = nullptr;                    // learned profiles (--profiles); none: off
 };
 
 class Engine {
@@ -85,6 +88,7 @@ public:
         c.aggregation_groups = aggregator_.groups();
         c.workloads = workloads_.cached();
         c.workload = workloads_.counters();
+        if (config_.profiler) c.profiles = config_.profiler->counters();
         return c;
     }
     // Engine thread only: later events are matched by `matcher`, which
@@ -95,6 +99,7 @@ private:
     const Event &complete_argv(const Event &e);
     void resolve_open_path(const Event &e, EventContext &ctx) const;
     void publish(v1::Verdict &v);
+    void observe_profile(EventContext &ctx);
     void handle_flood(const Event &e);
     void publish_flood(const FloodReport::Due &due, uint64_t wall_ns);
 
@@ -115,6 +120,8 @@ private:
     // reused for every event so the steady state allocates little
     EventContext ctx_;
     std::vector<Detection> detections_;
+    std::vector<Novelty> novelties_;
+    Detection anomaly_;
     v1::Event event_msg_;
     v1::Verdict verdict_msg_;
     // what stream subscribers resume after; events are numbered only when wanted

@@ -91,7 +91,7 @@ void ProcessTable::on_exec(const Event &exec) {
     p.pid = exec.pid;
     p.ppid = exec.ppid;
     p.comm = exec.comm;
-    if (exec.filename.empty() || exec.filename.rfind("/proc/", 0) == 0 || exec.filename.rfind("/dev/fd/", 0) == 0) {
+    if (exec_path_names_no_file(exec.filename)) {
         // fexecve() or /proc/self/exe (busybox re-running itself): the path
         // says nothing, the new image's exe link does (a memfd shows as such)
         std::string link = read_link(proc_root_ + "/" + std::to_string(exec.pid) + "/exe");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "event/container_info.h"
 #include "event/event.h"
@@ -23,6 +24,9 @@ struct EventContext {
     bool host_pid_ns = false;             // the task shares the host's pid namespace
     std::string resolved_path;            // open: absolute and normalised
     std::string host_path;                // open: the protected host file it reached
+    // the event's learned profile (userspace/profile/), set before rules match
+    std::string_view profile_state;       // "learning" or "locked"; "" when the event has no profile
+    std::string_view profile_new_kind;    // what its locked profile never saw ("exec", "connect"...), or ""
 
     bool in_container() const { return cgroup && !cgroup->container.id.empty(); }
 };

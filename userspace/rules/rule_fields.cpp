@@ -208,6 +208,12 @@ const std::vector<FieldInfo> kFields = {
      "the domain name that resolved to fd.sip: unset, as crowsnest keeps no DNS cache (<NA>)"},
     {"fd.cip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.cip: unset (<NA>)"},
     {"fd.rip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.rip: unset (<NA>)"},
+    {"profile.state", F::ProfileState, T::String, kSyscalls, A::None, false,
+     "the state of the container's learned profile (--profiles): learning or locked; '' without one"},
+    {"profile.new", F::ProfileNew, T::Bool, kSyscalls, A::None, false,
+     "the event is something the container's locked profile never saw (it also gives an anomaly verdict)"},
+    {"profile.new.kind", F::ProfileNewKind, T::String, kSyscalls, A::None, false,
+     "what is new: exec, exec_pair, connect, write_prefix or sensitive_read; '' when nothing is"},
 };
 
 bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
@@ -447,6 +453,9 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport: case F::FdCip: case F::FdCnet: case F::FdCport:
     case F::FdIpName:
         return read_socket(f, out);
+    case F::ProfileState: out.str = ctx_->profile_state; return true;
+    case F::ProfileNew: out.boolean = !ctx_->profile_new_kind.empty(); return true;
+    case F::ProfileNewKind: out.str = ctx_->profile_new_kind; return true;
     }
     return false;
 }

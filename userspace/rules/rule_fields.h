@@ -35,6 +35,7 @@ enum class FieldId : uint8_t {
     FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
     FdType, FdNameRaw, FdNameChanged, FdConnected, FdL4Proto, FdLport, FdCip, FdCnet, FdCport,
     FdIpName,
+    ProfileState, ProfileNew, ProfileNewKind,
 };
 
 // Bits of FieldInfo::events: 1 << EventType.

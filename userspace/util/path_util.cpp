@@ -93,4 +93,8 @@ std::string_view base_name(std::string_view path) {
     return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+bool exec_path_names_no_file(std::string_view filename) {
+    return filename.empty() || filename.rfind("/proc/", 0) == 0 || filename.rfind("/dev/fd/", 0) == 0;
+}
+
 }  // namespace crowsnest

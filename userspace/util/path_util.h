@@ -31,6 +31,10 @@ std::string normalize_path(std::string_view path, std::string_view base = "/");
 // grown). `out` must not alias `path` or `base`.
 void normalize_path_into(std::string_view path, std::string_view base, std::string &out);
 
+// An exec path that names no file of its own: /proc/self/exe (busybox
+// re-running itself), /proc/self/fd/N or /dev/fd/N (fexecve), or none.
+bool exec_path_names_no_file(std::string_view filename);
+
 // The last component of a path ("xmrig" for "/tmp/xmrig").
 std::string_view base_name(std::string_view path);
 

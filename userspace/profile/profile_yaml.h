@@ -1,0 +1,29 @@
+// A profile as YAML, for review in git and import on another cluster:
+//
+//   key: shop/checkout/api@registry.example/shop/checkout
+//   state: locked
+//   image_digest: sha256:...
+//   first_seen: 2026-11-30T06:00:00Z      # learning started (UTC, seconds)
+//   last_new: 2026-11-30T06:40:12Z        # the last entry learned
+//   overflow: false
+//   exec: [/usr/sbin/nginx]               # each kind of profile.h, sorted
+//   exec_pair: ["/bin/sh -> /usr/sbin/nginx"]
+//   connect: [10.0.3.0/24:5432, unix:/run/app.sock]
+//   write_prefix: [/var/cache/nginx]
+//   sensitive_read: []
+//
+// Every field but `key` may be left out. Import errors name the place as
+// file:line:column.
+#pragma once
+
+#include <string>
+
+#include "profile/profile.h"
+
+namespace crowsnest {
+
+std::string profile_to_yaml(const Profile &p);
+// Parses `text` (read from `file`, for the messages) into `out`.
+bool profile_from_yaml(const std::string &text, const std::string &file, Profile &out, std::string &error);
+
+}  // namespace crowsnest
