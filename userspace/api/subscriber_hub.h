@@ -46,9 +46,9 @@ struct HubLimits {
     size_t inbox = 32768;          // handed over by the engine, not yet dispatched (it hands over in bursts)
 };
 
-// What a subscription tells when messages wait in its queue: a gRPC stream
-// that writes from gRPC's own threads instead of waiting on a thread of its
-// own. wake() is called by the hub's dispatcher, never under the hub's lock.
+// What a subscription tells when messages wait in its queue: a writer that
+// waits on more than one queue (the JSON lines: verdicts and events).
+// wake() is called by the hub's dispatcher, never under the hub's lock.
 class HubWaker {
 public:
     virtual void wake() = 0;
