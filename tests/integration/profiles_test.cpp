@@ -167,7 +167,7 @@ TEST_CASE("profiles: a sensor given a damaged database says so, keeps it aside a
     run_shell("rm -rf " + dir);
 }
 
-TEST_CASE("profiles: a web server learned under requests is quiet on ten reruns; a dropped CGI script it runs is "
+TEST_CASE("profiles: a web server learned under requests is quiet on ten reruns, a dropped CGI script it runs is "
           "an anomaly",
           "[integration]") {
     if (!have_tool("busybox")) SKIP_OR_FAIL("busybox is needed (scripts/setup.sh installs it)");

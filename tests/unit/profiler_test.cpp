@@ -53,7 +53,7 @@ TEST_CASE("profiler: host processes and pod sandboxes have no profile", "[profil
     CHECK(p.counters().profiles == 0);
 }
 
-TEST_CASE("profiler: each set is bounded; a full profile is reported once and still detects", "[profile]") {
+TEST_CASE("profiler: each set is bounded, a full profile is reported once and still detects", "[profile]") {
     ProfileConfig c = quick_profiles();
     c.max_entries = 3;
     Profiler p(c, nullptr);

@@ -22,7 +22,7 @@ TEST_CASE("text escape: valid UTF-8 and ordinary backslashes pass unchanged") {
     }
 }
 
-TEST_CASE("text escape: invalid bytes become \\xHH, and the escape undoes exactly") {
+TEST_CASE("text escape: invalid bytes become hex escapes, and the escape undoes exactly") {
     struct Case {
         std::string raw, escaped;
     } cases[] = {

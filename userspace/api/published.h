@@ -52,7 +52,10 @@ public:
     mutable size_t queues = 0;
 
     // What it takes in memory (its arena's blocks; encodings not counted).
-    size_t bytes() const { return sizeof(*this) + size_t(arena_.SpaceAllocated()); }
+    size_t bytes() const {
+        const size_t arena = size_t(arena_.SpaceAllocated());  // the inline block included
+        return sizeof(*this) + (arena > kInlineBytes ? arena - kInlineBytes : 0);
+    }
 
     // Thread-safe; later calls return the bytes the first made.
     const std::string &encoded(Encoding e, Encoder make) const {

@@ -116,7 +116,8 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
     }
     case EventType::Exit:
     case EventType::Flood:
-    case EventType::CgroupPath: break;
+    case EventType::CgroupPath:
+    case EventType::Syscall: break;  // the other calls (ptrace, setns...): the rules' concern, not a profile's
     }
     return used;
 }
