@@ -154,7 +154,11 @@ int main(int argc, char **argv) {
         std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", path.c_str());
         int size = 8 << 20;
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-        if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) != 0) return 1;
+        unlink(path.c_str());
+        if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) != 0) {
+            std::perror(("bench_outputs: bind " + path).c_str());
+            return 1;
+        }
         Drain d;
         d.start(fd, false);
         std::string error;
@@ -168,8 +172,10 @@ int main(int argc, char **argv) {
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         socklen_t len = sizeof(a);
         if (bind(fd, reinterpret_cast<sockaddr *>(&a), len) != 0 || listen(fd, 1) != 0 ||
-            getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
+            getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) != 0) {
+            std::perror("bench_outputs: a loopback TCP listener");
             return 1;
+        }
         Drain d;
         d.start(fd, true);
         std::string error;
