@@ -47,10 +47,6 @@ private:
 public:
     const Msg &message;  // after the arena that holds it
 
-    // How many of its hub's queues hold it: its memory is counted once
-    // (the hub's, under the hub's lock).
-    mutable size_t queues = 0;
-
     // What it takes in memory (its arena's blocks; encodings not counted).
     size_t bytes() const {
         const size_t arena = size_t(arena_.SpaceAllocated());  // the inline block included

@@ -357,8 +357,7 @@ private:
     // that has dropped accepts again only when two slots are free.
     void push(Queue &q, Item item) {
         const size_t need = q.pending_drops ? 2 : 1;
-        // a message already queued for another subscriber takes no more memory
-        if (q.items.size() + need > q.capacity || !make_room(item.message->queues ? 0 : item.bytes)) {
+        if (q.items.size() + need > q.capacity || !make_room(item.bytes)) {
             q.pending_drops++;
             q.stats.dropped++;
             return;
@@ -368,7 +367,7 @@ private:
             q.pending_drops = 0;
         }
         q.bytes += item.bytes;
-        if (item.message->queues++ == 0) total_bytes_ += item.bytes;
+        total_bytes_ += item.bytes;
         q.items.push_back(std::move(item));
         q.ready.notify_one();
     }
@@ -391,19 +390,13 @@ private:
                     evicted++;
                     hog->stats.dropped++;
                 }
-                let_go(*hog, front);
+                hog->bytes -= front.bytes;
+                released(front.bytes);
                 hog->items.pop_front();
             }
             if (evicted) hog->items.push_front(drop_marker(evicted));
         }
         return true;
-    }
-
-    // A queue lets go of an item: its memory counts no more once no queue
-    // holds it (one message is shared by every queue it is in).
-    void let_go(Queue &q, const Item &item) {
-        q.bytes -= item.bytes;
-        if (item.bytes && --item.message->queues == 0) released(item.bytes);
     }
 
     // Memory goes back to the system once queues have let go of a good
@@ -436,8 +429,9 @@ private:
                 p = std::move(q.backlog.front());
                 q.backlog.pop_front();
             } else if (!q.items.empty()) {
-                let_go(q, q.items.front());
                 p = std::move(q.items.front().message);
+                q.bytes -= q.items.front().bytes;
+                released(q.items.front().bytes);
                 q.items.pop_front();
             } else if (q.pending_drops) {
                 p = drop_marker(q.pending_drops).message;
@@ -454,8 +448,7 @@ private:
 
     void unsubscribe(const std::shared_ptr<Queue> &q) {
         std::lock_guard lock(mu_);
-        for (const auto &item : q->items) let_go(*q, item);
-        q->items.clear();
+        released(q->bytes);
         queues_.erase(std::remove(queues_.begin(), queues_.end(), q), queues_.end());
         count_ = queues_.size();
     }
