@@ -122,3 +122,23 @@ TEST_CASE("json lines: what overflows its queue is counted as lost, never silent
     }
     close(pipe_fds[0]);
 }
+
+TEST_CASE("json lines: a reader that never reads is given up at stop, and what it did not take is counted",
+          "[json_lines]") {
+    int pipe_fds[2];
+    REQUIRE(pipe2(pipe_fds, O_CLOEXEC) == 0);
+    VerdictHub verdicts({});
+    constexpr uint64_t kVerdicts = 5000;  // far more than the pipe holds
+    JsonLinesWorker worker(LineFile(pipe_fds[1]), JsonLinesWorker::Format::Crowsnest, verdicts, nullptr);
+    for (uint64_t i = 1; i <= kVerdicts; i++) verdicts.publish(numbered(i));
+    verdicts.wait_dispatched();
+    const auto t0 = std::chrono::steady_clock::now();
+    worker.finish();  // nobody ever reads
+    CHECK(std::chrono::steady_clock::now() - t0 < 15s);
+    const JsonLinesStats s = worker.stats();
+    CHECK(s.lost > 0);
+    CHECK(s.written + s.lost == kVerdicts);
+    CHECK(s.last_error.find("does not read") != std::string::npos);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+}

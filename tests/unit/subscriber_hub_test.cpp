@@ -146,7 +146,7 @@ TEST_CASE("hub: a destroyed subscription is forgotten") {
 
 TEST_CASE("hub: the queues of all subscribers share a byte budget, the longest queue's oldest go first") {
     // room for about 10 messages in all
-    const size_t one = numbered(1).SpaceUsedLong();
+    const size_t one = Published<v1::Verdict>(numbered(1)).bytes();
     VerdictHub hub(HubLimits{0, 100, one * 10});
     auto stalled = hub.subscribe(all(), std::nullopt, "stalled");
     auto reader = hub.subscribe(all(), std::nullopt, "reader");

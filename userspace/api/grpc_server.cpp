@@ -28,16 +28,12 @@ namespace {
 // Messages written before a flush: bounds what a client waits for the first.
 constexpr size_t kMaxBatch = 64;
 
-// The message's protobuf bytes, shared by every stream that sends it (made
-// once, api/published.h), in a slice that keeps the message alive until
-// gRPC has let go of it: nothing is serialised or copied per subscriber.
+// The message's protobuf bytes, made once for every stream that sends it
+// (api/published.h), copied into a slice of their own: what gRPC holds for a
+// slow client is those bytes, not the whole message kept alive with them.
 template <typename Msg>
-grpc::ByteBuffer shared_bytes(typename SubscriberHub<Msg>::Ptr p) {
-    const std::string &wire = p->wire();
-    using Ptr = typename SubscriberHub<Msg>::Ptr;
-    auto *keep = new Ptr(std::move(p));
-    grpc::Slice slice(const_cast<char *>(wire.data()), wire.size(), [](void *k) { delete static_cast<Ptr *>(k); },
-                      keep);
+grpc::ByteBuffer wire_bytes(const typename SubscriberHub<Msg>::Ptr &p) {
+    grpc::Slice slice(p->wire());
     return grpc::ByteBuffer(&slice, 1);
 }
 
@@ -73,7 +69,7 @@ grpc::Status serve_stream(grpc::ServerContext *ctx, const grpc::ByteBuffer &requ
         for (size_t i = 0; i < batch.size(); i++) {
             grpc::WriteOptions options;
             if (i + 1 < batch.size()) options.set_buffer_hint();  // one flush at the batch's end
-            if (!writer->Write(shared_bytes<Msg>(std::move(batch[i])), options)) return grpc::Status::OK;
+            if (!writer->Write(wire_bytes<Msg>(batch[i]), options)) return grpc::Status::OK;
         }
     }
     return grpc::Status::OK;  // the subscription is released here

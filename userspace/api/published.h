@@ -34,7 +34,7 @@ public:
     Published &operator=(const Published &) = delete;
 
 private:
-    static constexpr size_t kInlineBytes = 2048;  // a typical verdict fits; a larger one takes more blocks
+    static constexpr size_t kInlineBytes = 512;  // a small message fits; a larger one takes a block or two more
     alignas(16) char block_[kInlineBytes];
     google::protobuf::Arena arena_;
 

@@ -43,7 +43,7 @@ struct HubLimits {
     size_t ring = 4096;            // kept for resuming subscribers
     size_t queue = 4096;           // messages per subscriber, then it drops
     size_t bytes = 64u << 20;      // queued bytes of all subscribers together
-    size_t inbox = 32768;          // handed over by the engine, not yet dispatched (it hands over in bursts)
+    size_t inbox = 8192;           // handed over by the engine, not yet dispatched
 };
 
 // What a subscription tells when messages wait in its queue: a writer that

@@ -1,9 +1,12 @@
 #include "engine/line_file.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -44,7 +47,26 @@ bool LineFile::flush() {
     const off_t before = regular_ ? lseek(fd_, 0, SEEK_END) : -1;
     size_t done = 0;
     while (done < buffer_.size()) {
-        const ssize_t n = write(fd_, buffer_.data() + done, buffer_.size() - done);
+        size_t chunk = buffer_.size() - done;
+        if (!regular_) {
+            // a pipe, FIFO or terminal: its room is waited for in steps, so a
+            // reader that never reads cannot hold a stopping sensor for ever
+            pollfd room{fd_, POLLOUT, 0};
+            const bool give_up = give_up_ && *give_up_;
+            const int ready = poll(&room, 1, give_up ? 0 : 200);
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready == 0) {
+                if (!give_up) continue;
+                last_error_ = "the reader does not read: given up when stopping";
+                errors_++;
+                lost_ += queued_;
+                buffer_.clear();
+                queued_ = 0;
+                return false;
+            }
+            chunk = std::min<size_t>(chunk, PIPE_BUF);  // what POLLOUT promises fits without blocking
+        }
+        const ssize_t n = write(fd_, buffer_.data() + done, chunk);
         if (n > 0) {
             done += size_t(n);
             continue;

@@ -4,6 +4,7 @@
 // partial one.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ public:
     // What is queued is written, then the output file is opened anew
     // (SIGUSR1, after logrotate moved it). False without an output file.
     bool reopen();
+    // Once `*flag` is set (by another thread, when stopping), a pipe or
+    // terminal with no room is not waited for any more: what cannot be
+    // written is lost, and counted.
+    void give_up_when(const std::atomic<bool> *flag) { give_up_ = flag; }
 
 private:
     OutputFile *file_ = nullptr;
@@ -41,6 +46,7 @@ private:
     std::string buffer_;
     uint64_t queued_ = 0, written_ = 0, lost_ = 0, errors_ = 0;
     std::string last_error_;
+    const std::atomic<bool> *give_up_ = nullptr;
 };
 
 

@@ -11,11 +11,12 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr size_t kBatch = 512;
+constexpr auto kStopGrace = 5s;  // at stop, for a slow reader to take what is queued
 
 }  // namespace
 
 JsonLinesWorker::JsonLinesWorker(LineFile file, Format format, VerdictHub &verdicts, EventHub *events)
-    : file_(std::move(file)),
+    : file_((file.give_up_when(&give_up_), std::move(file))),  // before the thread starts
       format_(format),
       verdicts_(verdicts.subscribe(StreamFilter{}, std::nullopt, "output:json", "", true, kQueue)),
       events_(events ? events->subscribe(StreamFilter{}, std::nullopt, "output:json events", "", true, kQueue)
@@ -28,10 +29,13 @@ JsonLinesWorker::JsonLinesWorker(LineFile file, Format format, VerdictHub &verdi
 void JsonLinesWorker::finish() {
     if (!thread_.joinable()) return;
     {
-        std::lock_guard lock(mu_);
+        std::unique_lock lock(mu_);
         stopping_ = true;
+        woken_.notify_one();
+        // a reader that keeps reading gets everything; one that stalls is
+        // given up after a while, so that the sensor can stop
+        if (!stopped_.wait_for(lock, kStopGrace, [&] { return done_; })) give_up_ = true;
     }
-    woken_.notify_one();
     thread_.join();
 }
 
@@ -69,7 +73,12 @@ void JsonLinesWorker::run() {
             file_.reopen();
             note_write_errors();
         }
-        if (stopping) return;
+        if (stopping) {
+            std::lock_guard lock(mu_);
+            done_ = true;
+            stopped_.notify_all();
+            return;
+        }
     }
 }
 

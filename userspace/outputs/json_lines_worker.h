@@ -32,7 +32,9 @@ public:
     // Subscribes now, so nothing published from here on is missed.
     // `events`: nullptr unless events are printed too.
     JsonLinesWorker(LineFile file, Format format, VerdictHub &verdicts, EventHub *events);
-    // Writes what is queued, then stops; the counters stay readable.
+    // Writes what is queued, then stops; the counters stay readable. A
+    // pipe whose reader stalls is waited for 5 s, then what is left is lost
+    // (counted), so that the sensor can stop.
     void finish();
     ~JsonLinesWorker();
     JsonLinesWorker(const JsonLinesWorker &) = delete;
@@ -55,9 +57,10 @@ private:
     std::unique_ptr<EventHub::Subscription> events_;
 
     std::mutex mu_;
-    std::condition_variable woken_;
-    bool pending_ = false, reopen_ = false, stopping_ = false;
+    std::condition_variable woken_, stopped_;
+    bool pending_ = false, reopen_ = false, stopping_ = false, done_ = false;
 
+    std::atomic<bool> give_up_{false};  // the file's writes stop waiting for a stalled reader
     std::atomic<uint64_t> written_{0}, lost_{0}, errors_{0}, dropped_{0};
     mutable std::mutex error_mu_;
     std::string last_error_;
