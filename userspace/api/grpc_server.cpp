@@ -15,7 +15,6 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/support/proto_buffer_reader.h>
 
 #include "crowsnest.grpc.pb.h"
 #include "util/path_util.h"
