@@ -9,8 +9,11 @@
 #    BENCH_LOAD_RATE opens a second of a file no rule cares about.
 # 2. Fan-out: a bench rule makes every open of one file a verdict; that file
 #    is opened BENCH_FANOUT_RATE times a second for BENCH_FANOUT_SECONDS,
-#    with 1, 10 and 100 subscribers, each on its own connection. Reported:
-#    verdicts delivered per second per subscriber, and verdicts lost.
+#    with 1, 10 and 100 subscribers, each on its own connection, first on
+#    StreamVerdicts (one verdict per gRPC message), then on
+#    StreamVerdictBatches (what a queue holds, in one message). Reported:
+#    verdicts delivered per second per subscriber, verdicts lost (gap
+#    markers), and holes (sequences skipped without a marker: must be 0).
 #
 # The sensor prints no JSON lines (--output none): this measures the stream.
 # Every verdict is sent on its own: identical verdicts are not aggregated
@@ -117,13 +120,20 @@ RULES
 start_sensor --rules "$ROOT/rules" --rules "$TMP/bench.yaml"
 echo "Fan-out: $FANOUT_RATE verdicts/s offered for $FANOUT_SECONDS s:"
 echo
-echo "| subscribers | opens issued | delivered per subscriber | per subscriber per s | all subscribers per s | lost |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
-for n in 1 10 100; do
-	subscriber fanout "$SOCK" "$n" $((FANOUT_SECONDS + 4))
-	"$BUILD/bench_stream" open-load "$TMP/verdict" "$FANOUT_RATE" "$FANOUT_SECONDS" >"$TMP/load.out"
-	wait "$SUB_PID" || die "fan-out subscribers failed: $(cat "$TMP/sub.err")"
-	echo "| $n | $(field issued "$TMP/load.out") | $(field min_per_subscriber "$TMP/sub.out") | $(field per_subscriber_per_s "$TMP/sub.out") | $(field delivered_per_s "$TMP/sub.out") | $(field lost "$TMP/sub.out") |"
+echo "| stream | subscribers | opens issued | delivered per subscriber | per subscriber per s | all subscribers per s | lost | holes |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for how in messages batches sequences; do
+	for n in 1 10 100; do
+		subscriber fanout "$SOCK" "$n" $((FANOUT_SECONDS + 4)) "$how"
+		"$BUILD/bench_stream" open-load "$TMP/verdict" "$FANOUT_RATE" "$FANOUT_SECONDS" >"$TMP/load.out"
+		wait "$SUB_PID" || die "fan-out subscribers failed: $(cat "$TMP/sub.err")"
+		case $how in
+		messages) name="StreamVerdicts, parsed" ;;
+		batches) name="StreamVerdictBatches, parsed" ;;
+		sequences) name="StreamVerdictBatches, sequence and gap read" ;;
+		esac
+		echo "| $name | $n | $(field issued "$TMP/load.out") | $(field min_per_subscriber "$TMP/sub.out") | $(field per_subscriber_per_s "$TMP/sub.out") | $(field delivered_per_s "$TMP/sub.out") | $(field lost "$TMP/sub.out") | $(field holes "$TMP/sub.out") |"
+	done
 done
 stop_sensor
 grep -E "ringbuf_drops|verdicts\." "$TMP/sensor.log" | sed 's/^ */sensor: /' >&2

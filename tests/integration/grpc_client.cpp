@@ -152,14 +152,25 @@ leaf other other-ca test-client 'extendedKeyUsage=clientAuth'
     return true;
 }
 
-VerdictStream::VerdictStream(std::shared_ptr<grpc::Channel> channel, v1::StreamRequest request) {
-    thread_ = std::thread(&VerdictStream::run, this, v1::Sensor::NewStub(channel), std::move(request));
+VerdictStream::VerdictStream(std::shared_ptr<grpc::Channel> channel, v1::StreamRequest request, Rpc rpc) {
+    thread_ = std::thread(&VerdictStream::run, this, v1::Sensor::NewStub(channel), std::move(request), rpc);
 }
 
 VerdictStream::~VerdictStream() { stop(); }
 
-void VerdictStream::run(std::unique_ptr<v1::Sensor::Stub> stub, v1::StreamRequest request) {
-    auto reader = stub->StreamVerdicts(&ctx_, request);
+void VerdictStream::run(std::unique_ptr<v1::Sensor::Stub> stub, v1::StreamRequest request, Rpc rpc) {
+    if (rpc == Rpc::VerdictBatches)
+        read_all(stub->StreamVerdictBatches(&ctx_, request), v1::VerdictBatch{},
+                 [](const v1::VerdictBatch &b, std::vector<v1::Verdict> &out) {
+                     out.insert(out.end(), b.verdicts().begin(), b.verdicts().end());
+                 });
+    else
+        read_all(stub->StreamVerdicts(&ctx_, request), v1::Verdict{},
+                 [](const v1::Verdict &v, std::vector<v1::Verdict> &out) { out.push_back(v); });
+}
+
+template <typename Reader, typename Message, typename Append>
+void VerdictStream::read_all(Reader reader, Message message, Append append) {
     reader->WaitForInitialMetadata();
     {
         std::lock_guard lock(mu_);
@@ -167,10 +178,9 @@ void VerdictStream::run(std::unique_ptr<v1::Sensor::Stub> stub, v1::StreamReques
         subscribed_ = true;
     }
     changed_.notify_all();
-    v1::Verdict v;
-    while (reader->Read(&v)) {
+    while (reader->Read(&message)) {
         std::lock_guard lock(mu_);
-        received_.push_back(v);
+        append(message, received_);
         changed_.notify_all();
     }
     auto status = reader->Finish();

@@ -43,10 +43,12 @@ struct TestCertificates {
 };
 bool make_test_certificates(TestCertificates &out, std::string &error);
 
-// A StreamVerdicts call running on its own thread until stopped.
+// A StreamVerdicts call (or StreamVerdictBatches, its verdicts taken out of
+// each batch in order) running on its own thread until stopped.
 class VerdictStream {
 public:
-    VerdictStream(std::shared_ptr<grpc::Channel> channel, v1::StreamRequest request);
+    enum class Rpc { Verdicts, VerdictBatches };
+    VerdictStream(std::shared_ptr<grpc::Channel> channel, v1::StreamRequest request, Rpc rpc = Rpc::Verdicts);
     ~VerdictStream();
 
     // True once the server has sent the stream's headers (it is subscribed);
@@ -63,7 +65,9 @@ public:
     bool wait_ended(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 private:
-    void run(std::unique_ptr<v1::Sensor::Stub> stub, v1::StreamRequest request);
+    void run(std::unique_ptr<v1::Sensor::Stub> stub, v1::StreamRequest request, Rpc rpc);
+    template <typename Reader, typename Message, typename Append>
+    void read_all(Reader reader, Message message, Append append);
 
     grpc::ClientContext ctx_;
     std::mutex mu_;

@@ -377,6 +377,70 @@ TEST_CASE("grpc: a stalled subscriber loses verdicts, counted, and does not hold
     stalled->Finish();
 }
 
+TEST_CASE("grpc: the batched stream carries the same verdicts in fewer messages, filtered, with its losses marked",
+          "[integration][grpc]") {
+    const std::string sock = temp_dir() + "/crowsnest.sock";
+    SensorProcess sensor;
+    // every verdict sent one by one: the test counts them
+    START_SENSOR(sensor, "--grpc-socket", sock, "--subscriber-queue", "64", "--verdict-window", "0");
+    auto ch = unix_channel(sock);
+    VerdictStream one_by_one(ch, {});
+    VerdictStream batched(ch, {}, VerdictStream::Rpc::VerdictBatches);
+    v1::StreamRequest only_drift;
+    only_drift.add_allow()->add_categories("drift");
+    VerdictStream batched_drift(ch, only_drift, VerdictStream::Rpc::VerdictBatches);
+    // a batched client that reads nothing until the end
+    grpc::ClientContext stalled_ctx;
+    auto stalled_stub = v1::Sensor::NewStub(stingy_unix_channel(sock));
+    auto stalled = stalled_stub->StreamVerdictBatches(&stalled_ctx, {});
+    stalled->WaitForInitialMetadata();
+    for (auto *s : {&one_by_one, &batched, &batched_drift}) REQUIRE(s->wait_subscribed());
+
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"xmrig"}}));
+    constexpr int kMiners = 300;
+    REQUIRE(c.exec("i=0; while [ $i -lt " + std::to_string(kMiners) + " ]; do /bin/xmrig; i=$((i+1)); done") >= 0);
+    REQUIRE(one_by_one.wait_verdict([&, n = 0](const v1::Verdict &v) mutable { return miner_in(id)(v) && ++n == kMiners; },
+                                    nullptr, 30s));
+    const auto last = of_container(one_by_one.received(), id).back().sequence();
+    REQUIRE(batched.wait_verdict([&](const v1::Verdict &v) { return v.sequence() == last; }, nullptr, 30s));
+
+    // the same verdicts, in the same order, with nothing lost
+    const auto expected = one_by_one.received(), got = batched.received();
+    REQUIRE(got.size() == expected.size());
+    for (size_t i = 0; i < got.size(); i++) {
+        CHECK_FALSE(got[i].has_gap());
+        CHECK(google::protobuf::util::MessageDifferencer::Equals(got[i], expected[i]));
+    }
+    // the filter applies as on the single stream: no miner verdict passes
+    for (const auto &v : batched_drift.received()) CHECK(v.category() == "drift");
+
+    // the stalled client: what it got plus what its gap markers say it lost
+    // is everything the sensor printed, and what had waited came in batches
+    // of many (a verdict at a time when a stream keeps up)
+    const uint64_t printed = sensor.verdicts().size();
+    uint64_t verdicts = 0, missed = 0, markers = 0, batches = 0;
+    v1::VerdictBatch b;
+    while (verdicts + missed < printed && stalled->Read(&b)) {
+        batches++;
+        for (const auto &v : b.verdicts()) {
+            if (v.has_gap()) {
+                CHECK(v.gap().reason() == v1::Gap::SLOW_SUBSCRIBER);
+                missed += v.gap().missed();
+                markers++;
+            } else {
+                verdicts++;
+            }
+        }
+    }
+    CHECK(missed > 0);
+    CHECK(verdicts + missed == printed);
+    CHECK(batches < verdicts + markers);
+    stalled_ctx.TryCancel();
+    stalled->Finish();
+}
+
 TEST_CASE("grpc: the standard health service and server reflection answer", "[integration][grpc]") {
     const std::string sock = temp_dir() + "/crowsnest.sock";
     SensorProcess sensor;

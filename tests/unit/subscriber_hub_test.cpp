@@ -32,7 +32,7 @@ StreamFilter all() {
 // is written as -(missed).
 std::vector<int64_t> drain(VerdictHub::Subscription &s) {
     std::vector<int64_t> out;
-    while (auto p = s.next(0ms)) out.push_back(p->message.has_gap() ? -int64_t(p->message.gap().missed()) : int64_t(p->message.sequence()));
+    while (auto p = s.next(0ms)) out.push_back(p->message().has_gap() ? -int64_t(p->message().gap().missed()) : int64_t(p->message().sequence()));
     return out;
 }
 
@@ -76,11 +76,11 @@ TEST_CASE("hub: resume returns exactly the kept messages after the sequence") {
         auto s = hub.subscribe(all(), 2, "t");
         auto first = s->next(0ms);
         REQUIRE(first);
-        REQUIRE(first->message.has_gap());
-        CHECK(first->message.gap().reason() == v1::Gap::RESUME_TOO_OLD);
-        CHECK(first->message.gap().missed() == 3);
-        CHECK(first->message.gap().first_sequence() == 3);
-        CHECK(first->message.gap().last_sequence() == 5);
+        REQUIRE(first->message().has_gap());
+        CHECK(first->message().gap().reason() == v1::Gap::RESUME_TOO_OLD);
+        CHECK(first->message().gap().missed() == 3);
+        CHECK(first->message().gap().first_sequence() == 3);
+        CHECK(first->message().gap().last_sequence() == 5);
         CHECK(drain(*s) == std::vector<int64_t>{6, 7, 8, 9});
         CHECK(hub.oldest_kept() == 6);
         CHECK(hub.last_sequence() == 9);
@@ -93,15 +93,15 @@ TEST_CASE("hub: a full queue drops for that subscriber only, counts it, and mark
     auto fast = hub.subscribe(all(), std::nullopt, "fast");
     for (uint64_t i = 1; i <= 10; i++) {
         publish(hub, numbered(i));
-        REQUIRE(fast->next(0ms)->message.sequence() == i);
+        REQUIRE(fast->next(0ms)->message().sequence() == i);
     }
     // slow kept 1..4 and dropped 5..10
     auto stats = hub.stats();
     CHECK(stats.at(0).dropped == 6);
     CHECK(stats.at(1).dropped == 0);
     CHECK(stats.at(1).sent == 10);
-    CHECK(slow->next(0ms)->message.sequence() == 1);
-    CHECK(slow->next(0ms)->message.sequence() == 2);
+    CHECK(slow->next(0ms)->message().sequence() == 1);
+    CHECK(slow->next(0ms)->message().sequence() == 2);
     publish(hub, numbered(11));  // two slots free: the marker, then 11
     CHECK(drain(*slow) == std::vector<int64_t>{3, 4, -6, 11});
 }
@@ -123,7 +123,7 @@ TEST_CASE("hub: next waits for a publish from another thread, and close wakes it
     auto p = s->next(5s);
     producer.join();
     REQUIRE(p);
-    CHECK(p->message.sequence() == 1);
+    CHECK(p->message().sequence() == 1);
     std::thread closer([&] {
         std::this_thread::sleep_for(20ms);
         hub.close();
@@ -152,7 +152,7 @@ TEST_CASE("hub: the queues of all subscribers share a byte budget, the longest q
     auto reader = hub.subscribe(all(), std::nullopt, "reader");
     for (uint64_t i = 1; i <= 30; i++) {
         publish(hub, numbered(i));
-        REQUIRE(reader->next(0ms)->message.sequence() == i);  // a reading client loses nothing
+        REQUIRE(reader->next(0ms)->message().sequence() == i);  // a reading client loses nothing
     }
     CHECK(hub.queued_bytes() <= one * 10);
     // the stalled one kept the newest, with a marker for what went first
@@ -173,10 +173,10 @@ TEST_CASE("hub: a client from before a restart gets a SENSOR_RESTART gap, then w
     SECTION("the same space, after what the journal holds: the numbers lost with the crash") {
         auto s = hub.subscribe(all(), 100, "t", "space-b");
         auto first = s->next(0ms);
-        REQUIRE(first->message.has_gap());
-        CHECK(first->message.gap().reason() == v1::Gap::SENSOR_RESTART);
-        CHECK(first->message.gap().first_sequence() == 101);
-        CHECK(first->message.gap().last_sequence() == 110);
+        REQUIRE(first->message().has_gap());
+        CHECK(first->message().gap().reason() == v1::Gap::SENSOR_RESTART);
+        CHECK(first->message().gap().first_sequence() == 101);
+        CHECK(first->message().gap().last_sequence() == 110);
         CHECK(drain(*s) == std::vector<int64_t>{111});
     }
     SECTION("the same space, from before: what the journal kept, the marker, then the rest") {
@@ -185,14 +185,14 @@ TEST_CASE("hub: a client from before a restart gets a SENSOR_RESTART gap, then w
     }
     SECTION("another space: everything kept, after the marker") {
         auto s = hub.subscribe(all(), 3, "t", "space-a");
-        REQUIRE(s->next(0ms)->message.gap().reason() == v1::Gap::SENSOR_RESTART);
+        REQUIRE(s->next(0ms)->message().gap().reason() == v1::Gap::SENSOR_RESTART);
         CHECK(drain(*s) == std::vector<int64_t>{95, 96, 97, 98, 99, 100, 111});
     }
     SECTION("no space, a sequence never reached: the same") {
         auto s = hub.subscribe(all(), UINT64_MAX, "t");
         auto first = s->next(0ms);
-        REQUIRE(first->message.gap().reason() == v1::Gap::SENSOR_RESTART);
-        CHECK(first->message.gap().missed() == 0);
+        REQUIRE(first->message().gap().reason() == v1::Gap::SENSOR_RESTART);
+        CHECK(first->message().gap().missed() == 0);
         CHECK(drain(*s).size() == 7);
     }
 }
@@ -224,6 +224,11 @@ TEST_CASE("hub: each encoding of a message is made once, however many subscriber
     REQUIRE(back.ParseFromString(pa->wire()));
     CHECK(back.sequence() == 7);
     CHECK(&pa->wire() == &pb->wire());
+    // the message is parsed back from those bytes once, for every subscriber
+    CHECK(&pa->message() == &pb->message());
+    CHECK(pa->message().SerializeAsString() == pa->wire());
+    CHECK(pa->sequence() == 7);
+    CHECK_FALSE(pa->is_gap());
 }
 
 TEST_CASE("hub: a waker is told when its queue has messages, and not after it has let go") {

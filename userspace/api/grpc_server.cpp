@@ -9,13 +9,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <deque>
-#include <optional>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include "api/stream_service.h"
 #include "crowsnest.grpc.pb.h"
 #include "util/path_util.h"
 #include "util/text_escape.h"
@@ -23,86 +22,6 @@
 namespace crowsnest {
 
 namespace {
-
-// Messages written before a flush: bounds what a client waits for the first.
-constexpr size_t kMaxBatch = 64;
-
-// The message's protobuf bytes, made once for every stream that sends it
-// (api/published.h), copied into a slice of their own: what gRPC holds for a
-// slow client is those bytes, not the whole message kept alive with them.
-template <typename Msg>
-grpc::ByteBuffer wire_bytes(const typename SubscriberHub<Msg>::Ptr &p) {
-    grpc::Slice slice(p->wire());
-    return grpc::ByteBuffer(&slice, 1);
-}
-
-// How often a stream that has nothing to send checks for a cancelled client.
-constexpr auto kIdleCheck = std::chrono::milliseconds(200);
-
-// One StreamVerdicts or StreamEvents call, on the thread gRPC gives it: it
-// writes the shared bytes of what its subscription holds, a batch per flush.
-template <typename Msg>
-grpc::Status serve_stream(grpc::ServerContext *ctx, const grpc::ByteBuffer &request,
-                          grpc::ServerWriter<grpc::ByteBuffer> *writer, SubscriberHub<Msg> &hub,
-                          StreamFilter::Kind kind) {
-    v1::StreamRequest req;
-    grpc::ByteBuffer copy(request);  // deserialising consumes it
-    if (!grpc::SerializationTraits<v1::StreamRequest>::Deserialize(&copy, &req).ok())
-        return {grpc::StatusCode::INVALID_ARGUMENT, "the request is not a crowsnest.v1.StreamRequest"};
-    std::string error;
-    auto filter = StreamFilter::compile(req, kind, error);
-    if (!filter) return {grpc::StatusCode::INVALID_ARGUMENT, error};
-    std::optional<uint64_t> after;
-    if (req.has_after_sequence()) after = req.after_sequence();
-    auto sub = hub.subscribe(std::move(*filter), after, ctx->peer(), req.sequence_space());
-    // headers now: a client that has them knows it is subscribed, and what
-    // the sequences it will resume after are numbered in
-    ctx->AddInitialMetadata("crowsnest-sequence-space", hub.sequence_space());
-    writer->SendInitialMetadata();
-    std::vector<typename SubscriberHub<Msg>::Ptr> batch;
-    while (!ctx->IsCancelled()) {
-        if (!sub->next_batch(batch, kMaxBatch, kIdleCheck)) {
-            if (sub->closed()) break;
-            continue;
-        }
-        for (size_t i = 0; i < batch.size(); i++) {
-            grpc::WriteOptions options;
-            if (i + 1 < batch.size()) options.set_buffer_hint();  // one flush at the batch's end
-            if (!writer->Write(wire_bytes<Msg>(batch[i]), options)) return grpc::Status::OK;
-        }
-    }
-    return grpc::Status::OK;  // the subscription is released here
-}
-
-// The two streams as synchronous methods that send bytes, not messages:
-// the generated service would serialise each message once per client.
-// They take the generated service's place for these two names (it leaves
-// them out: WithGenericMethod_); clients see the same Verdict and Event.
-class RawStreams final : public grpc::Service {
-public:
-    explicit RawStreams(ServerParts &parts) : parts_(parts) {
-        add("StreamVerdicts", [](RawStreams *self, grpc::ServerContext *ctx, const grpc::ByteBuffer *req,
-                                 grpc::ServerWriter<grpc::ByteBuffer> *w) {
-            return serve_stream(ctx, *req, w, self->parts_.verdicts, StreamFilter::Kind::Verdicts);
-        });
-        add("StreamEvents", [](RawStreams *self, grpc::ServerContext *ctx, const grpc::ByteBuffer *req,
-                               grpc::ServerWriter<grpc::ByteBuffer> *w) {
-            return serve_stream(ctx, *req, w, self->parts_.events, StreamFilter::Kind::Events);
-        });
-    }
-
-private:
-    using Handler = grpc::Status (*)(RawStreams *, grpc::ServerContext *, const grpc::ByteBuffer *,
-                                     grpc::ServerWriter<grpc::ByteBuffer> *);
-    void add(const std::string &method, Handler handler) {
-        names_.push_back("/" + std::string(v1::Sensor::service_full_name()) + "/" + method);
-        AddMethod(new grpc::internal::RpcServiceMethod(
-            names_.back().c_str(), grpc::internal::RpcMethod::SERVER_STREAMING,
-            new grpc::internal::ServerStreamingHandler<RawStreams, grpc::ByteBuffer, grpc::ByteBuffer>(handler, this)));
-    }
-    ServerParts &parts_;
-    std::deque<std::string> names_;  // gRPC keeps pointers to them
-};
 
 // A row of the counter table: in `counters`, and in the typed field or map
 // that Status has for it.
@@ -187,9 +106,9 @@ bool prepare_socket_path(const std::string &path, std::string &error) {
 
 }  // namespace
 
-// Status and rules; the streams are RawStreams'.
-using StatusService = v1::Sensor::WithGenericMethod_StreamVerdicts<
-    v1::Sensor::WithGenericMethod_StreamEvents<v1::Sensor::Service>>;
+// Status and rules; the streams are api/stream_service's.
+using StatusService = v1::Sensor::WithGenericMethod_StreamVerdicts<v1::Sensor::WithGenericMethod_StreamEvents<
+    v1::Sensor::WithGenericMethod_StreamVerdictBatches<v1::Sensor::WithGenericMethod_StreamEventBatches<v1::Sensor::Service>>>>;
 
 class GrpcServer::Service final : public StatusService {
 public:
@@ -235,7 +154,7 @@ std::unique_ptr<GrpcServer> GrpcServer::start(const ServerConfig &config, Server
     std::unique_ptr<GrpcServer> self(new GrpcServer);
     self->parts_ = std::make_unique<ServerParts>(parts);
     self->service_ = std::make_unique<Service>(*self->parts_);
-    self->streams_ = std::make_unique<RawStreams>(*self->parts_);
+    self->streams_ = make_stream_service(*self->parts_);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();

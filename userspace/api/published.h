@@ -1,12 +1,15 @@
-// A message as the hub hands it to every subscriber: the message itself,
-// and each of its encodings (protobuf bytes for gRPC, a JSON line, Falco's
-// alert JSON) made once, by the first subscriber that needs it, and shared
-// by all the others. Ten gRPC clients and three outputs cost one
-// serialisation each, not thirteen.
+// A message as the hub hands it to every subscriber: its protobuf bytes,
+// made once when it is published, the message itself, parsed back from them
+// only if a subscriber needs its fields, and its other encodings (a JSON
+// line, Falco's alert JSON), each made once by the first subscriber that
+// needs it and shared by all the others. Ten gRPC clients and three outputs
+// cost one serialisation each, not thirteen.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <string>
 
@@ -16,12 +19,13 @@
 
 namespace crowsnest {
 
-enum class Encoding { Protobuf, Json, FalcoJson };
+enum class Encoding { Json, FalcoJson };
 
-// The message lives in an arena inside the object: one allocation (and one
-// free, often on another thread) per message instead of one per string and
-// sub-message, which is what made the engine wait on malloc's locks while
-// subscribers' threads freed what it had allocated.
+// Bytes first: what most subscribers send (gRPC streams, the journal) is the
+// bytes, so publishing costs the engine one serialisation and one
+// allocation. Copying the message instead took a few dozen allocations
+// (every string and sub-message), on the engine thread, and as many frees on
+// whichever thread let go of it last.
 template <typename Msg>
 class Published {
 public:
@@ -29,52 +33,70 @@ public:
     // function: the first caller's is the one used.
     using Encoder = std::string (*)(const Msg &);
 
-    explicit Published(const Msg &m) : arena_(block_, sizeof(block_)), message(copy_into(arena_, m)) {}
+    explicit Published(const Msg &m) : wire_(m.SerializeAsString()), sequence_(m.sequence()), gap_(m.has_gap()) {}
     Published(const Published &) = delete;
     Published &operator=(const Published &) = delete;
 
-private:
-    static constexpr size_t kInlineBytes = 512;  // a small message fits; a larger one takes a block or two more
-    alignas(16) char block_[kInlineBytes];
-    google::protobuf::Arena arena_;
+    // What the hub needs without parsing.
+    uint64_t sequence() const { return sequence_; }
+    bool is_gap() const { return gap_; }
 
-    static const Msg &copy_into(google::protobuf::Arena &arena, const Msg &m) {
-        Msg *copy = google::protobuf::Arena::CreateMessage<Msg>(&arena);
-        copy->CopyFrom(m);
-        return *copy;
+    // Protobuf's own wire form: what every gRPC stream sends and the journal keeps.
+    const std::string &wire() const { return wire_; }
+
+    // The message, parsed from its bytes by the first caller (thread-safe).
+    const Msg &message() const {
+        if (!parsed_.load(std::memory_order_acquire)) {
+            std::lock_guard lock(making_);
+            if (!parsed_.load(std::memory_order_relaxed)) {
+                message_ = google::protobuf::Arena::CreateMessage<Msg>(&arena_);
+                message_->ParseFromString(wire_);  // bytes this process serialised: they parse
+                parsed_.store(true, std::memory_order_release);
+            }
+        }
+        return *message_;
     }
 
-public:
-    const Msg &message;  // after the arena that holds it
+    // What it takes in memory, counted against the hub's budget when queued:
+    // the bytes. A parsed message is not counted; it lives as long as them.
+    size_t bytes() const { return sizeof(*this) + wire_.capacity(); }
 
-    // What it takes in memory (its arena's blocks; encodings not counted).
-    size_t bytes() const {
-        const size_t arena = size_t(arena_.SpaceAllocated());  // the inline block included
-        return sizeof(*this) + (arena > kInlineBytes ? arena - kInlineBytes : 0);
-    }
-
-    // Thread-safe; later calls return the bytes the first made.
+    // Thread-safe; later calls return the bytes the first made. Not
+    // std::call_once: glibc's pthread_once makes a futex system call every
+    // time it runs its function, which was a system call per message.
     const std::string &encoded(Encoding e, Encoder make) const {
         Slot &slot = slots_[size_t(e)];
-        std::call_once(slot.once, [&] { slot.bytes = make(message); });
+        if (!slot.made.load(std::memory_order_acquire)) {
+            const Msg &m = message();
+            std::lock_guard lock(making_);
+            if (!slot.made.load(std::memory_order_relaxed)) {
+                slot.bytes = make(m);
+                slot.made.store(true, std::memory_order_release);
+            }
+        }
         return slot.bytes;
     }
 
-    // Protobuf's own wire form: what every gRPC stream sends and the journal keeps.
-    const std::string &wire() const {
-        return encoded(Encoding::Protobuf, [](const Msg &m) { return m.SerializeAsString(); });
-    }
     // The JSON line (proto_json.h), without its newline.
     const std::string &json() const {
         return encoded(Encoding::Json, [](const Msg &m) { return to_json_line(m); });
     }
 
 private:
+    const std::string wire_;
+    const uint64_t sequence_;
+    const bool gap_;
+
+    mutable std::atomic<bool> parsed_{false};
+    mutable google::protobuf::Arena arena_;  // allocates nothing until a parse
+    mutable Msg *message_ = nullptr;
+
     struct Slot {
-        std::once_flag once;
+        std::atomic<bool> made{false};
         std::string bytes;
     };
-    mutable std::array<Slot, 3> slots_;
+    mutable std::array<Slot, 2> slots_;
+    mutable std::mutex making_;  // one parse or encoding at a time: they are rarely wanted at once
 };
 
 }  // namespace crowsnest

@@ -29,6 +29,8 @@ public:
     // than the bounds above).
     static std::optional<StreamFilter> compile(const v1::StreamRequest &req, Kind kind, std::string &error);
 
+    // No allow and no deny: everything passes, without looking at it.
+    bool passes_all() const { return allow_.empty() && deny_.empty(); }
     bool matches(const v1::Verdict &v) const;
     bool matches(const v1::Event &e) const;
 

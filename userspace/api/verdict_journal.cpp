@@ -76,6 +76,17 @@ size_t read_segment(const std::string &bytes, VerdictJournal::Recovered &out, st
     return at;
 }
 
+// A record: length, CRC, type, payload.
+void add_record(uint8_t type, const std::string &payload, std::string &out) {
+    const uint32_t len = uint32_t(payload.size()), crc = crc_of(type, payload.data(), payload.size());
+    char header[kRecordHeader];
+    std::memcpy(header, &len, 4);
+    std::memcpy(header + 4, &crc, 4);
+    header[8] = char(type);
+    out.append(header, kRecordHeader);
+    out += payload;
+}
+
 }  // namespace
 
 std::unique_ptr<VerdictJournal> VerdictJournal::open(const std::string &path, uint64_t max_bytes, size_t keep,
@@ -124,23 +135,23 @@ VerdictJournal::~VerdictJournal() {
 }
 
 // Whole records only: a record is one write(2), cut back if it fails half way.
-bool VerdictJournal::append(uint8_t type, const std::string &payload) {
-    std::string record(kRecordHeader, '\0');
-    const uint32_t len = uint32_t(payload.size()), crc = crc_of(type, payload.data(), payload.size());
-    std::memcpy(record.data(), &len, 4);
-    std::memcpy(record.data() + 4, &crc, 4);
-    record[8] = char(type);
-    record += payload;
-    const ssize_t n = write(fd_, record.data(), record.size());
-    if (n != ssize_t(record.size())) {
+bool VerdictJournal::write_records(const std::string &records) {
+    const ssize_t n = write(fd_, records.data(), records.size());
+    if (n != ssize_t(records.size())) {
         if (n > 0 && ftruncate(fd_, off_t(size_)) != 0) {
             // the next start finds the torn record and cuts it
         }
         errors_++;
         return false;
     }
-    size_ += record.size();
+    size_ += records.size();
     return true;
+}
+
+bool VerdictJournal::append(uint8_t type, const std::string &payload) {
+    std::string record;
+    add_record(type, payload, record);
+    return write_records(record);
 }
 
 // A segment starts with the space it numbers in and what is reserved.
@@ -177,11 +188,22 @@ void VerdictJournal::write_loop(std::unique_ptr<VerdictHub::Subscription> sub) {
             if (sub->closed()) break;
             continue;
         }
+        // the batch's records in one write; a new segment writes what came before it
         std::lock_guard lock(mu_);
+        std::string records;
+        uint64_t last = 0, count = 0;
+        auto flush = [&] {
+            if (count && write_records(records)) {
+                last_written_ = last;
+                written_ += count;
+            }
+            records.clear();
+            count = 0;
+        };
         for (const auto &p : batch) {
-            const v1::Verdict &v = p->message;
-            if (v.has_gap()) continue;  // the journal fell behind: those are not here
-            if (size_ >= max_bytes_ / 2) {
+            if (p->is_gap()) continue;  // the journal fell behind: those are not here
+            if (size_ + records.size() >= max_bytes_ / 2) {
+                flush();
                 // a new segment: the old one stays, as path.1, until the next
                 close(fd_);
                 rename(path_.c_str(), (path_ + ".1").c_str());
@@ -192,11 +214,11 @@ void VerdictJournal::write_loop(std::unique_ptr<VerdictHub::Subscription> sub) {
                     continue;
                 }
             }
-            if (append(kVerdict, p->wire())) {  // the bytes the gRPC streams send too
-                last_written_ = v.sequence();
-                written_++;
-            }
+            add_record(kVerdict, p->wire(), records);  // the bytes the gRPC streams send too
+            last = p->sequence();
+            count++;
         }
+        flush();
     }
 }
 

@@ -66,6 +66,7 @@ private:
     VerdictJournal(std::string path, uint64_t max_bytes, std::string space)
         : path_(std::move(path)), max_bytes_(max_bytes), space_(std::move(space)) {}
     bool append(uint8_t type, const std::string &payload);
+    bool write_records(const std::string &records);  // one write; a torn one is cut
     bool begin_segment();
     void write_loop(std::unique_ptr<VerdictHub::Subscription> sub);
 

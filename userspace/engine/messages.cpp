@@ -138,10 +138,27 @@ const RuleInfo kFloodRule{
     "evasion", "medium", {"T1562.001"}, "Warning"};
 
 
+// Clear(), keeping the parts every fill sets again: a heap message's
+// Clear() deletes its sub-messages, and each fill then allocated them and
+// every string in them anew (a third of the engine's time under a flood of
+// verdicts). Cleared parts keep their strings' storage.
+template <typename Msg>
+void clear_for_refill(Msg &m) {
+    auto *time = m.release_time();
+    auto *container = m.release_container();
+    auto *process = m.release_process();
+    auto *event = m.release_event();
+    m.Clear();
+    if (time) time->Clear(), m.set_allocated_time(time);
+    if (container) container->Clear(), m.set_allocated_container(container);
+    if (process) process->Clear(), m.set_allocated_process(process);
+    if (event) event->Clear(), m.set_allocated_event(event);
+}
+
 }  // namespace
 
 void fill_event_message(const EventContext &ctx, v1::Event &out) {
-    out.Clear();
+    clear_for_refill(out);
     fill_time(ctx.event->time_ns, *out.mutable_time());
     out.set_cgroup_id(ctx.event->cgroup_id);
     fill_container(ctx.cgroup, ctx.workload, ctx.node, *out.mutable_container());
@@ -150,7 +167,7 @@ void fill_event_message(const EventContext &ctx, v1::Event &out) {
 }
 
 void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdict &out) {
-    out.Clear();
+    clear_for_refill(out);
     fill_time(ctx.event->time_ns, *out.mutable_time());
     // rule files are the operator's, yet bytes are bytes: escaped too
     text(d.rule->name, out.mutable_rule());

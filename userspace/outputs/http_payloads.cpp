@@ -78,7 +78,7 @@ std::vector<HttpBody> http_bodies(HttpFormat f, const std::vector<const Publishe
         for (const auto *p : batch) out.push_back({falco_alert_json(*p), 1});
         return out;
     case HttpFormat::Slack:
-        for (const auto *p : batch) out.push_back({slack_message(p->message), 1});
+        for (const auto *p : batch) out.push_back({slack_message(p->message()), 1});
         return out;
     case HttpFormat::Json: {
         HttpBody body;
@@ -90,7 +90,7 @@ std::vector<HttpBody> http_bodies(HttpFormat f, const std::vector<const Publishe
     case HttpFormat::Elasticsearch: {
         HttpBody body;  // each line ends in a newline, the last one too, as _bulk requires
         for (const auto *p : batch) {
-            body.text += dump({{"index", {{"_index", index_name(index_pattern, p->message.time())}}}}) + "\n";
+            body.text += dump({{"index", {{"_index", index_name(index_pattern, p->message().time())}}}}) + "\n";
             body.text.append(p->json()).push_back('\n');
         }
         body.verdicts = batch.size();

@@ -90,15 +90,15 @@ bool JsonLinesWorker::write_queued() {
     const bool got_events = events_ && events_->next_batch(events, kBatch, 0ms);
     const bool got_verdicts = verdicts_->next_batch(verdicts, kBatch, 0ms);
     for (const auto &p : events) {
-        if (p->message.has_gap()) {  // this output's queue overflowed: the hub counted them for it
-            dropped_ += p->message.gap().missed();
+        if (p->is_gap()) {  // this output's queue overflowed: the hub counted them for it
+            dropped_ += p->message().gap().missed();
             continue;
         }
         file_.add(p->json());
     }
     for (const auto &p : verdicts) {
-        if (p->message.has_gap()) {
-            dropped_ += p->message.gap().missed();
+        if (p->is_gap()) {
+            dropped_ += p->message().gap().missed();
             continue;
         }
         file_.add(format_ == Format::Falco ? falco_alert_json(*p) : p->json());

@@ -47,11 +47,11 @@ void OutputWorker::run() {
         for (const auto &s : summaries) pass.push_back(s.get());
         for (const auto &p : batch) {
             if (!got) break;
-            if (p->message.has_gap()) {  // this output's queue overflowed: the hub counted them for it
-                dropped_ += p->message.gap().missed();
+            if (p->is_gap()) {  // this output's queue overflowed: the hub counted them for it
+                dropped_ += p->message().gap().missed();
                 continue;
             }
-            if (flood_.admit(p->message, now)) pass.push_back(p.get());
+            if (flood_.admit(p->message(), now)) pass.push_back(p.get());
         }
         suppressed_ = flood_.suppressed();
         if (!pass.empty()) deliver(pass);

@@ -111,7 +111,7 @@ bool SyslogSink::send_one(const std::string &message, std::string &error) {
 
 void SyslogSink::deliver(const std::vector<const Published<v1::Verdict> *> &batch, Delivery &out) {
     for (const auto *v : batch) {
-        const std::string message = syslog_message(v->message, pid_);
+        const std::string message = syslog_message(v->message(), pid_);
         std::string error;
         // a collector restarted since the last message: once more on a new connection
         if (send_one(message, error) || send_one(message, error)) {
