@@ -102,9 +102,7 @@ void subscribe_sequences(const std::string &socket, double seconds, std::atomic<
     grpc::ByteBuffer buffer;
     grpc::Slice slice;
     crowsnest::v1::Gap gap;
-    uint64_t reads = 0;
     while (reader->Read(&buffer)) {
-        reads++;
         if (!buffer.DumpToSingleSlice(&slice).ok()) break;
         CodedInputStream batch(slice.begin(), int(slice.size()));
         uint32_t length = 0;
@@ -128,7 +126,6 @@ void subscribe_sequences(const std::string &socket, double seconds, std::atomic<
             body(sequence, is_gap ? &gap : nullptr);
         }
     }
-    std::fprintf(stderr, "reads %llu\n", (unsigned long long)reads);
     reader->Finish();
 }
 
