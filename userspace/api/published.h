@@ -10,10 +10,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
-
-#include <google/protobuf/arena.h>
 
 #include "proto_json.h"
 
@@ -49,7 +48,7 @@ public:
         if (!parsed_.load(std::memory_order_acquire)) {
             std::lock_guard lock(making_);
             if (!parsed_.load(std::memory_order_relaxed)) {
-                message_ = google::protobuf::Arena::CreateMessage<Msg>(&arena_);
+                message_ = std::make_unique<Msg>();
                 message_->ParseFromString(wire_);  // bytes this process serialised: they parse
                 parsed_.store(true, std::memory_order_release);
             }
@@ -88,8 +87,7 @@ private:
     const bool gap_;
 
     mutable std::atomic<bool> parsed_{false};
-    mutable google::protobuf::Arena arena_;  // allocates nothing until a parse
-    mutable Msg *message_ = nullptr;
+    mutable std::unique_ptr<Msg> message_;
 
     struct Slot {
         std::atomic<bool> made{false};
