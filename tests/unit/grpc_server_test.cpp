@@ -94,6 +94,60 @@ TEST_CASE("grpc server: concurrent subscribers each get every verdict an engine 
     }
 }
 
+TEST_CASE("grpc server: a batch holds what waited, whole messages in order, at most 256 KiB unless one is larger") {
+    Fixture f;
+    // the 64 kept verdicts all wait for a client that resumes: its stream
+    // takes them at once. 1-40 of 8 KiB each (320 KiB: two batches), 41 of
+    // 300 KiB (a batch of its own), 42-64 small.
+    for (uint64_t s = 1; s <= 64; s++) {
+        v1::Verdict v = verdict(s);
+        v.set_output(std::string(s <= 40 ? 8 << 10 : s == 41 ? 300 << 10 : 10, 'x'));
+        f.verdicts.publish(v);
+    }
+    f.verdicts.wait_dispatched();
+    grpc::ClientContext ctx;
+    v1::StreamRequest req;
+    req.set_after_sequence(0);
+    auto reader = f.stub->StreamVerdictBatches(&ctx, req);
+    std::vector<uint64_t> sequences;
+    size_t batches = 0;
+    v1::VerdictBatch b;
+    while (sequences.size() < 64 && reader->Read(&b)) {
+        batches++;
+        INFO("batch " << batches << " of " << b.verdicts_size() << " verdicts, " << b.ByteSizeLong() << " bytes");
+        CHECK((b.ByteSizeLong() <= (256u << 10) || b.verdicts_size() == 1));
+        for (const auto &v : b.verdicts()) {
+            CHECK(v.output().size() == (v.sequence() <= 40 ? 8u << 10 : v.sequence() == 41 ? 300u << 10 : 10u));
+            sequences.push_back(v.sequence());
+        }
+    }
+    ctx.TryCancel();
+    REQUIRE(sequences.size() == 64);
+    for (size_t i = 0; i < sequences.size(); i++) CHECK(sequences[i] == i + 1);
+    CHECK(batches >= 4);  // 1-31 or so, the rest to 40, 41 alone, 42-64
+    CHECK(batches <= 5);
+}
+
+TEST_CASE("grpc server: events come batched too") {
+    Fixture f;
+    for (uint64_t s = 1; s <= 3; s++) {
+        v1::Event e;
+        e.set_sequence(s);
+        e.mutable_event()->set_type("open");
+        f.events.publish(e);
+    }
+    f.events.wait_dispatched();
+    grpc::ClientContext ctx;
+    v1::StreamRequest req;
+    req.set_after_sequence(0);
+    auto reader = f.stub->StreamEventBatches(&ctx, req);
+    v1::EventBatch b;
+    REQUIRE(reader->Read(&b));
+    ctx.TryCancel();
+    REQUIRE(b.events_size() == 3);
+    for (int i = 0; i < 3; i++) CHECK(b.events(i).sequence() == uint64_t(i + 1));
+}
+
 TEST_CASE("grpc server: GetStatus reads the counter table while the engine thread updates it") {
     Fixture f;
     std::atomic<bool> stop{false};
