@@ -40,24 +40,26 @@ grpc::ByteBuffer one_message(const typename SubscriberHub<Msg>::Ptr &p) {
     return grpc::ByteBuffer(&slice, 1);
 }
 
-// Messages [begin, end) as one VerdictBatch or EventBatch: each is field 1
-// (tag, length, then its bytes as they are), so a batch is never parsed or
-// rebuilt, only laid end to end in one slice.
+// A message in a VerdictBatch or EventBatch is field 1: a tag, its length,
+// then its bytes as they are.
+constexpr uint8_t kBatchTag = (1 << 3) | 2;  // field 1, length-delimited
+size_t framed_size(const std::string &bytes) {
+    return 1 + CodedOutputStream::VarintSize32(uint32_t(bytes.size())) + bytes.size();
+}
+
+// Messages [begin, end) as one batch: never parsed or rebuilt, only laid
+// end to end in one slice.
 template <typename Msg>
 grpc::ByteBuffer batch_message(const std::vector<typename SubscriberHub<Msg>::Ptr> &queue, size_t begin, size_t end) {
-    constexpr uint8_t kTag = (1 << 3) | 2;  // field 1, length-delimited
     size_t size = 0;
-    for (size_t i = begin; i < end; i++) {
-        const size_t n = queue[i]->wire().size();
-        size += 1 + CodedOutputStream::VarintSize32(uint32_t(n)) + n;
-    }
+    for (size_t i = begin; i < end; i++) size += framed_size(queue[i]->wire());
     grpc_slice raw = grpc_slice_malloc(size);
     uint8_t *at = GRPC_SLICE_START_PTR(raw);
     for (size_t i = begin; i < end; i++) {
         const std::string &bytes = queue[i]->wire();
-        *at++ = kTag;
+        *at++ = kBatchTag;
         at = CodedOutputStream::WriteVarint32ToArray(uint32_t(bytes.size()), at);
-        std::memcpy(at, bytes.data(), bytes.size());  // std::copy from char to uint8_t copied byte by byte
+        std::memcpy(at, bytes.data(), bytes.size());  // not std::copy: char to uint8_t went byte by byte
         at += bytes.size();
     }
     grpc::Slice slice(raw, grpc::Slice::STEAL_REF);
@@ -76,8 +78,8 @@ bool write_taken(grpc::ServerWriter<grpc::ByteBuffer> *writer, const std::vector
             if (end < taken.size()) options.set_buffer_hint();
             if (!writer->Write(one_message<Msg>(taken[begin]), options)) return false;
         } else {
-            for (size_t bytes = taken[begin]->wire().size(); end < taken.size(); end++) {
-                bytes += taken[end]->wire().size();
+            for (size_t bytes = framed_size(taken[begin]->wire()); end < taken.size(); end++) {
+                bytes += framed_size(taken[end]->wire());
                 if (bytes > kBatchBytes) break;
             }
             grpc::WriteOptions options;
