@@ -336,11 +336,9 @@ private:
             if (q->waker) q->waker->wake();
     }
 
+    // `lost`: what the full inbox refused since the last batch, all of it
+    // published after this batch's messages: its marker goes after them.
     void dispatch_locked(const std::vector<Ptr> &batch, uint64_t lost) {
-        for (auto &q : queues_) {
-            q->pending_drops += lost;
-            q->stats.dropped += lost;
-        }
         for (const auto &p : batch) {
             last_sequence_ = p->sequence();
             if (limits_.ring > 0) {
@@ -353,6 +351,10 @@ private:
                 if (!bytes) bytes = p->bytes();  // what it takes in memory, not on the wire
                 push(*q, Item{p, bytes});
             }
+        }
+        for (auto &q : queues_) {
+            q->pending_drops += lost;
+            q->stats.dropped += lost;
         }
         give_memory_back();
     }
