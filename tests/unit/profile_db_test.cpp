@@ -92,6 +92,45 @@ TEST_CASE("profile db: what a profiler learns survives a restart, locked state i
     CHECK_FALSE(found);
 }
 
+TEST_CASE("profile db: a profiler's import, lock, relearn and forget are written through", "[profile]") {
+    TempDir dir;
+    const std::string path = dir / "profiles.db";
+    auto db = open_db(path);
+    const auto load = [&](const std::string &key, Profile &out) {
+        out = Profile{};
+        bool found = false;
+        std::string error;
+        REQUIRE(db->load(key, out, found, error));
+        return found;
+    };
+    {
+        ProfileWriter writer(*db, std::chrono::milliseconds(50));
+        Profiler p(quick_profiles(), &writer);
+        Profile imported;
+        imported.key = "web@nginx";
+        imported.of(EntryKind::Exec).insert("/usr/sbin/nginx");
+        std::string error;
+        REQUIRE(p.import(imported, error));
+        observe(p, exec_scene("/usr/sbin/nginx", {"nginx"}), kMinute);
+        REQUIRE(p.lock("web@nginx"));
+        REQUIRE(p.relearn("id:" + kContainerId, 2 * kMinute));
+        writer.flush();
+        Profile kept;
+        REQUIRE(load("web@nginx", kept));
+        CHECK(kept.state == ProfileState::Locked);
+        CHECK(kept.of(EntryKind::Exec).count("/usr/sbin/nginx"));
+        REQUIRE(load("id:" + kContainerId, kept));
+        CHECK(kept.state == ProfileState::Learning);
+        CHECK(kept.entry_count() == 0);
+        CHECK(kept.first_seen_ns == 2 * kMinute);
+        REQUIRE(p.forget("web@nginx"));
+        writer.flush();
+    }
+    Profile gone;
+    CHECK_FALSE(load("web@nginx", gone));
+    CHECK(sql_value(path, "SELECT count(*) FROM entries WHERE profile = 'web@nginx'") == "0");
+}
+
 TEST_CASE("profile db: a file that is not a database is moved aside with a clear notice, and a fresh one starts",
           "[profile]") {
     TempDir dir;

@@ -106,6 +106,7 @@ constexpr const char *kSaveSql =
     " first_seen_ns = excluded.first_seen_ns, last_new_ns = excluded.last_new_ns, overflow = excluded.overflow";
 constexpr const char *kAddSql = "INSERT OR IGNORE INTO entries (profile, kind, value, first_seen_ns) VALUES (?, ?, ?, ?)";
 constexpr const char *kClearSql = "DELETE FROM entries WHERE profile = ?";
+constexpr const char *kDropSql = "DELETE FROM profiles WHERE key = ?";
 constexpr const char *kRowColumns = "SELECT key, state, image_digest, first_seen_ns, last_new_ns, overflow FROM profiles";
 
 void bind_row(Statement &s, const ProfileRow &r) {
@@ -217,8 +218,8 @@ bool ProfileDb::load(const std::string &key, Profile &out, bool &found, std::str
 
 bool ProfileDb::apply(const std::vector<ProfileChange> &batch, std::string &error) {
     if (!exec("BEGIN", error)) return false;
-    Statement save(db_, kSaveSql), add(db_, kAddSql), clear(db_, kClearSql);
-    bool ok = save && add && clear;
+    Statement save(db_, kSaveSql), add(db_, kAddSql), clear(db_, kClearSql), drop(db_, kDropSql);
+    bool ok = save && add && clear && drop;
     for (size_t i = 0; ok && i < batch.size(); i++) {
         const ProfileChange &c = batch[i];
         switch (c.op) {
@@ -236,6 +237,11 @@ bool ProfileDb::apply(const std::vector<ProfileChange> &batch, std::string &erro
         case ProfileChange::Op::ClearEntries:
             clear.text(1, c.row.key);
             ok = clear.run();
+            break;
+        case ProfileChange::Op::Forget:
+            clear.text(1, c.row.key);
+            drop.text(1, c.row.key);
+            ok = clear.run() && drop.run();
             break;
         }
     }
@@ -263,7 +269,7 @@ bool ProfileDb::replace(const Profile &p, std::string &error) {
 
 bool ProfileDb::forget(const std::string &key, bool &found, std::string &error) {
     if (!exec("BEGIN", error)) return false;
-    Statement entries(db_, kClearSql), row(db_, "DELETE FROM profiles WHERE key = ?");
+    Statement entries(db_, kClearSql), row(db_, kDropSql);
     entries.text(1, key);
     row.text(1, key);
     const bool ok = entries && row && entries.run() && row.run();

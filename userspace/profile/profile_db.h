@@ -29,7 +29,7 @@ ProfileRow row_of(const Profile &p);
 
 // One write of a batch.
 struct ProfileChange {
-    enum class Op : uint8_t { Save, AddEntry, ClearEntries } op = Op::Save;
+    enum class Op : uint8_t { Save, AddEntry, ClearEntries, Forget } op = Op::Save;
     ProfileRow row;      // Save: all of it; the others: its key
     EntryKind kind = EntryKind::Exec;
     std::string value;

@@ -85,6 +85,9 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
         // a re-exec through /proc keeps its path: what the process table made
         // of it depends on whether the process was still alive to be asked
         const std::string &exe = ctx.process && !exec_path_names_no_file(e.filename) ? ctx.process->exe : e.filename;
+        // no name to keep (an execveat of a descriptor, as runc's own, whose process was gone
+        // before its exe link was read): an empty entry would be a profile no import takes back
+        if (exe.empty()) break;
         std::string &v = next(out, used, EntryKind::Exec);
         v = exe;
         if (e.exe_upper_layer) v += " [upper]";  // the same path from the image is another entry

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rules/yaml_bounds.h"
+#include "util/clocks.h"
 
 namespace crowsnest {
 
@@ -125,6 +126,7 @@ bool profile_from_yaml(const std::string &text, const std::string &file, Profile
         error = where(file, doc.Mark()) + ": the profile has no key";
         return false;
     }
+    if (!out.first_seen_ns) out.first_seen_ns = out.last_new_ns = wall_clock_ns();  // a hand-written profile learns from now
     return true;
 }
 

@@ -12,7 +12,8 @@
 //   write_prefix: [/var/cache/nginx]
 //   sensitive_read: []
 //
-// Every field but `key` may be left out. Import errors name the place as
+// Every field but `key` may be left out; without first_seen, the profile
+// learns from the time it is read. Import errors name the place as
 // file:line:column.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "profile/profiler.h"
 
+#include <algorithm>
+
 #include "profile/profile_key.h"
 
 namespace crowsnest {
@@ -42,22 +44,29 @@ Profiler::Held *Profiler::profile_of(const EventContext &ctx, uint64_t now) {
 // Another image behind the same workload: what it does is learned anew.
 void Profiler::check_digest(Held &h, const WorkloadInfo *w, uint64_t now) {
     if (!w || w->image_digest.empty() || w->image_digest == h.profile.image_digest) return;
+    if (!h.profile.image_digest.empty()) restart_learning(h, now);
+    h.profile.image_digest = w->image_digest;
+    if (sink_) sink_->profile_saved(h.profile);
+}
+
+// Its entries dropped, learning from `now` (the caller saves the profile).
+void Profiler::restart_learning(Held &h, uint64_t now) {
     Profile &p = h.profile;
-    if (!p.image_digest.empty()) {
-        for (auto &set : p.entries) {
-            total_entries_ -= set.size();
-            set.clear();
-        }
-        if (sink_) sink_->entries_cleared(p);
-        total_reported_ -= h.reported.size();
-        p.state = ProfileState::Learning;
-        p.overflow = false;
-        p.first_seen_ns = p.last_new_ns = now;
-        h.reported.clear();
-        h.overflow_reported = false;
+    for (auto &set : p.entries) {
+        total_entries_ -= set.size();
+        set.clear();
     }
-    p.image_digest = w->image_digest;
-    if (sink_) sink_->profile_saved(p);
+    if (sink_) sink_->entries_cleared(p);
+    forget_reported(h);
+    p.state = ProfileState::Learning;
+    p.overflow = false;
+    p.first_seen_ns = p.last_new_ns = now;
+}
+
+void Profiler::forget_reported(Held &h) {
+    total_reported_ -= h.reported.size();
+    h.reported.clear();
+    h.overflow_reported = false;
 }
 
 void Profiler::maybe_lock(Held &h, uint64_t now) {
@@ -131,6 +140,76 @@ void Profiler::maintain(uint64_t wall_ns) {
 const Profile *Profiler::find(const std::string &key) const {
     auto it = profiles_.find(key);
     return it == profiles_.end() ? nullptr : &it->second->profile;
+}
+
+std::vector<const Profile *> Profiler::all() const {
+    std::vector<const Profile *> out;
+    for (const auto &[key, h] : profiles_) out.push_back(&h->profile);
+    std::sort(out.begin(), out.end(), [](const Profile *a, const Profile *b) { return a->key < b->key; });
+    return out;
+}
+
+bool Profiler::lock(const std::string &key) {
+    auto it = profiles_.find(key);
+    if (it == profiles_.end()) return false;
+    Profile &p = it->second->profile;
+    if (p.state != ProfileState::Locked) {
+        p.state = ProfileState::Locked;
+        if (sink_) sink_->profile_saved(p);
+    }
+    return true;
+}
+
+bool Profiler::relearn(const std::string &key, uint64_t now) {
+    auto it = profiles_.find(key);
+    if (it == profiles_.end()) return false;
+    restart_learning(*it->second, now);
+    if (sink_) sink_->profile_saved(it->second->profile);
+    return true;
+}
+
+bool Profiler::forget(const std::string &key) {
+    auto it = profiles_.find(key);
+    if (it == profiles_.end()) return false;
+    total_entries_ -= it->second->profile.entry_count();
+    forget_reported(*it->second);
+    if (sink_) sink_->profile_forgotten(key);
+    by_cgroup_.clear();  // it may point at the profile: the next events find theirs again
+    profiles_.erase(it);
+    return true;
+}
+
+bool Profiler::import(Profile p, std::string &error) {
+    auto it = profiles_.find(p.key);
+    const size_t held = it == profiles_.end() ? 0 : it->second->profile.entry_count();
+    if (it == profiles_.end() && profiles_.size() >= config_.max_profiles) {
+        error = "the sensor holds " + std::to_string(profiles_.size()) + " profiles, its most (--profile-max-profiles)";
+        return false;
+    }
+    for (size_t k = 0; k < kEntryKindCount; k++)
+        if (p.entries[k].size() > config_.max_entries) {
+            error = std::string(entry_kind_name(EntryKind(k))) + " has " + std::to_string(p.entries[k].size()) +
+                    " entries, more than a profile holds (--profile-max-entries " +
+                    std::to_string(config_.max_entries) + ")";
+            return false;
+        }
+    if (total_entries_ - held + p.entry_count() > config_.max_total_entries) {
+        error = "its " + std::to_string(p.entry_count()) + " entries would pass the entries of all profiles "
+                "(--profile-max-total " + std::to_string(config_.max_total_entries) + ")";
+        return false;
+    }
+    if (it == profiles_.end()) it = profiles_.emplace(p.key, std::make_unique<Held>()).first;
+    Held &h = *it->second;
+    forget_reported(h);
+    total_entries_ = total_entries_ - held + p.entry_count();
+    h.profile = std::move(p);
+    if (sink_) {
+        sink_->entries_cleared(h.profile);
+        sink_->profile_saved(h.profile);
+        for (size_t k = 0; k < kEntryKindCount; k++)
+            for (const auto &v : h.profile.entries[k]) sink_->entry_added(h.profile, EntryKind(k), v, h.profile.last_new_ns);
+    }
+    return true;
 }
 
 ProfileCounters Profiler::counters() const {

@@ -71,6 +71,16 @@ public:
     const Profile *find(const std::string &key) const;
     ProfileCounters counters() const;
 
+    // Review and control (the profile RPCs): each takes effect at the next
+    // event and is kept through the sink. False: no profile of that key.
+    std::vector<const Profile *> all() const;  // by key
+    bool lock(const std::string &key);
+    bool relearn(const std::string &key, uint64_t now);  // its entries go, it learns from `now`
+    bool forget(const std::string &key);
+    // Adds or replaces the profile of p.key (an import). False with `error`
+    // when it would pass a cap: nothing is changed then.
+    bool import(Profile p, std::string &error);
+
 private:
     struct Held {
         Profile profile;
@@ -79,6 +89,8 @@ private:
     };
     Held *profile_of(const EventContext &ctx, uint64_t now);
     void check_digest(Held &h, const WorkloadInfo *w, uint64_t now);
+    void restart_learning(Held &h, uint64_t now);
+    void forget_reported(Held &h);
     void maybe_lock(Held &h, uint64_t now);
     void learn(Held &h, EntryKind kind, const std::string &value, uint64_t now, std::vector<Novelty> &out);
     void report(Held &h, EntryKind kind, const std::string &value, std::vector<Novelty> &out);
