@@ -190,6 +190,39 @@ TEST_CASE("profile db: a schema newer than this crowsnest is refused, not overwr
     CHECK_THAT(error, Catch::Contains("unable to open database file"));
 }
 
+TEST_CASE("profile db: a version 1 file is brought forward, and rates are kept, summary and history", "[profile]") {
+    TempDir dir;
+    const std::string path = dir / "profiles.db";
+    // a file as the first schema made it, with a profile in it
+    sql_value(path, "CREATE TABLE profiles (key TEXT PRIMARY KEY, state TEXT NOT NULL, image_digest TEXT NOT NULL,"
+                    " first_seen_ns INTEGER NOT NULL, last_new_ns INTEGER NOT NULL, overflow INTEGER NOT NULL)");
+    sql_value(path, "CREATE TABLE entries (profile TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+                    " first_seen_ns INTEGER NOT NULL, PRIMARY KEY (profile, kind, value)) WITHOUT ROWID");
+    sql_value(path, "INSERT INTO profiles VALUES ('web@nginx', 'locked', '', 0, 0, 0)");
+    sql_value(path, "PRAGMA user_version = 1");
+    auto db = open_db(path);
+    CHECK(sql_value(path, "PRAGMA user_version") == "2");
+    Profile p;
+    bool found = false;
+    std::string error;
+    REQUIRE(db->load("web@nginx", p, found, error));
+    REQUIRE(found);
+    CHECK(p.rates.window_ns == 0);
+
+    p.rates.window_ns = 60ull * 1000000000ull;
+    p.rates.summary[size_t(RateFeature::Writes)] = {12, 3, 3};
+    p.rates.history[size_t(RateFeature::Writes)] = {9, 12, 300};
+    REQUIRE(db->replace(p, error));
+    Profile back;
+    REQUIRE(db->load("web@nginx", back, found, error));
+    CHECK(back.rates.window_ns == p.rates.window_ns);
+    CHECK(back.rates.summary[size_t(RateFeature::Writes)].median == 12);
+    CHECK(back.rates.summary[size_t(RateFeature::Writes)].windows == 3);
+    CHECK(back.rates.history[size_t(RateFeature::Writes)] == std::vector<uint16_t>{9, 12, 300});
+    REQUIRE(db->forget("web@nginx", found, error));
+    CHECK(sql_value(path, "SELECT count(*) FROM rates") == "0");
+}
+
 TEST_CASE("profile db: a writer killed during its batches loses at most the last one, never the file",
           "[profile]") {
     TempDir dir;

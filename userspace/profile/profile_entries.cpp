@@ -32,6 +32,10 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
+bool opens_for_write(uint32_t open_flags) {
+    return (open_flags & O_ACCMODE) != O_RDONLY || (open_flags & (O_CREAT | O_TRUNC));
+}
+
 void destination_entry(const Event &e, const EntryOptions &opts, std::string &out) {
     out.clear();
     if (e.family == AF_UNIX) {
@@ -109,7 +113,7 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
         if (e.ret < 0) break;
         const std::string &path = ctx.resolved_path.empty() ? e.path : ctx.resolved_path;
         const uint32_t access = e.open_flags & O_ACCMODE;
-        if (access != O_RDONLY || (e.open_flags & (O_CREAT | O_TRUNC))) {
+        if (opens_for_write(e.open_flags)) {
             std::string &v = next(out, used, EntryKind::WritePrefix);
             write_prefix_entry(path, opts.write_depth, v);
             if (v.empty()) used--;
