@@ -74,6 +74,7 @@ TEST_CASE("profile rates: a window with no events is neither learned nor closed 
     CHECK(w.add_destination(7) == 1);  // the same destination counts once
     CHECK(w.add_destination(8) == 2);
     CHECK_FALSE(w.move_to(5 * kSecond + 1, kSecond));  // the same window
+    CHECK_FALSE(w.move_to(4 * kSecond, kSecond));      // a late event of an earlier one counts in this one
     CHECK(w.move_to(9 * kSecond, kSecond));
     CHECK(w.closed()[size_t(RateFeature::Execs)] == 1);
     CHECK(w.closed()[size_t(RateFeature::Destinations)] == 2);

@@ -54,7 +54,8 @@ void RateWindow::open(uint64_t index) {
 
 bool RateWindow::move_to(uint64_t now, uint64_t window_ns) {
     const uint64_t index = now / window_ns;
-    if (index == index_) return false;
+    // a late event of an earlier window counts in the current one: windows only go forward
+    if (index_ != ~0ull && index <= index_) return false;
     const bool had_events = active_;
     closed_ = counts_;
     open(index);

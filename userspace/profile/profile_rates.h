@@ -58,9 +58,10 @@ double rate_score(const RateSummary &s, uint32_t count);
 // destinations in it (bounded), and which features were reported in it.
 class RateWindow {
 public:
-    // The window that `now` falls in. When it is not the current one, the
-    // current one is closed first: true when it had events (its counts are
-    // then in closed()).
+    // The window that `now` falls in. When it is a later one than the
+    // current one, the current one is closed first: true when it had events
+    // (its counts are then in closed()). An earlier `now` (a late event)
+    // stays in the current window.
     bool move_to(uint64_t now, uint64_t window_ns);
     const std::array<uint32_t, kRateFeatureCount> &closed() const { return closed_; }
     // Counts one event of `f`, or one destination (by its hash: each
