@@ -2,13 +2,12 @@
 // container's workload, locks its profile, stays quiet on reruns of the same
 // work, reports a new binary and a new connection with the container's id,
 // and keeps the profile in SQLite across a restart.
-#include <functional>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "harness.h"
 #include "loopback_listener.h"
+#include "profile_helpers.h"
 
 using namespace crowsnest;
 using namespace crowsnest::test;
@@ -24,36 +23,6 @@ std::string normal_work(uint16_t port, std::mt19937 &rng) {
     return "mkdir -p /tmp/data/run" + std::to_string(rng() % 1000) + " && cd /tmp/data && cat /etc/hostname >/dev/null"
            " && for f in" + files + "; do echo x > $f; nc -w 1 127.0.0.1 " + std::to_string(port) +
            " </dev/null; done";
-}
-
-// A connection made the way the normal work makes its own (busybox's shell
-// runs a lone command in its own process, a looped one in a child).
-std::string connect_to(uint16_t port) {
-    return "for f in once; do nc -w 1 127.0.0.1 " + std::to_string(port) + " </dev/null; done";
-}
-
-// Learning lasts kLearning from the container's first event, then the
-// profile locks after kQuiet with nothing new. `work` runs over and over until
-// the learning time has passed (a pause in it longer than kQuiet would lock
-// the profile early), then the quiet period passes.
-constexpr auto kLearning = std::chrono::seconds(5), kQuiet = std::chrono::seconds(2);
-void learn(const std::function<void()> &work) {
-    const auto end = std::chrono::steady_clock::now() + kLearning;
-    while (std::chrono::steady_clock::now() < end) work();
-    std::this_thread::sleep_for(kQuiet + std::chrono::milliseconds(500));
-}
-
-std::vector<v1::Verdict> anomalies_of(SensorProcess &sensor, const std::string &id) {
-    std::vector<v1::Verdict> out;
-    for (auto &v : sensor.verdicts())
-        if (v.category() == "anomaly" && v.container().id() == id) out.push_back(v);
-    return out;
-}
-
-std::string names(const std::vector<v1::Verdict> &verdicts) {
-    std::string s;
-    for (const auto &v : verdicts) s += v.output() + "\n";
-    return s;
 }
 
 }  // namespace

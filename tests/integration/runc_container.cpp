@@ -94,6 +94,10 @@ bool RuncContainer::build_bundle(const ContainerSpec &spec, const std::vector<st
                      " | .linux.cgroupsPath=\"" + spec.cgroups_path + "\"";
     if (spec.host_network) jq += " | .linux.namespaces |= map(select(.type != \"network\"))";
     if (spec.host_pid) jq += " | .linux.namespaces |= map(select(.type != \"pid\"))";
+    if (spec.host_userland)
+        for (const char *dir : {"/usr", "/etc", "/var/lib/dpkg"})
+            jq += std::string(" | .mounts += [{\"destination\":\"") + dir + "\",\"type\":\"bind\",\"source\":\"" +
+                  dir + "\",\"options\":[\"rbind\",\"ro\"]}]";
     if (spec.mount_host_root)
         jq += " | .mounts += [{\"destination\":\"/host\",\"type\":\"bind\",\"source\":\"/\",\"options\":[\"rbind\",\"ro\"]}]";
     for (const auto &[source, destination] : spec.rw_binds)
@@ -109,10 +113,14 @@ bool RuncContainer::build_bundle(const ContainerSpec &spec, const std::vector<st
         spec.overlay_rootfs ? "mkdir -p upper work rootfs; mount -t overlay overlay -o lowerdir=image,upperdir=upper,"
                               "workdir=work rootfs; "
                             : "";
-    const std::string setup = "set -e; cd " + bundle_ + "; mkdir -p " + image + "/bin " + image + "/tmp " + image +
-                              "/etc; cp \"$(command -v busybox)\" " + image + "/bin/busybox; "
-                              "for l in " + links + "; do ln -sf busybox " + image + "/bin/$l; done; "
-                              "echo container-host > " + image + "/etc/hostname; " + overlay +
+    const std::string programs =
+        spec.host_userland
+            ? "mkdir -p " + image + "/usr " + image + "/var/lib/dpkg; for l in bin lib lib64 sbin; do ln -s usr/$l " +
+                  image + "/$l; done; "
+            : "mkdir -p " + image + "/bin; cp \"$(command -v busybox)\" " + image + "/bin/busybox; for l in " + links +
+                  "; do ln -sf busybox " + image + "/bin/$l; done; echo container-host > " + image + "/etc/hostname; ";
+    const std::string setup = "set -e; cd " + bundle_ + "; mkdir -p " + image + "/tmp " + image + "/etc; " +
+                              programs + overlay +
                               "runc spec; jq " + shell_quote(jq) + " config.json > config.json.new; "
                               "mv config.json.new config.json";
     std::string out;

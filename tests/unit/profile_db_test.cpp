@@ -92,6 +92,45 @@ TEST_CASE("profile db: what a profiler learns survives a restart, locked state i
     CHECK_FALSE(found);
 }
 
+TEST_CASE("profile db: a profiler's import, lock, relearn and forget are written through", "[profile]") {
+    TempDir dir;
+    const std::string path = dir / "profiles.db";
+    auto db = open_db(path);
+    const auto load = [&](const std::string &key, Profile &out) {
+        out = Profile{};
+        bool found = false;
+        std::string error;
+        REQUIRE(db->load(key, out, found, error));
+        return found;
+    };
+    {
+        ProfileWriter writer(*db, std::chrono::milliseconds(50));
+        Profiler p(quick_profiles(), &writer);
+        Profile imported;
+        imported.key = "web@nginx";
+        imported.of(EntryKind::Exec).insert("/usr/sbin/nginx");
+        std::string error;
+        REQUIRE(p.import(imported, error));
+        observe(p, exec_scene("/usr/sbin/nginx", {"nginx"}), kMinute);
+        REQUIRE(p.lock("web@nginx"));
+        REQUIRE(p.relearn("id:" + kContainerId, 2 * kMinute));
+        writer.flush();
+        Profile kept;
+        REQUIRE(load("web@nginx", kept));
+        CHECK(kept.state == ProfileState::Locked);
+        CHECK(kept.of(EntryKind::Exec).count("/usr/sbin/nginx"));
+        REQUIRE(load("id:" + kContainerId, kept));
+        CHECK(kept.state == ProfileState::Learning);
+        CHECK(kept.entry_count() == 0);
+        CHECK(kept.first_seen_ns == 2 * kMinute);
+        REQUIRE(p.forget("web@nginx"));
+        writer.flush();
+    }
+    Profile gone;
+    CHECK_FALSE(load("web@nginx", gone));
+    CHECK(sql_value(path, "SELECT count(*) FROM entries WHERE profile = 'web@nginx'") == "0");
+}
+
 TEST_CASE("profile db: a file that is not a database is moved aside with a clear notice, and a fresh one starts",
           "[profile]") {
     TempDir dir;
@@ -149,6 +188,39 @@ TEST_CASE("profile db: a schema newer than this crowsnest is refused, not overwr
     CHECK(std::filesystem::exists(path));
     CHECK_FALSE(ProfileDb::open((dir / "missing") + "/profiles.db", error, notice));
     CHECK_THAT(error, Catch::Contains("unable to open database file"));
+}
+
+TEST_CASE("profile db: a version 1 file is brought forward, and rates are kept, summary and history", "[profile]") {
+    TempDir dir;
+    const std::string path = dir / "profiles.db";
+    // a file as the first schema made it, with a profile in it
+    sql_value(path, "CREATE TABLE profiles (key TEXT PRIMARY KEY, state TEXT NOT NULL, image_digest TEXT NOT NULL,"
+                    " first_seen_ns INTEGER NOT NULL, last_new_ns INTEGER NOT NULL, overflow INTEGER NOT NULL)");
+    sql_value(path, "CREATE TABLE entries (profile TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+                    " first_seen_ns INTEGER NOT NULL, PRIMARY KEY (profile, kind, value)) WITHOUT ROWID");
+    sql_value(path, "INSERT INTO profiles VALUES ('web@nginx', 'locked', '', 0, 0, 0)");
+    sql_value(path, "PRAGMA user_version = 1");
+    auto db = open_db(path);
+    CHECK(sql_value(path, "PRAGMA user_version") == "2");
+    Profile p;
+    bool found = false;
+    std::string error;
+    REQUIRE(db->load("web@nginx", p, found, error));
+    REQUIRE(found);
+    CHECK(p.rates.window_ns == 0);
+
+    p.rates.window_ns = 60ull * 1000000000ull;
+    p.rates.summary[size_t(RateFeature::Writes)] = {12, 3, 3};
+    p.rates.history[size_t(RateFeature::Writes)] = {9, 12, 300};
+    REQUIRE(db->replace(p, error));
+    Profile back;
+    REQUIRE(db->load("web@nginx", back, found, error));
+    CHECK(back.rates.window_ns == p.rates.window_ns);
+    CHECK(back.rates.summary[size_t(RateFeature::Writes)].median == 12);
+    CHECK(back.rates.summary[size_t(RateFeature::Writes)].windows == 3);
+    CHECK(back.rates.history[size_t(RateFeature::Writes)] == std::vector<uint16_t>{9, 12, 300});
+    REQUIRE(db->forget("web@nginx", found, error));
+    CHECK(sql_value(path, "SELECT count(*) FROM rates") == "0");
 }
 
 TEST_CASE("profile db: a writer killed during its batches loses at most the last one, never the file",

@@ -34,6 +34,10 @@ TEST_CASE("profile entries: an exec is its program, with the upper-layer bit, an
     Scene reexec = exec_scene("/proc/self/exe", {"cat", "/etc/hostname"});
     reexec.process.exe = "/bin/busybox";
     CHECK(entries_of(reexec) == Entries{{"exec", "/proc/self/exe"}, {"exec_pair", "/bin/sh -> /proc/self/exe"}});
+    // an execveat of a descriptor whose process was gone before its exe was read: no name, no entry
+    Scene nameless = exec_scene("", {"runc", "init"});
+    nameless.process.exe.clear();
+    CHECK(entries_of(nameless).empty());
 }
 
 TEST_CASE("profile entries: destinations are networks (/24, /64, configurable) and ports", "[profile]") {

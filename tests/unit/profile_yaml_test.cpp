@@ -67,3 +67,34 @@ TEST_CASE("profile yaml: each mistake names its file:line:column", "[profile]") 
     CHECK(import_error("- key\n") == "web.yaml:1:1: a profile is a map of fields (key, state, exec, connect, ...)");
     CHECK(import_error("key: [web\n") == "web.yaml:2:1: end of sequence flow not found");
 }
+
+TEST_CASE("profile yaml: rates go out as their summary and come back, and their mistakes name the place",
+          "[profile]") {
+    Profile p;
+    p.key = "web@nginx";
+    p.rates.window_ns = 60ull * 1000000000ull;
+    p.rates.summary[size_t(RateFeature::Execs)] = {2.5, 0.5, 42};
+    p.rates.summary[size_t(RateFeature::Writes)] = {12, 3, 42};
+    p.rates.history[0] = {2, 3};  // not exported
+    const std::string yaml = profile_to_yaml(p);
+    CHECK_THAT(yaml, Catch::Contains("rates:\n  window_seconds: 60\n  execs: {median: 2.5, mad: 0.5, windows: 42}\n"));
+    Profile back;
+    std::string error;
+    REQUIRE(profile_from_yaml(yaml, "web.yaml", back, error));
+    CHECK(back.rates.window_ns == p.rates.window_ns);
+    CHECK(back.rates.summary[size_t(RateFeature::Execs)].median == 2.5);
+    CHECK(back.rates.summary[size_t(RateFeature::Writes)].mad == 3);
+    CHECK(back.rates.summary[size_t(RateFeature::Writes)].windows == 42);
+    CHECK(back.rates.history[0].empty());
+    CHECK_THAT(profile_to_yaml(Profile{"db@postgres"}), !Catch::Contains("rates"));  // none learned: none written
+
+    CHECK(import_error("key: web@nginx\nrates: 5\n") == "web.yaml:2:8: rates: must be a map of window_seconds and features");
+    CHECK(import_error("key: web@nginx\nrates:\n  window_seconds: 60\n  forks: {median: 1}\n") ==
+          "web.yaml:4:3: rates: unknown field 'forks' (window_seconds, execs, destinations, failed_connects, writes)");
+    CHECK(import_error("key: web@nginx\nrates:\n  window_seconds: 60\n  execs: {median: -1}\n") ==
+          "web.yaml:4:19: rates: execs.median must be a number of at least 0, not '-1'");
+    CHECK(import_error("key: web@nginx\nrates:\n  window_seconds: 60\n  execs: {windows: 2.5}\n") ==
+          "web.yaml:4:20: rates: execs.windows must be a whole number of at least 0, not '2.5'");
+    CHECK(import_error("key: web@nginx\nrates:\n  execs: {median: 1}\n") ==
+          "web.yaml:3:3: rates: window_seconds is missing (or 0)");
+}

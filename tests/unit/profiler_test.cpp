@@ -109,3 +109,77 @@ TEST_CASE("profiler: a new image digest learns again", "[profile]") {
     CHECK(prof->of(EntryKind::Exec).count("/app2"));
     CHECK_FALSE(prof->of(EntryKind::Exec).count("/app"));
 }
+
+TEST_CASE("profiler: lock, relearn, forget and import hold from the next event on", "[profile]") {
+    Profiler p(quick_profiles(), nullptr);
+    const std::string key = "id:" + kContainerId;
+    CHECK(observe(p, exec_scene("/usr/sbin/nginx", {"nginx"}), 0).empty());
+    CHECK_FALSE(p.lock("no-such-key"));
+    CHECK_FALSE(p.relearn("no-such-key", 0));
+    CHECK_FALSE(p.forget("no-such-key"));
+
+    // locked by hand before its time: the next new thing is an anomaly
+    REQUIRE(p.lock(key));
+    CHECK(p.find(key)->state == ProfileState::Locked);
+    CHECK(observe(p, exec_scene("/tmp/x", {"x"}), kMinute).size() == 2);
+    CHECK(p.all().size() == 1);
+
+    // relearned: empty, learning, and what it reported may be reported again later
+    REQUIRE(p.relearn(key, 2 * kMinute));
+    CHECK(p.find(key)->state == ProfileState::Learning);
+    CHECK(p.find(key)->entry_count() == 0);
+    CHECK(p.find(key)->first_seen_ns == 2 * kMinute);
+    CHECK(observe(p, exec_scene("/usr/sbin/nginx", {"nginx"}), 3 * kMinute).empty());
+    REQUIRE(p.lock(key));
+    CHECK(observe(p, exec_scene("/tmp/x", {"x"}), 4 * kMinute).size() == 2);
+    CHECK(p.counters().entries == 2);
+
+    // forgotten: the container's next event starts a new profile, learning
+    REQUIRE(p.forget(key));
+    CHECK_FALSE(p.find(key));
+    CHECK(p.counters().entries == 0);
+    CHECK(observe(p, exec_scene("/tmp/x", {"x"}), 5 * kMinute).empty());
+    REQUIRE(p.find(key));
+    CHECK(p.find(key)->state == ProfileState::Learning);
+
+    // imported over it, locked: its entries are what is known
+    Profile reviewed;
+    reviewed.key = key;
+    reviewed.state = ProfileState::Locked;
+    reviewed.of(EntryKind::Exec).insert("/usr/sbin/nginx");
+    std::string error;
+    REQUIRE(p.import(reviewed, error));
+    CHECK(p.counters().entries == 1);
+    CHECK(p.counters().profiles == 1);
+    CHECK(observe(p, exec_scene("/usr/sbin/nginx", {"nginx"}), 6 * kMinute).size() == 1);  // its pair is new
+    CHECK(observe(p, exec_scene("/tmp/x", {"x"}), 6 * kMinute).size() == 2);
+}
+
+TEST_CASE("profiler: an import past a cap is refused with the cap named, and changes nothing", "[profile]") {
+    ProfileConfig c = quick_profiles();
+    c.max_entries = 2;
+    c.max_total_entries = 3;
+    c.max_profiles = 1;
+    Profiler p(c, nullptr);
+    std::string error;
+    Profile big;
+    big.key = "web@nginx";
+    for (const char *e : {"/a", "/b", "/c"}) big.of(EntryKind::Exec).insert(e);
+    CHECK_FALSE(p.import(big, error));
+    CHECK(error == "exec has 3 entries, more than a profile holds (--profile-max-entries 2)");
+    CHECK(p.counters().profiles == 0);
+
+    Profile fits = big;
+    fits.of(EntryKind::Exec).erase("/c");
+    fits.of(EntryKind::Connect).insert("unix:/run/a.sock");
+    REQUIRE(p.import(fits, error));
+    fits.of(EntryKind::WritePrefix).insert("/var/x");
+    CHECK_FALSE(p.import(fits, error));
+    CHECK(error == "its 4 entries would pass the entries of all profiles (--profile-max-total 3)");
+    CHECK(p.counters().entries == 3);
+
+    Profile other;
+    other.key = "db@postgres";
+    CHECK_FALSE(p.import(other, error));
+    CHECK(error == "the sensor holds 1 profiles, its most (--profile-max-profiles)");
+}

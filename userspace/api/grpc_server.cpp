@@ -14,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include "api/profile_rpcs.h"
 #include "api/stream_service.h"
 #include "crowsnest.grpc.pb.h"
 #include "util/path_util.h"
@@ -106,13 +107,13 @@ bool prepare_socket_path(const std::string &path, std::string &error) {
 
 }  // namespace
 
-// Status and rules; the streams are api/stream_service's.
+// Status, rules and profiles; the streams are api/stream_service's.
 using StatusService = v1::Sensor::WithGenericMethod_StreamVerdicts<v1::Sensor::WithGenericMethod_StreamEvents<
     v1::Sensor::WithGenericMethod_StreamVerdictBatches<v1::Sensor::WithGenericMethod_StreamEventBatches<v1::Sensor::Service>>>>;
 
 class GrpcServer::Service final : public StatusService {
 public:
-    explicit Service(ServerParts &parts) : parts_(parts) {}
+    explicit Service(ServerParts &parts) : parts_(parts), profiles_(parts.profiler, parts.engine_tasks) {}
 
     grpc::Status GetStatus(grpc::ServerContext *, const v1::StatusRequest *, v1::Status *out) override {
         out->set_version(CROWSNEST_VERSION);
@@ -146,8 +147,30 @@ public:
         return grpc::Status::OK;
     }
 
+    grpc::Status ListProfiles(grpc::ServerContext *, const v1::ListProfilesRequest *,
+                              v1::ListProfilesResponse *out) override {
+        return profiles_.list(*out);
+    }
+    grpc::Status GetProfile(grpc::ServerContext *, const v1::ProfileRequest *req, v1::GetProfileResponse *out) override {
+        return profiles_.get(*req, *out);
+    }
+    grpc::Status ImportProfile(grpc::ServerContext *, const v1::ImportProfileRequest *req,
+                               v1::ProfileResponse *out) override {
+        return profiles_.import(*req, *out);
+    }
+    grpc::Status LockProfile(grpc::ServerContext *, const v1::ProfileRequest *req, v1::ProfileResponse *out) override {
+        return profiles_.lock(*req, *out);
+    }
+    grpc::Status RelearnProfile(grpc::ServerContext *, const v1::ProfileRequest *req, v1::ProfileResponse *out) override {
+        return profiles_.relearn(*req, *out);
+    }
+    grpc::Status ForgetProfile(grpc::ServerContext *, const v1::ProfileRequest *req, v1::ProfileResponse *out) override {
+        return profiles_.forget(*req, *out);
+    }
+
 private:
     ServerParts &parts_;
+    ProfileRpcs profiles_;
 };
 
 std::unique_ptr<GrpcServer> GrpcServer::start(const ServerConfig &config, ServerParts parts, std::string &error) {

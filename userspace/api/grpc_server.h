@@ -1,4 +1,4 @@
-// The gRPC server: crowsnest.v1.Sensor (streams, status, rules), the
+// The gRPC server: crowsnest.v1.Sensor (streams, status, rules, profiles), the
 // standard health service and server reflection, on a root-only Unix
 // socket, and on TCP with mutual TLS or, when asked explicitly, plaintext.
 #pragma once
@@ -7,6 +7,8 @@
 #include <string>
 
 #include "api/rule_store.h"
+#include "profile/profiler.h"
+#include "util/task_queue.h"
 #include "api/status_board.h"
 #include "api/subscriber_hub.h"
 
@@ -33,6 +35,8 @@ struct ServerParts {
     RuleStore &rules;
     StatusBoard &status;
     std::string instance_id;  // this run of the sensor
+    Profiler *profiler = nullptr;      // learned profiles (--profiles); nullptr: off
+    TaskQueue *engine_tasks = nullptr;  // how the profile RPCs reach the engine thread, which owns the profiler
 };
 
 class GrpcServer {

@@ -1,5 +1,6 @@
 // The engine runs on this thread alone; gRPC threads reach it only through
-// the subscriber hubs, the rule store and the status board.
+// the subscriber hubs, the rule store, the status board and the task queue
+// (the profile RPCs).
 #include "app/daemon.h"
 
 #include <signal.h>
@@ -43,6 +44,7 @@
 #include "sensor/bpf_sensor.h"
 #include "util/clocks.h"
 #include "util/path_util.h"
+#include "util/task_queue.h"
 #include "workload/containerd_state.h"
 #include "workload/crio_state.h"
 #include "workload/docker_state.h"
@@ -208,6 +210,7 @@ struct Daemon {
     std::unique_ptr<ProfileDb> profile_db;
     std::unique_ptr<ProfileWriter> profile_writer;
     std::unique_ptr<Profiler> profiler;
+    TaskQueue engine_tasks;  // run between two events
     std::unique_ptr<Engine> engine;
     std::unique_ptr<BpfSensor> sensor;
     StatusBoard status;
@@ -395,7 +398,8 @@ int Daemon::start() {
     rule_store.set_initial(rules, std::move(rule_files));
     if (opts.rules_watch_s) rule_watch = std::make_unique<RuleWatch>(opts.rule_paths);
     publish_status();
-    server = GrpcServer::start(opts.server, {*verdict_hub, *event_hub, rule_store, status, instance_id}, error);
+    server = GrpcServer::start(
+        opts.server, {*verdict_hub, *event_hub, rule_store, status, instance_id, profiler.get(), &engine_tasks}, error);
     if (!server) {
         std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
         return 1;
@@ -508,6 +512,7 @@ void Daemon::loop() {
             next_rules_check = now + std::chrono::seconds(opts.rules_watch_s);
         }
         take_new_rules();
+        engine_tasks.run_pending();
         if (now >= next_status) {
             publish_status();
             next_status = now + std::chrono::milliseconds(50);
@@ -524,6 +529,7 @@ void Daemon::loop() {
 // reported; the streams end; the programs are detached before the counters
 // are printed.
 void Daemon::shutdown() {
+    engine_tasks.close();  // a profile RPC still waiting is told the engine stopped
     sensor->consume();
     // every aggregation window and flood report closes now: nothing counted is left unsaid
     engine->tick(std::numeric_limits<uint64_t>::max(), wall_clock_ns());

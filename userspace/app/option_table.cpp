@@ -402,6 +402,30 @@ const std::vector<OptionSpec> kTable = {
          uint64_t n;
          return number(v, 1, 10000000, n, e) && (o.profiles.max_profiles = n, true);
      }},
+    {"profile-window", 0, "profiles.window", Kind::Value, "DURATION",
+     "the window rates are counted in: execs, distinct\ndestinations, failed connects, writes (default 1m)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t ns;
+         if (!duration(v, ns, e)) return false;
+         if (ns < 1000000000ull) {
+             e = "must be at least 1s";
+             return false;
+         }
+         o.profiles.rates.window_ns = ns;
+         return true;
+     }},
+    {"profile-rate-threshold", 0, "profiles.rate_threshold", Kind::Value, "SCORE",
+     "a locked profile's window this far above its median\n(in robust deviations) is an anomaly (default 6)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 1, 1000, n, e) && (o.profiles.rates.threshold = double(n), true);
+     }},
+    {"profile-rate-min-windows", 0, "profiles.rate_min_windows", Kind::Value, "N",
+     "learned windows a profile needs before its rates are\nchecked (default 10)", nullptr,
+     [](Options &o, const std::string &v, std::string &e) {
+         uint64_t n;
+         return number(v, 1, 100000, n, e) && (o.profiles.rates.min_windows = n, true);
+     }},
 };
 
 }  // namespace

@@ -1,15 +1,16 @@
 #include "cli/profiles_command.h"
 
+#include <getopt.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <cerrno>
 #include <string>
 #include <vector>
 
-#include "profile/profile_db.h"
-#include "profile/profile_yaml.h"
-#include "util/clocks.h"
+#include "cli/connection.h"
+#include "cli/profile_store.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
@@ -17,37 +18,42 @@ namespace crowsnest {
 namespace {
 
 const char *kUsage =
-    "Usage: crowsnest profiles [--db PATH] COMMAND     (default database /var/lib/crowsnest/profiles.db)\n"
+    "Usage: crowsnest profiles [--db PATH | connection options] COMMAND\n"
     "  list                        each profile: state, entries, key\n"
     "  show KEY                    a profile as YAML\n"
     "  export KEY [-o FILE]        the same, to FILE\n"
     "  import FILE...              profiles from YAML files (each replaces the profile of its key)\n"
     "  lock KEY                    stop learning: anything new is an anomaly\n"
     "  relearn KEY                 forget the entries and learn again\n"
-    "  forget KEY                  delete the profile\n";
+    "  forget KEY                  delete the profile\n"
+    "\n"
+    "The running sensor is asked over gRPC (its changes hold at once and are kept in its\n"
+    "database); --db PATH works on a database offline instead, while no sensor uses it\n"
+    "(the sensor's default is /var/lib/crowsnest/profiles.db).\n\n";
 
 int fail(const std::string &message, int code = 1) {
     std::fprintf(stderr, "crowsnest profiles: %s\n", message.c_str());
     return code;
 }
 
-int list(ProfileDb &db) {
+int usage() {
+    std::fprintf(stderr, "%s%s", kUsage, connection_usage());
+    return 2;
+}
+
+int list(ProfileStore &store) {
     std::vector<ProfileRow> rows;
     std::string error;
-    if (!db.list(rows, error)) return fail(error);
+    if (!store.list(rows, error)) return fail(error);
     for (const auto &r : rows)
         std::printf("%-8s %6zu%s  %s\n", profile_state_name(r.state), r.entries, r.overflow ? " overflow" : "",
                     r.key.c_str());
     return 0;
 }
 
-int show(ProfileDb &db, const std::string &key, const std::string &file) {
-    Profile p;
-    bool found = false;
-    std::string error;
-    if (!db.load(key, p, found, error)) return fail(error);
-    if (!found) return fail("no profile '" + key + "'");
-    const std::string yaml = profile_to_yaml(p);
+int show(ProfileStore &store, const std::string &key, const std::string &file) {
+    std::string yaml, error;
+    if (!store.yaml(key, yaml, error)) return fail(error);
     if (file.empty()) {
         std::fputs(yaml.c_str(), stdout);
         return 0;
@@ -57,61 +63,53 @@ int show(ProfileDb &db, const std::string &key, const std::string &file) {
     return 0;
 }
 
-int import(ProfileDb &db, const std::vector<std::string> &files) {
+int import(ProfileStore &store, const std::vector<std::string> &files) {
     for (const auto &file : files) {
         std::string text, error;
-        Profile p;
+        ProfileRow row;
         if (!read_whole_file(file, text, error)) return fail(file + ": " + error);
-        if (!profile_from_yaml(text, file, p, error)) return fail(error);
-        if (!p.first_seen_ns) p.first_seen_ns = p.last_new_ns = wall_clock_ns();  // a hand-written profile learns from now
-        if (!db.replace(p, error)) return fail(error);
-        std::printf("imported %s (%s, %zu entries)\n", p.key.c_str(), profile_state_name(p.state), p.entry_count());
+        if (!store.import(text, file, row, error)) return fail(error);
+        std::printf("imported %s (%s, %zu entries)\n", row.key.c_str(), profile_state_name(row.state), row.entries);
     }
     return 0;
 }
 
-// lock and relearn: a change of the profile's row (relearn: and its entries).
-int change(ProfileDb &db, const std::string &key, bool relearn) {
-    Profile p;
-    bool found = false;
+int run(ProfileStore &store, const std::vector<std::string> &args, const std::string &out_file) {
+    const std::string &command = args[0];
+    if (command == "list") return list(store);
+    if (command == "import") return import(store, {args.begin() + 1, args.end()});
+    if (command == "show" || command == "export") return show(store, args[1], out_file);
     std::string error;
-    if (!db.load(key, p, found, error)) return fail(error);
-    if (!found) return fail("no profile '" + key + "'");
-    ProfileRow row = row_of(p);
-    std::vector<ProfileChange> batch;
-    if (relearn) {
-        row.state = ProfileState::Learning;
-        row.first_seen_ns = row.last_new_ns = wall_clock_ns();
-        row.overflow = false;
-        batch.push_back({ProfileChange::Op::ClearEntries, row});
-    } else {
-        row.state = ProfileState::Locked;
+    if (command == "forget") {
+        if (!store.forget(args[1], error)) return fail(error);
+        std::printf("%s: forgotten\n", args[1].c_str());
+        return 0;
     }
-    batch.push_back({ProfileChange::Op::Save, row});
-    if (!db.apply(batch, error)) return fail(error);
-    std::printf("%s: %s\n", key.c_str(), profile_state_name(row.state));
-    return 0;
-}
-
-int forget(ProfileDb &db, const std::string &key) {
-    bool found = false;
-    std::string error;
-    if (!db.forget(key, found, error)) return fail(error);
-    if (!found) return fail("no profile '" + key + "'");
-    std::printf("%s: forgotten\n", key.c_str());
+    ProfileRow row;
+    if (!(command == "lock" ? store.lock(args[1], row, error) : store.relearn(args[1], row, error))) return fail(error);
+    std::printf("%s: %s\n", args[1].c_str(), profile_state_name(row.state));
     return 0;
 }
 
 }  // namespace
 
 int run_profiles_command(int argc, char **argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    std::string db_path = "/var/lib/crowsnest/profiles.db", out_file;
-    if (args.size() >= 2 && args[0] == "--db") {
-        db_path = args[1];
-        args.erase(args.begin(), args.begin() + 2);
+    enum { OPT_DB = 1 };
+    ClientOptions conn;
+    std::string db_path;
+    const auto longopts = with_connection({{"db", required_argument, nullptr, OPT_DB}});
+    optind = 0;
+    opterr = 0;
+    int c;
+    // "+": options stop at the command (export's -o comes after it)
+    while ((c = getopt_long(argc, argv, "+", longopts.data(), nullptr)) != -1) {
+        if (parse_connection_option(c, optarg, conn)) continue;
+        if (c != OPT_DB) return usage();
+        db_path = optarg;
     }
-    if (args.size() >= 4 && args[0] == "export" && args[2] == "-o") {
+    std::vector<std::string> args(argv + optind, argv + argc);
+    std::string out_file;
+    if (args.size() == 4 && args[0] == "export" && args[2] == "-o") {
         out_file = args[3];
         args.resize(2);
     }
@@ -119,19 +117,20 @@ int run_profiles_command(int argc, char **argv) {
     const bool one_key = command == "show" || command == "export" || command == "lock" || command == "relearn" ||
                          command == "forget";
     if (!(command == "list" && args.size() == 1) && !(one_key && args.size() == 2) &&
-        !(command == "import" && args.size() >= 2)) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
+        !(command == "import" && args.size() >= 2))
+        return usage();
+    if (one_key && args[1].empty()) return fail("the profile's key is empty (list shows the keys)", 2);
+
     std::string error, notice;
-    auto db = ProfileDb::open(db_path, error, notice);
-    if (!notice.empty()) std::fprintf(stderr, "crowsnest profiles: %s\n", notice.c_str());
-    if (!db) return fail(error);
-    if (command == "list") return list(*db);
-    if (command == "import") return import(*db, {args.begin() + 1, args.end()});
-    if (command == "lock" || command == "relearn") return change(*db, args[1], command == "relearn");
-    if (command == "forget") return forget(*db, args[1]);
-    return show(*db, args[1], out_file);
+    std::unique_ptr<ProfileStore> store;
+    if (!db_path.empty()) {
+        store = offline_profiles(db_path, error, notice);
+        if (!notice.empty()) std::fprintf(stderr, "crowsnest profiles: %s\n", notice.c_str());
+    } else if (auto channel = make_channel(conn, error)) {
+        store = sensor_profiles(channel, conn.address.empty() ? "unix:" + conn.socket : conn.address);
+    }
+    if (!store) return fail(error);
+    return run(*store, args, out_file);
 }
 
 }  // namespace crowsnest

@@ -1,9 +1,9 @@
-// `crowsnest profiles [--db PATH] list | show KEY | export KEY [-o FILE] |
-// import FILE... | lock KEY | relearn KEY | forget KEY`: the learned profiles,
-// offline, in the SQLite database (default /var/lib/crowsnest/profiles.db).
-// A running sensor reads the database when it starts and writes its own copy
-// of a profile back when that profile changes: change the database while no
-// sensor uses it (the profile RPCs over gRPC are not built yet).
+// `crowsnest profiles [--db PATH | connection options] list | show KEY |
+// export KEY [-o FILE] | import FILE... | lock KEY | relearn KEY | forget KEY`:
+// the learned profiles of the running sensor, over gRPC (a change holds at
+// once in detection and is kept in the sensor's database), or offline in a
+// SQLite database with --db (while no sensor uses it: a running sensor
+// writes its own copy of a profile back when that profile changes).
 #pragma once
 
 namespace crowsnest {

@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <cstdio>
+
 #include "engine/messages.h"
 #include "event/event_format.h"
 
@@ -27,6 +29,15 @@ const AnomalyRule kRules[kEntryKindCount] = {
     make("profile_new_sensitive_read", "A host or credential file the workload's locked profile never read.",
          {"T1552.001"}),
 };
+const AnomalyRule kRates[kRateFeatureCount] = {
+    make("profile_rate_execs", "A window with far more execs than the workload's locked profile learned.", {"T1059"}),
+    make("profile_rate_destinations",
+         "A window with far more distinct destinations than the workload's locked profile learned.", {"T1046"}),
+    make("profile_rate_failed_connects",
+         "A window with far more failed connects than the workload's locked profile learned.", {"T1046"}),
+    make("profile_rate_writes", "A window with far more writes than the workload's locked profile learned.",
+         {"T1486", "T1565.001"}),
+};
 const AnomalyRule kOverflow = make(
     "profile_overflow",
     "A profile reached its cap: entries past it are not learned, and detection goes on with what it holds.", {});
@@ -38,6 +49,15 @@ std::string who(const EventContext &ctx) {
 std::string sentence(const EventContext &ctx, const Novelty &n) {
     const Event &e = *ctx.event;
     const std::string in = " in " + n.profile->key;
+    if (n.what == Novelty::What::Rate) {
+        const RateSummary &s = n.profile->rates.summary[size_t(n.feature)];
+        char numbers[128];
+        std::snprintf(numbers, sizeof(numbers), "median %g, MAD %g over %u windows; score %.1f", s.median, s.mad,
+                      s.windows, n.score);
+        return std::to_string(n.count) + " " + rate_feature_name(n.feature) + " in one " +
+               std::to_string(n.profile->rates.window_ns / 1000000000ull) + " s window (the last by " + who(ctx) +
+               ")" + in + ": far above its profile (" + numbers + ")";
+    }
     if (n.what == Novelty::What::Overflow)
         return "Profile " + n.profile->key + " is full: " + entry_kind_name(n.kind) + " entries such as " + n.value +
                " are no longer learned";
@@ -60,14 +80,27 @@ std::string sentence(const EventContext &ctx, const Novelty &n) {
 }  // namespace
 
 void fill_anomaly_verdict(const EventContext &ctx, const Novelty &n, bool rule_fired, Detection &d, v1::Verdict &out) {
-    const AnomalyRule &rule = n.what == Novelty::What::Overflow ? kOverflow : kRules[size_t(n.kind)];
+    const AnomalyRule &rule = n.what == Novelty::What::Overflow ? kOverflow
+                              : n.what == Novelty::What::Rate   ? kRates[size_t(n.feature)]
+                                                                : kRules[size_t(n.kind)];
     d.rule = rule_fired ? &rule.medium : &rule.low;
     d.output = sentence(ctx, n);
     d.fields.clear();
     d.fields.emplace_back("profile.key", n.profile->key);
     d.fields.emplace_back("profile.state", profile_state_name(n.profile->state));
-    d.fields.emplace_back("profile.new.kind", entry_kind_name(n.kind));
-    d.fields.emplace_back("profile.new.value", n.value);
+    if (n.what == Novelty::What::Rate) {
+        const RateSummary &s = n.profile->rates.summary[size_t(n.feature)];
+        char score[32];
+        std::snprintf(score, sizeof(score), "%.2f", n.score);
+        d.fields.emplace_back("profile.rate.feature", rate_feature_name(n.feature));
+        d.fields.emplace_back("profile.rate.value", n.value);
+        d.fields.emplace_back("profile.rate.median", std::to_string(s.median));
+        d.fields.emplace_back("profile.rate.mad", std::to_string(s.mad));
+        d.fields.emplace_back("profile.rate.score", score);
+    } else {
+        d.fields.emplace_back("profile.new.kind", entry_kind_name(n.kind));
+        d.fields.emplace_back("profile.new.value", n.value);
+    }
     fill_verdict_message(ctx, d, out);
 }
 

@@ -49,6 +49,8 @@ const std::vector<CounterDoc> kDocs = {
     {"profiles.novelties", "what locked profiles never saw, each reported once as an `anomaly` verdict",
      "crowsnest_profile_novelties_total"},
     {"profiles.repeated", "novelties seen again, not reported again", "crowsnest_profile_repeated_total"},
+    {"profiles.rate_anomalies", "windows far above a locked profile's learned rates, each feature reported once a window",
+     "crowsnest_profile_rate_anomalies_total"},
     {"profiles.refused", "events of workloads not profiled because `max_profiles` profiles are held",
      "crowsnest_profile_refused_total"},
     {"profiles.db.batches", "transactions written to the profiles database", "crowsnest_profile_db_batches_total"},
@@ -124,7 +126,7 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
         add("profiles.<state>", "profiles.locked", p.locked);
         add("profiles.<state>", "profiles.overflow", p.overflow);
         for (const auto &[name, value] : {std::pair{"entries", p.entries}, {"learned", p.learned},
-                                          {"novelties", p.novelties}, {"repeated", p.repeated},
+                                          {"novelties", p.novelties}, {"repeated", p.repeated}, {"rate_anomalies", p.rate_anomalies},
                                           {"refused", p.refused}, {"db.batches", profile_db.batches},
                                           {"db.written", profile_db.written}, {"db.lost", profile_db.lost},
                                           {"db.errors", profile_db.errors}})

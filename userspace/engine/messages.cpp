@@ -6,17 +6,17 @@
 #include "util/text_escape.h"
 
 namespace crowsnest {
-namespace {
-
-// Every byte that a watched process chose goes out as valid UTF-8
-// (util/text_escape.h): a raw byte would break every client.
-void text(std::string_view raw, std::string *out) { assign_utf8_escaped(raw, *out); }
 
 void fill_time(uint64_t ns, google::protobuf::Timestamp &t) {
     t.set_seconds(int64_t(ns / 1000000000ULL));
     t.set_nanos(int32_t(ns % 1000000000ULL));
 }
 
+namespace {
+
+// Every byte that a watched process chose goes out as valid UTF-8
+// (util/text_escape.h): a raw byte would break every client.
+void text(std::string_view raw, std::string *out) { assign_utf8_escaped(raw, *out); }
 
 void fill_labels(const Labels &labels, google::protobuf::Map<std::string, std::string> &out) {
     std::string k, v;

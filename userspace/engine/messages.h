@@ -8,6 +8,9 @@
 
 namespace crowsnest {
 
+// Nanoseconds since the epoch as a protobuf Timestamp.
+void fill_time(uint64_t ns, google::protobuf::Timestamp &t);
+
 void fill_event_message(const EventContext &ctx, v1::Event &out);
 void fill_verdict_message(const EventContext &ctx, const Detection &d, v1::Verdict &out);
 

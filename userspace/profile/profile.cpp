@@ -1,5 +1,7 @@
 #include "profile/profile.h"
 
+#include "util/name_table.h"
+
 namespace crowsnest {
 
 namespace {
@@ -9,25 +11,11 @@ constexpr const char *kStateNames[] = {"learning", "locked"};
 
 const char *entry_kind_name(EntryKind k) { return kKindNames[size_t(k)]; }
 
-bool parse_entry_kind(std::string_view name, EntryKind &out) {
-    for (size_t i = 0; i < kEntryKindCount; i++)
-        if (name == kKindNames[i]) {
-            out = EntryKind(i);
-            return true;
-        }
-    return false;
-}
+bool parse_entry_kind(std::string_view name, EntryKind &out) { return parse_name(kKindNames, name, out); }
 
 const char *profile_state_name(ProfileState s) { return kStateNames[size_t(s)]; }
 
-bool parse_profile_state(std::string_view name, ProfileState &out) {
-    for (size_t i = 0; i < 2; i++)
-        if (name == kStateNames[i]) {
-            out = ProfileState(i);
-            return true;
-        }
-    return false;
-}
+bool parse_profile_state(std::string_view name, ProfileState &out) { return parse_name(kStateNames, name, out); }
 
 size_t Profile::entry_count() const {
     size_t n = 0;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "profile/profile_rates.h"
+
 namespace crowsnest {
 
 // The kinds of entries a profile holds (profile_entries.h says how an event
@@ -37,6 +39,7 @@ struct Profile {
     uint64_t last_new_ns = 0;         // wall clock: the last entry added
     bool overflow = false;            // a set reached its cap: entries past it were not learned
     std::array<std::unordered_set<std::string>, kEntryKindCount> entries;
+    ProfileRates rates;               // per-window rates (profile_rates.h)
 
     const std::unordered_set<std::string> &of(EntryKind k) const { return entries[size_t(k)]; }
     std::unordered_set<std::string> &of(EntryKind k) { return entries[size_t(k)]; }

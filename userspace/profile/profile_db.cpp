@@ -14,6 +14,11 @@ const char *const kMigrations[ProfileDb::kSchemaVersion] = {
     " first_seen_ns INTEGER NOT NULL, last_new_ns INTEGER NOT NULL, overflow INTEGER NOT NULL);"
     "CREATE TABLE entries (profile TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
     " first_seen_ns INTEGER NOT NULL, PRIMARY KEY (profile, kind, value)) WITHOUT ROWID;",
+    // 2: per-window rates, a row per feature: the summary, and the learned
+    // windows' counts it is made from (16-bit, little-endian, oldest first)
+    "CREATE TABLE rates (profile TEXT NOT NULL, feature TEXT NOT NULL, window_ns INTEGER NOT NULL,"
+    " median REAL NOT NULL, mad REAL NOT NULL, windows INTEGER NOT NULL, history BLOB NOT NULL,"
+    " PRIMARY KEY (profile, feature)) WITHOUT ROWID;",
 };
 
 // A prepared statement, finalised when it goes out of scope.
@@ -32,6 +37,13 @@ public:
         return p ? std::string(p, size_t(sqlite3_column_bytes(stmt_, i))) : std::string();
     }
     uint64_t column_integer(int i) const { return uint64_t(sqlite3_column_int64(stmt_, i)); }
+    double column_real(int i) const { return sqlite3_column_double(stmt_, i); }
+    void real(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+    void blob(int i, const std::string &v) { sqlite3_bind_blob(stmt_, i, v.data(), int(v.size()), SQLITE_TRANSIENT); }
+    std::string column_blob(int i) const {
+        const auto *p = static_cast<const char *>(sqlite3_column_blob(stmt_, i));
+        return p ? std::string(p, size_t(sqlite3_column_bytes(stmt_, i))) : std::string();
+    }
     // One step of a write: true when it is done.
     bool run() {
         const int rc = sqlite3_step(stmt_);
@@ -106,6 +118,43 @@ constexpr const char *kSaveSql =
     " first_seen_ns = excluded.first_seen_ns, last_new_ns = excluded.last_new_ns, overflow = excluded.overflow";
 constexpr const char *kAddSql = "INSERT OR IGNORE INTO entries (profile, kind, value, first_seen_ns) VALUES (?, ?, ?, ?)";
 constexpr const char *kClearSql = "DELETE FROM entries WHERE profile = ?";
+constexpr const char *kDropSql = "DELETE FROM profiles WHERE key = ?";
+constexpr const char *kClearRatesSql = "DELETE FROM rates WHERE profile = ?";
+constexpr const char *kRatesSql =
+    "INSERT OR REPLACE INTO rates (profile, feature, window_ns, median, mad, windows, history) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+std::string history_bytes(const std::vector<uint16_t> &h) {
+    std::string out;
+    for (uint16_t v : h) {
+        out += char(v & 0xff);
+        out += char(v >> 8);
+    }
+    return out;
+}
+
+std::vector<uint16_t> history_of(const std::string &bytes) {
+    std::vector<uint16_t> out;
+    for (size_t i = 0; i + 1 < bytes.size(); i += 2)
+        out.push_back(uint16_t(uint8_t(bytes[i]) | uint8_t(bytes[i + 1]) << 8));
+    return out;
+}
+
+// The profile's rates, a row per feature; none when it has learned none.
+bool save_rates(Statement &clear, Statement &save, const std::string &key, const ProfileRates &r) {
+    clear.text(1, key);
+    if (!clear.run()) return false;
+    for (size_t f = 0; r.window_ns && f < kRateFeatureCount; f++) {
+        save.text(1, key);
+        save.text(2, rate_feature_name(RateFeature(f)));
+        save.integer(3, r.window_ns);
+        save.real(4, r.summary[f].median);
+        save.real(5, r.summary[f].mad);
+        save.integer(6, r.summary[f].windows);
+        save.blob(7, history_bytes(r.history[f]));
+        if (!save.run()) return false;
+    }
+    return true;
+}
 constexpr const char *kRowColumns = "SELECT key, state, image_digest, first_seen_ns, last_new_ns, overflow FROM profiles";
 
 void bind_row(Statement &s, const ProfileRow &r) {
@@ -200,7 +249,8 @@ bool ProfileDb::load(std::vector<Profile> &out, std::string &error) {
 bool ProfileDb::load(const std::string &key, Profile &out, bool &found, std::string &error) {
     Statement row(db_, (std::string(kRowColumns) + " WHERE key = ?").c_str());
     Statement entries(db_, "SELECT kind, value FROM entries WHERE profile = ?");
-    if (!row || !entries) {
+    Statement rates(db_, "SELECT feature, window_ns, median, mad, windows, history FROM rates WHERE profile = ?");
+    if (!row || !entries || !rates) {
         error = db_error(db_, "profiles database " + path_);
         return false;
     }
@@ -212,13 +262,22 @@ bool ProfileDb::load(const std::string &key, Profile &out, bool &found, std::str
     EntryKind kind;
     while (sqlite3_step(entries.get()) == SQLITE_ROW)
         if (parse_entry_kind(entries.column_text(0), kind)) out.of(kind).insert(entries.column_text(1));
+    rates.text(1, key);
+    RateFeature f;
+    while (sqlite3_step(rates.get()) == SQLITE_ROW) {
+        if (!parse_rate_feature(rates.column_text(0), f)) continue;
+        out.rates.window_ns = rates.column_integer(1);
+        out.rates.summary[size_t(f)] = {rates.column_real(2), rates.column_real(3), uint32_t(rates.column_integer(4))};
+        out.rates.history[size_t(f)] = history_of(rates.column_blob(5));
+    }
     return true;
 }
 
 bool ProfileDb::apply(const std::vector<ProfileChange> &batch, std::string &error) {
     if (!exec("BEGIN", error)) return false;
-    Statement save(db_, kSaveSql), add(db_, kAddSql), clear(db_, kClearSql);
-    bool ok = save && add && clear;
+    Statement save(db_, kSaveSql), add(db_, kAddSql), clear(db_, kClearSql), drop(db_, kDropSql),
+        clear_rates(db_, kClearRatesSql), rates(db_, kRatesSql);
+    bool ok = save && add && clear && drop && clear_rates && rates;
     for (size_t i = 0; ok && i < batch.size(); i++) {
         const ProfileChange &c = batch[i];
         switch (c.op) {
@@ -235,7 +294,17 @@ bool ProfileDb::apply(const std::vector<ProfileChange> &batch, std::string &erro
             break;
         case ProfileChange::Op::ClearEntries:
             clear.text(1, c.row.key);
-            ok = clear.run();
+            clear_rates.text(1, c.row.key);
+            ok = clear.run() && clear_rates.run();
+            break;
+        case ProfileChange::Op::Forget:
+            clear.text(1, c.row.key);
+            clear_rates.text(1, c.row.key);
+            drop.text(1, c.row.key);
+            ok = clear.run() && clear_rates.run() && drop.run();
+            break;
+        case ProfileChange::Op::SaveRates:
+            ok = save_rates(clear_rates, rates, c.row.key, c.rates);
             break;
         }
     }
@@ -258,15 +327,18 @@ bool ProfileDb::replace(const Profile &p, std::string &error) {
     for (size_t k = 0; k < kEntryKindCount; k++)
         for (const auto &v : p.entries[k])
             batch.push_back({ProfileChange::Op::AddEntry, {p.key}, EntryKind(k), v, p.last_new_ns});
+    batch.push_back({ProfileChange::Op::SaveRates, {p.key}});
+    batch.back().rates = p.rates;
     return apply(batch, error);
 }
 
 bool ProfileDb::forget(const std::string &key, bool &found, std::string &error) {
     if (!exec("BEGIN", error)) return false;
-    Statement entries(db_, kClearSql), row(db_, "DELETE FROM profiles WHERE key = ?");
+    Statement entries(db_, kClearSql), rates(db_, kClearRatesSql), row(db_, kDropSql);
     entries.text(1, key);
+    rates.text(1, key);
     row.text(1, key);
-    const bool ok = entries && row && entries.run() && row.run();
+    const bool ok = entries && rates && row && entries.run() && rates.run() && row.run();
     found = ok && sqlite3_changes(db_) > 0;
     return end_transaction(ok, error);
 }

@@ -27,18 +27,19 @@ struct ProfileRow {
 };
 ProfileRow row_of(const Profile &p);
 
-// One write of a batch.
+// One write of a batch. ClearEntries drops the rates too (a relearn).
 struct ProfileChange {
-    enum class Op : uint8_t { Save, AddEntry, ClearEntries } op = Op::Save;
+    enum class Op : uint8_t { Save, AddEntry, ClearEntries, Forget, SaveRates } op = Op::Save;
     ProfileRow row;      // Save: all of it; the others: its key
     EntryKind kind = EntryKind::Exec;
     std::string value;
     uint64_t time_ns = 0;
+    ProfileRates rates;  // SaveRates
 };
 
 class ProfileDb {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens or creates the database. nullptr with `error` when it cannot
     // (directory, permissions, a newer schema); `notice` tells of a damaged

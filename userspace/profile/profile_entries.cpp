@@ -32,6 +32,10 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
+bool opens_for_write(uint32_t open_flags) {
+    return (open_flags & O_ACCMODE) != O_RDONLY || (open_flags & (O_CREAT | O_TRUNC));
+}
+
 void destination_entry(const Event &e, const EntryOptions &opts, std::string &out) {
     out.clear();
     if (e.family == AF_UNIX) {
@@ -85,6 +89,9 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
         // a re-exec through /proc keeps its path: what the process table made
         // of it depends on whether the process was still alive to be asked
         const std::string &exe = ctx.process && !exec_path_names_no_file(e.filename) ? ctx.process->exe : e.filename;
+        // no name to keep (an execveat of a descriptor, as runc's own, whose process was gone
+        // before its exe link was read): an empty entry would be a profile no import takes back
+        if (exe.empty()) break;
         std::string &v = next(out, used, EntryKind::Exec);
         v = exe;
         if (e.exe_upper_layer) v += " [upper]";  // the same path from the image is another entry
@@ -106,7 +113,7 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
         if (e.ret < 0) break;
         const std::string &path = ctx.resolved_path.empty() ? e.path : ctx.resolved_path;
         const uint32_t access = e.open_flags & O_ACCMODE;
-        if (access != O_RDONLY || (e.open_flags & (O_CREAT | O_TRUNC))) {
+        if (opens_for_write(e.open_flags)) {
             std::string &v = next(out, used, EntryKind::WritePrefix);
             write_prefix_entry(path, opts.write_depth, v);
             if (v.empty()) used--;

@@ -27,6 +27,9 @@ struct ProfileEntry {
 // so its strings keep their capacity. Failed execs and opens have none.
 size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::vector<ProfileEntry> &out);
 
+// An open that may write: for writing, or creating or truncating.
+bool opens_for_write(uint32_t open_flags);
+
 // "10.0.3.0/24:5432", "[2001:db8::]/64:443", "unix:/run/x.sock"; "" when the
 // connect has no destination to keep (another family, port 0).
 void destination_entry(const Event &e, const EntryOptions &opts, std::string &out);

@@ -34,6 +34,14 @@ void ProfileWriter::entry_added(const Profile &p, EntryKind kind, const std::str
 
 void ProfileWriter::entries_cleared(const Profile &p) { queue({ProfileChange::Op::ClearEntries, {p.key}}); }
 
+void ProfileWriter::profile_forgotten(const std::string &key) { queue({ProfileChange::Op::Forget, {key}}); }
+
+void ProfileWriter::rates_saved(const Profile &p) {
+    ProfileChange c{ProfileChange::Op::SaveRates, {p.key}};
+    c.rates = p.rates;
+    queue(std::move(c));
+}
+
 void ProfileWriter::flush() {
     std::unique_lock<std::mutex> lock(mutex_);
     const uint64_t wanted = ++flush_wanted_;

@@ -29,6 +29,8 @@ public:
     void profile_saved(const Profile &p) override;
     void entry_added(const Profile &p, EntryKind kind, const std::string &value, uint64_t time_ns) override;
     void entries_cleared(const Profile &p) override;
+    void profile_forgotten(const std::string &key) override;
+    void rates_saved(const Profile &p) override;
 
     // Writes what is queued now and waits until it is written.
     void flush();

@@ -11,8 +11,18 @@
 //   connect: [10.0.3.0/24:5432, unix:/run/app.sock]
 //   write_prefix: [/var/cache/nginx]
 //   sensitive_read: []
+//   rates:                                # per-window rates (profile_rates.h), once learned
+//     window_seconds: 60
+//     execs: {median: 2, mad: 1, windows: 40}
+//     destinations: {median: 1, mad: 0, windows: 40}
+//     failed_connects: {median: 0, mad: 0, windows: 40}
+//     writes: {median: 12, mad: 3, windows: 40}
 //
-// Every field but `key` may be left out. Import errors name the place as
+// The rates' learned windows themselves are not written: a profile imported
+// while learning learns its rates anew; a locked one checks with the summary.
+//
+// Every field but `key` may be left out; without first_seen, the profile
+// learns from the time it is read. Import errors name the place as
 // file:line:column.
 #pragma once
 
