@@ -45,14 +45,10 @@ public:
 
     // The message, parsed from its bytes by the first caller (thread-safe).
     const Msg &message() const {
-        if (!parsed_.load(std::memory_order_acquire)) {
-            std::lock_guard lock(making_);
-            if (!parsed_.load(std::memory_order_relaxed)) {
-                message_ = std::make_unique<Msg>();
-                message_->ParseFromString(wire_);  // bytes this process serialised: they parse
-                parsed_.store(true, std::memory_order_release);
-            }
-        }
+        make_once(parsed_, [&] {
+            message_ = std::make_unique<Msg>();
+            message_->ParseFromString(wire_);  // bytes this process serialised: they parse
+        });
         return *message_;
     }
 
@@ -60,18 +56,12 @@ public:
     // the bytes. A parsed message is not counted; it lives as long as them.
     size_t bytes() const { return sizeof(*this) + wire_.capacity(); }
 
-    // Thread-safe; later calls return the bytes the first made. Not
-    // std::call_once: glibc's pthread_once makes a futex system call every
-    // time it runs its function, which was a system call per message.
+    // Thread-safe; later calls return the bytes the first made.
     const std::string &encoded(Encoding e, Encoder make) const {
         Slot &slot = slots_[size_t(e)];
         if (!slot.made.load(std::memory_order_acquire)) {
-            const Msg &m = message();
-            std::lock_guard lock(making_);
-            if (!slot.made.load(std::memory_order_relaxed)) {
-                slot.bytes = make(m);
-                slot.made.store(true, std::memory_order_release);
-            }
+            const Msg &m = message();  // before make_once: it takes the same lock
+            make_once(slot.made, [&] { slot.bytes = make(m); });
         }
         return slot.bytes;
     }
@@ -82,6 +72,18 @@ public:
     }
 
 private:
+    // Runs `make` once, whoever calls first; `made` says it has run. Not
+    // std::call_once: glibc's pthread_once makes a futex system call every
+    // time it runs its function, which was a system call per message.
+    template <typename Make>
+    void make_once(std::atomic<bool> &made, Make make) const {
+        if (made.load(std::memory_order_acquire)) return;
+        std::lock_guard lock(making_);
+        if (made.load(std::memory_order_relaxed)) return;
+        make();
+        made.store(true, std::memory_order_release);
+    }
+
     const std::string wire_;
     const uint64_t sequence_;
     const bool gap_;
