@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 8
+#define CROWSNEST_ABI_VERSION 9
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -106,6 +106,86 @@ struct loss_counts {
 					     * is kept for exec, exit and flood records */
 	__u64 inflight_full;        /* an exec enter or io_uring request could not be stored */
 	__u64 exit_without_enter;   /* exec exit with no stored enter (evicted, or started before load) */
+};
+
+/* The single entry of the per-CPU `prefilter_counts` map: events that no
+ * loaded rule could match, dropped in the kernel, by enum event_type. */
+struct prefilter_counts {
+	__u64 dropped[EVENT_TYPE_MAX];
+};
+
+/* The in-kernel prefilter: a necessary condition of the loaded rules per
+ * event type, compiled in userspace (rules/prefilter_summary), so that an
+ * event no rule can match is dropped (and counted) before it is built and
+ * sent. A filtered type's event is sent when one of its clauses holds.
+ * A clause holds when each fact in `need_true` is true, each in
+ * `need_false` is false, and, when `patterns` is not 0, the path matches
+ * one of the patterns it names (bit i: patterns[i]). A fact the program
+ * cannot know yet (an io_uring open's result) counts as holding. */
+#define PREFILTER_CLAUSES 32
+#define PREFILTER_PATTERNS 64
+#define PREFILTER_PATTERN_LEN 64
+
+/* The facts of an open, as bits of need_true / need_false. */
+#define PREFILTER_WRITE 0x1         /* opened for writing: O_WRONLY or O_RDWR */
+#define PREFILTER_READ 0x2          /* opened for reading: O_RDONLY or O_RDWR */
+#define PREFILTER_FAILED 0x4        /* the open failed */
+#define PREFILTER_CONTAINER 0x8     /* the cgroup is not one userspace knows as the host's;
+				     * only ever needed true: an unknown cgroup may be either */
+#define PREFILTER_HOST_PIDNS 0x10   /* the task is in the host's pid namespace */
+#define PREFILTER_HOST_FILE 0x20    /* the file reached is a protected host file, or in a
+				     * protected host directory (the host_files maps) */
+
+enum prefilter_pattern_kind {
+	PREFILTER_PREFIX = 1,       /* the path (absolute, no "//", "/." anywhere) starts with text;
+				     * a path that is not so clean always matches */
+	PREFILTER_SUFFIX = 2,       /* the path ends with text, and its last component is a name
+				     * (not ".", "..", or empty); otherwise it always matches */
+	PREFILTER_NAME = 3,         /* the same, and text is the whole last component */
+};
+
+struct prefilter_pattern {
+	__u8 kind;                  /* enum prefilter_pattern_kind */
+	__u8 len;                   /* bytes of text, at most PREFILTER_PATTERN_LEN */
+	__u8 reserved[6];
+	char text[PREFILTER_PATTERN_LEN];
+};
+
+struct prefilter_clause {
+	__u32 need_true;
+	__u32 need_false;
+	__u64 patterns;
+};
+
+struct prefilter_clauses {
+	__u32 count;                /* clauses used; 0 for a filtered type: nothing is sent */
+	__u32 reserved;
+	struct prefilter_clause clause[PREFILTER_CLAUSES];
+};
+
+/* One version of the prefilter. Two slots exist; userspace fills the one
+ * not in use, then switches `prefilter_state.slot` to it. */
+struct prefilter {
+	__u32 filtered_types;       /* bit 1 << enum event_type: filtered by its clauses; any
+				     * other type is always sent */
+	__u32 host_pid_ns;          /* the host's pid namespace inode (PREFILTER_HOST_PIDNS) */
+	struct prefilter_clauses open;
+	struct prefilter_pattern patterns[PREFILTER_PATTERNS];
+};
+
+/* Which slot is in use, and the types that consumers of every event
+ * (--events, StreamEvents, learned profiles) need sent unfiltered now. */
+struct prefilter_state {
+	__u32 slot;                 /* 0 or 1 */
+	__u32 open_types;           /* bit 1 << enum event_type: send every event of the type */
+};
+
+/* A protected host file (or directory, for host_dirs): its identity as
+ * open_event carries it. */
+struct host_file_key {
+	__u64 ino;
+	__u32 dev;                  /* kernel dev_t: major << 20 | minor */
+	__u32 reserved;
 };
 
 struct event_header {

@@ -33,20 +33,29 @@ static __always_inline void submit_connect(__u64 req, struct io_kiocb *kiocb)
 		count_inflight_full();
 }
 
+/* Judged by the prefilter at submission, before the result is known. */
 static __always_inline void submit_open(__u64 req, struct io_kiocb *kiocb, __u8 op)
 {
 	struct io_open *o = kernel_ptr(struct io_open, kiocb);
-	struct open_event *e = start_open(op == IORING_OP_OPENAT ? OPEN_SYSCALL_IO_URING_OPENAT
+	const struct prefilter *pf = prefilter_for(EVENT_OPEN);
+	__u64 cgroup_id = bpf_get_current_cgroup_id();
+	struct open_event *e = open_record(op == IORING_OP_OPENAT ? OPEN_SYSCALL_IO_URING_OPENAT
 								 : OPEN_SYSCALL_IO_URING_OPENAT2,
-					  o->dfd, (__u32)o->how.flags, (__u32)o->how.mode, current_origin());
+					   o->dfd, (__u32)o->how.flags, (__u32)o->how.mode);
+	__u64 wanted;
 	long n;
 
 	if (!e)
+		return;
+	wanted = open_patterns_wanted(pf, e, 0, false, cgroup_id);
+	if (!wanted)
 		return;
 	n = bpf_probe_read_kernel_str(e->data, PATH_LEN, o->filename->name);
 	e->path_len = n > 0 ? n - 1 : 0;
 	if (n == PATH_LEN)
 		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
+	if (!open_path_may_match(pf, e, wanted) || !start_open(e, cgroup_id))
+		return;
 	finish_open_path(e);
 	if (o->file_slot != 0)
 		e->flags |= EVENT_FLAG_FIXED_FILE;

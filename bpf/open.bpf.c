@@ -12,14 +12,22 @@
 static __always_inline int open_exit(long ret, __u16 syscall, __s32 dirfd, const char *path, __u32 flags,
 				     __u32 mode)
 {
-	struct open_event *e = start_open(syscall, dirfd, flags, mode, current_origin());
+	const struct prefilter *pf = prefilter_for(EVENT_OPEN);
+	__u64 cgroup_id = bpf_get_current_cgroup_id();
+	struct open_event *e = open_record(syscall, dirfd, flags, mode);
+	__u64 wanted;
 
 	if (!e)
+		return 0;
+	wanted = open_patterns_wanted(pf, e, ret, true, cgroup_id);
+	if (!wanted)
 		return 0;
 	/* read at exit: the kernel has already copied the path; a thread that
 	 * rewrites the buffer meanwhile can change what is shown here, not the
 	 * file identity */
 	e->path_len = read_user_path(e->data, path, &e->flags);
+	if (!open_path_may_match(pf, e, wanted) || !start_open(e, cgroup_id))
+		return 0;
 	finish_open_path(e);
 	send_open(e, ret);
 	return 0;
@@ -59,16 +67,25 @@ SEC("tracepoint/syscalls/sys_exit_open_by_handle_at")
 int handle_exit_open_by_handle_at(struct trace_event_raw_sys_exit *ctx)
 {
 	long ret = ctx->ret; /* read once, at the start: the verifier refuses a ctx pointer moved */
+	const struct prefilter *pf;
 	struct pt_regs *regs;
 	struct open_event *e;
+	__u64 cgroup_id;
 	__u32 end;
+	__u64 wanted;
 
 	if (is_self())
 		return 0;
 	regs = syscall_regs();
-	e = start_open(OPEN_SYSCALL_OPEN_BY_HANDLE_AT, (__s32)PT_REGS_PARM1_SYSCALL(regs),
-		       (__u32)PT_REGS_PARM3_SYSCALL(regs), 0, current_origin());
+	/* no path to test: the prefilter sees only its facts */
+	pf = prefilter_for(EVENT_OPEN);
+	cgroup_id = bpf_get_current_cgroup_id();
+	e = open_record(OPEN_SYSCALL_OPEN_BY_HANDLE_AT, (__s32)PT_REGS_PARM1_SYSCALL(regs),
+			(__u32)PT_REGS_PARM3_SYSCALL(regs), 0);
 	if (!e)
+		return 0;
+	wanted = open_patterns_wanted(pf, e, ret, true, cgroup_id);
+	if (!wanted || !start_open(e, cgroup_id))
 		return 0;
 	e->path_len = 0;
 	if (ret >= 0) {

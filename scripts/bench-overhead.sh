@@ -6,9 +6,16 @@
 # alternately without the sensor and with a freshly started crowsnest (default
 # rules; its consumer pinned to another CPU when there is one). Every loop run
 # is timed on its own, medians of BENCH_RUNS runs are compared, and the sensor's
-# counters (events, ring-buffer drops) and CPU time are collected from each
-# with-run. The open loop is also run against a sensor started with
-# --wakeup-bytes 1, to show what the ring buffer's batched wakeups save.
+# counters (events, prefilter and ring-buffer drops) and CPU time are collected
+# from each with-run.
+#
+# The open loop runs in a cgroup shaped as a Docker container's, so the
+# sensor treats it as a container workload whose opens no shipped rule wants.
+# It is also run against crowsnest with --no-prefilter (every open sent: the
+# price of a rule that disables the prefilter), against the floor (the same
+# programs with rules that want no open: each open's fields are read and it
+# is dropped in the kernel), and with --no-prefilter --wakeup-bytes 1, to show
+# what the ring buffer's batched wakeups save.
 #
 # Usage: sudo scripts/bench-overhead.sh
 # Environment (all optional):
@@ -117,11 +124,13 @@ stop_pid() {
 	wait "$pid" 2>/dev/null || true
 }
 
+BENCH_CGROUP=
 cleanup() {
 	if [[ -n $SENSOR_PID ]]; then
 		stop_pid "$SENSOR_PID"
 		SENSOR_PID=
 	fi
+	[[ -z $BENCH_CGROUP ]] || rmdir "$BENCH_CGROUP" 2>/dev/null || true
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -137,6 +146,22 @@ cc -O2 -Wall -o "$LOOPS" "$ROOT/scripts/bench_loops.c" || die "cannot compile $R
 OPEN_FILE=$TMP/open-target
 echo "crowsnest bench" >"$OPEN_FILE"
 CLK_TCK=$(getconf CLK_TCK)
+# rules that want no open event: the prefilter drops every one (the floor)
+FLOOR_RULES=$TMP/floor-rules.yaml
+cat >"$FLOOR_RULES" <<'YAML'
+- rule: bench_floor_exec_only
+  desc: wants exec events only, so every open is dropped in the kernel
+  condition: evt.type = execve and proc.name = bench-floor-never
+  output: never
+  priority: NOTICE
+YAML
+
+# The open loop's container: a cgroup v2 directory named as Docker names
+# its containers (the sensor resolves the id from the path).
+CGROUP2=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+[[ -n $CGROUP2 ]] || die "no cgroup2 filesystem is mounted"
+BENCH_CGROUP=$CGROUP2/docker/$(printf 'be%062d' $$)
+mkdir -p "$BENCH_CGROUP" || die "cannot create the bench cgroup $BENCH_CGROUP"
 
 # ---- CPUs --------------------------------------------------------------------
 
@@ -219,7 +244,8 @@ run_loop() {
 	local out
 	check_deadline
 	case $1 in
-	open) out=$(timeout "$RUN_TIMEOUT" taskset -c "$LOOP_CPU" "$LOOPS" open "$OPEN_FILE" "$2") ;;
+	open) out=$(timeout "$RUN_TIMEOUT" sh -c 'echo $$ >"$1/cgroup.procs" && exec taskset -c "$2" "$3" open "$4" "$5"' \
+		sh "$BENCH_CGROUP" "$LOOP_CPU" "$LOOPS" "$OPEN_FILE" "$2") ;;
 	*) out=$(timeout "$RUN_TIMEOUT" taskset -c "$LOOP_CPU" "$LOOPS" "$1" "$2") ;;
 	esac || die "the $1 loop failed or timed out"
 	read -r LOOP_NS LOOP_OPS <<<"$out"
@@ -307,15 +333,17 @@ events_total() {
 
 # Per variant: the loop it runs, the crowsnest options ("-" = no sensor), a
 # label for the table, iterations per run, and what is accumulated over its runs.
-declare -A V_LOOP V_OPTS V_LABEL V_ITERS V_BIN V_NS V_OPS V_DROPS V_INFLIGHT V_EVENTS V_ALLEVENTS V_TICKS
+declare -A V_LOOP V_OPTS V_LABEL V_ITERS V_BIN V_NS V_OPS V_DROPS V_INFLIGHT V_EVENTS V_FILTERED V_ALLEVENTS V_TICKS
 
 add_variant() { # add_variant NAME LOOP OPTS LABEL ITERATIONS [BINARY]
 	V_LOOP[$1]=$2 V_OPTS[$1]=$3 V_LABEL[$1]=$4 V_ITERS[$1]=$5 V_BIN[$1]=${6:-$SENSOR_BIN}
-	V_NS[$1]="" V_OPS[$1]=0 V_DROPS[$1]=0 V_INFLIGHT[$1]=0 V_EVENTS[$1]=0 V_ALLEVENTS[$1]=0 V_TICKS[$1]=0
+	V_NS[$1]="" V_OPS[$1]=0 V_DROPS[$1]=0 V_INFLIGHT[$1]=0 V_EVENTS[$1]=0 V_FILTERED[$1]=0 V_ALLEVENTS[$1]=0 V_TICKS[$1]=0
 }
 add_variant open.base open - "open" "$OPEN_N"
-add_variant open.with open "" "open (openat + close)" "$OPEN_N"
-add_variant open.wake1 open "--wakeup-bytes 1" "open, crowsnest --wakeup-bytes 1" "$WAKE1_N"
+add_variant open.with open "" "open (openat + close) in a container, prefilter on" "$OPEN_N"
+add_variant open.nopf open "--no-prefilter" "open, --no-prefilter (every open sent)" "$OPEN_N"
+add_variant open.floor open "--rules $FLOOR_RULES" "open, floor (rules want no open: read and dropped)" "$OPEN_N"
+add_variant open.wake1 open "--no-prefilter --wakeup-bytes 1" "open, --no-prefilter --wakeup-bytes 1" "$WAKE1_N"
 add_variant connect.base connect - "connect" "$CONNECT_N"
 add_variant connect.with connect "" "connect (refused, 127.0.0.1)" "$CONNECT_N"
 add_variant exec.base exec - "exec" "$EXEC_N"
@@ -354,6 +382,7 @@ run_variant() { # run_variant NAME ROUND
 		V_DROPS[$v]=$((V_DROPS[$v] + drops))
 		V_INFLIGHT[$v]=$((V_INFLIGHT[$v] + $(counter inflight_drops)))
 		V_EVENTS[$v]=$((V_EVENTS[$v] + events))
+		V_FILTERED[$v]=$((V_FILTERED[$v] + $(counter "prefiltered.$loop")))
 		V_ALLEVENTS[$v]=$((V_ALLEVENTS[$v] + $(events_total)))
 		V_TICKS[$v]=$((V_TICKS[$v] + SENSOR_TICKS))
 		log "  round $2  $(printf '%-10s' "${v#*.}") $(printf '%12s' "$LOOP_NS") ns/op   events.$loop $events (loop issued $LOOP_OPS), ringbuf_drops $drops"
@@ -390,7 +419,7 @@ log "crowsnest overhead benchmark: $VERSION (commit $COMMIT), $RUNS runs per var
 log "$PINNING"
 log "iterations per run: open $OPEN_N (--wakeup-bytes 1: $WAKE1_N), connect $CONNECT_N, exec $EXEC_N (each + 10% warm-up)"
 
-bench open.base open.with open.wake1 ${OTHER:+open.other}
+bench open.base open.with open.nopf open.floor open.wake1 ${OTHER:+open.other}
 bench connect.base connect.with ${OTHER:+connect.other}
 bench exec.base exec.with ${OTHER:+exec.other}
 
@@ -398,16 +427,22 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ------------------------------------------------------------------------
 
-row() { # row WITH-VARIANT BASE-VARIANT
-	local w=$1 b=$2 loop=${V_LOOP[$1]} mb mw ov delivered check
+row() { # row WITH-VARIANT BASE-VARIANT [FLOOR-VARIANT]
+	local w=$1 b=$2 loop=${V_LOOP[$1]} mb mw ov delivered check floor=n/a
 	mb=$(median <<<"${V_NS[$b]}")
 	mw=$(median <<<"${V_NS[$w]}")
-	ov=$(awk -v b="$mb" -v w="$mw" 'BEGIN {printf "%+.1f%%", (w - b) / b * 100}')
-	if ((V_EVENTS[$w] >= V_OPS[$w])); then check="all reached the engine"; else check="MISSING $((V_OPS[$w] - V_EVENTS[$w]))"; fi
-	delivered="${V_EVENTS[$w]} events.$loop / ${V_OPS[$w]} issued: $check"
+	ov=$(awk -v b="$mb" -v w="$mw" 'BEGIN {printf "%+.0f ns (%+.1f%%)", w - b, (w - b) / b * 100}')
+	if [[ -n ${3:-} ]]; then
+		floor=$(awk -v b="$mb" -v w="$mw" -v f="$(median <<<"${V_NS[$3]}")" \
+			'BEGIN {if (f > b) printf "%.1fx", (w - b) / (f - b); else print "n/a (floor within noise)"}')
+	fi
+	# every round reached the engine, or was dropped by the prefilter (counted)
+	local seen=$((V_EVENTS[$w] + V_FILTERED[$w]))
+	if ((seen >= V_OPS[$w])); then check="all counted"; else check="MISSING $((V_OPS[$w] - seen))"; fi
+	delivered="${V_EVENTS[$w]} sent + ${V_FILTERED[$w]} prefiltered / ${V_OPS[$w]} issued: $check"
 	local drops=${V_DROPS[$w]}
 	((V_INFLIGHT[$w] == 0)) || drops+=" (+${V_INFLIGHT[$w]} inflight)"
-	printf '| %s | %s | %s | %s | %s | %s |\n' "${V_LABEL[$w]}" "$mb" "$mw" "$ov" "$drops" "$delivered"
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${V_LABEL[$w]}" "$mb" "$mw" "$ov" "$floor" "$drops" "$delivered"
 }
 
 ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those with-runs
@@ -424,10 +459,12 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 	echo
 	echo "## crowsnest overhead (medians of $RUNS runs)"
 	echo
-	echo "| loop | baseline ns/op | with crowsnest ns/op | overhead | drops | events delivered |"
-	echo "| --- | ---: | ---: | ---: | ---: | --- |"
-	row open.with open.base
-	row open.wake1 open.base
+	echo "| loop | baseline ns/op | with crowsnest ns/op | added | added / floor's added | ring drops | events |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+	row open.with open.base open.floor
+	row open.nopf open.base open.floor
+	row open.floor open.base open.floor
+	row open.wake1 open.base open.floor
 	row connect.with connect.base
 	row exec.with exec.base
 	if [[ -n $OTHER ]]; then
@@ -437,8 +474,9 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 	fi
 	echo
 	echo "- crowsnest CPU per event (utime+stime from ready to the stop, over every event it counted; default wakeup, all with-runs): $(ns_per_event open.with connect.with exec.with);" \
-		"open loop alone: $(ns_per_event open.with); with --wakeup-bytes 1: $(ns_per_event open.wake1)"
+		"open loop alone: $(ns_per_event open.with); --no-prefilter: $(ns_per_event open.nopf); with --wakeup-bytes 1: $(ns_per_event open.wake1)"
 	echo "- spread (min-max ns/op): open $(spread <<<"${V_NS[open.base]}") vs $(spread <<<"${V_NS[open.with]}")" \
+		"vs $(spread <<<"${V_NS[open.nopf]}") (--no-prefilter) vs $(spread <<<"${V_NS[open.floor]}") (floor)" \
 		"vs $(spread <<<"${V_NS[open.wake1]}") (wakeup 1); connect $(spread <<<"${V_NS[connect.base]}") vs $(spread <<<"${V_NS[connect.with]}");" \
 		"exec $(spread <<<"${V_NS[exec.base]}") vs $(spread <<<"${V_NS[exec.with]}")"
 	echo "- each with-run starts a fresh crowsnest (default rules, JSON to /dev/null) and stops it after the run;" \

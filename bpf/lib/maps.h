@@ -51,6 +51,53 @@ SHARED struct {
 	__type(value, struct loss_counts);
 } loss_counts SEC(".maps");
 
+/* The prefilter (struct prefilter in events.h): two versions, the one in
+ * use named by prefilter_state, and what it dropped, per CPU. */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct prefilter);
+} prefilter_slots SEC(".maps");
+
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct prefilter_state);
+} prefilter_state SEC(".maps");
+
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct prefilter_counts);
+} prefilter_counts SEC(".maps");
+
+/* Cgroups that userspace resolved as the host's (not a container): the
+ * prefilter's PREFILTER_CONTAINER is false for them. Value unused. */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} host_cgroups SEC(".maps");
+
+/* The protected host files and directories, by identity (PREFILTER_HOST_FILE). */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct host_file_key);
+	__type(value, __u8);
+} host_files SEC(".maps");
+
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct host_file_key);
+	__type(value, __u8);
+} host_dirs SEC(".maps");
+
 /* What each CPU knows of the ring's fill level. */
 struct ring_view {
 	__u64 unchecked;            /* bytes sent or refused since the last look */

@@ -30,6 +30,7 @@
 #include "api/verdict_journal.h"
 #include "engine/counter_table.h"
 #include "engine/engine.h"
+#include "rules/prefilter_summary.h"
 #include "profile/profile_db.h"
 #include "profile/profile_writer.h"
 #include "profile/profiler.h"
@@ -184,6 +185,9 @@ struct Daemon {
     int open_journal(VerdictJournal::Recovered &recovered);
     int open_profiles();
     void start_alert_outputs();
+    void install_prefilter();
+    void tell_prefilter();
+    void tell_host_files();
 
     const Options &opts;
     const std::string instance_id = random_hex(16);
@@ -215,6 +219,7 @@ struct Daemon {
     std::unique_ptr<BpfSensor> sensor;
     StatusBoard status;
     ReadinessTracker readiness;
+    uint32_t host_pid_ns = 0;
     double ring_fill_seen = 0;  // the fullest the ring buffer was found since the last status update
     std::unique_ptr<RuleWatch> rule_watch;
     std::unique_ptr<GrpcServer> server;
@@ -373,7 +378,7 @@ int Daemon::start() {
     start_alert_outputs();
     output = std::make_unique<HubOutput>(*verdict_hub, *event_hub);
     // the sensor runs in the host's pid namespace (hostPID in Kubernetes)
-    cfg.host_pid_ns = namespace_inode("/proc/self/ns/pid");
+    cfg.host_pid_ns = host_pid_ns = namespace_inode("/proc/self/ns/pid");
     cfg.verdict_window_ns = opts.verdict_window_s * 1000000000ull;
     cfg.node_name = node_name(opts);
     if (int rc = open_profiles()) return rc;
@@ -393,6 +398,7 @@ int Daemon::start() {
         std::fprintf(stderr, "crowsnest: %s\n", error.c_str());
         return 1;
     }
+    install_prefilter();
     const size_t seeded = processes.seed();
     const size_t file_count = rule_files.size();
     rule_store.set_initial(rules, std::move(rule_files));
@@ -414,6 +420,36 @@ int Daemon::start() {
     return 0;
 }
 
+// The kernel sends only what the loaded rules could match, unless
+// --no-prefilter. A reload installs the new rules' prefilter right after
+// the engine takes them: events the old one dropped meanwhile are counted.
+void Daemon::install_prefilter() {
+    if (opts.sensor.no_prefilter) return;
+    const PrefilterSummary summary = summarise_for_prefilter(*rules);
+    for (const auto &line : describe_prefilter(summary)) std::fprintf(stderr, "crowsnest: %s\n", line.c_str());
+    tell_prefilter();  // first: a consumer of every event never misses one
+    tell_host_files();
+    if (!sensor->prefilter().install(summary, host_pid_ns))
+        std::fprintf(stderr, "crowsnest: the prefilter could not be written: every event is sent\n");
+}
+
+// The protected host files' identities, as last read.
+void Daemon::tell_host_files() {
+    HostFiles::Identities files, dirs;
+    host_files->identities(files, dirs);
+    sensor->prefilter().set_host_files(files, dirs);
+}
+
+// Between two batches: the host cgroups the engine resolved, and whether a
+// consumer of every event (--events, StreamEvents, learned profiles) needs
+// them all now.
+void Daemon::tell_prefilter() {
+    if (opts.sensor.no_prefilter) return;
+    for (uint64_t id : cgroups->take_new_host_cgroups()) sensor->prefilter().mark_host_cgroup(id);
+    const bool every_event = output->wants_events() || profiler;
+    sensor->prefilter().hold_open(every_event ? 1u << unsigned(EventType::Open) : 0);
+}
+
 // `why`: SIGHUP, or a rule file that changed.
 void Daemon::reload_rules(const char *why) {
     const auto r = rule_store.reload(false);
@@ -430,6 +466,7 @@ void Daemon::take_new_rules() {
         engine->set_matcher(*fresh);
         host_files->set_paths(fresh->protected_host_paths());
         rules = std::move(fresh);  // the old rules are no longer used: freed here
+        install_prefilter();
     }
 }
 
@@ -492,6 +529,7 @@ void Daemon::loop() {
             break;
         }
         status.beat();
+        tell_prefilter();
         const auto now = std::chrono::steady_clock::now();
         if (now >= next_flood_read) {
             sensor->read_flood_counts();
@@ -520,6 +558,7 @@ void Daemon::loop() {
         if (now >= next_upkeep) {
             sensor->resync_clock();
             engine->maintain();
+            if (!opts.sensor.no_prefilter) tell_host_files();  // their identities were read again
             next_upkeep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         }
     }

@@ -191,6 +191,10 @@ const std::vector<OptionSpec> kTable = {
          uint64_t n;
          return number(v, 0, 1000000000, n, e) && (o.sensor.flood_rate = uint32_t(n), true);
      }},
+    {"no-prefilter", 0, "kernel.no_prefilter", Kind::Flag, nullptr,
+     "send every event from the kernel, not only those a loaded rule\n"
+     "could match (costs more; for comparisons and debugging)",
+     nullptr, [](Options &o, const std::string &v, std::string &e) { return flag(v, o.sensor.no_prefilter, e); }},
     {"verdict-window", 0, "engine.verdict_window", Kind::Value, "S",
      "identical verdicts (rule, cgroup, executable, and a target\n"
      "already reported or past the first 8) within S seconds are\n"

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rules/prefilter_summary.h"
 #include "rules/rule_files.h"
 #include "rules/rule_set.h"
 
@@ -14,7 +15,8 @@ namespace {
 
 const char *kUsage =
     "Usage: crowsnest rules validate [--summary] FILE|DIR...\n"
-    "                                              check rule files (all given, in order, as --rules loads them);\n"
+    "                                              check rule files (all given, in order, as --rules loads them),\n"
+    "                                              and say what the kernel's prefilter makes of them;\n"
     "                                              --summary: how many rules load, are disabled, skipped, or can\n"
     "                                              never fire here, and why\n"
     "       crowsnest rules fields                 list the fields of conditions and outputs\n";
@@ -48,6 +50,8 @@ int validate(std::vector<std::string> paths) {
     }
     std::printf("ok: %zu enabled rules from %zu files, %zu warnings\n", rules->rule_count(), files.size(),
                 warnings.size());
+    // what the kernel will send for these rules, and which rule costs the most
+    for (const auto &line : describe_prefilter(summarise_for_prefilter(*rules), summary)) std::printf("%s\n", line.c_str());
     if (summary) print_summary(rules->summary(), rules->rule_count());
     return 0;
 }

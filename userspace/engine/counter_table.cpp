@@ -22,6 +22,14 @@ const std::vector<CounterDoc> kDocs = {
      "open, connect and syscall events (socket, dup, symlink, link, chmod, set*id) refused because the ring buffer "
      "was three quarters full: the rest is kept for exec, exit, flood and escape records (ptrace, setns, unshare, "
      "module loads, bpf)", "crowsnest_ring_reserved_drops_total"},
+    {"prefiltered.<type>",
+     "events no loaded rule could match, dropped in the kernel by the prefilter (`rules validate` shows what it "
+     "tests); seen by the kernel = events + prefiltered + ringbuf_drops + ring_reserved + rate-limit drops",
+     "crowsnest_prefiltered_total"},
+    {"prefilter.<type>",
+     "1 while the type's events are filtered in the kernel now, 0 while all are sent (a rule the kernel cannot "
+     "summarise, --no-prefilter, or a consumer of every event: --events, StreamEvents, learned profiles)",
+     "crowsnest_prefilter_active", true},
     {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},
     {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)", "crowsnest_unresolved_cgroups_total"},
@@ -105,6 +113,8 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
     for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall})
         add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
+    add("prefiltered.<type>", "prefiltered.open", sensor.prefiltered[size_t(EventType::Open)]);
+    add("prefilter.<type>", "prefilter.open", (sensor.prefilter_types >> unsigned(EventType::Open)) & 1);
     add("inflight_drops", "inflight_drops", sensor.inflight_full);
     add("exit_without_enter", "exit_without_enter", sensor.exit_without_enter);
     add("unresolved_cgroups", "unresolved_cgroups", engine.unresolved_cgroups);

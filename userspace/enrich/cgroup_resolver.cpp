@@ -98,14 +98,19 @@ const CgroupEntry *CgroupResolver::resolve(uint64_t id) {
         return nullptr;
     }
     misses_.erase(id);
-    CgroupEntry entry{path, parse_cgroup_path(path)};
-    return &cache_.emplace(id, std::move(entry)).first->second;
+    return &remember(id, path);
 }
 
 void CgroupResolver::learn(uint64_t id, const std::string &path) {
     if (cache_.count(id)) return;
     misses_.erase(id);
-    cache_.emplace(id, CgroupEntry{path, parse_cgroup_path(path)});
+    remember(id, path);
+}
+
+const CgroupEntry &CgroupResolver::remember(uint64_t id, const std::string &path) {
+    const CgroupEntry &e = cache_.emplace(id, CgroupEntry{path, parse_cgroup_path(path)}).first->second;
+    if (e.container.id.empty()) new_host_.push_back(id);
+    return e;
 }
 
 void CgroupResolver::forget_removed(std::vector<std::string> &gone) {

@@ -39,10 +39,15 @@ public:
     // the ids of the containers they stood for to `gone`.
     void forget_removed(std::vector<std::string> &gone);
 
+    // The cgroups resolved as the host's (no container) since the last
+    // call: the kernel's prefilter is told of them.
+    std::vector<uint64_t> take_new_host_cgroups() { return std::move(new_host_); }
+
     const std::string &mount_point() const { return mount_point_; }
     size_t cached() const { return cache_.size(); }
 
 private:
+    const CgroupEntry &remember(uint64_t id, const std::string &path);
     bool lookup_by_handle(uint64_t id, std::string &path);
     bool lookup_by_scan(uint64_t id, std::string &path);
 
@@ -50,6 +55,7 @@ private:
     int mount_fd_ = -1;
     bool handles_work_ = true;
     std::unordered_map<uint64_t, CgroupEntry> cache_;
+    std::vector<uint64_t> new_host_;
     std::unordered_map<uint64_t, std::chrono::steady_clock::time_point> misses_;
 };
 

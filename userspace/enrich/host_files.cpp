@@ -42,6 +42,13 @@ std::vector<std::string> HostFiles::expand(const std::string &pattern) const {
     return out;
 }
 
+void HostFiles::identities(Identities &files, Identities &dirs) const {
+    files.clear();
+    dirs.clear();
+    for (const auto &f : files_) files.push_back(f.first);
+    for (const auto &d : dirs_) dirs.push_back(d.first);
+}
+
 std::string HostFiles::match(uint64_t dev, uint64_t ino, uint64_t parent_ino, std::string_view opened_path) const {
     auto f = files_.find({dev, ino});
     if (f != files_.end()) return f->second;

@@ -31,6 +31,10 @@ public:
     std::string match(uint64_t dev, uint64_t ino, uint64_t parent_ino, std::string_view opened_path) const;
 
     const std::vector<std::string> &paths() const { return paths_; }
+    // The identities (device, inode) read at the last refresh: the files,
+    // and the directories whose files are protected.
+    using Identities = std::vector<std::pair<uint64_t, uint64_t>>;
+    void identities(Identities &files, Identities &dirs) const;
     // New paths (after a rule reload), read at once.
     void set_paths(std::vector<std::string> paths) {
         paths_ = std::move(paths);

@@ -90,6 +90,12 @@ bool evaluate_check(const Check &c, FieldReader &reader) {
 
 }  // namespace
 
+std::string_view compare_op_name(CompareOp op) {
+    for (const auto &[name, o] : kOps)
+        if (o == op) return name;
+    return "?";
+}
+
 bool parse_compare_op(std::string_view text, CompareOp &out) {
     for (const auto &[name, op] : kOps)
         if (name == text) {

@@ -23,6 +23,7 @@ enum class CompareOp : uint8_t {
     BContains, BStartsWith  // bytes given in hex: bcontains 7f454c46
 };
 bool parse_compare_op(std::string_view text, CompareOp &out);
+std::string_view compare_op_name(CompareOp op);
 
 // Strings looked up by string_view, without building a std::string.
 class StringSet {
@@ -60,8 +61,10 @@ bool glob_match(std::string_view pattern, std::string_view s);
 struct Check {
     FieldRef field;
     CompareOp op = CompareOp::Eq;
-    std::vector<std::string> strings;  // =, != (one), contains, endswith, glob (one), icontains (lowercased),
-                                       // bcontains, bstartswith (the bytes, hex decoded)
+    // the values, lists expanded: =, != (one), contains, endswith, glob (one), icontains (lowercased),
+    // bcontains, bstartswith (the bytes, hex decoded); in, intersects, startswith and pmatch keep
+    // theirs here too, for the prefilter (rules/prefilter_summary), and match with:
+    std::vector<std::string> strings;
     StringSet set;                     // in, intersects
     PrefixTrie prefixes;               // startswith, pmatch
     std::vector<int64_t> numbers;      // sorted; one for comparisons

@@ -231,9 +231,15 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
         for (auto &[text, at] : values) {
             switch (c.op) {
             case CompareOp::In:
-            case CompareOp::Intersects: c.set.insert(text); break;
+            case CompareOp::Intersects:
+                c.set.insert(text);
+                c.strings.push_back(text);
+                break;
             case CompareOp::StartsWith:
-            case CompareOp::PMatch: c.prefixes.insert(text); break;
+            case CompareOp::PMatch:
+                c.prefixes.insert(text);
+                c.strings.push_back(text);
+                break;
             case CompareOp::IContains: c.strings.push_back(lowercase(text)); break;
             case CompareOp::Regex:
                 c.regex = std::make_unique<RE2>(text, RE2::Quiet);

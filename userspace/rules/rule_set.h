@@ -71,6 +71,9 @@ public:
         std::unique_ptr<Threshold> threshold;
     };
 
+    // The enabled rules, in load order.
+    const std::vector<Rule> &rules() const { return rules_; }
+
 private:
     std::vector<Rule> rules_;  // enabled rules, in load order
     std::array<std::vector<uint32_t>, kEvtTypes.size()> by_evt_type_;

@@ -113,6 +113,11 @@ std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn f
         return nullptr;
     }
     if (!s->map_ring_positions(opts.ringbuf_bytes, error)) return nullptr;
+    // every event is sent until the daemon installs the rules' prefilter
+    const auto &m = s->skel_->maps;
+    s->prefilter_ = std::make_unique<PrefilterMaps>(
+        PrefilterMapFds{bpf_map__fd(m.prefilter_slots), bpf_map__fd(m.prefilter_state), bpf_map__fd(m.host_cgroups),
+                        bpf_map__fd(m.host_files), bpf_map__fd(m.host_dirs)});
     if (int err = crowsnest_bpf__attach(s->skel_)) {
         error = std::string("cannot attach the tracepoints: ") + std::strerror(-err);
         return nullptr;
@@ -218,6 +223,7 @@ void BpfSensor::resync_clock() { decoder_.set_boot_to_wall_ns(Decoder::current_b
 SensorCounters BpfSensor::counters() const {
     SensorCounters out;
     out.malformed = malformed_;
+    out.prefilter_types = prefilter_->filtered_types();
     const int ncpu = libbpf_num_possible_cpus();
     static_assert(sizeof(loss_counts) % 8 == 0, "per-CPU values are laid out 8-byte aligned");
     std::vector<loss_counts> per_cpu(size_t(ncpu > 0 ? ncpu : 1));
@@ -233,6 +239,13 @@ SensorCounters BpfSensor::counters() const {
         out.inflight_full += c.inflight_full;
         out.exit_without_enter += c.exit_without_enter;
     }
+    static_assert(sizeof(prefilter_counts) % 8 == 0, "per-CPU values are laid out 8-byte aligned");
+    std::vector<prefilter_counts> filtered(per_cpu.size());
+    if (bpf_map__lookup_elem(skel_->maps.prefilter_counts, &zero, sizeof(zero), filtered.data(),
+                             filtered.size() * sizeof(prefilter_counts), 0) != 0)
+        return out;
+    for (const auto &c : filtered)
+        for (size_t t = 0; t < kEventTypeCount; t++) out.prefiltered[t] += c.dropped[t];
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include "event/event.h"
 #include "sensor/decoder.h"
 #include "sensor/flood_counts.h"
+#include "sensor/prefilter_maps.h"
 #include "sensor/sensor_counters.h"
 #include "sensor/sensor_options.h"
 
@@ -45,8 +46,12 @@ public:
     // read on as Flood events. Called about once a second.
     void read_flood_counts();
 
-    // Malformed records counted here, and the kernel side's losses.
+    // Malformed records counted here, and the kernel side's losses and
+    // prefilter drops.
     SensorCounters counters() const;
+
+    // What the kernel side sends (bpf/lib/prefilter.h).
+    PrefilterMaps &prefilter() { return *prefilter_; }
 
 private:
     BpfSensor() = default;
@@ -62,6 +67,7 @@ private:
     uint32_t ring_bytes_ = 0;
     void hand_on_flood(const FloodCounts::Counts &dropped);
 
+    std::unique_ptr<PrefilterMaps> prefilter_;
     Decoder decoder_;
     Event event_;  // reused for every record
     FloodCounts flood_counts_;

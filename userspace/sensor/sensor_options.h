@@ -12,6 +12,7 @@ struct SensorOptions {
     // (bursts of a second's worth); the excess is dropped in the kernel,
     // counted and reported as a flood. 0: no limit.
     uint32_t flood_rate = 50000;
+    bool no_prefilter = false;           // send every event, not only what a rule could match
     bool verbose = false;                // libbpf debug output
 };
 

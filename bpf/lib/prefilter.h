@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The in-kernel prefilter (struct prefilter in events.h): whether any loaded
+ * rule could match an event, decided from what the program reads anyway,
+ * cheapest first, before the record is built. Every decision errs towards
+ * sending: a path the tests cannot judge is sent.
+ */
+#ifndef CROWSNEST_LIB_PREFILTER_H
+#define CROWSNEST_LIB_PREFILTER_H
+
+#include "lib/record.h"
+
+/* The prefilter in force for events of `type`, or NULL when every event of
+ * that type is to be sent (not filtered, or a consumer needs them all). */
+static __always_inline const struct prefilter *prefilter_for(__u16 type)
+{
+	__u32 zero = 0, slot;
+	struct prefilter_state *st = bpf_map_lookup_elem(&prefilter_state, &zero);
+	struct prefilter *pf;
+
+	if (!st || type >= 32 || (st->open_types & (1u << type)))
+		return 0;
+	slot = st->slot & 1;
+	pf = bpf_map_lookup_elem(&prefilter_slots, &slot);
+	if (!pf || !(pf->filtered_types & (1u << type)))
+		return 0;
+	return pf;
+}
+
+static __always_inline void count_prefiltered(__u16 type)
+{
+	__u32 zero = 0;
+	struct prefilter_counts *c = bpf_map_lookup_elem(&prefilter_counts, &zero);
+
+	if (c && type < EVENT_TYPE_MAX)
+		c->dropped[type] += 1;
+}
+
+/* The clauses whose facts hold, given the facts known, and what they ask
+ * further: one pass in a bpf_loop callback (an unrolled loop that ORs bits
+ * into a mask would give the verifier a state per combination). */
+struct clause_scan {
+	const struct prefilter_clauses *cs;
+	__u32 facts, known;
+	__u32 holding;              /* bit i: clause i holds */
+	__u32 needs;                /* facts some holding clause needs, either way */
+	__u64 wanted;               /* patterns the holding clauses name; all ones if one names none */
+};
+
+static long scan_clause(__u32 i, struct clause_scan *s)
+{
+	const struct prefilter_clause *c;
+
+	if (i >= s->cs->count)
+		return 1;
+	/* bpf_loop runs i below PREFILTER_CLAUSES; the mask, kept from the
+	 * compiler by the barrier, shows the verifier */
+	barrier_var(i);
+	c = &s->cs->clause[i & (PREFILTER_CLAUSES - 1)];
+	if ((c->need_true & s->known & ~s->facts) || (c->need_false & s->known & s->facts))
+		return 0;
+	s->holding |= 1u << i;
+	s->needs |= c->need_true | c->need_false;
+	s->wanted |= c->patterns ? c->patterns : ~0ULL;
+	return 0;
+}
+
+static __always_inline void scan_clauses(struct clause_scan *s)
+{
+	s->holding = 0;
+	s->needs = 0;
+	s->wanted = 0;
+	bpf_loop(PREFILTER_CLAUSES, scan_clause, s, 0);
+}
+
+/* The facts every event knows: its cgroup and its pid namespace. */
+static __always_inline __u32 task_facts(const struct prefilter *pf, __u64 cgroup_id)
+{
+	__u32 facts = 0;
+
+	if (!bpf_map_lookup_elem(&host_cgroups, &cgroup_id))
+		facts |= PREFILTER_CONTAINER;
+	if (task_pid_ns(bpf_get_current_task_btf()) == pf->host_pid_ns)
+		facts |= PREFILTER_HOST_PIDNS;
+	return facts;
+}
+
+/* The facts of an open's flags (O_ACCMODE 3 counts as writing, as in userspace). */
+static __always_inline __u32 open_access_facts(__u32 open_flags)
+{
+	__u32 acc = open_flags & 3, facts = 0;
+
+	if (acc != 0)
+		facts |= PREFILTER_WRITE;
+	if (acc != 1)
+		facts |= PREFILTER_READ;
+	return facts;
+}
+
+/* Whether a successful open's file is a protected host file, or in a
+ * protected host directory, by the identity in the record. */
+static __always_inline bool is_host_file(__u32 dev, __u64 ino, __u64 parent_ino)
+{
+	struct host_file_key k = { .ino = ino, .dev = dev };
+
+	if (bpf_map_lookup_elem(&host_files, &k))
+		return true;
+	k.ino = parent_ino;
+	return bpf_map_lookup_elem(&host_dirs, &k) != 0;
+}
+
+/* ---- path patterns ---------------------------------------------------- */
+
+struct path_test {
+	const struct prefilter *pf;
+	const char *path;           /* a record's data[], PATH_LEN bytes at least */
+	__u32 len;
+	__u64 wanted;               /* patterns to try */
+	int clean;                  /* -1: not looked at yet; 1: absolute, no "//" or "/." */
+	bool matched;
+};
+
+#define PATH_AT(p, i) ((p)[(i) & (PATH_LEN - 1)])
+
+static __always_inline bool text_at(const char *path, __u32 off, const struct prefilter_pattern *p)
+{
+	for (__u32 j = 0; j < PREFILTER_PATTERN_LEN; j++) {
+		if (j >= p->len)
+			return true;
+		if (PATH_AT(path, off + j) != p->text[j])
+			return false;
+	}
+	return true;
+}
+
+/* The path's last component is a name: not empty, ".", or "..", which
+ * userspace's normalised path would not end with. */
+static __always_inline bool ends_with_name(const char *path, __u32 len)
+{
+	char c;
+
+	if (len == 0)
+		return false;
+	c = PATH_AT(path, len - 1);
+	if (c == '/')
+		return false;
+	if (c != '.')
+		return true;
+	c = len >= 2 ? PATH_AT(path, len - 2) : '/';
+	if (c == '/')
+		return false;
+	if (c != '.')
+		return true;
+	return len >= 3 && PATH_AT(path, len - 3) != '/';
+}
+
+static long find_unclean(__u32 i, struct path_test *t)
+{
+	char c;
+
+	if (i + 1 >= t->len)
+		return 1;
+	c = PATH_AT(t->path, i + 1);
+	if (PATH_AT(t->path, i) == '/' && (c == '/' || c == '.')) {
+		t->clean = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* An absolute path without "//" or "/." is what userspace's normalised
+ * path is, but for a trailing '/': a prefix it lacks, userspace's lacks. */
+static __always_inline bool path_is_clean(struct path_test *t)
+{
+	if (t->clean < 0) {
+		t->clean = t->len > 0 && t->path[0] == '/';
+		if (t->clean)
+			bpf_loop(PATH_LEN, find_unclean, t, 0);
+	}
+	return t->clean;
+}
+
+static long try_pattern(__u32 i, struct path_test *t)
+{
+	const struct prefilter_pattern *p;
+	__u32 len = t->len, plen;
+	bool m = false;
+
+	if (!(t->wanted & (1ULL << (i & 63))))
+		return 0;
+	barrier_var(i); /* as in scan_clause */
+	p = &t->pf->patterns[i & (PREFILTER_PATTERNS - 1)];
+	plen = p->len;
+	if (p->kind == PREFILTER_PREFIX)
+		m = (len >= plen && text_at(t->path, 0, p)) || !path_is_clean(t);
+	else if (!ends_with_name(t->path, len))
+		m = true;
+	else if (len >= plen && text_at(t->path, len - plen, p))
+		m = p->kind == PREFILTER_SUFFIX || len == plen || PATH_AT(t->path, len - plen - 1) == '/';
+	if (!m)
+		return 0;
+	t->matched = true;
+	return 1; /* the callback's result must be a constant 0 or 1 */
+}
+
+/* Whether the path (as the caller gave it) matches one of `wanted`. */
+static __always_inline bool path_matches(const struct prefilter *pf, const char *path, __u32 len, __u16 flags,
+					 __u64 wanted)
+{
+	struct path_test t = { .pf = pf, .path = path, .len = len, .wanted = wanted, .clean = -1 };
+
+	if (flags & EVENT_FLAG_PATH_TRUNCATED)
+		return true;
+	bpf_loop(PREFILTER_PATTERNS, try_pattern, &t, 0);
+	return t.matched;
+}
+
+#endif /* CROWSNEST_LIB_PREFILTER_H */

@@ -1,0 +1,149 @@
+// The in-kernel prefilter on the real kernel: two sensors watch the same
+// real container, one with the prefilter and one with --no-prefilter, and
+// must give exactly the same verdicts, while the first drops what no rule
+// can match in the kernel (counted). The workload reaches each rule's files
+// by the paths an attacker would use to dodge a path test: relative paths,
+// "//", "/./", "..", a trailing name through a symlinked directory, a host
+// file through a bind mount. Neither sensor prints events (--events holds
+// the prefilter open).
+#include <signal.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "harness.h"
+
+using namespace crowsnest;
+using namespace crowsnest::test;
+
+namespace {
+
+// A sensor that prints verdicts only, so its prefilter stays in force.
+#define START_QUIET_SENSOR(sensor, ...)                                                                        \
+    do {                                                                                                       \
+        if (geteuid() != 0) SKIP_OR_FAIL("loading BPF programs needs root");                                  \
+        std::string start_error_;                                                                              \
+        if (!(sensor).start(CROWSNEST_BINARY, {"--grpc-socket", "none", "--verdict-window", "0", ##__VA_ARGS__}, \
+                            start_error_))                                                                     \
+            SKIP_OR_FAIL("the sensor did not start (BPF needs root and BTF): " << start_error_);               \
+    } while (0)
+
+// A counter from what the sensor printed when it stopped.
+uint64_t counter(const std::string &stderr_text, const std::string &name) {
+    std::istringstream in(stderr_text.substr(stderr_text.find("crowsnest: counters")));
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream row(line);
+        std::string n;
+        uint64_t v = 0;
+        if (row >> n >> v && n == name) return v;
+    }
+    FAIL("no counter " << name << " in:\n" << stderr_text);
+    return 0;
+}
+
+// This container's verdicts as "rule: output", the sensor-specific parts left out.
+std::multiset<std::string> verdicts_of(SensorProcess &s, const std::string &container_id) {
+    std::multiset<std::string> out;
+    for (const auto &v : s.verdicts())
+        if (v.container().id() == container_id) out.insert(v.rule() + ": " + v.output());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("prefilter: the same verdicts with and without it, from the same real container", "[integration][prefilter]") {
+    char dir[] = "/tmp/crowsnest-prefilter-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    const std::string logs = std::string(dir) + "/containers";
+    REQUIRE(run_shell("mkdir -p " + logs + "/abc && echo '{\"log\":\"x\"}' > " + logs + "/abc/abc-json.log") == 0);
+
+    SensorProcess filtered, unfiltered;
+    START_QUIET_SENSOR(filtered);
+    START_QUIET_SENSOR(unfiltered, "--no-prefilter");
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id),
+                                      .mount_host_root = true,
+                                      .rw_binds = {{logs, "/srv/var/lib/docker/containers"}}}));
+
+    // opens no rule wants: reads and writes of the container's own files
+    c.exec("for i in $(seq 1 200); do cat /etc/passwd /bin/../etc/group >/dev/null; echo x > /tmp/f$i; done; true");
+    // each open rule, by its plain path and by paths that dodge a plain test
+    c.exec("echo 1 > /dev/cpu/0/msr; cd /dev/cpu && echo 1 > ./0/msr; echo 1 > /dev//cpu/0/msr; true");
+    c.exec("echo 1 > /proc/sys/vm/nr_hugepages; cd /proc/sys && echo 1 > vm/nr_hugepages; true");
+    c.exec("echo 1 > /proc/./sys/kernel/core_pattern; echo 1 > /proc/sys/fs/../kernel/core_pattern; true");
+    c.exec("cd /sys/fs/cgroup && echo /x > release_agent; echo /x > /sys/fs/cgroup/release_agent/; true");
+    c.exec("cd /srv/var/lib/docker/containers/abc && cat abc-json.log; cat ./abc-json.log/.; true");
+    c.exec("ln -s /srv/var/lib/docker/containers/abc /tmp/logs && cat /tmp/logs/abc-json.log; true");
+    c.exec("cat /host/etc/shadow; cd /host/etc && cat ./shadow; cat /host//etc/../etc/sudoers; true");
+    c.exec("cat /run/containerd/containerd.sock; cd /run && cat docker.sock; true");
+    c.exec("echo 1 > /dev/cpu/99/msr; true");  // last: both sensors have seen everything once they report it
+
+    for (SensorProcess *s : {&filtered, &unfiltered})
+        CHECK(s->wait_verdict([&](const v1::Verdict &v) {
+            return v.container().id() == id && v.output().find("/dev/cpu/99/msr") != std::string::npos;
+        }));
+    usleep(500 * 1000);
+    const auto with = verdicts_of(filtered, id), without = verdicts_of(unfiltered, id);
+    CHECK(with == without);
+    // every open rule of the workload fired
+    std::set<std::string> rules;
+    for (const auto &v : with) rules.insert(v.substr(0, v.find(':')));
+    for (const char *r : {"crypto_miner_msr_write_attempt", "hugepages_write_from_container", "core_pattern_write",
+                          "cgroup_release_agent_write", "container_logs_read_from_container",
+                          "host_secret_read_from_container", "runtime_socket_opened"}) {
+        INFO(r);
+        CHECK(rules.count(r));
+    }
+
+    const std::string with_err = filtered.stop(), without_err = unfiltered.stop();
+    CHECK(counter(with_err, "prefilter.open") == 1);
+    CHECK(counter(with_err, "prefiltered.open") > 400);  // at least the container's own reads and writes
+    CHECK(counter(without_err, "prefilter.open") == 0);
+    CHECK(counter(without_err, "prefiltered.open") == 0);
+    CHECK(counter(with_err, "events.open") < counter(without_err, "events.open"));
+    run_shell(std::string("rm -rf ") + dir);
+}
+
+TEST_CASE("prefilter: a rule reload that widens it takes effect for the next event", "[integration][prefilter]") {
+    char dir[] = "/tmp/crowsnest-prefilter-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    const std::string rules = std::string(dir) + "/rules.yaml";
+    auto write_rule = [&](const std::string &path) {
+        std::ofstream(rules) << "- rule: watched_write\n  desc: a write of one file\n"
+                                "  condition: evt.type in (open, openat) and evt.is_open_write = true and fd.name = "
+                             << path << "\n  output: written %fd.name\n  priority: WARNING\n";
+    };
+    write_rule("/tmp/first");
+    SensorProcess sensor;
+    START_QUIET_SENSOR(sensor, "--rules", rules, "--rules-watch", "0");
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
+    auto wrote = [&](const std::string &path) {
+        return sensor.wait_verdict(
+            [&](const v1::Verdict &v) { return v.container().id() == id && v.output() == "written " + path; }, nullptr,
+            std::chrono::seconds(3));
+    };
+
+    c.exec("echo 1 > /tmp/second; echo 1 > /tmp/first");
+    CHECK(wrote("/tmp/first"));
+    CHECK_FALSE(wrote("/tmp/second"));
+
+    write_rule("/tmp/second");
+    REQUIRE(kill(sensor.pid(), SIGHUP) == 0);
+    // the engine takes the new rules between two batches, and installs
+    // their prefilter at once: a write after that gives a verdict
+    bool reloaded = false;
+    for (int i = 0; i < 100 && !reloaded; i++) {
+        usleep(50 * 1000);
+        c.exec("echo 1 > /tmp/second");
+        reloaded = wrote("/tmp/second");
+    }
+    CHECK(reloaded);
+    const std::string err = sensor.stop();
+    CHECK(counter(err, "prefiltered.open") > 0);
+    run_shell(std::string("rm -rf ") + dir);
+}

@@ -1,0 +1,143 @@
+// The prefilter's summary of a rule set: what each construct of a condition
+// becomes in the kernel's terms, and the rules that keep it from filtering.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "rules/prefilter_summary.h"
+#include "test_rule_files.h"
+
+using namespace crowsnest;
+
+namespace {
+
+// The summary's open-event lines, as `rules validate --summary` prints them.
+std::vector<std::string> open_summary(const std::string &rules) {
+    test::RuleFiles files;
+    auto set = files.load({rules});
+    REQUIRE(set);
+    return describe_prefilter(summarise_for_prefilter(*set), true);
+}
+
+std::string rule(const std::string &name, const std::string &condition) {
+    return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: o\n  priority: WARNING\n";
+}
+
+const std::string kOpen = "evt.type in (open, openat, openat2)";
+
+}  // namespace
+
+TEST_CASE("prefilter: open flags, result, container and pid namespace become facts") {
+    CHECK(open_summary(rule("w", kOpen + " and evt.is_open_write = true and container.id != host")) ==
+          std::vector<std::string>{
+              "prefilter: open events: filtered in the kernel: 1 clauses (0 with path tests), 0 path patterns",
+              "  sent when: write and container"});
+    CHECK(open_summary(rule("r", kOpen + " and evt.is_open_read = true and evt.res = SUCCESS and proc.in_host_pidns = false"))[1] ==
+          "  sent when: read and not failed and not host_pidns");
+    CHECK(open_summary(rule("f", kOpen + " and evt.res startswith E"))[1] == "  sent when: failed");
+    CHECK(open_summary(rule("f", kOpen + " and evt.rawres < 0"))[1] == "  sent when: failed");
+    CHECK(open_summary(rule("f", kOpen + " and not evt.failed = true"))[1] == "  sent when: not failed");
+    // a host process cannot be told from an unknown cgroup: no fact
+    CHECK(open_summary(rule("h", kOpen + " and container.id = host and fd.name startswith /etc/"))[1] ==
+          "  sent when: path (prefix /etc/)");
+}
+
+TEST_CASE("prefilter: path comparisons become prefix, suffix and name patterns") {
+    CHECK(open_summary(rule("p", kOpen + " and fd.name startswith /proc/1/root/"))[1] ==
+          "  sent when: path (prefix /proc/1/root/)");
+    CHECK(open_summary(rule("p", kOpen + " and fd.name pmatch (/etc, /root)"))[1] ==
+          "  sent when: path (prefix /etc or prefix /root)");
+    CHECK(open_summary(rule("g", kOpen + " and fd.name glob \"/dev/cpu/*/msr\""))[1] ==
+          "  sent when: path (prefix /dev/cpu/)");
+    CHECK(open_summary(rule("d", kOpen + " and fd.directory in (/etc, /)"))[1] ==
+          "  sent when: path (prefix /etc/ or prefix /)");
+    CHECK(open_summary(rule("n", kOpen + " and fd.filename in (docker.sock, release_agent)"))[1] ==
+          "  sent when: path (name docker.sock or name release_agent)");
+    CHECK(open_summary(rule("s", kOpen + " and fd.name endswith .log"))[1] == "  sent when: path (suffix .log)");
+    CHECK(open_summary(rule("s", kOpen + " and fd.filename glob \"*.pem\""))[1] == "  sent when: path (suffix .pem)");
+    CHECK(open_summary(rule("h", kOpen + " and host.path pmatch (/etc/)"))[1] == "  sent when: host_file");
+    // a path longer than the kernel holds is cut to a weaker test
+    const std::string deep = "/" + std::string(80, 'a');
+    CHECK(open_summary(rule("l", kOpen + " and fd.name = " + deep))[1] ==
+          "  sent when: path (prefix " + deep.substr(0, 64) + ")");
+}
+
+TEST_CASE("prefilter: and, or and not combine clauses; rules add theirs") {
+    // two tests of the path in one clause: one of them is kept (either is necessary)
+    CHECK(open_summary(rule("a", kOpen + " and fd.name startswith /var/ and fd.filename in (a.log, b.log)"))[1] ==
+          "  sent when: path (prefix /var/)");
+    // not (a or b) = not a and not b
+    CHECK(open_summary(rule("n", kOpen + " and not (evt.is_open_write = true or evt.failed = true)"))[1] ==
+          "  sent when: not write and not failed");
+    // clauses that differ in one fact, true in one and false in the other, merge
+    const auto merged = open_summary(rule("m", kOpen + " and fd.name startswith /dev/cpu/ and "
+                                               "((evt.failed = true and evt.is_open_write = true) or "
+                                               "(evt.failed = false and evt.is_open_write = true))"));
+    CHECK(merged[1] == "  sent when: write and path (prefix /dev/cpu/)");
+    CHECK(merged.size() == 2);
+    // a clause that holds wherever another does takes its place
+    const auto two = open_summary(rule("a", kOpen + " and evt.is_open_write = true") +
+                                  rule("b", kOpen + " and evt.is_open_write = true and container.id != host"));
+    CHECK(two.size() == 2);
+    CHECK(two[1] == "  sent when: write");
+    // exceptions only narrow a rule: they are left out
+    const auto exc = open_summary(rule("e", kOpen + " and fd.name startswith /etc/") +
+                                  "  exceptions:\n    - name: x\n      fields: proc.name\n      values: [vi]\n");
+    CHECK(exc[1] == "  sent when: path (prefix /etc/)");
+}
+
+TEST_CASE("prefilter: a rule the kernel cannot summarise sends every open, and is named") {
+    const auto lines = open_summary(rule("fine", kOpen + " and evt.is_open_write = true") +
+                                    rule("costly", kOpen + " and fd.name contains secret"));
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == "prefilter: open events: all sent: rule 'costly' uses fd.name contains, which the kernel "
+                      "cannot test");
+    // a rule with no evt.type applies to opens too
+    CHECK(open_summary(rule("any", "proc.name = nc"))[0] ==
+          "prefilter: open events: all sent: rule 'any' uses proc.name =, which the kernel cannot test");
+    CHECK(open_summary(rule("bare", kOpen))[0] ==
+          "prefilter: open events: all sent: rule 'bare' tests nothing of an open that the kernel can test");
+    // but an unsummarisable check beside a summarised one only weakens it
+    CHECK(open_summary(rule("half", kOpen + " and evt.is_open_write = true and fd.name contains x"))[1] ==
+          "  sent when: write");
+}
+
+TEST_CASE("prefilter: rules that never see opens filter every open; the shipped rules filter them") {
+    CHECK(open_summary(rule("exec", "evt.type = execve and proc.name = xmrig")) ==
+          std::vector<std::string>{
+              "prefilter: open events: filtered in the kernel: 0 clauses (0 with path tests), 0 path patterns"});
+    test::RuleFiles files;
+    std::vector<std::string> errors, warnings;
+    auto shipped = RuleSet::load({std::string(CROWSNEST_DEFAULT_RULES) + "/default.yaml"}, errors, warnings);
+    REQUIRE(shipped);
+    const PrefilterSummary s = summarise_for_prefilter(*shipped);
+    CHECK(s.open.filtered);
+    CHECK(s.open.clauses.size() <= PrefilterSummary::kMaxClauses);
+    CHECK(s.patterns.size() <= PrefilterSummary::kMaxPatterns);
+    for (const auto &c : s.open.clauses) CHECK((c.need_true || !c.patterns.empty()));  // none sends every open
+}
+
+TEST_CASE("prefilter: too many alternatives are folded into fewer, weaker clauses") {
+    // 40 rules, each with its own path and its own facts (the base-3 digits
+    // of its number: not tested, true, false)
+    static const char *const kFacts[] = {"evt.is_open_write", "evt.is_open_read", "evt.failed", "proc.in_host_pidns"};
+    std::string rules;
+    for (int i = 0; i < 40; i++) {
+        std::string cond = kOpen + " and fd.name startswith /d" + std::to_string(i) + "/";
+        for (int f = 0, n = i; f < 4; f++, n /= 3)
+            if (n % 3) cond += std::string(" and ") + kFacts[f] + (n % 3 == 1 ? " = true" : " = false");
+        rules += rule("r" + std::to_string(i), cond);
+    }
+    test::RuleFiles files;
+    auto set = files.load({rules});
+    REQUIRE(set);
+    const PrefilterSummary s = summarise_for_prefilter(*set);
+    CHECK(s.open.filtered);
+    CHECK(s.open.clauses.size() <= PrefilterSummary::kMaxClauses);
+    // every rule's paths are still wanted by some clause
+    std::vector<bool> covered(s.patterns.size());
+    for (const auto &c : s.open.clauses)
+        for (uint32_t p : c.patterns) covered.at(p) = true;
+    CHECK(std::all_of(covered.begin(), covered.end(), [](bool b) { return b; }));
+    CHECK(s.patterns.size() == 40);
+}

@@ -1,0 +1,378 @@
+#include "rules/prefilter_summary.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "rules/rule_set.h"
+
+namespace crowsnest {
+
+namespace {
+
+// A condition over the kernel's facts, as a disjunction of clauses (empty:
+// false). Working clauses may exceed what the kernel holds; they are
+// weakened (merged) to fit, which keeps the condition necessary.
+using Formula = std::vector<PrefilterClause>;
+
+Formula truth() { return {PrefilterClause{}}; }
+
+bool is_truth(const PrefilterClause &c) { return !c.need_true && !c.need_false && c.patterns.empty(); }
+
+bool has_truth(const Formula &f) { return std::any_of(f.begin(), f.end(), is_truth); }
+
+// `a` holds wherever `b` does.
+bool subsumes(const PrefilterClause &a, const PrefilterClause &b) {
+    if ((a.need_true & ~b.need_true) || (a.need_false & ~b.need_false)) return false;
+    if (a.patterns.empty()) return true;
+    return !b.patterns.empty() && std::includes(a.patterns.begin(), a.patterns.end(), b.patterns.begin(),
+                                                b.patterns.end());
+}
+
+std::vector<uint32_t> merged_patterns(const std::vector<uint32_t> &a, const std::vector<uint32_t> &b) {
+    std::vector<uint32_t> out;
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+// The weakest clause implied by both: facts both need, either's paths.
+PrefilterClause join(const PrefilterClause &a, const PrefilterClause &b) {
+    PrefilterClause c;
+    c.need_true = a.need_true & b.need_true;
+    c.need_false = a.need_false & b.need_false;
+    if (!a.patterns.empty() && !b.patterns.empty()) c.patterns = merged_patterns(a.patterns, b.patterns);
+    return c;
+}
+
+// The two clauses differ only in one fact, needed true by one and false by
+// the other: together they do not need it.
+bool complementary(const PrefilterClause &a, const PrefilterClause &b) {
+    const uint32_t diff = (a.need_true ^ b.need_true) | (a.need_false ^ b.need_false);
+    return diff && !(diff & (diff - 1)) && ((a.need_true & b.need_false) | (a.need_false & b.need_true)) == diff &&
+           a.patterns == b.patterns;
+}
+
+// Drops clauses that another one covers; clauses needing the same facts
+// become one with both path sets, and so do complementary ones; too many
+// become fewer, weaker ones.
+void simplify(Formula &f, size_t max_clauses) {
+    for (size_t i = 0; i < f.size(); i++)
+        for (size_t j = f.size(); j-- > i + 1;) {
+            const bool same_facts = f[i].need_true == f[j].need_true && f[i].need_false == f[j].need_false;
+            if (same_facts || complementary(f[i], f[j]) || subsumes(f[j], f[i])) {
+                f[i] = join(f[i], f[j]);
+                f.erase(f.begin() + long(j));
+                j = f.size();  // f[i] grew: look at every other clause again
+            } else if (subsumes(f[i], f[j])) {
+                f.erase(f.begin() + long(j));
+            }
+        }
+    if (f.size() <= max_clauses) return;
+    // weaken: fold clauses into their neighbours, the most alike first would
+    // be better, but any fold keeps the condition necessary
+    while (f.size() > max_clauses) {
+        f[f.size() - 2] = join(f[f.size() - 2], f.back());
+        f.pop_back();
+    }
+}
+
+constexpr size_t kWorkingClauses = 256;
+
+Formula either(Formula a, const Formula &b) {
+    a.insert(a.end(), b.begin(), b.end());
+    simplify(a, kWorkingClauses);
+    return a;
+}
+
+Formula both(const Formula &a, const Formula &b) {
+    Formula out;
+    for (const auto &x : a)
+        for (const auto &y : b) {
+            PrefilterClause c;
+            c.need_true = x.need_true | y.need_true;
+            c.need_false = x.need_false | y.need_false;
+            if (c.need_true & c.need_false) continue;  // contradiction: this pair never holds
+            // two path tests in one clause: the kernel tests one; either is necessary
+            if (x.patterns.empty()) c.patterns = y.patterns;
+            else if (y.patterns.empty() || x.patterns.size() <= y.patterns.size()) c.patterns = x.patterns;
+            else c.patterns = y.patterns;
+            out.push_back(std::move(c));
+        }
+    simplify(out, kWorkingClauses);
+    return out;
+}
+
+Formula fact(uint32_t bit, bool value) {
+    PrefilterClause c;
+    (value ? c.need_true : c.need_false) = bit;
+    return {c};
+}
+
+// A check as (what it implies when true, what its negation implies).
+struct Approx {
+    Formula when_true = truth(), when_false = truth();
+    bool summarised = true;  // false: the kernel cannot test it at all
+};
+
+class Summariser {
+public:
+    explicit Summariser(PrefilterSummary &out) : out_(out) {}
+
+    // The necessary condition of `n` being `value` on an event of evt.type `type`.
+    Formula necessary(const CondNode &n, bool value, size_t type) {
+        using K = CondNode::Kind;
+        switch (n.kind) {
+        case K::True: return value ? truth() : Formula{};
+        case K::False: return value ? Formula{} : truth();
+        case K::EvtType: return n.evt_types[type] == value ? truth() : Formula{};
+        case K::Not: return necessary(n.children[0], !value, type);
+        case K::And:
+        case K::Or: {
+            // a conjunction when (And, true) or (Or, false), else a disjunction
+            const bool conjunction = (n.kind == K::And) == value;
+            Formula f = conjunction ? truth() : Formula{};
+            for (const auto &c : n.children) {
+                const Formula part = necessary(c, value, type);
+                f = conjunction ? both(f, part) : either(std::move(f), part);
+                if (conjunction && f.empty()) break;
+            }
+            return f;
+        }
+        case K::Check: {
+            Approx a = approximate(*n.check);
+            if (!a.summarised && value) {
+                // each open evt.type walks the condition again: named once
+                std::string what = n.check->field.text + " " + std::string(compare_op_name(n.check->op));
+                if (std::find(unsummarised_.begin(), unsummarised_.end(), what) == unsummarised_.end())
+                    unsummarised_.push_back(std::move(what));
+            }
+            return value ? a.when_true : a.when_false;
+        }
+        }
+        return truth();
+    }
+
+    // The checks that could not be summarised, since the last call.
+    std::vector<std::string> take_unsummarised() { return std::move(unsummarised_); }
+
+private:
+    Approx approximate(const Check &c) {
+        const auto &s = c.strings;
+        switch (c.field.info->id) {
+        case FieldId::EvtIsOpenWrite: return exact(kFactWrite, c);
+        case FieldId::EvtIsOpenRead: return exact(kFactRead, c);
+        case FieldId::EvtFailed: return exact(kFactFailed, c);
+        case FieldId::ProcInHostPidNs: return exact(kFactHostPidNs, c);
+        case FieldId::EvtRes: return result(c);
+        case FieldId::EvtRawRes: return raw_result(c);
+        case FieldId::ContainerId: {
+            // any value but "host" means a container; "host" itself cannot be
+            // told in the kernel (a cgroup it does not know yet may be either)
+            const bool ne_host = c.op == CompareOp::Ne && s[0] == "host";
+            const bool is_container = (c.op == CompareOp::Eq || c.op == CompareOp::In) &&
+                                      std::find(s.begin(), s.end(), "host") == s.end();
+            if (ne_host || is_container) return {fact(kFactContainer, true), truth(), true};
+            return unsummarised();
+        }
+        // any comparison of host.path is false while it is unset
+        case FieldId::HostPath: return {fact(kFactHostFile, true), truth(), true};
+        case FieldId::FdName:
+        case FieldId::FdDirectory:
+        case FieldId::FdFilename: return path(c);
+        default: return unsummarised();
+        }
+    }
+
+    static Approx unsummarised() { return {truth(), truth(), false}; }
+
+    // A Bool field that is exactly the fact.
+    static Approx exact(uint32_t bit, const Check &c) {
+        if (c.op != CompareOp::Eq && c.op != CompareOp::Ne) return unsummarised();
+        const bool holds_when = c.boolean == (c.op == CompareOp::Eq);
+        return {fact(bit, holds_when), fact(bit, !holds_when), true};
+    }
+
+    // evt.res: SUCCESS, or an errno name.
+    static Approx result(const Check &c) {
+        const auto &s = c.strings;
+        const bool success_only = s.size() == 1 && s[0] == "SUCCESS";
+        const bool names_success = std::find(s.begin(), s.end(), "SUCCESS") != s.end();
+        if (c.op == CompareOp::Eq && success_only) return {fact(kFactFailed, false), fact(kFactFailed, true), true};
+        if (c.op == CompareOp::Ne && success_only) return {fact(kFactFailed, true), fact(kFactFailed, false), true};
+        if ((c.op == CompareOp::Eq || c.op == CompareOp::In) && !names_success)
+            return {fact(kFactFailed, true), truth(), true};
+        // evt.res startswith E: an errno name, never SUCCESS
+        const bool prefixes_success = std::any_of(s.begin(), s.end(), [](const std::string &v) {
+            return std::string_view("SUCCESS").substr(0, v.size()) == v;
+        });
+        if (c.op == CompareOp::StartsWith && !prefixes_success) return {fact(kFactFailed, true), truth(), true};
+        return unsummarised();
+    }
+
+    // evt.rawres compared with 0: the result's sign.
+    static Approx raw_result(const Check &c) {
+        if (c.numbers.size() != 1) return unsummarised();
+        const int64_t v = c.numbers[0];
+        const bool failed = (c.op == CompareOp::Lt && v == 0) || (c.op == CompareOp::Le && v == -1);
+        const bool succeeded = (c.op == CompareOp::Ge && v == 0) || (c.op == CompareOp::Gt && v == -1);
+        if (failed) return {fact(kFactFailed, true), fact(kFactFailed, false), true};
+        if (succeeded) return {fact(kFactFailed, false), fact(kFactFailed, true), true};
+        return unsummarised();
+    }
+
+    // fd.name, fd.directory, fd.filename: unset (so false) without a path.
+    Approx path(const Check &c) {
+        const FieldId id = c.field.info->id;
+        using P = PrefilterPattern::Kind;
+        std::vector<PrefilterPattern> wanted;
+        for (const auto &v : c.strings) {
+            switch (c.op) {
+            case CompareOp::Eq:
+            case CompareOp::In:
+                if (id == FieldId::FdFilename) wanted.push_back({P::Name, v});
+                else if (id == FieldId::FdName) wanted.push_back({P::Prefix, v});
+                else wanted.push_back({P::Prefix, v == "/" ? v : v + "/"});
+                break;
+            case CompareOp::StartsWith:
+            case CompareOp::PMatch:
+                if (id == FieldId::FdFilename) return unsummarised();
+                wanted.push_back({P::Prefix, v});
+                break;
+            case CompareOp::EndsWith:
+                if (id == FieldId::FdDirectory || v.empty() || v.find('/') != std::string::npos) return unsummarised();
+                wanted.push_back({P::Suffix, v});
+                break;
+            case CompareOp::Glob: {
+                // the literal text before the first wildcard (a prefix), or
+                // for a file name the text after the last (a suffix)
+                const size_t first = v.find_first_of("*?[");
+                const size_t last = v.find_last_of("*?]");
+                if (id != FieldId::FdFilename && first != 0) wanted.push_back({P::Prefix, v.substr(0, first)});
+                else if (id == FieldId::FdFilename && last != std::string::npos && last + 1 < v.size())
+                    wanted.push_back({P::Suffix, v.substr(last + 1)});
+                else if (id == FieldId::FdFilename && first == std::string::npos) wanted.push_back({P::Name, v});
+                else return unsummarised();
+                break;
+            }
+            default: return unsummarised();
+            }
+        }
+        PrefilterClause clause;
+        for (auto &p : wanted) {
+            const uint32_t i = pattern_index(std::move(p));
+            if (i == kNoRoom) return unsummarised();
+            clause.patterns.push_back(i);
+        }
+        std::sort(clause.patterns.begin(), clause.patterns.end());
+        clause.patterns.erase(std::unique(clause.patterns.begin(), clause.patterns.end()), clause.patterns.end());
+        if (clause.patterns.empty()) return {Formula{}, truth(), true};  // an empty list: never true
+        return {{clause}, truth(), true};
+    }
+
+    static constexpr uint32_t kNoRoom = ~0u;
+
+    // The pattern's index in the summary's table, added if new. Text longer
+    // than the kernel holds is cut to a weaker test: the start of a prefix,
+    // the end of a suffix (a name becomes a suffix).
+    uint32_t pattern_index(PrefilterPattern p) {
+        const size_t max = PrefilterPattern::kMaxTextBytes;
+        if (p.text.size() > max) {
+            if (p.kind == PrefilterPattern::Kind::Prefix) {
+                p.text.resize(max);
+            } else {
+                p.text = p.text.substr(p.text.size() - max);
+                p.kind = PrefilterPattern::Kind::Suffix;
+            }
+        }
+        auto &table = out_.patterns;
+        const auto at = std::find(table.begin(), table.end(), p);
+        if (at != table.end()) return uint32_t(at - table.begin());
+        if (table.size() >= PrefilterSummary::kMaxPatterns) return kNoRoom;
+        table.push_back(std::move(p));
+        return uint32_t(table.size() - 1);
+    }
+
+    PrefilterSummary &out_;
+    std::vector<std::string> unsummarised_;
+};
+
+std::string joined(const std::vector<std::string> &items, size_t at_most) {
+    std::string out;
+    for (size_t i = 0; i < items.size() && i < at_most; i++) out += (i ? ", " : "") + items[i];
+    if (items.size() > at_most) out += ", ...";
+    return out;
+}
+
+// The evt.type values whose events the kernel records as open events.
+bool is_open_type(std::string_view t) { return t == "open" || t == "openat" || t == "openat2"; }
+
+}  // namespace
+
+PrefilterSummary summarise_for_prefilter(const RuleSet &rules) {
+    PrefilterSummary out;
+    Summariser summariser(out);
+    Formula open;
+    std::string why_not;
+    for (const auto &r : rules.rules()) {
+        const EvtTypeSet types = possible_evt_types(r.condition);
+        Formula rule;
+        for (size_t t = 0; t < kEvtTypes.size(); t++)
+            if (types[t] && is_open_type(kEvtTypes[t])) rule = either(std::move(rule), summariser.necessary(r.condition, true, t));
+        const auto unsummarised = summariser.take_unsummarised();
+        if (why_not.empty() && has_truth(rule))
+            why_not = "rule '" + r.info.name + "' " +
+                      (unsummarised.empty() ? "tests nothing of an open that the kernel can test"
+                                            : "uses " + joined(unsummarised, 2) + ", which the kernel cannot test");
+        open = either(std::move(open), rule);
+    }
+    out.open.filtered = why_not.empty();
+    out.open.why_not = why_not;
+    if (out.open.filtered) {
+        simplify(open, PrefilterSummary::kMaxClauses);
+        out.open.clauses = std::move(open);
+    }
+    return out;
+}
+
+namespace {
+
+std::string describe_clause(const PrefilterClause &c, const std::vector<PrefilterPattern> &patterns) {
+    static const std::pair<uint32_t, const char *> kFacts[] = {
+        {kFactWrite, "write"},       {kFactRead, "read"},           {kFactFailed, "failed"},
+        {kFactContainer, "container"}, {kFactHostPidNs, "host_pidns"}, {kFactHostFile, "host_file"}};
+    static const char *const kKinds[] = {"", "prefix", "suffix", "name"};
+    std::string out;
+    for (const auto &[bit, name] : kFacts) {
+        if (c.need_true & bit) out += std::string(out.empty() ? "" : " and ") + name;
+        if (c.need_false & bit) out += std::string(out.empty() ? "" : " and ") + "not " + name;
+    }
+    if (!c.patterns.empty()) {
+        out += std::string(out.empty() ? "" : " and ") + "path (";
+        for (size_t i = 0; i < c.patterns.size(); i++) {
+            const PrefilterPattern &p = patterns.at(c.patterns[i]);
+            out += std::string(i ? " or " : "") + kKinds[size_t(p.kind)] + " " + p.text;
+        }
+        out += ")";
+    }
+    return out.empty() ? "always" : out;
+}
+
+}  // namespace
+
+std::vector<std::string> describe_prefilter(const PrefilterSummary &s, bool clauses) {
+    std::vector<std::string> lines;
+    const auto &t = s.open;
+    if (!t.filtered) {
+        lines.push_back("prefilter: open events: all sent: " + t.why_not);
+        return lines;
+    }
+    size_t with_paths = 0;
+    for (const auto &c : t.clauses) with_paths += !c.patterns.empty();
+    lines.push_back("prefilter: open events: filtered in the kernel: " + std::to_string(t.clauses.size()) +
+                    " clauses (" + std::to_string(with_paths) + " with path tests), " +
+                    std::to_string(s.patterns.size()) + " path patterns");
+    if (clauses)
+        for (const auto &c : t.clauses) lines.push_back("  sent when: " + describe_clause(c, s.patterns));
+    return lines;
+}
+
+}  // namespace crowsnest
