@@ -274,6 +274,11 @@ is_ready() {
 start_sensor() {
 	local waited=0 bin=$1 ready=--ready-file
 	shift
+	# the shipped rules, unless the variant names its own (the copied
+	# binary does not find them beside itself); no rate limit, so that every
+	# round is sent or prefiltered
+	[[ " $* " == *" --rules "* ]] || set -- --rules "$ROOT/rules" "$@"
+	set -- --flood-rate 0 "$@"
 	: >"$SENSOR_ERR"
 	rm -f "$TMP/ready"
 	"$bin" --help 2>/dev/null | grep -q -- --ready-file || ready=watching
@@ -479,7 +484,7 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 		"vs $(spread <<<"${V_NS[open.nopf]}") (--no-prefilter) vs $(spread <<<"${V_NS[open.floor]}") (floor)" \
 		"vs $(spread <<<"${V_NS[open.wake1]}") (wakeup 1); connect $(spread <<<"${V_NS[connect.base]}") vs $(spread <<<"${V_NS[connect.with]}");" \
 		"exec $(spread <<<"${V_NS[exec.base]}") vs $(spread <<<"${V_NS[exec.with]}")"
-	echo "- each with-run starts a fresh crowsnest (default rules, JSON to /dev/null) and stops it after the run;" \
+	echo "- each with-run starts a fresh crowsnest (default rules, --flood-rate 0, JSON to /dev/null) and stops it after the run;" \
 		"drops = ringbuf_drops summed over the with-runs; events count every process on the host, the loop's rounds include its 10% warm-up"
 	echo "- $PINNING"
 	if ((${#CRASHES[@]})); then
