@@ -169,6 +169,8 @@ struct prefilter {
 	__u32 filtered_types;       /* bit 1 << enum event_type: filtered by its clauses; any
 				     * other type is always sent */
 	__u32 host_pid_ns;          /* the host's pid namespace inode (PREFILTER_HOST_PIDNS) */
+	__u32 pattern_count;        /* patterns used, from the first */
+	__u32 reserved;
 	struct prefilter_clauses open;
 	struct prefilter_pattern patterns[PREFILTER_PATTERNS];
 };

@@ -125,7 +125,9 @@ stop_pid() {
 }
 
 BENCH_CGROUP=
+BPF_STATS_WAS=
 cleanup() {
+	[[ -z $BPF_STATS_WAS ]] || sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS" 2>/dev/null || true
 	if [[ -n $SENSOR_PID ]]; then
 		stop_pid "$SENSOR_PID"
 		SENSOR_PID=
@@ -162,6 +164,11 @@ CGROUP2=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
 [[ -n $CGROUP2 ]] || die "no cgroup2 filesystem is mounted"
 BENCH_CGROUP=$CGROUP2/docker/$(printf 'be%062d' $$)
 mkdir -p "$BENCH_CGROUP" || die "cannot create the bench cgroup $BENCH_CGROUP"
+
+# BPF run-time statistics (each program's run count and time), steadier
+# than wall time on a shared machine; they add two clock reads per run.
+BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || true)
+sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null || log "cannot enable kernel.bpf_stats_enabled: no program run times"
 
 # ---- CPUs --------------------------------------------------------------------
 
@@ -319,12 +326,37 @@ stop_sensor() {
 	fi
 	cpu_ticks "$SENSOR_PID"
 	SENSOR_TICKS=$((CPU_TICKS - SENSOR_T0))
+	bpf_run_times "$SENSOR_PID"
 	stop_pid "$SENSOR_PID"
 	SENSOR_PID=
 	grep -q '^crowsnest: counters' "$SENSOR_ERR" || {
 		cat "$SENSOR_ERR" >&2
 		die "crowsnest printed no counters on exit"
 	}
+}
+
+# bpf_run_times PID -> BPF_RUN["open"|"connect"] "ns runs": the run time
+# and count of the sensor's own programs (found by the ids in its fdinfo)
+# on the exits of openat and connect
+declare -A BPF_RUN
+bpf_run_times() {
+	BPF_RUN=()
+	command -v bpftool >/dev/null 2>&1 || return 0
+	local id loop ns n
+	for id in $(awk '/^prog_id:/ {print $2}' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u); do
+		bpftool prog show id "$id" 2>/dev/null
+	done | awk '
+		/^[0-9]+: / {
+			name = ""; ns = 0; n = 0
+			for (i = 1; i < NF; i++) {
+				if ($i == "name") name = $(i + 1)
+				if ($i == "run_time_ns") ns = $(i + 1)
+				if ($i == "run_cnt") n = $(i + 1)
+			}
+			if (name == "handle_exit_openat") print "open", ns, n
+			if (name == "handle_exit_connect") print "connect", ns, n
+		}' >"$TMP/bpf-run"
+	while read -r loop ns n; do BPF_RUN[$loop]="$ns $n"; done <"$TMP/bpf-run"
 }
 
 counter() { # counter NAME -> its value in the last counters crowsnest printed, or 0
@@ -338,11 +370,12 @@ events_total() {
 
 # Per variant: the loop it runs, the crowsnest options ("-" = no sensor), a
 # label for the table, iterations per run, and what is accumulated over its runs.
-declare -A V_LOOP V_OPTS V_LABEL V_ITERS V_BIN V_NS V_OPS V_DROPS V_INFLIGHT V_EVENTS V_FILTERED V_ALLEVENTS V_TICKS
+declare -A V_LOOP V_OPTS V_LABEL V_ITERS V_BIN V_NS V_OPS V_DROPS V_INFLIGHT V_EVENTS V_FILTERED V_ALLEVENTS V_TICKS V_PROG_NS V_PROG_RUNS
 
 add_variant() { # add_variant NAME LOOP OPTS LABEL ITERATIONS [BINARY]
 	V_LOOP[$1]=$2 V_OPTS[$1]=$3 V_LABEL[$1]=$4 V_ITERS[$1]=$5 V_BIN[$1]=${6:-$SENSOR_BIN}
 	V_NS[$1]="" V_OPS[$1]=0 V_DROPS[$1]=0 V_INFLIGHT[$1]=0 V_EVENTS[$1]=0 V_FILTERED[$1]=0 V_ALLEVENTS[$1]=0 V_TICKS[$1]=0
+	V_PROG_NS[$1]=0 V_PROG_RUNS[$1]=0
 }
 add_variant open.base open - "open" "$OPEN_N"
 add_variant open.with open "" "open (openat + close) in a container, prefilter on" "$OPEN_N"
@@ -366,7 +399,7 @@ fi
 MAX_CRASHES=${BENCH_MAX_CRASHES:-3}
 
 run_variant() { # run_variant NAME ROUND
-	local v=$1 loop=${V_LOOP[$1]} opts=${V_OPTS[$1]}
+	local v=$1 loop=${V_LOOP[$1]} opts=${V_OPTS[$1]} pns pruns
 	wait_for_quiet
 	if [[ $opts == - ]]; then
 		run_loop "$loop" "${V_ITERS[$v]}"
@@ -390,6 +423,10 @@ run_variant() { # run_variant NAME ROUND
 		V_FILTERED[$v]=$((V_FILTERED[$v] + $(counter "prefiltered.$loop")))
 		V_ALLEVENTS[$v]=$((V_ALLEVENTS[$v] + $(events_total)))
 		V_TICKS[$v]=$((V_TICKS[$v] + SENSOR_TICKS))
+		if [[ -n ${BPF_RUN[$loop]:-} ]]; then
+			read -r pns pruns <<<"${BPF_RUN[$loop]}"
+			V_PROG_NS[$v]=$((V_PROG_NS[$v] + pns)) V_PROG_RUNS[$v]=$((V_PROG_RUNS[$v] + pruns))
+		fi
 		log "  round $2  $(printf '%-10s' "${v#*.}") $(printf '%12s' "$LOOP_NS") ns/op   events.$loop $events (loop issued $LOOP_OPS), ringbuf_drops $drops"
 	fi
 	V_NS[$v]+="$LOOP_NS "
@@ -447,7 +484,9 @@ row() { # row WITH-VARIANT BASE-VARIANT [FLOOR-VARIANT]
 	delivered="${V_EVENTS[$w]} sent + ${V_FILTERED[$w]} prefiltered / ${V_OPS[$w]} issued: $check"
 	local drops=${V_DROPS[$w]}
 	((V_INFLIGHT[$w] == 0)) || drops+=" (+${V_INFLIGHT[$w]} inflight)"
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${V_LABEL[$w]}" "$mb" "$mw" "$ov" "$floor" "$drops" "$delivered"
+	local prog=n/a
+	((V_PROG_RUNS[$w] == 0)) || prog=$(awk -v t="${V_PROG_NS[$w]}" -v n="${V_PROG_RUNS[$w]}" 'BEGIN {printf "%.0f", t / n}')
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${V_LABEL[$w]}" "$mb" "$mw" "$ov" "$floor" "$prog" "$drops" "$delivered"
 }
 
 ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those with-runs
@@ -464,8 +503,8 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 	echo
 	echo "## crowsnest overhead (medians of $RUNS runs)"
 	echo
-	echo "| loop | baseline ns/op | with crowsnest ns/op | added | added / floor's added | ring drops | events |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+	echo "| loop | baseline ns/op | with crowsnest ns/op | added | added / floor's added | BPF program ns/run | ring drops | events |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 	row open.with open.base open.floor
 	row open.nopf open.base open.floor
 	row open.floor open.base open.floor

@@ -211,7 +211,8 @@ static __always_inline bool path_matches(const struct prefilter *pf, const char 
 
 	if (flags & EVENT_FLAG_PATH_TRUNCATED)
 		return true;
-	bpf_loop(PREFILTER_PATTERNS, try_pattern, &t, 0);
+	/* a callback per pattern in use, not per slot: each call costs */
+	bpf_loop(pf->pattern_count < PREFILTER_PATTERNS ? pf->pattern_count : PREFILTER_PATTERNS, try_pattern, &t, 0);
 	return t.matched;
 }
 

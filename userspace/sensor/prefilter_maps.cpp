@@ -57,7 +57,8 @@ bool PrefilterMaps::write_slot(uint32_t slot) {
     pf.host_pid_ns = host_pid_ns_;
     if (spec_.open.filtered) pf.filtered_types |= 1u << EVENT_OPEN;
     fill_clauses(spec_.open, host_files_complete_, pf.open);
-    for (size_t i = 0; i < spec_.patterns.size() && i < PREFILTER_PATTERNS; i++) {
+    pf.pattern_count = uint32_t(std::min(spec_.patterns.size(), size_t(PREFILTER_PATTERNS)));
+    for (size_t i = 0; i < pf.pattern_count; i++) {
         const PrefilterPattern &p = spec_.patterns[i];
         pf.patterns[i].kind = uint8_t(p.kind);
         pf.patterns[i].len = uint8_t(std::min(p.text.size(), size_t(PREFILTER_PATTERN_LEN)));
