@@ -119,12 +119,14 @@ struct prefilter_counts {
  * event no rule can match is dropped (and counted) before it is built and
  * sent. A filtered type's event is sent when one of its clauses holds.
  * A clause holds when each fact in `need_true` is true, each in
- * `need_false` is false, and, when `patterns` is not 0, the path matches
- * one of the patterns it names (bit i: patterns[i]). A fact the program
+ * `need_false` is false, when `patterns` is not 0, the path (an open's, a
+ * unix socket's) matches one of the patterns it names (bit i: patterns[i]),
+ * and when `ports` is not 0, a connect's port is one of those it names. A fact the program
  * cannot know yet (an io_uring open's result) counts as holding. */
 #define PREFILTER_CLAUSES 32
 #define PREFILTER_PATTERNS 64
 #define PREFILTER_PATTERN_LEN 64
+#define PREFILTER_PORTS 32
 
 /* The facts of an open, as bits of need_true / need_false. */
 #define PREFILTER_WRITE 0x1         /* opened for writing: O_WRONLY or O_RDWR */
@@ -135,6 +137,8 @@ struct prefilter_counts {
 #define PREFILTER_HOST_PIDNS 0x10   /* the task is in the host's pid namespace */
 #define PREFILTER_HOST_FILE 0x20    /* the file reached is a protected host file, or in a
 				     * protected host directory (the host_files maps) */
+#define PREFILTER_INET 0x40         /* connect: to an IPv4 or IPv6 address */
+#define PREFILTER_UNIX 0x80         /* connect: to a unix socket (its path is the one tested) */
 
 enum prefilter_pattern_kind {
 	PREFILTER_PREFIX = 1,       /* the path (absolute, no "//", "/." anywhere) starts with text;
@@ -155,6 +159,8 @@ struct prefilter_clause {
 	__u32 need_true;
 	__u32 need_false;
 	__u64 patterns;
+	__u32 ports;                /* connect: the port is one of these (bit i: ports[i]); 0: any */
+	__u32 reserved;
 };
 
 struct prefilter_clauses {
@@ -170,9 +176,11 @@ struct prefilter {
 				     * other type is always sent */
 	__u32 host_pid_ns;          /* the host's pid namespace inode (PREFILTER_HOST_PIDNS) */
 	__u32 pattern_count;        /* patterns used, from the first */
-	__u32 reserved;
+	__u32 port_count;           /* ports used, from the first */
 	struct prefilter_clauses open;
+	struct prefilter_clauses connect;
 	struct prefilter_pattern patterns[PREFILTER_PATTERNS];
+	__u16 ports[PREFILTER_PORTS]; /* host byte order */
 };
 
 /* Which slot is in use, and the types that consumers of every event

@@ -23,7 +23,7 @@ static __always_inline void submit_connect(__u64 req, struct io_kiocb *kiocb)
 	struct connect_event *e;
 	struct origin o = current_origin();
 
-	if (!admit(EVENT_CONNECT, sizeof(*e), o))
+	if (!connect_may_match(c->addr, 0, false, o.cgroup_id) || !admit(EVENT_CONNECT, sizeof(*e), o))
 		return;
 	e = bpf_map_lookup_elem(&connect_scratch, &zero);
 	if (!e)

@@ -6,6 +6,7 @@
 #ifndef CROWSNEST_LIB_CONNECT_RECORD_H
 #define CROWSNEST_LIB_CONNECT_RECORD_H
 
+#include "lib/prefilter.h"
 #include "lib/socket_ends.h"
 
 #define AF_UNIX 1
@@ -49,6 +50,52 @@ static __always_inline void read_sockaddr(struct connect_event *e, const void *u
 	}
 }
 
+/* Whether a loaded rule could match a connect to `uaddr` (the prefilter);
+ * counted as dropped when not. Read before anything else of the connect:
+ * the family, the port, and for a unix socket its path, only if a clause
+ * tests it. `ret_known` is false at an io_uring submission. */
+static __always_inline bool connect_may_match(const void *uaddr, long ret, bool ret_known, __u64 cgroup_id)
+{
+	const struct prefilter *pf = prefilter_for(EVENT_CONNECT);
+	struct { __u16 family; __be16 port; } head = {}; /* sockaddr_in and _in6 begin alike */
+	struct clause_scan s = { .port_bits = ~0U };
+	struct path_buffer *buf;
+	__u32 zero = 0;
+	long n;
+
+	if (!pf)
+		return true;
+	bpf_probe_read_user(&head, sizeof(head), uaddr);
+	s.cs = &pf->connect;
+	s.facts = task_facts(pf, cgroup_id);
+	s.known = PREFILTER_CONTAINER | PREFILTER_HOST_PIDNS | PREFILTER_INET | PREFILTER_UNIX;
+	if (head.family == AF_INET || head.family == AF_INET6) {
+		s.facts |= PREFILTER_INET;
+		s.port_bits = port_bits(pf, bpf_ntohs(head.port));
+	} else if (head.family == AF_UNIX) {
+		s.facts |= PREFILTER_UNIX;
+	}
+	if (ret_known) {
+		s.known |= PREFILTER_FAILED;
+		if (ret < 0)
+			s.facts |= PREFILTER_FAILED;
+	}
+	scan_clauses(&s);
+	if (s.wanted == ~0ULL)
+		return true;
+	/* patterns: a unix socket's path (an abstract name is always sent) */
+	if (s.wanted && head.family == AF_UNIX && (buf = bpf_map_lookup_elem(&prefilter_paths, &zero))) {
+		n = bpf_probe_read_user_str(buf->data, UNIX_PATH_LEN, (const char *)uaddr + sizeof(__u16));
+		if (n <= 1 || path_matches(pf, buf->data, n - 1, n == UNIX_PATH_LEN ? EVENT_FLAG_PATH_TRUNCATED : 0,
+					   s.wanted))
+			return true;
+	} else if (s.wanted) {
+		return true;
+	}
+	count_prefiltered(EVENT_CONNECT);
+	return false;
+}
+
 /* The fields of a connect record other than its result. */
 static __always_inline void fill_connect(struct connect_event *e, __u16 syscall, __s32 fd, const void *uaddr,
 					 __u32 addrlen, struct origin o)
@@ -79,7 +126,10 @@ static __always_inline void send_connect(__u16 syscall, __s32 fd, const void *ua
 
 	if (is_self())
 		return;
-	o = current_origin();
+	o.cgroup_id = bpf_get_current_cgroup_id();
+	if (!connect_may_match(uaddr, ret, true, o.cgroup_id))
+		return;
+	o.now = bpf_ktime_get_boot_ns(); /* only for what is sent */
 	if (!admit(EVENT_CONNECT, sizeof(*e), o))
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

@@ -74,6 +74,18 @@ SHARED struct {
 	__type(value, struct prefilter_counts);
 } prefilter_counts SEC(".maps");
 
+/* A unix socket's path, read for the prefilter's test (per CPU). */
+struct path_buffer {
+	char data[PATH_LEN];
+};
+
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_buffer);
+} prefilter_paths SEC(".maps");
+
 /* Cgroups that userspace resolved as the host's (not a container): the
  * prefilter's PREFILTER_CONTAINER is false for them. Value unused. */
 SHARED struct {

@@ -63,7 +63,7 @@ static __always_inline struct open_event *open_record(__u16 syscall, __s32 dirfd
 static __always_inline __u64 open_patterns_wanted(const struct prefilter *pf, struct open_event *e, long ret,
 						  bool ret_known, __u64 cgroup_id)
 {
-	struct clause_scan s = { .cs = pf ? &pf->open : 0 };
+	struct clause_scan s = { .cs = pf ? &pf->open : 0, .port_bits = ~0U };
 
 	if (!pf)
 		return ~0ULL;

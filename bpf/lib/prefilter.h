@@ -42,6 +42,7 @@ static __always_inline void count_prefiltered(__u16 type)
 struct clause_scan {
 	const struct prefilter_clauses *cs;
 	__u32 facts, known;
+	__u32 port_bits;            /* connect: the ports[] its port equals; all ones when not known */
 	__u32 holding;              /* bit i: clause i holds */
 	__u32 needs;                /* facts some holding clause needs, either way */
 	__u64 wanted;               /* patterns the holding clauses name; all ones if one names none */
@@ -59,10 +60,35 @@ static long scan_clause(__u32 i, struct clause_scan *s)
 	c = &s->cs->clause[i & (PREFILTER_CLAUSES - 1)];
 	if ((c->need_true & s->known & ~s->facts) || (c->need_false & s->known & s->facts))
 		return 0;
+	if (c->ports && !(c->ports & s->port_bits))
+		return 0;
 	s->holding |= 1u << i;
 	s->needs |= c->need_true | c->need_false;
 	s->wanted |= c->patterns ? c->patterns : ~0ULL;
 	return 0;
+}
+
+struct port_scan {
+	const struct prefilter *pf;
+	__u16 port;
+	__u32 bits;
+};
+
+static long match_port(__u32 i, struct port_scan *p)
+{
+	barrier_var(i); /* as in scan_clause */
+	if (p->pf->ports[i & (PREFILTER_PORTS - 1)] == p->port)
+		p->bits |= 1u << (i & (PREFILTER_PORTS - 1));
+	return 0;
+}
+
+/* Bit i set when the prefilter's ports[i] is `port`. */
+static __always_inline __u32 port_bits(const struct prefilter *pf, __u16 port)
+{
+	struct port_scan p = { .pf = pf, .port = port };
+
+	bpf_loop(pf->port_count < PREFILTER_PORTS ? pf->port_count : PREFILTER_PORTS, match_port, &p, 0);
+	return p.bits;
 }
 
 static __always_inline void scan_clauses(struct clause_scan *s)

@@ -7,12 +7,15 @@
 // file through a bind mount. Neither sensor prints events (--events holds
 // the prefilter open).
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "harness.h"
+#include "loopback_listener.h"
 
 using namespace crowsnest;
 using namespace crowsnest::test;
@@ -43,11 +46,19 @@ uint64_t counter(const std::string &stderr_text, const std::string &name) {
     return 0;
 }
 
-// This container's verdicts as "rule: output", the sensor-specific parts left out.
+// This container's verdicts, each as its rule and the event that fired it
+// (process, call, paths, destination, result): what the kernel sent. The
+// output is left out: its executable path comes from /proc, read by each
+// sensor at its own moment.
 std::multiset<std::string> verdicts_of(SensorProcess &s, const std::string &container_id) {
     std::multiset<std::string> out;
-    for (const auto &v : s.verdicts())
-        if (v.container().id() == container_id) out.insert(v.rule() + ": " + v.output());
+    for (const auto &v : s.verdicts()) {
+        if (v.container().id() != container_id) continue;
+        const auto &e = v.event();
+        out.insert(v.rule() + ": pid " + std::to_string(v.process().pid()) + " " + e.syscall() + " " + e.path() +
+                   " " + e.resolved_path() + " " + e.unix_path() + " " + e.dst_ip() + ":" +
+                   std::to_string(e.dst_port()) + " " + e.error());
+    }
     return out;
 }
 
@@ -58,6 +69,19 @@ TEST_CASE("prefilter: the same verdicts with and without it, from the same real 
     REQUIRE(mkdtemp(dir));
     const std::string logs = std::string(dir) + "/containers";
     REQUIRE(run_shell("mkdir -p " + logs + "/abc && echo '{\"log\":\"x\"}' > " + logs + "/abc/abc-json.log") == 0);
+    // unix sockets on the host: a runtime's, and another
+    std::vector<int> listeners;
+    for (const char *name : {"/docker.sock", "/metrics.sock"}) {
+        const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s%s", dir, name);
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0);
+        REQUIRE(listen(fd, 8) == 0);
+        listeners.push_back(fd);
+    }
+    LoopbackListener service;
+    const std::string closed = std::to_string(unused_loopback_port());
 
     SensorProcess filtered, unfiltered;
     START_QUIET_SENSOR(filtered);
@@ -67,6 +91,7 @@ TEST_CASE("prefilter: the same verdicts with and without it, from the same real 
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id),
                                       .mount_host_root = true,
                                       .rw_binds = {{logs, "/srv/var/lib/docker/containers"}}}));
+    REQUIRE(run_shell("cp " UNIX_CONNECT_BINARY " " + c.bundle() + "/rootfs/bin/unix_connect") == 0);
 
     // opens no rule wants: reads and writes of the container's own files
     c.exec("for i in $(seq 1 200); do cat /etc/passwd /bin/../etc/group >/dev/null; echo x > /tmp/f$i; done; true");
@@ -79,6 +104,14 @@ TEST_CASE("prefilter: the same verdicts with and without it, from the same real 
     c.exec("ln -s /srv/var/lib/docker/containers/abc /tmp/logs && cat /tmp/logs/abc-json.log; true");
     c.exec("cat /host/etc/shadow; cd /host/etc && cat ./shadow; cat /host//etc/../etc/sudoers; true");
     c.exec("cat /run/containerd/containerd.sock; cd /run && cat docker.sock; true");
+    // connects no rule wants (a service that answers, a unix socket of no
+    // runtime), then each connect rule: a mining port, a runtime's socket,
+    // refused connects (what scans are counted from)
+    // (the unix listeners never accept: fewer connects than their backlog)
+    c.exec("for i in $(seq 1 20); do nc -w 1 127.0.0.1 " + std::to_string(service.port) + " </dev/null; done; true");
+    c.exec("for i in 1 2 3 4 5; do unix_connect /host" + std::string(dir) + "/metrics.sock; done; true");
+    c.exec("nc -w 1 127.0.0.1 3333 </dev/null; unix_connect /host" + std::string(dir) + "/docker.sock; true");
+    c.exec("for i in 1 2 3; do nc -w 1 127.0.0.1 " + closed + " </dev/null; done; true");
     c.exec("echo 1 > /dev/cpu/99/msr; true");  // last: both sensors have seen everything once they report it
 
     for (SensorProcess *s : {&filtered, &unfiltered})
@@ -93,7 +126,8 @@ TEST_CASE("prefilter: the same verdicts with and without it, from the same real 
     for (const auto &v : with) rules.insert(v.substr(0, v.find(':')));
     for (const char *r : {"crypto_miner_msr_write_attempt", "hugepages_write_from_container", "core_pattern_write",
                           "cgroup_release_agent_write", "container_logs_read_from_container",
-                          "host_secret_read_from_container", "runtime_socket_opened"}) {
+                          "host_secret_read_from_container", "runtime_socket_opened", "mining_pool_port_connect",
+                          "runtime_socket_connect"}) {
         INFO(r);
         CHECK(rules.count(r));
     }
@@ -104,6 +138,10 @@ TEST_CASE("prefilter: the same verdicts with and without it, from the same real 
     CHECK(counter(without_err, "prefilter.open") == 0);
     CHECK(counter(without_err, "prefiltered.open") == 0);
     CHECK(counter(with_err, "events.open") < counter(without_err, "events.open"));
+    CHECK(counter(with_err, "prefilter.connect") == 1);
+    CHECK(counter(with_err, "prefiltered.connect") >= 25);  // the service's and the metrics socket's
+    CHECK(counter(without_err, "prefiltered.connect") == 0);
+    for (int fd : listeners) close(fd);
     run_shell(std::string("rm -rf ") + dir);
 }
 

@@ -11,13 +11,23 @@ using namespace crowsnest;
 
 namespace {
 
-// The summary's open-event lines, as `rules validate --summary` prints them.
-std::vector<std::string> open_summary(const std::string &rules) {
+// The summary's lines for one event type, as `rules validate --summary`
+// prints them.
+std::vector<std::string> summary_of(const std::string &rules, const std::string &type) {
     test::RuleFiles files;
     auto set = files.load({rules});
     REQUIRE(set);
-    return describe_prefilter(summarise_for_prefilter(*set), true);
+    std::vector<std::string> out;
+    bool in_type = false;
+    for (auto &line : describe_prefilter(summarise_for_prefilter(*set), true)) {
+        if (line.rfind("prefilter: ", 0) == 0) in_type = line.rfind("prefilter: " + type + " ", 0) == 0;
+        if (in_type) out.push_back(std::move(line));
+    }
+    return out;
 }
+
+std::vector<std::string> open_summary(const std::string &rules) { return summary_of(rules, "open"); }
+std::vector<std::string> connect_summary(const std::string &rules) { return summary_of(rules, "connect"); }
 
 std::string rule(const std::string &name, const std::string &condition) {
     return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: o\n  priority: WARNING\n";
@@ -30,7 +40,7 @@ const std::string kOpen = "evt.type in (open, openat, openat2)";
 TEST_CASE("prefilter: open flags, result, container and pid namespace become facts") {
     CHECK(open_summary(rule("w", kOpen + " and evt.is_open_write = true and container.id != host")) ==
           std::vector<std::string>{
-              "prefilter: open events: filtered in the kernel: 1 clauses (0 with path tests), 0 path patterns",
+              "prefilter: open events: filtered in the kernel: 1 clauses (0 with path tests, 0 with port tests)",
               "  sent when: write and container"});
     CHECK(open_summary(rule("r", kOpen + " and evt.is_open_read = true and evt.res = SUCCESS and proc.in_host_pidns = false"))[1] ==
           "  sent when: read and not failed and not host_pidns");
@@ -105,7 +115,7 @@ TEST_CASE("prefilter: a rule the kernel cannot summarise sends every open, and i
 TEST_CASE("prefilter: rules that never see opens filter every open; the shipped rules filter them") {
     CHECK(open_summary(rule("exec", "evt.type = execve and proc.name = xmrig")) ==
           std::vector<std::string>{
-              "prefilter: open events: filtered in the kernel: 0 clauses (0 with path tests), 0 path patterns"});
+              "prefilter: open events: filtered in the kernel: 0 clauses (0 with path tests, 0 with port tests)"});
     test::RuleFiles files;
     std::vector<std::string> errors, warnings;
     auto shipped = RuleSet::load({std::string(CROWSNEST_DEFAULT_RULES) + "/default.yaml"}, errors, warnings);
@@ -140,4 +150,28 @@ TEST_CASE("prefilter: too many alternatives are folded into fewer, weaker clause
         for (uint32_t p : c.patterns) covered.at(p) = true;
     CHECK(std::all_of(covered.begin(), covered.end(), [](bool b) { return b; }));
     CHECK(s.patterns.size() == 40);
+}
+
+TEST_CASE("prefilter: connects by family, port, result and unix path") {
+    const std::string kConnect = "evt.type = connect";
+    CHECK(connect_summary(rule("p", kConnect + " and fd.sockfamily = ip and container.id != host and fd.sport in (3333, 4444)"))[1] ==
+          "  sent when: container and inet and port (3333 or 4444)");
+    CHECK(connect_summary(rule("s", kConnect + " and fd.sockfamily = ip and evt.res != SUCCESS"))[1] ==
+          "  sent when: failed and inet");
+    CHECK(connect_summary(rule("u", kConnect + " and fd.unix_path endswith (/docker.sock)"))[1] ==
+          "  sent when: unix and path (suffix /docker.sock)");
+    CHECK(connect_summary(rule("n", kConnect + " and not fd.sockfamily = unix"))[1] == "  sent when: not unix");
+    // a list shipped empty for users to fill is never true
+    CHECK(connect_summary("- list: pools\n  items: []\n" + rule("e", kConnect + " and fd.snet in (pools)")) ==
+          std::vector<std::string>{
+              "prefilter: connect events: filtered in the kernel: 0 clauses (0 with path tests, 0 with port tests)"});
+    CHECK(connect_summary(rule("a", kConnect + " and fd.sip = 10.0.0.1"))[0] ==
+          "prefilter: connect events: all sent: rule 'a' uses fd.sip =, which the kernel cannot test");
+    // an open's path fields say nothing of a connect
+    CHECK(connect_summary(rule("f", "fd.name startswith /etc/"))[0] ==
+          "prefilter: connect events: all sent: rule 'f' uses fd.name startswith, which the kernel cannot test");
+    // more than 32 distinct ports: the port test is dropped, the family kept
+    std::string ports;
+    for (int p = 1000; p < 1040; p++) ports += (ports.empty() ? "" : ", ") + std::to_string(p);
+    CHECK(connect_summary(rule("many", kConnect + " and fd.sport in (" + ports + ")"))[1] == "  sent when: inet");
 }

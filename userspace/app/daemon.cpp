@@ -447,7 +447,7 @@ void Daemon::tell_prefilter() {
     if (opts.sensor.no_prefilter) return;
     for (uint64_t id : cgroups->take_new_host_cgroups()) sensor->prefilter().mark_host_cgroup(id);
     const bool every_event = output->wants_events() || profiler;
-    sensor->prefilter().hold_open(every_event ? 1u << unsigned(EventType::Open) : 0);
+    sensor->prefilter().hold_open(every_event ? 1u << unsigned(EventType::Open) | 1u << unsigned(EventType::Connect) : 0);
 }
 
 // `why`: SIGHUP, or a rule file that changed.

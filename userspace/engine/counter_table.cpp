@@ -113,8 +113,10 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
     for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall})
         add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
-    add("prefiltered.<type>", "prefiltered.open", sensor.prefiltered[size_t(EventType::Open)]);
-    add("prefilter.<type>", "prefilter.open", (sensor.prefilter_types >> unsigned(EventType::Open)) & 1);
+    for (auto t : {EventType::Open, EventType::Connect})
+        add("prefiltered.<type>", std::string("prefiltered.") + event_type_name(t), sensor.prefiltered[size_t(t)]);
+    for (auto t : {EventType::Open, EventType::Connect})
+        add("prefilter.<type>", std::string("prefilter.") + event_type_name(t), (sensor.prefilter_types >> unsigned(t)) & 1);
     add("inflight_drops", "inflight_drops", sensor.inflight_full);
     add("exit_without_enter", "exit_without_enter", sensor.exit_without_enter);
     add("unresolved_cgroups", "unresolved_cgroups", engine.unresolved_cgroups);

@@ -19,6 +19,8 @@ enum PrefilterFact : uint32_t {
     kFactContainer = 0x8,   // container.id != host; needed true only
     kFactHostPidNs = 0x10,  // proc.in_host_pidns
     kFactHostFile = 0x20,   // host.path is set
+    kFactInet = 0x40,       // connect: fd.sockfamily = ip
+    kFactUnix = 0x80,       // connect: fd.sockfamily = unix
 };
 
 struct PrefilterPattern {
@@ -33,8 +35,9 @@ struct PrefilterPattern {
 struct PrefilterClause {
     uint32_t need_true = 0, need_false = 0;  // PrefilterFact bits
     std::vector<uint32_t> patterns;           // the path matches one of these (sorted); empty: any path
+    std::vector<uint16_t> ports;              // connect: the port is one of these (sorted); empty: any port
     bool operator==(const PrefilterClause &o) const {
-        return need_true == o.need_true && need_false == o.need_false && patterns == o.patterns;
+        return need_true == o.need_true && need_false == o.need_false && patterns == o.patterns && ports == o.ports;
     }
 };
 
@@ -47,8 +50,10 @@ struct PrefilterTypeSummary {
 struct PrefilterSummary {
     static constexpr size_t kMaxClauses = 32;   // PREFILTER_CLAUSES
     static constexpr size_t kMaxPatterns = 64;  // PREFILTER_PATTERNS
+    static constexpr size_t kMaxPorts = 32;     // PREFILTER_PORTS, over all clauses
     PrefilterTypeSummary open;                  // open, openat, openat2 (and their io_uring forms)
-    std::vector<PrefilterPattern> patterns;
+    PrefilterTypeSummary connect;               // connect (and io_uring's)
+    std::vector<PrefilterPattern> patterns;     // of open paths and unix socket paths
 };
 
 }  // namespace crowsnest

@@ -16,22 +16,36 @@ using Formula = std::vector<PrefilterClause>;
 
 Formula truth() { return {PrefilterClause{}}; }
 
-bool is_truth(const PrefilterClause &c) { return !c.need_true && !c.need_false && c.patterns.empty(); }
+bool is_truth(const PrefilterClause &c) {
+    return !c.need_true && !c.need_false && c.patterns.empty() && c.ports.empty();
+}
+
+// `a` allows every value `b` allows (empty: any).
+template <typename T>
+bool allows_all(const std::vector<T> &a, const std::vector<T> &b) {
+    return a.empty() || (!b.empty() && std::includes(a.begin(), a.end(), b.begin(), b.end()));
+}
+
+template <typename T>
+std::vector<T> either_of(const std::vector<T> &a, const std::vector<T> &b) {
+    std::vector<T> out;
+    if (!a.empty() && !b.empty()) std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+// Both tests in one clause: the kernel keeps one; either is necessary.
+template <typename T>
+const std::vector<T> &narrower(const std::vector<T> &a, const std::vector<T> &b) {
+    if (a.empty()) return b;
+    return b.empty() || a.size() <= b.size() ? a : b;
+}
 
 bool has_truth(const Formula &f) { return std::any_of(f.begin(), f.end(), is_truth); }
 
 // `a` holds wherever `b` does.
 bool subsumes(const PrefilterClause &a, const PrefilterClause &b) {
     if ((a.need_true & ~b.need_true) || (a.need_false & ~b.need_false)) return false;
-    if (a.patterns.empty()) return true;
-    return !b.patterns.empty() && std::includes(a.patterns.begin(), a.patterns.end(), b.patterns.begin(),
-                                                b.patterns.end());
-}
-
-std::vector<uint32_t> merged_patterns(const std::vector<uint32_t> &a, const std::vector<uint32_t> &b) {
-    std::vector<uint32_t> out;
-    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-    return out;
+    return allows_all(a.patterns, b.patterns) && allows_all(a.ports, b.ports);
 }
 
 // The weakest clause implied by both: facts both need, either's paths.
@@ -39,7 +53,8 @@ PrefilterClause join(const PrefilterClause &a, const PrefilterClause &b) {
     PrefilterClause c;
     c.need_true = a.need_true & b.need_true;
     c.need_false = a.need_false & b.need_false;
-    if (!a.patterns.empty() && !b.patterns.empty()) c.patterns = merged_patterns(a.patterns, b.patterns);
+    c.patterns = either_of(a.patterns, b.patterns);
+    c.ports = either_of(a.ports, b.ports);
     return c;
 }
 
@@ -48,7 +63,7 @@ PrefilterClause join(const PrefilterClause &a, const PrefilterClause &b) {
 bool complementary(const PrefilterClause &a, const PrefilterClause &b) {
     const uint32_t diff = (a.need_true ^ b.need_true) | (a.need_false ^ b.need_false);
     return diff && !(diff & (diff - 1)) && ((a.need_true & b.need_false) | (a.need_false & b.need_true)) == diff &&
-           a.patterns == b.patterns;
+           a.patterns == b.patterns && a.ports == b.ports;
 }
 
 // Drops clauses that another one covers; clauses needing the same facts
@@ -91,10 +106,8 @@ Formula both(const Formula &a, const Formula &b) {
             c.need_true = x.need_true | y.need_true;
             c.need_false = x.need_false | y.need_false;
             if (c.need_true & c.need_false) continue;  // contradiction: this pair never holds
-            // two path tests in one clause: the kernel tests one; either is necessary
-            if (x.patterns.empty()) c.patterns = y.patterns;
-            else if (y.patterns.empty() || x.patterns.size() <= y.patterns.size()) c.patterns = x.patterns;
-            else c.patterns = y.patterns;
+            c.patterns = narrower(x.patterns, y.patterns);
+            c.ports = narrower(x.ports, y.ports);
             out.push_back(std::move(c));
         }
     simplify(out, kWorkingClauses);
@@ -138,7 +151,7 @@ public:
             return f;
         }
         case K::Check: {
-            Approx a = approximate(*n.check);
+            Approx a = approximate(*n.check, kEvtTypes[type] == "connect");
             if (!a.summarised && value) {
                 // each open evt.type walks the condition again: named once
                 std::string what = n.check->field.text + " " + std::string(compare_op_name(n.check->op));
@@ -155,8 +168,13 @@ public:
     std::vector<std::string> take_unsummarised() { return std::move(unsummarised_); }
 
 private:
-    Approx approximate(const Check &c) {
+    Approx approximate(const Check &c, bool connect) {
         const auto &s = c.strings;
+        // `in ()` with an empty list (e.g. a list shipped empty for users to fill) is never true
+        if ((c.op == CompareOp::In || c.op == CompareOp::Intersects) && s.empty() && c.numbers.empty() &&
+            c.networks.empty())
+            return {Formula{}, truth(), true};
+        if (connect) return approximate_connect(c);
         switch (c.field.info->id) {
         case FieldId::EvtIsOpenWrite: return exact(kFactWrite, c);
         case FieldId::EvtIsOpenRead: return exact(kFactRead, c);
@@ -164,15 +182,7 @@ private:
         case FieldId::ProcInHostPidNs: return exact(kFactHostPidNs, c);
         case FieldId::EvtRes: return result(c);
         case FieldId::EvtRawRes: return raw_result(c);
-        case FieldId::ContainerId: {
-            // any value but "host" means a container; "host" itself cannot be
-            // told in the kernel (a cgroup it does not know yet may be either)
-            const bool ne_host = c.op == CompareOp::Ne && s[0] == "host";
-            const bool is_container = (c.op == CompareOp::Eq || c.op == CompareOp::In) &&
-                                      std::find(s.begin(), s.end(), "host") == s.end();
-            if (ne_host || is_container) return {fact(kFactContainer, true), truth(), true};
-            return unsummarised();
-        }
+        case FieldId::ContainerId: return container(c);
         // any comparison of host.path is false while it is unset
         case FieldId::HostPath: return {fact(kFactHostFile, true), truth(), true};
         case FieldId::FdName:
@@ -182,7 +192,89 @@ private:
         }
     }
 
+    // The fields of a connect the kernel knows: its family, port and unix
+    // path; and what every event knows.
+    Approx approximate_connect(const Check &c) {
+        const auto &s = c.strings;
+        switch (c.field.info->id) {
+        case FieldId::FdSockFamily: {
+            const bool eq = c.op == CompareOp::Eq || c.op == CompareOp::In;
+            const auto all = [&](const char *v) { return !s.empty() && std::all_of(s.begin(), s.end(), [&](const std::string &x) { return x == v; }); };
+            if (eq && all("ip")) return exact(kFactInet, true);
+            if (eq && all("unix")) return exact(kFactUnix, true);
+            return unsummarised();
+        }
+        case FieldId::FdSport: {
+            if (c.op != CompareOp::Eq && c.op != CompareOp::In) return {fact(kFactInet, true), truth(), true};
+            PrefilterClause clause;
+            clause.need_true = kFactInet;
+            for (int64_t n : c.numbers)
+                if (n >= 0 && n <= 65535) clause.ports.push_back(uint16_t(n));
+            if (clause.ports.empty()) return {Formula{}, truth(), true};  // no port can be it
+            if (!room_for_ports(clause.ports)) clause.ports.clear();        // weaker: any port
+            return {{clause}, truth(), true};
+        }
+        case FieldId::FdUnixPath: return unix_path(c);
+        case FieldId::EvtFailed: return exact(kFactFailed, c);
+        case FieldId::ProcInHostPidNs: return exact(kFactHostPidNs, c);
+        case FieldId::EvtRes: return result(c);
+        case FieldId::EvtRawRes: return raw_result(c);
+        case FieldId::ContainerId: return container(c);
+        default: return unsummarised();
+        }
+    }
+
     static Approx unsummarised() { return {truth(), truth(), false}; }
+
+    // A fact that a check holds exactly when it is `value`.
+    static Approx exact(uint32_t bit, bool value) { return {fact(bit, value), fact(bit, !value), true}; }
+
+    // container.id: any value but "host" means a container; "host" itself
+    // cannot be told in the kernel (a cgroup it does not know yet may be either).
+    static Approx container(const Check &c) {
+        const auto &s = c.strings;
+        const bool ne_host = c.op == CompareOp::Ne && s[0] == "host";
+        const bool is_container =
+            (c.op == CompareOp::Eq || c.op == CompareOp::In) && std::find(s.begin(), s.end(), "host") == s.end();
+        if (ne_host || is_container) return {fact(kFactContainer, true), truth(), true};
+        return unsummarised();
+    }
+
+    // The ports the summary holds, over all clauses: false when these would
+    // not fit.
+    bool room_for_ports(const std::vector<uint16_t> &ports) {
+        std::vector<uint16_t> all = ports_;
+        all.insert(all.end(), ports.begin(), ports.end());
+        std::sort(all.begin(), all.end());
+        all.erase(std::unique(all.begin(), all.end()), all.end());
+        if (all.size() > PrefilterSummary::kMaxPorts) return false;
+        ports_ = std::move(all);
+        return true;
+    }
+
+    // fd.unix_path: the path as the caller gave it (abstract names start
+    // with '@'); unset for other sockets.
+    Approx unix_path(const Check &c) {
+        using P = PrefilterPattern::Kind;
+        PrefilterClause clause;
+        clause.need_true = kFactUnix;
+        for (const auto &v : c.strings) {
+            P kind;
+            if (c.op == CompareOp::Eq || c.op == CompareOp::In || c.op == CompareOp::StartsWith ||
+                c.op == CompareOp::PMatch)
+                kind = P::Prefix;
+            else if (c.op == CompareOp::EndsWith && !v.empty())
+                kind = P::Suffix;
+            else
+                return {fact(kFactUnix, true), truth(), true};
+            const uint32_t i = pattern_index({kind, v});
+            if (i == kNoRoom) return {fact(kFactUnix, true), truth(), true};
+            clause.patterns.push_back(i);
+        }
+        std::sort(clause.patterns.begin(), clause.patterns.end());
+        clause.patterns.erase(std::unique(clause.patterns.begin(), clause.patterns.end()), clause.patterns.end());
+        return {{clause}, truth(), true};
+    }
 
     // A Bool field that is exactly the fact.
     static Approx exact(uint32_t bit, const Check &c) {
@@ -293,6 +385,7 @@ private:
 
     PrefilterSummary &out_;
     std::vector<std::string> unsummarised_;
+    std::vector<uint16_t> ports_;
 };
 
 std::string joined(const std::vector<std::string> &items, size_t at_most) {
@@ -307,29 +400,56 @@ bool is_open_type(std::string_view t) { return t == "open" || t == "openat" || t
 
 }  // namespace
 
-PrefilterSummary summarise_for_prefilter(const RuleSet &rules) {
-    PrefilterSummary out;
-    Summariser summariser(out);
-    Formula open;
+namespace {
+
+// One filtered type: the rules' conditions for its evt.type values, or the
+// first rule that keeps it from being filtered.
+struct TypeSummariser {
+    const char *noun;                        // "an open", "a connect"
+    bool (*is_type)(std::string_view);       // its evt.type values
+    Formula condition;
     std::string why_not;
-    for (const auto &r : rules.rules()) {
+
+    void add(const RuleSet::Rule &r, Summariser &summariser) {
         const EvtTypeSet types = possible_evt_types(r.condition);
         Formula rule;
         for (size_t t = 0; t < kEvtTypes.size(); t++)
-            if (types[t] && is_open_type(kEvtTypes[t])) rule = either(std::move(rule), summariser.necessary(r.condition, true, t));
+            if (types[t] && is_type(kEvtTypes[t]))
+                rule = either(std::move(rule), summariser.necessary(r.condition, true, t));
         const auto unsummarised = summariser.take_unsummarised();
         if (why_not.empty() && has_truth(rule))
             why_not = "rule '" + r.info.name + "' " +
-                      (unsummarised.empty() ? "tests nothing of an open that the kernel can test"
+                      (unsummarised.empty() ? std::string("tests nothing of ") + noun + " that the kernel can test"
                                             : "uses " + joined(unsummarised, 2) + ", which the kernel cannot test");
-        open = either(std::move(open), rule);
+        condition = either(std::move(condition), rule);
     }
-    out.open.filtered = why_not.empty();
-    out.open.why_not = why_not;
-    if (out.open.filtered) {
-        simplify(open, PrefilterSummary::kMaxClauses);
-        out.open.clauses = std::move(open);
+
+    PrefilterTypeSummary take() {
+        PrefilterTypeSummary out;
+        out.filtered = why_not.empty();
+        out.why_not = why_not;
+        if (out.filtered) {
+            simplify(condition, PrefilterSummary::kMaxClauses);
+            out.clauses = std::move(condition);
+        }
+        return out;
     }
+};
+
+bool is_connect_type(std::string_view t) { return t == "connect"; }
+
+}  // namespace
+
+PrefilterSummary summarise_for_prefilter(const RuleSet &rules) {
+    PrefilterSummary out;
+    Summariser summariser(out);
+    TypeSummariser open{"an open", is_open_type, {}, {}}, connect{"a connect", is_connect_type, {}, {}};
+    for (const auto &r : rules.rules()) {
+        open.add(r, summariser);
+        connect.add(r, summariser);
+    }
+    out.open = open.take();
+    out.connect = connect.take();
     return out;
 }
 
@@ -338,7 +458,8 @@ namespace {
 std::string describe_clause(const PrefilterClause &c, const std::vector<PrefilterPattern> &patterns) {
     static const std::pair<uint32_t, const char *> kFacts[] = {
         {kFactWrite, "write"},       {kFactRead, "read"},           {kFactFailed, "failed"},
-        {kFactContainer, "container"}, {kFactHostPidNs, "host_pidns"}, {kFactHostFile, "host_file"}};
+        {kFactContainer, "container"}, {kFactHostPidNs, "host_pidns"}, {kFactHostFile, "host_file"},
+        {kFactInet, "inet"},           {kFactUnix, "unix"}};
     static const char *const kKinds[] = {"", "prefix", "suffix", "name"};
     std::string out;
     for (const auto &[bit, name] : kFacts) {
@@ -353,6 +474,11 @@ std::string describe_clause(const PrefilterClause &c, const std::vector<Prefilte
         }
         out += ")";
     }
+    if (!c.ports.empty()) {
+        out += std::string(out.empty() ? "" : " and ") + "port (";
+        for (size_t i = 0; i < c.ports.size(); i++) out += (i ? " or " : "") + std::to_string(c.ports[i]);
+        out += ")";
+    }
     return out.empty() ? "always" : out;
 }
 
@@ -360,18 +486,24 @@ std::string describe_clause(const PrefilterClause &c, const std::vector<Prefilte
 
 std::vector<std::string> describe_prefilter(const PrefilterSummary &s, bool clauses) {
     std::vector<std::string> lines;
-    const auto &t = s.open;
-    if (!t.filtered) {
-        lines.push_back("prefilter: open events: all sent: " + t.why_not);
-        return lines;
+    for (const auto &[name, t] : {std::pair<const char *, const PrefilterTypeSummary &>{"open", s.open},
+                                  {"connect", s.connect}}) {
+        const std::string head = std::string("prefilter: ") + name + " events: ";
+        if (!t.filtered) {
+            lines.push_back(head + "all sent: " + t.why_not);
+            continue;
+        }
+        size_t with_paths = 0, with_ports = 0;
+        for (const auto &c : t.clauses) {
+            with_paths += !c.patterns.empty();
+            with_ports += !c.ports.empty();
+        }
+        lines.push_back(head + "filtered in the kernel: " + std::to_string(t.clauses.size()) + " clauses (" +
+                        std::to_string(with_paths) + " with path tests, " + std::to_string(with_ports) +
+                        " with port tests)");
+        if (clauses)
+            for (const auto &c : t.clauses) lines.push_back("  sent when: " + describe_clause(c, s.patterns));
     }
-    size_t with_paths = 0;
-    for (const auto &c : t.clauses) with_paths += !c.patterns.empty();
-    lines.push_back("prefilter: open events: filtered in the kernel: " + std::to_string(t.clauses.size()) +
-                    " clauses (" + std::to_string(with_paths) + " with path tests), " +
-                    std::to_string(s.patterns.size()) + " path patterns");
-    if (clauses)
-        for (const auto &c : t.clauses) lines.push_back("  sent when: " + describe_clause(c, s.patterns));
     return lines;
 }
 

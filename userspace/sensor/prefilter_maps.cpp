@@ -15,10 +15,11 @@ namespace crowsnest {
 
 static_assert(kFactWrite == PREFILTER_WRITE && kFactRead == PREFILTER_READ && kFactFailed == PREFILTER_FAILED &&
                   kFactContainer == PREFILTER_CONTAINER && kFactHostPidNs == PREFILTER_HOST_PIDNS &&
-                  kFactHostFile == PREFILTER_HOST_FILE,
+                  kFactHostFile == PREFILTER_HOST_FILE && kFactInet == PREFILTER_INET && kFactUnix == PREFILTER_UNIX,
               "the summary's facts are the kernel's");
 static_assert(PrefilterSummary::kMaxClauses == PREFILTER_CLAUSES &&
                   PrefilterSummary::kMaxPatterns == PREFILTER_PATTERNS &&
+                  PrefilterSummary::kMaxPorts == PREFILTER_PORTS &&
                   PrefilterPattern::kMaxTextBytes == PREFILTER_PATTERN_LEN,
               "the summary fits the kernel's tables");
 static_assert(uint8_t(PrefilterPattern::Kind::Prefix) == PREFILTER_PREFIX &&
@@ -36,7 +37,9 @@ host_file_key key_of(const std::pair<uint64_t, uint64_t> &id) {
     return k;
 }
 
-void fill_clauses(const PrefilterTypeSummary &t, bool host_files_complete, prefilter_clauses &out) {
+// `ports`: the table the clauses' port masks index.
+void fill_clauses(const PrefilterTypeSummary &t, bool host_files_complete, const std::vector<uint16_t> &ports,
+                  prefilter_clauses &out) {
     out.count = uint32_t(std::min(t.clauses.size(), size_t(PREFILTER_CLAUSES)));
     for (uint32_t i = 0; i < out.count; i++) {
         const PrefilterClause &c = t.clauses[i];
@@ -47,6 +50,8 @@ void fill_clauses(const PrefilterTypeSummary &t, bool host_files_complete, prefi
         // fact is then not needed (the clause holds for more events)
         if (!host_files_complete) k.need_true &= ~uint32_t(PREFILTER_HOST_FILE);
         for (uint32_t p : c.patterns) k.patterns |= 1ULL << p;
+        for (uint16_t port : c.ports)
+            k.ports |= 1u << (std::find(ports.begin(), ports.end(), port) - ports.begin());
     }
 }
 
@@ -56,7 +61,17 @@ bool PrefilterMaps::write_slot(uint32_t slot) {
     prefilter pf{};
     pf.host_pid_ns = host_pid_ns_;
     if (spec_.open.filtered) pf.filtered_types |= 1u << EVENT_OPEN;
-    fill_clauses(spec_.open, host_files_complete_, pf.open);
+    if (spec_.connect.filtered) pf.filtered_types |= 1u << EVENT_CONNECT;
+    // the summary holds at most PREFILTER_PORTS distinct ports
+    std::vector<uint16_t> ports;
+    for (const auto &c : spec_.connect.clauses) ports.insert(ports.end(), c.ports.begin(), c.ports.end());
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    if (ports.size() > PREFILTER_PORTS) return false;
+    pf.port_count = uint32_t(ports.size());
+    std::copy(ports.begin(), ports.end(), pf.ports);
+    fill_clauses(spec_.open, host_files_complete_, ports, pf.open);
+    fill_clauses(spec_.connect, host_files_complete_, ports, pf.connect);
     pf.pattern_count = uint32_t(std::min(spec_.patterns.size(), size_t(PREFILTER_PATTERNS)));
     for (size_t i = 0; i < pf.pattern_count; i++) {
         const PrefilterPattern &p = spec_.patterns[i];
@@ -97,7 +112,11 @@ bool PrefilterMaps::hold_open(uint32_t types) {
 }
 
 uint32_t PrefilterMaps::filtered_types() const {
-    return installed_ && spec_.open.filtered && !(open_types_ & (1u << EVENT_OPEN)) ? 1u << EVENT_OPEN : 0;
+    if (!installed_) return 0;
+    uint32_t types = 0;
+    if (spec_.open.filtered) types |= 1u << EVENT_OPEN;
+    if (spec_.connect.filtered) types |= 1u << EVENT_CONNECT;
+    return types & ~open_types_;
 }
 
 void PrefilterMaps::mark_host_cgroup(uint64_t cgroup_id) {
