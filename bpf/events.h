@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 8
+#define CROWSNEST_ABI_VERSION 9
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -21,6 +21,8 @@
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
 #define CGROUP_PATH_LEN 512   /* a cgroup's path below the cgroup2 root */
 #define CGROUP_MAX_DEPTH 8    /* levels of it read, from the cgroup up */
+#define SYSCALL_NAME_LEN 256  /* a call's short string (with the NUL): mount's fs type, memfd_create's
+			       * name (the kernel takes at most 249 bytes of it) */
 
 enum event_type {
 	EVENT_EXEC = 1,
@@ -81,7 +83,12 @@ enum syscall_id {
 	SYSCALL_DUP = 19,         /* oldfd */
 	SYSCALL_DUP2 = 20,        /* oldfd, newfd */
 	SYSCALL_DUP3 = 21,        /* oldfd, newfd, flags */
-	SYSCALL_ID_MAX = 22,
+	SYSCALL_MOUNT = 22,       /* flags (paths: source, target; name: fs type) */
+	SYSCALL_UMOUNT2 = 23,     /* flags (path: target) */
+	SYSCALL_MKNOD = 24,       /* mode, dev (path: pathname) */
+	SYSCALL_MKNODAT = 25,     /* dirfd, mode, dev (path: pathname) */
+	SYSCALL_MEMFD_CREATE = 26, /* flags (name: the memfd's name) */
+	SYSCALL_ID_MAX = 27,
 };
 
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */
@@ -233,8 +240,8 @@ struct socket_ends {
 };
 
 /* The rarer calls that Falco's rules name (enum syscall_id), read at
- * sys_exit: the integer arguments, up to two paths as the caller gave them,
- * and for dup the socket its fd is. */
+ * sys_exit: the integer arguments, up to two paths and one short string
+ * (the name) as the caller gave them, and for dup the socket its fd is. */
 #define SYSCALL_ARGS 4
 
 struct syscall_event {
@@ -242,11 +249,15 @@ struct syscall_event {
 	__s64 ret;                  /* the result, or -errno */
 	__s64 args[SYSCALL_ARGS];   /* see enum syscall_id; unused ones are 0 */
 	__u16 syscall;              /* enum syscall_id */
-	__u16 flags;                /* EVENT_FLAG_PATH_TRUNCATED, EVENT_FLAG_SOCKET */
+	__u16 flags;                /* EVENT_FLAG_PATH_TRUNCATED (a path or the name was cut),
+				     * EVENT_FLAG_SOCKET */
 	__u16 path_len;             /* bytes of the first path at the start of data (no NUL) */
 	__u16 path2_len;            /* bytes of the second path, right after it */
+	__u16 name_len;             /* bytes of the name, right after the second path (no NUL,
+				     * less than SYSCALL_NAME_LEN) */
+	__u16 reserved;
 	struct socket_ends sock;    /* EVENT_FLAG_SOCKET */
-	char data[2 * PATH_LEN];
+	char data[2 * PATH_LEN + SYSCALL_NAME_LEN];
 };
 
 struct exit_event {

@@ -179,6 +179,7 @@ void fill_event(const v1::Event &m, Event &e) {
         for (int i = 0; i < s.args_size() && i < int(e.args.size()); i++) e.args[size_t(i)] = s.args(i);
         e.path = s.path();
         e.path2 = s.path2();
+        e.name = s.name();
         e.has_socket = !s.family().empty();  // printed for a dup or socket of a socket
         e.family = e.has_socket ? family_code(s.family()) : 0;
         e.fd = s.fd();

@@ -31,7 +31,7 @@ uint64_t target_hash(const EventContext &ctx) {
         return mix(h, hash_text(e.unix_path));
     }
     case EventType::Syscall: {
-        uint64_t h = mix(hash_text(e.path), hash_text(e.path2));
+        uint64_t h = mix(mix(hash_text(e.path), hash_text(e.path2)), hash_text(e.name));
         for (int64_t a : e.args) h = mix(h, uint64_t(a));
         for (uint8_t b : e.addr) h = mix(h, b);
         return mix(h, e.port);

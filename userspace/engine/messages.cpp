@@ -110,6 +110,7 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
         for (int64_t a : e.args) s.add_args(a);
         text(e.path, s.mutable_path());
         text(e.path2, s.mutable_path2());
+        text(e.name, s.mutable_name());
         s.set_path_truncated(e.path_truncated);
         if (e.has_socket) {
             s.set_family(family_name(e.family));

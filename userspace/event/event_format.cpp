@@ -142,6 +142,11 @@ const char *syscall_name(const Event &e) {
     case Syscall::Dup: return "dup";
     case Syscall::Dup2: return "dup2";
     case Syscall::Dup3: return "dup3";
+    case Syscall::Mount: return "mount";
+    case Syscall::Umount2: return "umount2";
+    case Syscall::Mknod: return "mknod";
+    case Syscall::Mknodat: return "mknodat";
+    case Syscall::MemfdCreate: return "memfd_create";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type

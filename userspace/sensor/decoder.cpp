@@ -186,14 +186,15 @@ DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
     return DecodeStatus::Ok;
 }
 
-// One of the rarer calls (enum syscall_id): its arguments, up to two paths,
-// and for dup and socket the socket's ends.
+// One of the rarer calls (enum syscall_id): its arguments, up to two paths
+// and a name, and for dup and socket the socket's ends.
 DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     syscall_event e;
     const size_t fixed = offsetof(syscall_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
     if (e.syscall < SYSCALL_PTRACE || e.syscall >= SYSCALL_ID_MAX) return DecodeStatus::BadType;
-    if (e.path_len >= PATH_LEN || e.path2_len >= PATH_LEN || size_t(e.path_len) + e.path2_len != len - fixed)
+    if (e.path_len >= PATH_LEN || e.path2_len >= PATH_LEN || e.name_len >= SYSCALL_NAME_LEN ||
+        size_t(e.path_len) + e.path2_len + e.name_len != len - fixed)
         return DecodeStatus::BadLength;
     static_assert(SYSCALL_ID_MAX - SYSCALL_PTRACE == kOtherSyscallCount, "the ABI's calls and the C++ ones");
     static_assert(SYSCALL_ARGS == std::tuple_size_v<decltype(Event::args)>, "the ABI's arguments and the C++ ones");
@@ -203,6 +204,7 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     for (size_t i = 0; i < SYSCALL_ARGS; i++) out.args[i] = e.args[i];
     out.path.assign(p, e.path_len);
     out.path2.assign(p + e.path_len, e.path2_len);
+    out.name.assign(p + e.path_len + e.path2_len, e.name_len);
     out.base_dir.clear();
     out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
     // fd.* read the socket's ends as they read a connect's destination
@@ -215,7 +217,9 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     std::memcpy(out.local_addr.data(), e.sock.laddr, sizeof(e.sock.laddr));
     out.unix_path.clear();
     out.unix_abstract = false;
-    out.fd = int32_t(out.syscall == Syscall::Socket ? e.ret : e.args[0]);
+    // the calls that make an fd name it by their result
+    const bool makes_fd = out.syscall == Syscall::Socket || out.syscall == Syscall::MemfdCreate;
+    out.fd = int32_t(makes_fd ? e.ret : e.args[0]);
     return DecodeStatus::Ok;
 }
 
