@@ -1,10 +1,13 @@
 /* Makes, from inside a test container, the calls that Falco's rules watch
  * and busybox cannot make: a ptrace attach, PTRACE_TRACEME, unshare, setns,
  * module loads, a BPF program load, a packet socket, a socket dup'd onto
- * stdin and stdout, setuid. A refused call (EPERM) is as good as a granted
- * one: the sensor reports the attempt. Built static.
+ * stdin and stdout, setuid, mount, umount2, mknod of a device,
+ * memfd_create. A refused call (EPERM) is as good as a granted one: the
+ * sensor reports the attempt; the exit status says which it was. Built static.
  *   syscall_probe ptrace-attach | traceme | unshare | setns PATH | modules | bpf
- *   syscall_probe packet-socket | dup-socket IPV4 PORT | setuid UID */
+ *   syscall_probe packet-socket | dup-socket IPV4 PORT | setuid UID
+ *   syscall_probe mount SOURCE TARGET FSTYPE | umount TARGET | memfd NAME
+ *   syscall_probe mknod PATH b|c|p MAJOR MINOR */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -15,8 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +86,28 @@ static int dup_socket(const char *ip, const char *port)
 	return 0;
 }
 
+/* A device node (b, c) or a FIFO (p): 0 when made, 1 when refused. */
+static int make_node(const char *path, const char *kind, const char *major, const char *minor)
+{
+	mode_t type = kind[0] == 'b' ? S_IFBLK : kind[0] == 'c' ? S_IFCHR : S_IFIFO;
+
+	if (mknod(path, type | 0600, makedev(atoi(major), atoi(minor)))) {
+		perror("mknod");
+		return 1;
+	}
+	return 0;
+}
+
+/* Read-only, as a careful intruder would: 0 when mounted, 1 when refused. */
+static int mount_ro(const char *source, const char *target, const char *fstype)
+{
+	if (mount(source, target, fstype, MS_RDONLY, 0)) {
+		perror("mount");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -92,6 +121,14 @@ int main(int argc, char **argv)
 		return bpf_prog_load();
 	if (!strcmp(what, "dup-socket") && argc > 3)
 		return dup_socket(argv[2], argv[3]);
+	if (!strcmp(what, "mount") && argc > 4)
+		return mount_ro(argv[2], argv[3], argv[4]);
+	if (!strcmp(what, "umount") && argc > 2)
+		return umount2(argv[2], MNT_DETACH) != 0;
+	if (!strcmp(what, "mknod") && argc > 5)
+		return make_node(argv[2], argv[3], argv[4], argv[5]);
+	if (!strcmp(what, "memfd") && argc > 2)
+		return memfd_create(argv[2], MFD_CLOEXEC) < 0;
 	if (!strcmp(what, "traceme"))
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
 	else if (!strcmp(what, "unshare"))
@@ -104,7 +141,8 @@ int main(int argc, char **argv)
 		(void)!setuid((uid_t)atoi(argv[2]));
 	else {
 		fprintf(stderr, "usage: syscall_probe ptrace-attach|traceme|unshare|setns PATH|modules|bpf|"
-				"packet-socket|dup-socket IPV4 PORT|setuid UID\n");
+				"packet-socket|dup-socket IPV4 PORT|setuid UID|mount SOURCE TARGET FSTYPE|"
+				"umount TARGET|memfd NAME|mknod PATH b|c|p MAJOR MINOR\n");
 		return 2;
 	}
 	return 0;
