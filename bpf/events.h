@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 9
+#define CROWSNEST_ABI_VERSION 10
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -32,7 +32,8 @@ enum event_type {
 	EVENT_FLOOD = 5, /* a cgroup's drops, when its rate-limit slot went to another cgroup */
 	EVENT_CGROUP_PATH = 6, /* a cgroup's path, sent once, at the first exec in it */
 	EVENT_SYSCALL = 7, /* one of the other calls Falco's rules name (enum syscall_id) */
-	EVENT_TYPE_MAX = 8,
+	EVENT_CONNECT_RESULT = 8, /* how a TCP connect attempt ended, blocking or not */
+	EVENT_TYPE_MAX = 9,
 };
 
 /* Which system call produced an EVENT_OPEN. */
@@ -258,6 +259,28 @@ struct syscall_event {
 	__u16 reserved;
 	struct socket_ends sock;    /* EVENT_FLAG_SOCKET */
 	char data[2 * PATH_LEN + SYSCALL_NAME_LEN];
+};
+
+/* How a TCP connect attempt ended (enum connect_outcome), read from the
+ * socket's state changes (sock:inet_sock_set_state): SYN_SENT, then
+ * ESTABLISHED or CLOSE. The change may happen in softirq context, where
+ * the current task is any task: the header is the connecting task's, taken
+ * when the socket entered SYN_SENT (in its connect call), and only
+ * ts_boot_ns is the time of the outcome. */
+enum connect_outcome {
+	CONNECT_OUTCOME_ESTABLISHED = 1, /* the handshake completed; ret is 0 */
+	CONNECT_OUTCOME_FAILED = 2,      /* closed with an error: ret is -errno (ECONNREFUSED, ETIMEDOUT,
+					  * EHOSTUNREACH, ...) */
+	CONNECT_OUTCOME_ABANDONED = 3,   /* closed by its owner before an answer; ret is 0 */
+};
+
+struct connect_result_event {
+	struct event_header hdr;
+	__s64 ret;
+	__u64 connect_boot_ns;      /* when the socket entered SYN_SENT */
+	__u16 outcome;              /* enum connect_outcome */
+	__u16 reserved[3];
+	struct socket_ends ends;    /* the 4-tuple as the kernel held it at the outcome */
 };
 
 struct exit_event {

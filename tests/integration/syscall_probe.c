@@ -7,12 +7,14 @@
  *   syscall_probe ptrace-attach | traceme | unshare | setns PATH | modules | bpf
  *   syscall_probe packet-socket | dup-socket IPV4 PORT | setuid UID
  *   syscall_probe mount SOURCE TARGET FSTYPE | umount TARGET | memfd NAME
- *   syscall_probe mknod PATH b|c|p MAJOR MINOR */
+ *   syscall_probe mknod PATH b|c|p MAJOR MINOR | nb-connect IPV4 PORT */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,6 +88,25 @@ static int dup_socket(const char *ip, const char *port)
 	return 0;
 }
 
+/* A non-blocking connect, as scanners make them: EINPROGRESS, then the
+ * socket says how it went. 0 when connected, 1 when not. */
+static int nonblocking_connect(const char *ip, const char *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(port))};
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), err = 0;
+	socklen_t len = sizeof(err);
+	struct pollfd p = {.fd = s, .events = POLLOUT};
+
+	if (s < 0 || inet_pton(AF_INET, ip, &sin.sin_addr) != 1)
+		return 2;
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) && errno != EINPROGRESS)
+		return 1;
+	if (poll(&p, 1, 2000) != 1 || getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) || err)
+		return 1;
+	close(s);
+	return 0;
+}
+
 /* A device node (b, c) or a FIFO (p): 0 when made, 1 when refused. */
 static int make_node(const char *path, const char *kind, const char *major, const char *minor)
 {
@@ -127,6 +148,8 @@ int main(int argc, char **argv)
 		return umount2(argv[2], MNT_DETACH) != 0;
 	if (!strcmp(what, "mknod") && argc > 5)
 		return make_node(argv[2], argv[3], argv[4], argv[5]);
+	if (!strcmp(what, "nb-connect") && argc > 3)
+		return nonblocking_connect(argv[2], argv[3]);
 	if (!strcmp(what, "memfd") && argc > 2)
 		return memfd_create(argv[2], MFD_CLOEXEC) < 0;
 	if (!strcmp(what, "traceme"))
@@ -142,7 +165,7 @@ int main(int argc, char **argv)
 	else {
 		fprintf(stderr, "usage: syscall_probe ptrace-attach|traceme|unshare|setns PATH|modules|bpf|"
 				"packet-socket|dup-socket IPV4 PORT|setuid UID|mount SOURCE TARGET FSTYPE|"
-				"umount TARGET|memfd NAME|mknod PATH b|c|p MAJOR MINOR\n");
+				"umount TARGET|memfd NAME|mknod PATH b|c|p MAJOR MINOR|nb-connect IPV4 PORT\n");
 		return 2;
 	}
 	return 0;

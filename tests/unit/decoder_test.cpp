@@ -203,6 +203,23 @@ Bytes syscall_record(uint16_t id, std::vector<int64_t> args, int64_t ret = 0, co
     return to_bytes(e, offsetof(syscall_event, data) + path.size() + path2.size() + name.size());
 }
 
+// How a connect attempt to ip:rport from local:lport ended.
+Bytes connect_result_record(uint16_t outcome, int64_t ret, const std::string &local, uint16_t lport,
+                            const std::string &ip, uint16_t rport) {
+    connect_result_event e{};
+    e.hdr = make_header(EVENT_CONNECT_RESULT);
+    e.ret = ret;
+    e.outcome = outcome;
+    e.connect_boot_ns = e.hdr.ts_boot_ns - 1000;
+    e.ends.family = ip.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    e.ends.protocol = IPPROTO_TCP;
+    e.ends.lport = lport;
+    e.ends.rport = rport;
+    REQUIRE(inet_pton(e.ends.family, local.c_str(), e.ends.laddr) == 1);
+    REQUIRE(inet_pton(e.ends.family, ip.c_str(), e.ends.raddr) == 1);
+    return to_bytes(e, sizeof(e));
+}
+
 DecodeStatus decode(const Bytes &rec, Event &out, const Decoder &d = Decoder()) {
     return d.decode(rec.data(), rec.size(), out);
 }
@@ -880,6 +897,50 @@ TEST_CASE("decoder: malformed syscall records", "[decoder][syscall][malformed]")
             CHECK(decode(rec) == DecodeStatus::BadLength);
         }
     }
+}
+
+// ---- connect results (EVENT_CONNECT_RESULT) -------------------------------------
+
+TEST_CASE("decoder: a connect's outcome, with its 4-tuple", "[decoder][connect_result]") {
+    Event ev;
+    REQUIRE(decode(connect_result_record(CONNECT_OUTCOME_FAILED, -ECONNREFUSED, "10.0.0.2", 40000, "10.0.0.9", 22), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.type == EventType::ConnectResult);
+    CHECK(ev.outcome == crowsnest::ConnectOutcome::Failed);
+    CHECK(ev.ret == -ECONNREFUSED);
+    CHECK(crowsnest::ip_string(ev) == "10.0.0.9");
+    CHECK(crowsnest::local_ip_string(ev) == "10.0.0.2");
+    CHECK(ev.port == 22);
+    CHECK(ev.local_port == 40000);
+    CHECK(ev.protocol == IPPROTO_TCP);
+    CHECK(ev.boot_ns - ev.connect_boot_ns == 1000);
+    CHECK(ev.pid == 100);  // the connecting task's header
+    CHECK(std::string(crowsnest::syscall_name(ev)) == "connect");
+    CHECK(std::string(crowsnest::event_type_name(ev.type)) == "connect_result");
+    CHECK(std::string(crowsnest::connect_outcome_name(ev.outcome)) == "failed");
+    REQUIRE(decode(connect_result_record(CONNECT_OUTCOME_ESTABLISHED, 0, "fd00::2", 1, "fd00::1", 443), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.outcome == crowsnest::ConnectOutcome::Established);
+    CHECK(crowsnest::ip_string(ev) == "fd00::1");
+    REQUIRE(decode(connect_result_record(CONNECT_OUTCOME_ABANDONED, 0, "10.0.0.2", 1, "10.0.0.9", 2), ev) ==
+            DecodeStatus::Ok);
+    CHECK(std::string(crowsnest::connect_outcome_name(ev.outcome)) == "abandoned");
+}
+
+TEST_CASE("decoder: malformed connect results", "[decoder][connect_result][malformed]") {
+    const Bytes good = connect_result_record(CONNECT_OUTCOME_ESTABLISHED, 0, "10.0.0.2", 1, "10.0.0.9", 2);
+    for (uint16_t outcome : {uint16_t(0), uint16_t(4), uint16_t(0xffff)}) {
+        Bytes rec = good;
+        patch<connect_result_event>(rec, [&](connect_result_event &e) { e.outcome = outcome; });
+        CAPTURE(outcome);
+        CHECK(decode(rec) == DecodeStatus::BadType);
+    }
+    Bytes rec = good;
+    resize_record(rec, rec.size() - 1);
+    CHECK(decode(rec) == DecodeStatus::TooShort);
+    rec = good;
+    resize_record(rec, rec.size() + 1);
+    CHECK(decode(rec) == DecodeStatus::SizeMismatch);
 }
 
 TEST_CASE("decoder: status names", "[decoder]") {

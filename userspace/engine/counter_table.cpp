@@ -9,8 +9,9 @@ namespace {
 const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
      "events the engine received, by type (exec, open, connect, exit; syscall: ptrace, setns, unshare, module "
-     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, mknod, memfd_create; flood: a "
-     "cgroup's rate-limit drops; cgroup: a cgroup's path, read at its first exec)", "crowsnest_events_total"},
+     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, mknod, memfd_create; "
+     "connect_result: how a TCP connect attempt ended; flood: a cgroup's rate-limit drops; cgroup: a cgroup's "
+     "path, read at its first exec)", "crowsnest_events_total"},
     {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
     {"aggregated", "identical verdicts counted into their window's summary instead of sent one by one", "crowsnest_verdicts_aggregated_total"},
     {"malformed.<reason>",
@@ -19,8 +20,8 @@ const std::vector<CounterDoc> kDocs = {
     {"ringbuf_drops", "events lost in the kernel because the ring buffer was full", "crowsnest_ringbuf_lost_events_total"},
     {"ringbuf_drops.<type>", "the same, by event type", "crowsnest_ringbuf_drops_total"},
     {"ring_reserved.<type>",
-     "open, connect and syscall events (socket, dup, symlink, link, chmod, set*id, memfd_create, mknod of a FIFO "
-     "or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
+     "open, connect, connect_result and syscall events (socket, dup, symlink, link, chmod, set*id, memfd_create, "
+     "mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
      "escape records (ptrace, setns, unshare, module loads, bpf, mount, umount2, mknod of a device)", "crowsnest_ring_reserved_drops_total"},
     {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},
@@ -74,8 +75,9 @@ const std::vector<CounterDoc> kDocs = {
      "crowsnest_output_queued", true},
 };
 
-constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,      EventType::Exit,
-                                 EventType::Flood, EventType::CgroupPath, EventType::Syscall};
+constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect,    EventType::Open,
+                                 EventType::Exit,  EventType::Flood,      EventType::CgroupPath,
+                                 EventType::Syscall, EventType::ConnectResult};
 
 const CounterDoc *doc_of(std::string_view family) {
     for (const auto &d : kDocs)
@@ -103,7 +105,7 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("ringbuf_drops", "ringbuf_drops", ringbuf_drops);
     for (auto t : kTypes)
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
-    for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall})
+    for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall, EventType::ConnectResult})
         add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
     add("inflight_drops", "inflight_drops", sensor.inflight_full);
     add("exit_without_enter", "exit_without_enter", sensor.exit_without_enter);

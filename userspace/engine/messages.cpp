@@ -119,6 +119,15 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
             if (e.family != AF_UNIX) s.set_dst_port(e.port);
         }
         break;
+    case EventType::ConnectResult:
+        s.set_family(family_name(e.family));
+        s.set_dst_ip(ip_string(e));
+        s.set_dst_port(e.port);
+        s.set_src_ip(local_ip_string(e));
+        s.set_src_port(e.local_port);
+        s.set_outcome(connect_outcome_name(e.outcome));
+        s.set_duration_ns(e.boot_ns > e.connect_boot_ns ? e.boot_ns - e.connect_boot_ns : 0);
+        break;
     case EventType::Exit:
         s.set_exit_code(e.exit_code);
         break;

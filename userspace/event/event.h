@@ -17,9 +17,16 @@ namespace crowsnest {
 // cgroup, read at its first exec, so that it is known even once removed.
 // Syscall: one of the rarer calls that Falco's rules name (ptrace, setns,
 // unshare, module loads, bpf, socket, symlink, link, chmod, set*id, dup,
-// mount, umount2, mknod, memfd_create).
-enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6, Syscall = 7 };
-constexpr size_t kEventTypeCount = 8;  // EventType values are 1..7; index 0 is unused
+// mount, umount2, mknod, memfd_create). ConnectResult: how a TCP connect
+// attempt ended (blocking or not), with its 4-tuple, for the process that
+// made it.
+enum class EventType : uint8_t {
+    Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6, Syscall = 7, ConnectResult = 8
+};
+constexpr size_t kEventTypeCount = 9;  // EventType values are 1..8; index 0 is unused
+
+// How a connect attempt ended (EventType::ConnectResult); ret is -errno for Failed.
+enum class ConnectOutcome : uint8_t { None, Established, Failed, Abandoned };
 
 const char *event_type_name(EventType t);
 
@@ -69,6 +76,11 @@ struct Event {
     uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file
     uint64_t ino = 0, parent_ino = 0;
     uint32_t mnt_id = 0;
+
+    // connect_result: the outcome, and when the attempt started (its 4-tuple
+    // is family, addr, port, local_addr and local_port)
+    ConnectOutcome outcome = ConnectOutcome::None;
+    uint64_t connect_boot_ns = 0;
 
     // connect (the destination); dup and socket (the socket's remote end, when has_socket)
     int32_t fd = 0;

@@ -347,7 +347,8 @@ size_t evt_type_index(const Event &e) {
         if (e.syscall < kFirstOtherSyscall) return 6;  // an event built by hand without its call
         return kFirstOtherEvtType + (size_t(e.syscall) - size_t(kFirstOtherSyscall));
     case EventType::Flood:       // never matched: the engine handles these itself
-    case EventType::CgroupPath: return 6;
+    case EventType::CgroupPath:
+    case EventType::ConnectResult: return 6;
     }
     return 6;
 }

@@ -223,6 +223,33 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     return DecodeStatus::Ok;
 }
 
+// How a TCP connect attempt ended: the connector's header, the 4-tuple.
+DecodeStatus decode_connect_result(const uint8_t *data, size_t len, Event &out) {
+    connect_result_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    switch (e.outcome) {
+    case CONNECT_OUTCOME_ESTABLISHED: out.outcome = ConnectOutcome::Established; break;
+    case CONNECT_OUTCOME_FAILED: out.outcome = ConnectOutcome::Failed; break;
+    case CONNECT_OUTCOME_ABANDONED: out.outcome = ConnectOutcome::Abandoned; break;
+    default: return DecodeStatus::BadType;
+    }
+    out.ret = e.ret;
+    out.connect_boot_ns = e.connect_boot_ns;
+    out.syscall = Syscall::None;
+    out.has_socket = true;
+    out.family = e.ends.family;
+    out.protocol = e.ends.protocol;
+    out.port = e.ends.rport;
+    out.local_port = e.ends.lport;
+    std::memcpy(out.addr.data(), e.ends.raddr, sizeof(e.ends.raddr));
+    std::memcpy(out.local_addr.data(), e.ends.laddr, sizeof(e.ends.laddr));
+    out.fd = -1;  // the socket's fd is not known where the state changes
+    out.unix_path.clear();
+    out.unix_abstract = false;
+    return DecodeStatus::Ok;
+}
+
 // A cgroup's rate-limit slot went to another cgroup: its counts so far.
 DecodeStatus decode_flood(const uint8_t *data, size_t len, Event &out) {
     flood_event e;
@@ -284,6 +311,7 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     case EVENT_FLOOD: s = decode_flood(data, len, out); break;
     case EVENT_CGROUP_PATH: s = decode_cgroup_path(data, len, out); break;
     case EVENT_SYSCALL: s = decode_syscall(data, len, out); break;
+    case EVENT_CONNECT_RESULT: s = decode_connect_result(data, len, out); break;
     default: return DecodeStatus::BadType;
     }
     if (s != DecodeStatus::Ok) return s;
