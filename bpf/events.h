@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 10
+#define CROWSNEST_ABI_VERSION 11
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -21,8 +21,8 @@
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
 #define CGROUP_PATH_LEN 512   /* a cgroup's path below the cgroup2 root */
 #define CGROUP_MAX_DEPTH 8    /* levels of it read, from the cgroup up */
-#define SYSCALL_NAME_LEN 256  /* a call's short string (with the NUL): mount's fs type, memfd_create's
-			       * name (the kernel takes at most 249 bytes of it) */
+#define SYSCALL_NAME_LEN 256  /* a call's short string (with the NUL): mount's and fsopen's fs type,
+			       * memfd_create's name (the kernel takes at most 249 bytes of it) */
 
 enum event_type {
 	EVENT_EXEC = 1,
@@ -89,7 +89,8 @@ enum syscall_id {
 	SYSCALL_MKNOD = 24,       /* mode, dev (path: pathname) */
 	SYSCALL_MKNODAT = 25,     /* dirfd, mode, dev (path: pathname) */
 	SYSCALL_MEMFD_CREATE = 26, /* flags (name: the memfd's name) */
-	SYSCALL_ID_MAX = 27,
+	SYSCALL_FSOPEN = 27,      /* flags (name: fs type): the new mount API's first step */
+	SYSCALL_ID_MAX = 28,
 };
 
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */

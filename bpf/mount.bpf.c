@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Calls that change what a mount namespace shows: mount and umount2. Read
- * at sys_exit, as the caller gave them: mount's source and target as the
- * record's two paths, its fs type as the name, its flags; umount2's target
- * and flags. Both are escape calls: a container mounting a host disk, or
- * proc, sysfs or a cgroup hierarchy, is how it reaches the host.
+ * Calls that change what a mount namespace shows: mount, umount2, and
+ * fsopen, with which the new mount API (fsopen, fsconfig, fsmount,
+ * move_mount: what util-linux's mount uses since 2.39) starts a mount
+ * without any mount call. Read at sys_exit, as the caller gave them:
+ * mount's source and target as the record's two paths, its fs type as the
+ * name, its flags; umount2's target and flags; fsopen's fs type and flags.
+ * All are escape calls: a container mounting a host disk, or proc, sysfs
+ * or a cgroup hierarchy, is how it reaches the host.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -28,5 +31,13 @@ SEC("tracepoint/syscalls/sys_exit_umount")
 int handle_exit_umount2(struct trace_event_raw_sys_exit *ctx)
 {
 	send_call(SYSCALL_UMOUNT2, SYSCALL_CLASS_ESCAPE, ctx->ret, (__s32)ARG(2), 0, 0, PATH(1), 0);
+	return 0;
+}
+
+/* fsopen(fs_name, flags): the new fd is the filesystem context */
+SEC("tracepoint/syscalls/sys_exit_fsopen")
+int handle_exit_fsopen(struct trace_event_raw_sys_exit *ctx)
+{
+	send_named_call(SYSCALL_FSOPEN, SYSCALL_CLASS_ESCAPE, ctx->ret, (__u32)ARG(2), 0, 0, PATH(1));
 	return 0;
 }

@@ -11,8 +11,8 @@
 /* How a call is admitted. All share the cgroup's token bucket with open
  * and connect, so that no container can fill the ring with cheap failing
  * calls (what a bucket refuses is counted and reported as a flood). Escape
- * calls (ptrace, setns, unshare, module loads, bpf, mount, umount2, mknod
- * of a device) may then use the ring's reserved quarter, as exec does:
+ * calls (ptrace, setns, unshare, module loads, bpf, mount, umount2, fsopen,
+ * mknod of a device) may then use the ring's reserved quarter, as exec does:
  * another container's flood cannot crowd them out. The others (dup,
  * socket, chmod, links, set*id, memfd_create, mknod of a FIFO), which busy
  * programs make often, stay out of it. */

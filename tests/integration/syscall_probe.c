@@ -7,7 +7,8 @@
  *   syscall_probe ptrace-attach | traceme | unshare | setns PATH | modules | bpf
  *   syscall_probe packet-socket | dup-socket IPV4 PORT | setuid UID
  *   syscall_probe mount SOURCE TARGET FSTYPE | umount TARGET | memfd NAME
- *   syscall_probe mknod PATH b|c|p MAJOR MINOR | nb-connect IPV4 PORT */
+ *   syscall_probe mknod PATH b|c|p MAJOR MINOR | nb-connect IPV4 PORT
+ *   syscall_probe fsmount SOURCE TARGET FSTYPE (the new mount API: no mount call) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -129,6 +130,24 @@ static int mount_ro(const char *source, const char *target, const char *fstype)
 	return 0;
 }
 
+/* fsopen, fsconfig, fsmount, move_mount: 0 when mounted, 1 when refused. */
+static int new_api_mount(const char *source, const char *target, const char *fstype)
+{
+	int fs = fsopen(fstype, FSOPEN_CLOEXEC), mnt;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, 0, 0, 0)) {
+		perror("fsopen/fsconfig");
+		return 1;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH)) {
+		perror("fsmount/move_mount");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -144,6 +163,8 @@ int main(int argc, char **argv)
 		return dup_socket(argv[2], argv[3]);
 	if (!strcmp(what, "mount") && argc > 4)
 		return mount_ro(argv[2], argv[3], argv[4]);
+	if (!strcmp(what, "fsmount") && argc > 4)
+		return new_api_mount(argv[2], argv[3], argv[4]);
 	if (!strcmp(what, "umount") && argc > 2)
 		return umount2(argv[2], MNT_DETACH) != 0;
 	if (!strcmp(what, "mknod") && argc > 5)
@@ -165,7 +186,8 @@ int main(int argc, char **argv)
 	else {
 		fprintf(stderr, "usage: syscall_probe ptrace-attach|traceme|unshare|setns PATH|modules|bpf|"
 				"packet-socket|dup-socket IPV4 PORT|setuid UID|mount SOURCE TARGET FSTYPE|"
-				"umount TARGET|memfd NAME|mknod PATH b|c|p MAJOR MINOR|nb-connect IPV4 PORT\n");
+				"umount TARGET|memfd NAME|mknod PATH b|c|p MAJOR MINOR|nb-connect IPV4 PORT|"
+				"fsmount SOURCE TARGET FSTYPE\n");
 		return 2;
 	}
 	return 0;

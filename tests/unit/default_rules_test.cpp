@@ -442,6 +442,20 @@ TEST_CASE("default rules: a disk mounted by the call, whatever the program or de
     CHECK(fired(mounted("", "/", "", 0, MS_PRIVATE | MS_REC)).empty());
 }
 
+TEST_CASE("default rules: a disk mount begun with the new mount API", "[default_rules][escape]") {
+    auto fsopen = [](const std::string &fstype, int64_t ret) {
+        return syscall_scene(crowsnest::Syscall::Fsopen, {FSOPEN_CLOEXEC}, ret, "", "", fstype);
+    };
+    const auto ds = detect(fsopen("ext4", 5));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "disk_fs_context_in_container");
+    CHECK(ds[0].output ==
+          "Filesystem context for ext4 opened in container " + kContainerId + " by strace (/usr/bin/strace)");
+    CHECK(fired(fsopen("ext4", -EPERM)).empty());  // refused: nothing can follow
+    CHECK(fired(fsopen("tmpfs", 5)).empty());
+    CHECK(fired(fsopen("ext4", 5).on_host()).empty());
+}
+
 TEST_CASE("default rules: proc, sysfs and cgroup mounted in a container, but not by its runtime",
           "[default_rules][escape]") {
     CHECK(fired(mounted("cgroup", "/tmp/cgrp", "cgroup")) == Names{"kernel_fs_mounted_in_container"});

@@ -223,6 +223,7 @@ Scene sc_mknodat_fifo() { return syscall_scene(Syscall::Mknodat, {AT_FDCWD, S_IF
 Scene sc_mknod_plain() { return syscall_scene(Syscall::Mknod, {0, 0}, -EEXIST, "/tmp/x"); }
 Scene sc_memfd() { return syscall_scene(Syscall::MemfdCreate, {MFD_CLOEXEC | MFD_ALLOW_SEALING}, 4, "", "", "jit"); }
 Scene sc_memfd_failed() { return syscall_scene(Syscall::MemfdCreate, {0}, -EINVAL, "", "", "x"); }
+Scene sc_fsopen_ext4() { return syscall_scene(Syscall::Fsopen, {FSOPEN_CLOEXEC}, 5, "", "", "ext4"); }
 Scene cn_abstract() { return connect_unix_scene("containerd-shim", true); }
 Scene cn_no_process() {
     Scene s = connect_inet_scene("10.1.2.3", 443);
@@ -1030,6 +1031,9 @@ const std::vector<Row> kRows = {
     {"evt.arg.fd exists", sc_memfd_failed, false},  // a failed call made no fd
     {"evt.args = 'name=x flags=0'", sc_memfd_failed, true},
     {"evt.arg.path exists or evt.arg.dir exists", sc_memfd, false},
+    {"evt.type = fsopen and evt.arg.type = ext4 and evt.arg.fd = 5 and evt.arg.flags = 1", sc_fsopen_ext4, true},
+    {"evt.args = 'fd=5 type=ext4 flags=1'", sc_fsopen_ext4, true},
+    {"evt.arg.dev exists", sc_fsopen_ext4, false},
     {"fd.type exists", sc_setns, false},  // only dup and socket have an fd
     {"fd.lport exists", sc_setns, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=

@@ -9,7 +9,7 @@ namespace {
 const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
      "events the engine received, by type (exec, open, connect, exit; syscall: ptrace, setns, unshare, module "
-     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, mknod, memfd_create; "
+     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, fsopen, mknod, memfd_create; "
      "connect_result: how a TCP connect attempt ended; flood: a cgroup's rate-limit drops; cgroup: a cgroup's "
      "path, read at its first exec)", "crowsnest_events_total"},
     {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
@@ -22,7 +22,7 @@ const std::vector<CounterDoc> kDocs = {
     {"ring_reserved.<type>",
      "open, connect, connect_result and syscall events (socket, dup, symlink, link, chmod, set*id, memfd_create, "
      "mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
-     "escape records (ptrace, setns, unshare, module loads, bpf, mount, umount2, mknod of a device)", "crowsnest_ring_reserved_drops_total"},
+     "escape records (ptrace, setns, unshare, module loads, bpf, mount, umount2, fsopen, mknod of a device)", "crowsnest_ring_reserved_drops_total"},
     {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},
     {"unresolved_cgroups", "events whose cgroup id matched no cgroup directory (the cgroup was already gone)", "crowsnest_unresolved_cgroups_total"},

@@ -43,10 +43,10 @@ enum class Syscall : uint8_t {
     // EventType::Syscall, in the order of bpf/events.h's enum syscall_id
     Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
     Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
-    Mount, Umount2, Mknod, Mknodat, MemfdCreate,
+    Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen,
 };
 constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
-constexpr size_t kOtherSyscallCount = size_t(Syscall::MemfdCreate) - size_t(Syscall::Ptrace) + 1;
+constexpr size_t kOtherSyscallCount = size_t(Syscall::Fsopen) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;
@@ -93,7 +93,7 @@ struct Event {
     // syscall_id), its first path in `path` (symlink's target, link's
     // oldpath, chmod's filename, mount's source) and its second in path2
     // (linkpath, newpath, mount's target); its short string in name
-    // (mount's fs type, memfd_create's name)
+    // (mount's and fsopen's fs type, memfd_create's name)
     std::array<int64_t, 4> args{};
     std::string path2;
     std::string name;

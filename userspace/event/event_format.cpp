@@ -167,6 +167,7 @@ const char *syscall_name(const Event &e) {
     case Syscall::Mknod: return "mknod";
     case Syscall::Mknodat: return "mknodat";
     case Syscall::MemfdCreate: return "memfd_create";
+    case Syscall::Fsopen: return "fsopen";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type

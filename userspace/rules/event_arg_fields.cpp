@@ -75,6 +75,7 @@ constexpr ArgSlot kUmount2Args[] = {{A::Name, kPath}, {A::Flags, 0}};
 constexpr ArgSlot kMknodArgs[] = {{A::Path, kPath}, {A::Mode, 0}, {A::Dev, 1}};
 constexpr ArgSlot kMknodatArgs[] = {{A::Dirfd, 0}, {A::Path, kPath}, {A::Mode, 1}, {A::Dev, 2}};
 constexpr ArgSlot kMemfdCreateArgs[] = {{A::Fd, kResult}, {A::Name, kName}, {A::Flags, 0}};
+constexpr ArgSlot kFsopenArgs[] = {{A::Fd, kResult}, {A::Type, kName}, {A::Flags, 0}};
 
 Args syscall_args(Syscall s) {
     switch (s) {
@@ -104,6 +105,7 @@ Args syscall_args(Syscall s) {
     case Syscall::Mknod: return args_of(kMknodArgs);
     case Syscall::Mknodat: return args_of(kMknodatArgs);
     case Syscall::MemfdCreate: return args_of(kMemfdCreateArgs);
+    case Syscall::Fsopen: return args_of(kFsopenArgs);
     default: return {};
     }
 }
@@ -126,7 +128,7 @@ const ArgSlot *find_arg(const Event &e, EventArg a) {
     return nullptr;
 }
 
-// An open or memfd_create that failed has no fd.
+// An open, memfd_create or fsopen that failed has no fd.
 bool event_has(const Event &e, EventArg a) {
     const ArgSlot *x = find_arg(e, a);
     if (!x) return false;

@@ -156,7 +156,7 @@ constexpr std::array<std::string_view, 7 + kOtherSyscallCount> kEvtTypes = {
     "ptrace",  "setns",    "unshare",   "init_module", "finit_module", "bpf", "socket",
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
     "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
-    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create"};
+    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen"};
 constexpr size_t kFirstOtherEvtType = 7;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);
