@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 9
+#define CROWSNEST_ABI_VERSION 12
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -21,6 +21,8 @@
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
 #define CGROUP_PATH_LEN 512   /* a cgroup's path below the cgroup2 root */
 #define CGROUP_MAX_DEPTH 8    /* levels of it read, from the cgroup up */
+#define SYSCALL_NAME_LEN 256  /* a call's short string (with the NUL): mount's and fsopen's fs type,
+			       * memfd_create's name (the kernel takes at most 249 bytes of it) */
 
 enum event_type {
 	EVENT_EXEC = 1,
@@ -30,7 +32,8 @@ enum event_type {
 	EVENT_FLOOD = 5, /* a cgroup's drops, when its rate-limit slot went to another cgroup */
 	EVENT_CGROUP_PATH = 6, /* a cgroup's path, sent once, at the first exec in it */
 	EVENT_SYSCALL = 7, /* one of the other calls Falco's rules name (enum syscall_id) */
-	EVENT_TYPE_MAX = 8,
+	EVENT_CONNECT_RESULT = 8, /* how a TCP connect attempt ended, blocking or not */
+	EVENT_TYPE_MAX = 9,
 };
 
 /* Which system call produced an EVENT_OPEN. */
@@ -81,7 +84,13 @@ enum syscall_id {
 	SYSCALL_DUP = 19,         /* oldfd */
 	SYSCALL_DUP2 = 20,        /* oldfd, newfd */
 	SYSCALL_DUP3 = 21,        /* oldfd, newfd, flags */
-	SYSCALL_ID_MAX = 22,
+	SYSCALL_MOUNT = 22,       /* flags (paths: source, target; name: fs type) */
+	SYSCALL_UMOUNT2 = 23,     /* flags (path: target) */
+	SYSCALL_MKNOD = 24,       /* mode, dev (path: pathname) */
+	SYSCALL_MKNODAT = 25,     /* dirfd, mode, dev (path: pathname) */
+	SYSCALL_MEMFD_CREATE = 26, /* flags (name: the memfd's name) */
+	SYSCALL_FSOPEN = 27,      /* flags (name: fs type): the new mount API's first step */
+	SYSCALL_ID_MAX = 28,
 };
 
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */
@@ -172,8 +181,9 @@ struct prefilter_clauses {
 /* One version of the prefilter. Two slots exist; userspace fills the one
  * not in use, then switches `prefilter_state.slot` to it. */
 struct prefilter {
-	__u32 filtered_types;       /* bit 1 << enum event_type: filtered by its clauses; any
-				     * other type is always sent */
+	__u32 filtered_types;       /* bit 1 << enum event_type: filtered by its clauses (open,
+				     * connect), or, for connect_result, which no rule reads,
+				     * not sent at all; any other type is always sent */
 	__u32 host_pid_ns;          /* the host's pid namespace inode (PREFILTER_HOST_PIDNS) */
 	__u32 pattern_count;        /* patterns used, from the first */
 	__u32 port_count;           /* ports used, from the first */
@@ -323,8 +333,8 @@ struct socket_ends {
 };
 
 /* The rarer calls that Falco's rules name (enum syscall_id), read at
- * sys_exit: the integer arguments, up to two paths as the caller gave them,
- * and for dup the socket its fd is. */
+ * sys_exit: the integer arguments, up to two paths and one short string
+ * (the name) as the caller gave them, and for dup the socket its fd is. */
 #define SYSCALL_ARGS 4
 
 struct syscall_event {
@@ -332,11 +342,37 @@ struct syscall_event {
 	__s64 ret;                  /* the result, or -errno */
 	__s64 args[SYSCALL_ARGS];   /* see enum syscall_id; unused ones are 0 */
 	__u16 syscall;              /* enum syscall_id */
-	__u16 flags;                /* EVENT_FLAG_PATH_TRUNCATED, EVENT_FLAG_SOCKET */
+	__u16 flags;                /* EVENT_FLAG_PATH_TRUNCATED (a path or the name was cut),
+				     * EVENT_FLAG_SOCKET */
 	__u16 path_len;             /* bytes of the first path at the start of data (no NUL) */
 	__u16 path2_len;            /* bytes of the second path, right after it */
+	__u16 name_len;             /* bytes of the name, right after the second path (no NUL,
+				     * less than SYSCALL_NAME_LEN) */
+	__u16 reserved;
 	struct socket_ends sock;    /* EVENT_FLAG_SOCKET */
-	char data[2 * PATH_LEN];
+	char data[2 * PATH_LEN + SYSCALL_NAME_LEN];
+};
+
+/* How a TCP connect attempt ended (enum connect_outcome), read from the
+ * socket's state changes (sock:inet_sock_set_state): SYN_SENT, then
+ * ESTABLISHED or CLOSE. The change may happen in softirq context, where
+ * the current task is any task: the header is the connecting task's, taken
+ * when the socket entered SYN_SENT (in its connect call), and only
+ * ts_boot_ns is the time of the outcome. */
+enum connect_outcome {
+	CONNECT_OUTCOME_ESTABLISHED = 1, /* the handshake completed; ret is 0 */
+	CONNECT_OUTCOME_FAILED = 2,      /* closed with an error: ret is -errno (ECONNREFUSED, ETIMEDOUT,
+					  * EHOSTUNREACH, ...) */
+	CONNECT_OUTCOME_ABANDONED = 3,   /* closed by its owner before an answer; ret is 0 */
+};
+
+struct connect_result_event {
+	struct event_header hdr;
+	__s64 ret;
+	__u64 connect_boot_ns;      /* when the socket entered SYN_SENT */
+	__u16 outcome;              /* enum connect_outcome */
+	__u16 reserved[3];
+	struct socket_ends ends;    /* the 4-tuple as the kernel held it at the outcome */
 };
 
 struct exit_event {

@@ -179,6 +179,7 @@ void fill_event(const v1::Event &m, Event &e) {
         for (int i = 0; i < s.args_size() && i < int(e.args.size()); i++) e.args[size_t(i)] = s.args(i);
         e.path = s.path();
         e.path2 = s.path2();
+        e.name = s.name();
         e.has_socket = !s.family().empty();  // printed for a dup or socket of a socket
         e.family = e.has_socket ? family_code(s.family()) : 0;
         e.fd = s.fd();
@@ -190,6 +191,7 @@ void fill_event(const v1::Event &m, Event &e) {
         break;
     case EventType::Flood:       // never printed as events
     case EventType::CgroupPath:
+    case EventType::ConnectResult:  // not replayed (load_recording)
         break;
     }
 }
@@ -239,7 +241,8 @@ void load_recording(const std::string &file, Recording &r) {
         v1::Event event;
         v1::Verdict verdict;
         if (JsonStringToMessage(line, &event, strict).ok()) {
-            if (!event.has_gap()) add_event(r, event, host_pid_ns);
+            // a connect's outcome is never matched by the engine: not replayed
+            if (!event.has_gap() && event.event().type() != "connect_result") add_event(r, event, host_pid_ns);
         } else if (JsonStringToMessage(line, &verdict, strict).ok()) {
             r.live_verdicts[verdict.rule()]++;
         } else {

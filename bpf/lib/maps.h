@@ -193,6 +193,17 @@ SHARED struct {
 	__type(value, struct syscall_event);
 } syscall_scratch SEC(".maps");
 
+/* TCP sockets in SYN_SENT, by their struct sock address: the connecting
+ * task's header, taken in its connect call, for the outcome record that
+ * may be sent from softirq context. An attempt that never ends (a socket
+ * leaked in SYN_SENT) is evicted. */
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct event_header);
+} connect_pending SEC(".maps");
+
 /* The cgroups whose path was sent (EVENT_CGROUP): each once. */
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -11,9 +11,10 @@
 /* How a call is admitted. All share the cgroup's token bucket with open
  * and connect, so that no container can fill the ring with cheap failing
  * calls (what a bucket refuses is counted and reported as a flood). Escape
- * calls (ptrace, setns, unshare, module loads, bpf) may then use the ring's
- * reserved quarter, as exec does: another container's flood cannot crowd
- * them out. The others (dup, socket, chmod, links, set*id), which busy
+ * calls (ptrace, setns, unshare, module loads, bpf, mount, umount2, fsopen,
+ * mknod of a device) may then use the ring's reserved quarter, as exec does:
+ * another container's flood cannot crowd them out. The others (dup,
+ * socket, chmod, links, set*id, memfd_create, mknod of a FIFO), which busy
  * programs make often, stay out of it. */
 enum syscall_class { SYSCALL_CLASS_ESCAPE, SYSCALL_CLASS_HIGH_RATE };
 
@@ -44,6 +45,7 @@ static __always_inline struct syscall_event *start_syscall(__u16 id, enum syscal
 	e->flags = 0;
 	e->path_len = 0;
 	e->path2_len = 0;
+	e->name_len = 0;
 	__builtin_memset(&e->sock, 0, sizeof(e->sock));
 	return e;
 }
@@ -57,10 +59,24 @@ static __always_inline void read_syscall_paths(struct syscall_event *e, const ch
 		e->path2_len = read_user_path(e->data + (e->path_len & (PATH_LEN - 1)), path2, &e->flags);
 }
 
+/* The call's short string (mount's fs type, memfd_create's name), after
+ * the paths; unreadable (a NULL fs type) reads as empty, a cut one is flagged. */
+static __always_inline void read_syscall_name(struct syscall_event *e, const char *name)
+{
+	__u32 off = (e->path_len & (PATH_LEN - 1)) + (e->path2_len & (PATH_LEN - 1));
+	long n = bpf_probe_read_user_str(e->data + off, SYSCALL_NAME_LEN, name);
+
+	if (n <= 0)
+		return;
+	if (n == SYSCALL_NAME_LEN)
+		e->flags |= EVENT_FLAG_PATH_TRUNCATED;
+	e->name_len = n - 1;
+}
+
 /* Sends the used bytes of the record. */
 static __always_inline void send_syscall(struct syscall_event *e)
 {
-	__u32 size = offsetof(struct syscall_event, data) + e->path_len + e->path2_len;
+	__u32 size = offsetof(struct syscall_event, data) + e->path_len + e->path2_len + e->name_len;
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -81,6 +97,22 @@ static __always_inline void send_call(__u16 id, enum syscall_class class, long r
 	e->args[2] = a2;
 	if (path)
 		read_syscall_paths(e, path, path2);
+	send_syscall(e);
+}
+
+/* A call with one integer argument, up to two paths (either may be NULL
+ * at run time: it reads as empty) and its short string. */
+static __always_inline void send_named_call(__u16 id, enum syscall_class class, long ret, __s64 a0,
+					    const void *path, const void *path2, const void *name)
+{
+	struct syscall_event *e = start_syscall(id, class, ret);
+
+	if (!e)
+		return;
+	e->args[0] = a0;
+	if (path2)
+		read_syscall_paths(e, path, path2);
+	read_syscall_name(e, name);
 	send_syscall(e);
 }
 

@@ -106,6 +106,7 @@ bool RuncContainer::build_bundle(const ContainerSpec &spec, const std::vector<st
     for (const auto &cap : spec.extra_capabilities)
         for (const char *set : {"bounding", "effective", "permitted"})
             jq += std::string(" | .process.capabilities.") + set + " += [\"" + cap + "\"]";
+    if (spec.allow_devices) jq += " | .linux.resources.devices = [{\"allow\":true,\"access\":\"rwm\"}]";
     jq += " | .root.readonly=false";
 
     const std::string image = spec.overlay_rootfs ? "image" : "rootfs";

@@ -18,6 +18,8 @@ struct ContainerSpec {
     std::vector<std::pair<std::string, std::string>> rw_binds;  // host dir -> container path
     bool overlay_rootfs = false;     // an image layer under a writable layer, as Docker's overlay2
     std::vector<std::string> extra_capabilities;  // beyond runc's defaults, e.g. CAP_DAC_READ_SEARCH
+    bool allow_devices = false;      // the device cgroup lets it make and use any device node (runc's
+                                     // default denies all but a few), as a privileged container's does
     // the host's /usr (merged: /bin, /lib, /sbin link into it), /etc and dpkg
     // database, read-only, instead of busybox: a Debian userland (gcc, make,
     // sqlite3, dpkg); /tmp is the container's own

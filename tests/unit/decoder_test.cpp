@@ -4,7 +4,10 @@
 #include <netinet/in.h>
 #include <fcntl.h>
 #include <linux/types.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
@@ -175,25 +178,46 @@ Bytes exit_record(int32_t code) {
 }
 
 // One of the other calls, as the BPF programs send it: the arguments, the
-// paths one after the other, and the socket's ends when `sock` is given.
+// paths and the name one after the other, and the socket's ends when
+// `sock` is given.
 Bytes syscall_record(uint16_t id, std::vector<int64_t> args, int64_t ret = 0, const std::string &path = "",
-                     const std::string &path2 = "", const socket_ends *sock = nullptr) {
+                     const std::string &path2 = "", const socket_ends *sock = nullptr,
+                     const std::string &name = "") {
     syscall_event e{};
     e.hdr = make_header(EVENT_SYSCALL);
     e.ret = ret;
     e.syscall = id;
     REQUIRE(args.size() <= SYSCALL_ARGS);
     for (size_t i = 0; i < args.size(); i++) e.args[i] = args[i];
-    REQUIRE(path.size() + path2.size() <= sizeof(e.data));
+    REQUIRE(path.size() + path2.size() + name.size() <= sizeof(e.data));
     std::memcpy(e.data, path.data(), path.size());
     std::memcpy(e.data + path.size(), path2.data(), path2.size());
+    std::memcpy(e.data + path.size() + path2.size(), name.data(), name.size());
     e.path_len = uint16_t(path.size());
     e.path2_len = uint16_t(path2.size());
+    e.name_len = uint16_t(name.size());
     if (sock) {
         e.sock = *sock;
         e.flags |= EVENT_FLAG_SOCKET;
     }
-    return to_bytes(e, offsetof(syscall_event, data) + path.size() + path2.size());
+    return to_bytes(e, offsetof(syscall_event, data) + path.size() + path2.size() + name.size());
+}
+
+// How a connect attempt to ip:rport from local:lport ended.
+Bytes connect_result_record(uint16_t outcome, int64_t ret, const std::string &local, uint16_t lport,
+                            const std::string &ip, uint16_t rport) {
+    connect_result_event e{};
+    e.hdr = make_header(EVENT_CONNECT_RESULT);
+    e.ret = ret;
+    e.outcome = outcome;
+    e.connect_boot_ns = e.hdr.ts_boot_ns - 1000;
+    e.ends.family = ip.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    e.ends.protocol = IPPROTO_TCP;
+    e.ends.lport = lport;
+    e.ends.rport = rport;
+    REQUIRE(inet_pton(e.ends.family, local.c_str(), e.ends.laddr) == 1);
+    REQUIRE(inet_pton(e.ends.family, ip.c_str(), e.ends.raddr) == 1);
+    return to_bytes(e, sizeof(e));
 }
 
 DecodeStatus decode(const Bytes &rec, Event &out, const Decoder &d = Decoder()) {
@@ -715,7 +739,8 @@ TEST_CASE("decoder: a call with integer arguments alone", "[decoder][syscall]") 
 TEST_CASE("decoder: every call of the ABI is a call of the engine, in order", "[decoder][syscall]") {
     const char *names[] = {"ptrace",  "setns",     "unshare", "init_module", "finit_module", "bpf",   "socket",
                            "symlink", "symlinkat", "link",    "linkat",      "chmod",        "fchmod", "fchmodat",
-                           "setuid",  "setgid",    "setresuid", "setresgid", "dup",          "dup2",  "dup3"};
+                           "setuid",  "setgid",    "setresuid", "setresgid", "dup",          "dup2",  "dup3",
+                           "mount",   "umount2",   "mknod",   "mknodat",     "memfd_create", "fsopen"};
     REQUIRE(std::size(names) == SYSCALL_ID_MAX - SYSCALL_PTRACE);
     for (uint16_t id = SYSCALL_PTRACE; id < SYSCALL_ID_MAX; id++) {
         Event ev;
@@ -773,6 +798,53 @@ TEST_CASE("decoder: a socket call's fd is its result", "[decoder][syscall]") {
     CHECK(ev.args[0] == AF_PACKET);
 }
 
+TEST_CASE("decoder: a mount carries its source, target and fs type", "[decoder][syscall]") {
+    Event ev;
+    REQUIRE(decode(syscall_record(SYSCALL_MOUNT, {MS_RDONLY}, -EPERM, "/dev/sda1", "/mnt/host", nullptr, "ext4"), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::Mount);
+    CHECK(ev.path == "/dev/sda1");
+    CHECK(ev.path2 == "/mnt/host");
+    CHECK(ev.name == "ext4");
+    CHECK(ev.args[0] == MS_RDONLY);
+    CHECK_FALSE(ev.path_truncated);
+    // a bind mount has no fs type, a propagation change no source: both empty
+    REQUIRE(decode(syscall_record(SYSCALL_MOUNT, {MS_PRIVATE | MS_REC}, 0, "", "/"), ev) == DecodeStatus::Ok);
+    CHECK(ev.path.empty());
+    CHECK(ev.path2 == "/");
+    CHECK(ev.name.empty());  // not the previous record's
+    // the longest of each, and hostile bytes kept as sent
+    const std::string longest(PATH_LEN - 1, 'p'), longest_name(SYSCALL_NAME_LEN - 1, 'n');
+    const std::string hostile("ext4\n\0\xff", 7);
+    REQUIRE(decode(syscall_record(SYSCALL_MOUNT, {0}, 0, longest, longest, nullptr, longest_name), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.path.size() == PATH_LEN - 1);
+    CHECK(ev.path2.size() == PATH_LEN - 1);
+    CHECK(ev.name == longest_name);
+    REQUIRE(decode(syscall_record(SYSCALL_MOUNT, {0}, 0, "proc", "/p", nullptr, hostile), ev) == DecodeStatus::Ok);
+    CHECK(ev.name == hostile);
+}
+
+TEST_CASE("decoder: umount2, mknod and memfd_create", "[decoder][syscall]") {
+    Event ev;
+    REQUIRE(decode(syscall_record(SYSCALL_UMOUNT2, {MNT_DETACH}, 0, "/proc/sys"), ev) == DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::Umount2);
+    CHECK(ev.path == "/proc/sys");
+    CHECK(ev.args[0] == MNT_DETACH);
+    REQUIRE(decode(syscall_record(SYSCALL_MKNODAT, {AT_FDCWD, S_IFBLK | 0600, 0x801}, 0, "sda1"), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::Mknodat);
+    CHECK(ev.path == "sda1");
+    CHECK(ev.args == std::array<int64_t, 4>{AT_FDCWD, S_IFBLK | 0600, 0x801, 0});
+    // memfd_create: the name, and the fd it made as the result
+    REQUIRE(decode(syscall_record(SYSCALL_MEMFD_CREATE, {MFD_CLOEXEC}, 7, "", "", nullptr, "payload"), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::MemfdCreate);
+    CHECK(ev.name == "payload");
+    CHECK(ev.path.empty());
+    CHECK(ev.fd == 7);
+}
+
 TEST_CASE("decoder: malformed syscall records", "[decoder][syscall][malformed]") {
     SECTION("an unknown call is BadType") {
         for (uint16_t id : {uint16_t(0), uint16_t(SYSCALL_ID_MAX), uint16_t(0xffff)}) {
@@ -798,6 +870,21 @@ TEST_CASE("decoder: malformed syscall records", "[decoder][syscall][malformed]")
         resize_record(rec, rec.size() - 1);  // the second path cut
         CHECK(decode(rec) == DecodeStatus::BadLength);
     }
+    SECTION("a name as long as its field, or one the record does not hold, is BadLength") {
+        for (uint16_t len : {uint16_t(SYSCALL_NAME_LEN), uint16_t(0xffff)}) {
+            Bytes rec = syscall_record(SYSCALL_MEMFD_CREATE, {0}, 3, "", "", nullptr, "x");
+            patch<syscall_event>(rec, [&](syscall_event &e) { e.name_len = len; });
+            resize_record(rec, offsetof(syscall_event, data) + len);
+            CAPTURE(len);
+            CHECK(decode(rec) == DecodeStatus::BadLength);
+        }
+        Bytes rec = syscall_record(SYSCALL_MOUNT, {0}, 0, "/dev/sda1", "/mnt", nullptr, "ext4");
+        resize_record(rec, rec.size() - 1);  // the name cut
+        CHECK(decode(rec) == DecodeStatus::BadLength);
+        rec = syscall_record(SYSCALL_MOUNT, {0}, 0, "/dev/sda1", "/mnt", nullptr, "ext4");
+        patch<syscall_event>(rec, [](syscall_event &e) { e.name_len = 0; });  // its bytes left over
+        CHECK(decode(rec) == DecodeStatus::BadLength);
+    }
     SECTION("a path as long as its field, or longer, is BadLength") {
         for (uint16_t len : {uint16_t(PATH_LEN), uint16_t(0xffff)}) {
             Bytes rec = syscall_record(SYSCALL_CHMOD, {0644}, 0, "/tmp/x");
@@ -810,6 +897,50 @@ TEST_CASE("decoder: malformed syscall records", "[decoder][syscall][malformed]")
             CHECK(decode(rec) == DecodeStatus::BadLength);
         }
     }
+}
+
+// ---- connect results (EVENT_CONNECT_RESULT) -------------------------------------
+
+TEST_CASE("decoder: a connect's outcome, with its 4-tuple", "[decoder][connect_result]") {
+    Event ev;
+    REQUIRE(decode(connect_result_record(CONNECT_OUTCOME_FAILED, -ECONNREFUSED, "10.0.0.2", 40000, "10.0.0.9", 22), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.type == EventType::ConnectResult);
+    CHECK(ev.outcome == crowsnest::ConnectOutcome::Failed);
+    CHECK(ev.ret == -ECONNREFUSED);
+    CHECK(crowsnest::ip_string(ev) == "10.0.0.9");
+    CHECK(crowsnest::local_ip_string(ev) == "10.0.0.2");
+    CHECK(ev.port == 22);
+    CHECK(ev.local_port == 40000);
+    CHECK(ev.protocol == IPPROTO_TCP);
+    CHECK(ev.boot_ns - ev.connect_boot_ns == 1000);
+    CHECK(ev.pid == 100);  // the connecting task's header
+    CHECK(std::string(crowsnest::syscall_name(ev)) == "connect");
+    CHECK(std::string(crowsnest::event_type_name(ev.type)) == "connect_result");
+    CHECK(std::string(crowsnest::connect_outcome_name(ev.outcome)) == "failed");
+    REQUIRE(decode(connect_result_record(CONNECT_OUTCOME_ESTABLISHED, 0, "fd00::2", 1, "fd00::1", 443), ev) ==
+            DecodeStatus::Ok);
+    CHECK(ev.outcome == crowsnest::ConnectOutcome::Established);
+    CHECK(crowsnest::ip_string(ev) == "fd00::1");
+    REQUIRE(decode(connect_result_record(CONNECT_OUTCOME_ABANDONED, 0, "10.0.0.2", 1, "10.0.0.9", 2), ev) ==
+            DecodeStatus::Ok);
+    CHECK(std::string(crowsnest::connect_outcome_name(ev.outcome)) == "abandoned");
+}
+
+TEST_CASE("decoder: malformed connect results", "[decoder][connect_result][malformed]") {
+    const Bytes good = connect_result_record(CONNECT_OUTCOME_ESTABLISHED, 0, "10.0.0.2", 1, "10.0.0.9", 2);
+    for (uint16_t outcome : {uint16_t(0), uint16_t(4), uint16_t(0xffff)}) {
+        Bytes rec = good;
+        patch<connect_result_event>(rec, [&](connect_result_event &e) { e.outcome = outcome; });
+        CAPTURE(outcome);
+        CHECK(decode(rec) == DecodeStatus::BadType);
+    }
+    Bytes rec = good;
+    resize_record(rec, rec.size() - 1);
+    CHECK(decode(rec) == DecodeStatus::TooShort);
+    rec = good;
+    resize_record(rec, rec.size() + 1);
+    CHECK(decode(rec) == DecodeStatus::SizeMismatch);
 }
 
 TEST_CASE("decoder: status names", "[decoder]") {

@@ -2,6 +2,9 @@
 // rule fires on the behaviour it is about, whatever the program is called,
 // and its near misses (ordinary workloads that look alike) stay quiet.
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -21,6 +24,7 @@ using crowsnest::test::exec_scene;
 using crowsnest::test::kContainerId;
 using crowsnest::test::open_scene;
 using crowsnest::test::Scene;
+using crowsnest::test::syscall_scene;
 using crowsnest::test::TempDir;
 using crowsnest::test::write_file;
 
@@ -399,6 +403,86 @@ TEST_CASE("default rules: known container escapes", "[default_rules][escape]") {
     CHECK(fired(exec_scene("/bin/mount", {"mount", "/dev/sda1", "/mnt"})) == Names{"host_disk_mount_in_container"});
     CHECK(fired(exec_scene("/bin/mount", {"mount", "-t", "tmpfs", "tmpfs", "/scratch"})).empty());
     CHECK(fired(exec_scene("/bin/mount", {"mount", "/dev/nvme0n1p2", "/mnt"}).on_host()).empty());
+}
+
+namespace {
+
+Scene mounted(const std::string &source, const std::string &target, const std::string &fstype, int64_t ret = 0,
+              int64_t flags = 0) {
+    return syscall_scene(crowsnest::Syscall::Mount, {flags}, ret, source, target, fstype);
+}
+
+Scene mknod_scene(mode_t mode, const std::string &path, int64_t ret = 0) {
+    return syscall_scene(crowsnest::Syscall::Mknodat, {AT_FDCWD, mode, 0x801}, ret, path);
+}
+
+}  // namespace
+
+TEST_CASE("default rules: a disk mounted by the call, whatever the program or device node", "[default_rules][escape]") {
+    const auto ds = detect(mounted("/dev/sda1", "/mnt", "ext4", 0, MS_RDONLY));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "host_disk_mounted_by_call");
+    CHECK(ds[0].output == "Disk /dev/sda1 (ext4) mounted on /mnt in container " + kContainerId +
+                              " by strace (/usr/bin/strace)");
+    // a node made with mknod, or a symlink: the disk filesystem gives it away
+    CHECK(fired(mounted("/tmp/x", "/mnt", "xfs")) == Names{"host_disk_mounted_by_call"});
+    // a named host disk with a type the caller left for the kernel to find
+    CHECK(fired(mounted("/dev/nvme0n1p1", "/mnt", "")) == Names{"host_disk_mounted_by_call"});
+    // refused: a warning
+    CHECK(fired(mounted("/dev/sda1", "/mnt", "ext4", -EPERM)) == Names{"host_disk_mount_attempt"});
+    // storage agents mount disks by design
+    Scene csi = mounted("/dev/xvdf", "/var/lib/kubelet/plugins/x", "ext4");
+    csi.by("/bin/aws-ebs-csi-driver", {"aws-ebs-csi-driver", "node"});
+    CHECK(fired(csi).empty());
+    // on the host, and the mounts ordinary containers make
+    CHECK(fired(mounted("/dev/sda1", "/mnt", "ext4").on_host()).empty());
+    CHECK(fired(mounted("tmpfs", "/scratch", "tmpfs")).empty());
+    CHECK(fired(mounted("overlay", "/merged", "overlay")).empty());
+    CHECK(fired(mounted("/data", "/srv", "", 0, MS_BIND | MS_REC)).empty());
+    CHECK(fired(mounted("", "/", "", 0, MS_PRIVATE | MS_REC)).empty());
+}
+
+TEST_CASE("default rules: a disk mount begun with the new mount API", "[default_rules][escape]") {
+    auto fsopen = [](const std::string &fstype, int64_t ret) {
+        return syscall_scene(crowsnest::Syscall::Fsopen, {FSOPEN_CLOEXEC}, ret, "", "", fstype);
+    };
+    const auto ds = detect(fsopen("ext4", 5));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "disk_fs_context_in_container");
+    CHECK(ds[0].output ==
+          "Filesystem context for ext4 opened in container " + kContainerId + " by strace (/usr/bin/strace)");
+    CHECK(fired(fsopen("ext4", -EPERM)).empty());  // refused: nothing can follow
+    CHECK(fired(fsopen("tmpfs", 5)).empty());
+    CHECK(fired(fsopen("ext4", 5).on_host()).empty());
+}
+
+TEST_CASE("default rules: proc, sysfs and cgroup mounted in a container, but not by its runtime",
+          "[default_rules][escape]") {
+    CHECK(fired(mounted("cgroup", "/tmp/cgrp", "cgroup")) == Names{"kernel_fs_mounted_in_container"});
+    CHECK(fired(mounted("proc", "/p", "proc")) == Names{"kernel_fs_mounted_in_container"});
+    CHECK(fired(mounted("sysfs", "/s", "sysfs")) == Names{"kernel_fs_mounted_in_container"});
+    CHECK(fired(mounted("proc", "/p", "proc", -EPERM)).empty());  // refused: nothing seen
+    Scene runc_init = mounted("proc", "/proc/self/fd/7", "proc");
+    runc_init.by("/usr/sbin/runc", {"runc", "init"});
+    runc_init.event.comm = runc_init.process.comm = "runc:[2:INIT]";
+    CHECK(fired(runc_init).empty());
+    CHECK(fired(mounted("proc", "/p", "proc").on_host()).empty());
+}
+
+TEST_CASE("default rules: a block device node made in a container", "[default_rules][escape]") {
+    const auto ds = detect(mknod_scene(S_IFBLK | 0600, "/dev/sda1"));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "block_device_node_in_container");
+    CHECK(ds[0].output == "Block device node /dev/sda1 (dev 0x801) made in container " + kContainerId +
+                              " by strace (/usr/bin/strace), SUCCESS");
+    CHECK(fired(mknod_scene(S_IFBLK | 0600, "/tmp/d", -EPERM)) == Names{"block_device_node_in_container"});
+    // a FIFO (mkfifo), a character device, a plain file: no verdict
+    CHECK(fired(mknod_scene(S_IFIFO | 0644, "/tmp/f")).empty());
+    CHECK(fired(mknod_scene(S_IFCHR | 0666, "/dev/null")).empty());
+    CHECK(fired(mknod_scene(0644, "/tmp/file")).empty());
+    CHECK(fired(mknod_scene(S_IFBLK | 0600, "/dev/sda1").on_host()).empty());
+    // memfd_create alone is what runtimes do all day
+    CHECK(fired(syscall_scene(crowsnest::Syscall::MemfdCreate, {MFD_CLOEXEC}, 3, "", "", "v8")).empty());
 }
 
 TEST_CASE("default rules: /proc/1/root needs the host pid namespace", "[default_rules][escape]") {

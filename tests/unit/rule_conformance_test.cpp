@@ -7,8 +7,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 
@@ -207,6 +210,20 @@ Scene sc_dup3_udp() {
 Scene sc_dup2_stderr() {
     return socket_scene(Syscall::Dup2, {3, 7}, 7, "10.0.0.2", 40000, "10.9.8.7", 4444, IPPROTO_TCP);
 }
+Scene sc_mount_disk() {
+    return syscall_scene(Syscall::Mount, {MS_MGC_VAL | MS_RDONLY}, -EPERM, "/dev/sda1", "/mnt", "ext4");
+}
+Scene sc_mount_bind() { return syscall_scene(Syscall::Mount, {MS_BIND | MS_REC}, 0, "/data", "/srv/data"); }
+Scene sc_mount_hostile() {
+    return syscall_scene(Syscall::Mount, {0}, 0, "none", "/m\nt\xff", std::string("cgroup\0x", 8));
+}
+Scene sc_umount2() { return syscall_scene(Syscall::Umount2, {MNT_DETACH | UMOUNT_NOFOLLOW}, 0, "/mnt"); }
+Scene sc_mknod_blk() { return syscall_scene(Syscall::Mknod, {S_IFBLK | 0600, 0x800}, 0, "/tmp/sda"); }
+Scene sc_mknodat_fifo() { return syscall_scene(Syscall::Mknodat, {AT_FDCWD, S_IFIFO | 0644, 0}, 0, "f"); }
+Scene sc_mknod_plain() { return syscall_scene(Syscall::Mknod, {0, 0}, -EEXIST, "/tmp/x"); }
+Scene sc_memfd() { return syscall_scene(Syscall::MemfdCreate, {MFD_CLOEXEC | MFD_ALLOW_SEALING}, 4, "", "", "jit"); }
+Scene sc_memfd_failed() { return syscall_scene(Syscall::MemfdCreate, {0}, -EINVAL, "", "", "x"); }
+Scene sc_fsopen_ext4() { return syscall_scene(Syscall::Fsopen, {FSOPEN_CLOEXEC}, 5, "", "", "ext4"); }
 Scene cn_abstract() { return connect_unix_scene("containerd-shim", true); }
 Scene cn_no_process() {
     Scene s = connect_inet_scene("10.1.2.3", 443);
@@ -991,6 +1008,32 @@ const std::vector<Row> kRows = {
     {"evt.args = 'oldfd=3 newfd=0'", sc_dup2_sock, true},
     {"fd.typechar = 6 and fd.num = 5 and fd.sockfamily = ip and fd.net in (fd00::/8)", sc_dup_v6, true},
     {"evt.arg.flags = O_CLOEXEC and fd.l4proto = udp", sc_dup3_udp, true},
+    {"evt.type = mount and evt.arg.dev = /dev/sda1 and evt.arg.dir = /mnt and evt.arg.type = ext4", sc_mount_disk,
+     true},
+    {"evt.arg.flags = RDONLY and evt.res = EPERM", sc_mount_disk, true},  // the old magic number dropped
+    {"evt.args = 'dev=/dev/sda1 dir=/mnt type=ext4 flags=RDONLY'", sc_mount_disk, true},
+    {"evt.arg.type exists", sc_mount_bind, true},  // a bind has no fs type: empty, not unset
+    {"evt.arg.type = ''", sc_mount_bind, true},
+    {"evt.arg.flags = BIND|REC and evt.arg.dev = /data", sc_mount_bind, true},
+    {"evt.arg.type startswith cgroup", sc_mount_hostile, true},
+    {"evt.arg.type = cgroup", sc_mount_hostile, false},  // the NUL and what follows it are kept
+    {"evt.arg.dir startswith /m", sc_mount_hostile, true},
+    {"evt.type = umount2 and evt.arg.name = /mnt and evt.arg.flags = DETACH|NOFOLLOW", sc_umount2, true},
+    {"evt.arg.dir exists", sc_umount2, false},
+    {"evt.type = mknod and evt.arg.mode contains S_IFBLK and evt.arg.dev = 0x800", sc_mknod_blk, true},
+    {"evt.arg.mode = S_IFBLK|S_IWUSR|S_IRUSR and evt.arg.path = /tmp/sda", sc_mknod_blk, true},
+    {"evt.arg.mode contains S_IFBLK", sc_mknodat_fifo, false},
+    {"evt.args = 'dirfd=-100 path=f mode=S_IFIFO|S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR dev=0x0'", sc_mknodat_fifo, true},
+    {"evt.arg.mode = S_IFREG and evt.res = EEXIST", sc_mknod_plain, true},  // no type makes a regular file
+    {"evt.type = memfd_create and evt.arg.name = jit and evt.arg.fd = 4", sc_memfd, true},
+    {"evt.arg.flags = MFD_CLOEXEC|MFD_ALLOW_SEALING", sc_memfd, true},
+    {"evt.args = 'fd=4 name=jit flags=MFD_CLOEXEC|MFD_ALLOW_SEALING'", sc_memfd, true},
+    {"evt.arg.fd exists", sc_memfd_failed, false},  // a failed call made no fd
+    {"evt.args = 'name=x flags=0'", sc_memfd_failed, true},
+    {"evt.arg.path exists or evt.arg.dir exists", sc_memfd, false},
+    {"evt.type = fsopen and evt.arg.type = ext4 and evt.arg.fd = 5 and evt.arg.flags = 1", sc_fsopen_ext4, true},
+    {"evt.args = 'fd=5 type=ext4 flags=1'", sc_fsopen_ext4, true},
+    {"evt.arg.dev exists", sc_fsopen_ext4, false},
     {"fd.type exists", sc_setns, false},  // only dup and socket have an fd
     {"fd.lport exists", sc_setns, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=

@@ -133,7 +133,7 @@ inline Scene open_scene(const std::string &path, int64_t ret = 3) {
 // One of the other calls (EventType::Syscall): its integer arguments in
 // the record's order (bpf/events.h, enum syscall_id) and its paths.
 inline Scene syscall_scene(Syscall call, std::array<int64_t, 4> args, int64_t ret = 0, const std::string &path = "",
-                           const std::string &path2 = "") {
+                           const std::string &path2 = "", const std::string &name = "") {
     Scene s;
     s.event.type = EventType::Syscall;
     s.event.syscall = call;
@@ -141,6 +141,7 @@ inline Scene syscall_scene(Syscall call, std::array<int64_t, 4> args, int64_t re
     s.event.ret = ret;
     s.event.path = path;
     s.event.path2 = path2;
+    s.event.name = name;
     s.by("/usr/bin/strace", {"strace", "-p", "1"});
     return s;
 }

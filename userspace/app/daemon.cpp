@@ -447,7 +447,9 @@ void Daemon::tell_prefilter() {
     if (opts.sensor.no_prefilter) return;
     for (uint64_t id : cgroups->take_new_host_cgroups()) sensor->prefilter().mark_host_cgroup(id);
     const bool every_event = output->wants_events() || profiler;
-    sensor->prefilter().hold_open(every_event ? 1u << unsigned(EventType::Open) | 1u << unsigned(EventType::Connect) : 0);
+    constexpr uint32_t kFiltered = 1u << unsigned(EventType::Open) | 1u << unsigned(EventType::Connect) |
+                                   1u << unsigned(EventType::ConnectResult);
+    sensor->prefilter().hold_open(every_event ? kFiltered : 0);
 }
 
 // `why`: SIGHUP, or a rule file that changed.

@@ -9,8 +9,9 @@ namespace {
 const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
      "events the engine received, by type (exec, open, connect, exit; syscall: ptrace, setns, unshare, module "
-     "loads, bpf, socket, symlink, link, chmod, set*id, dup; flood: a cgroup's rate-limit drops; cgroup: a "
-     "cgroup's path, read at its first exec)", "crowsnest_events_total"},
+     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, fsopen, mknod, memfd_create; "
+     "connect_result: how a TCP connect attempt ended; flood: a cgroup's rate-limit drops; cgroup: a cgroup's "
+     "path, read at its first exec)", "crowsnest_events_total"},
     {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
     {"aggregated", "identical verdicts counted into their window's summary instead of sent one by one", "crowsnest_verdicts_aggregated_total"},
     {"malformed.<reason>",
@@ -19,16 +20,17 @@ const std::vector<CounterDoc> kDocs = {
     {"ringbuf_drops", "events lost in the kernel because the ring buffer was full", "crowsnest_ringbuf_lost_events_total"},
     {"ringbuf_drops.<type>", "the same, by event type", "crowsnest_ringbuf_drops_total"},
     {"ring_reserved.<type>",
-     "open, connect and syscall events (socket, dup, symlink, link, chmod, set*id) refused because the ring buffer "
-     "was three quarters full: the rest is kept for exec, exit, flood and escape records (ptrace, setns, unshare, "
-     "module loads, bpf)", "crowsnest_ring_reserved_drops_total"},
+     "open, connect, connect_result and syscall events (socket, dup, symlink, link, chmod, set*id, memfd_create, "
+     "mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
+     "escape records (ptrace, setns, unshare, module loads, bpf, mount, umount2, fsopen, mknod of a device)", "crowsnest_ring_reserved_drops_total"},
     {"prefiltered.<type>",
      "events no loaded rule could match, dropped in the kernel by the prefilter (`rules validate` shows what it "
      "tests); seen by the kernel = events + prefiltered + ringbuf_drops + ring_reserved + rate-limit drops",
      "crowsnest_prefiltered_total"},
     {"prefilter.<type>",
      "1 while the type's events are filtered in the kernel now, 0 while all are sent (a rule the kernel cannot "
-     "summarise, --no-prefilter, or a consumer of every event: --events, StreamEvents, learned profiles)",
+     "summarise, --no-prefilter, or a consumer of every event: --events, StreamEvents, learned profiles); "
+     "connect_result, which no rule reads, is not sent at all while filtered",
      "crowsnest_prefilter_active", true},
     {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},
@@ -82,8 +84,9 @@ const std::vector<CounterDoc> kDocs = {
      "crowsnest_output_queued", true},
 };
 
-constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect, EventType::Open,      EventType::Exit,
-                                 EventType::Flood, EventType::CgroupPath, EventType::Syscall};
+constexpr EventType kTypes[] = {EventType::Exec,  EventType::Connect,    EventType::Open,
+                                 EventType::Exit,  EventType::Flood,      EventType::CgroupPath,
+                                 EventType::Syscall, EventType::ConnectResult};
 
 const CounterDoc *doc_of(std::string_view family) {
     for (const auto &d : kDocs)
@@ -111,11 +114,11 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("ringbuf_drops", "ringbuf_drops", ringbuf_drops);
     for (auto t : kTypes)
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
-    for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall})
+    for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall, EventType::ConnectResult})
         add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
-    for (auto t : {EventType::Open, EventType::Connect})
+    for (auto t : {EventType::Open, EventType::Connect, EventType::ConnectResult})
         add("prefiltered.<type>", std::string("prefiltered.") + event_type_name(t), sensor.prefiltered[size_t(t)]);
-    for (auto t : {EventType::Open, EventType::Connect})
+    for (auto t : {EventType::Open, EventType::Connect, EventType::ConnectResult})
         add("prefilter.<type>", std::string("prefilter.") + event_type_name(t), (sensor.prefilter_types >> unsigned(t)) & 1);
     add("inflight_drops", "inflight_drops", sensor.inflight_full);
     add("exit_without_enter", "exit_without_enter", sensor.exit_without_enter);

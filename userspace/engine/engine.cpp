@@ -31,14 +31,15 @@ uint64_t target_hash(const EventContext &ctx) {
         return mix(h, hash_text(e.unix_path));
     }
     case EventType::Syscall: {
-        uint64_t h = mix(hash_text(e.path), hash_text(e.path2));
+        uint64_t h = mix(mix(hash_text(e.path), hash_text(e.path2)), hash_text(e.name));
         for (int64_t a : e.args) h = mix(h, uint64_t(a));
         for (uint8_t b : e.addr) h = mix(h, b);
         return mix(h, e.port);
     }
     case EventType::Exit:
     case EventType::Flood:
-    case EventType::CgroupPath: return 0;
+    case EventType::CgroupPath:
+    case EventType::ConnectResult: return 0;  // never matched (handle_event)
     }
     return 0;
 }
@@ -125,6 +126,8 @@ void Engine::handle_event(const Event &raw) {
         event_msg_.set_sequence(++event_sequence_);
         output_.on_event(event_msg_);
     }
+    // a connect's outcome goes to the outputs; no rule field reads it yet
+    if (e.type == EventType::ConnectResult) return;
     ctx.profile_state = ctx.profile_new_kind = {};
     novelties_.clear();
     if (config_.profiler) observe_profile(ctx);

@@ -110,6 +110,7 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
         for (int64_t a : e.args) s.add_args(a);
         text(e.path, s.mutable_path());
         text(e.path2, s.mutable_path2());
+        text(e.name, s.mutable_name());
         s.set_path_truncated(e.path_truncated);
         if (e.has_socket) {
             s.set_family(family_name(e.family));
@@ -117,6 +118,15 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
             s.set_dst_ip(ip_string(e));
             if (e.family != AF_UNIX) s.set_dst_port(e.port);
         }
+        break;
+    case EventType::ConnectResult:
+        s.set_family(family_name(e.family));
+        s.set_dst_ip(ip_string(e));
+        s.set_dst_port(e.port);
+        s.set_src_ip(local_ip_string(e));
+        s.set_src_port(e.local_port);
+        s.set_outcome(connect_outcome_name(e.outcome));
+        s.set_duration_ns(e.boot_ns > e.connect_boot_ns ? e.boot_ns - e.connect_boot_ns : 0);
         break;
     case EventType::Exit:
         s.set_exit_code(e.exit_code);

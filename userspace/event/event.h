@@ -16,9 +16,17 @@ namespace crowsnest {
 // rate (bpf/events.h, flood_bucket); CgroupPath: the path (Event::path) of a
 // cgroup, read at its first exec, so that it is known even once removed.
 // Syscall: one of the rarer calls that Falco's rules name (ptrace, setns,
-// unshare, module loads, bpf, socket, symlink, link, chmod, set*id, dup).
-enum class EventType : uint8_t { Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6, Syscall = 7 };
-constexpr size_t kEventTypeCount = 8;  // EventType values are 1..7; index 0 is unused
+// unshare, module loads, bpf, socket, symlink, link, chmod, set*id, dup,
+// mount, umount2, mknod, memfd_create). ConnectResult: how a TCP connect
+// attempt ended (blocking or not), with its 4-tuple, for the process that
+// made it.
+enum class EventType : uint8_t {
+    Exec = 1, Connect = 2, Open = 3, Exit = 4, Flood = 5, CgroupPath = 6, Syscall = 7, ConnectResult = 8
+};
+constexpr size_t kEventTypeCount = 9;  // EventType values are 1..8; index 0 is unused
+
+// How a connect attempt ended (EventType::ConnectResult); ret is -errno for Failed.
+enum class ConnectOutcome : uint8_t { None, Established, Failed, Abandoned };
 
 const char *event_type_name(EventType t);
 
@@ -35,9 +43,10 @@ enum class Syscall : uint8_t {
     // EventType::Syscall, in the order of bpf/events.h's enum syscall_id
     Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
     Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
+    Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen,
 };
 constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
-constexpr size_t kOtherSyscallCount = size_t(Syscall::Dup3) - size_t(Syscall::Ptrace) + 1;
+constexpr size_t kOtherSyscallCount = size_t(Syscall::Fsopen) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;
@@ -68,6 +77,11 @@ struct Event {
     uint64_t ino = 0, parent_ino = 0;
     uint32_t mnt_id = 0;
 
+    // connect_result: the outcome, and when the attempt started (its 4-tuple
+    // is family, addr, port, local_addr and local_port)
+    ConnectOutcome outcome = ConnectOutcome::None;
+    uint64_t connect_boot_ns = 0;
+
     // connect (the destination); dup and socket (the socket's remote end, when has_socket)
     int32_t fd = 0;
     uint16_t family = 0, port = 0;
@@ -77,9 +91,12 @@ struct Event {
 
     // syscall: the integer arguments in the call's order (bpf/events.h, enum
     // syscall_id), its first path in `path` (symlink's target, link's
-    // oldpath, chmod's filename) and its second in path2 (linkpath, newpath)
+    // oldpath, chmod's filename, mount's source) and its second in path2
+    // (linkpath, newpath, mount's target); its short string in name
+    // (mount's and fsopen's fs type, memfd_create's name)
     std::array<int64_t, 4> args{};
     std::string path2;
+    std::string name;
     // dup and socket: the fd is a socket, whose remote end is family, addr
     // and port above, and whose local end and protocol are these (connect:
     // its protocol and local port alone)

@@ -9,16 +9,35 @@
 
 namespace crowsnest {
 
-void append_ip(const Event &e, std::string &out) {
+namespace {
+void append_address(uint16_t family, const std::array<uint8_t, 16> &addr, std::string &out) {
     char buf[INET6_ADDRSTRLEN] = {};
-    if ((e.family == AF_INET || e.family == AF_INET6) && inet_ntop(e.family, e.addr.data(), buf, sizeof(buf)))
-        out += buf;
+    if ((family == AF_INET || family == AF_INET6) && inet_ntop(family, addr.data(), buf, sizeof(buf))) out += buf;
 }
+}  // namespace
+
+void append_ip(const Event &e, std::string &out) { append_address(e.family, e.addr, out); }
 
 std::string ip_string(const Event &e) {
     std::string out;
     append_ip(e, out);
     return out;
+}
+
+std::string local_ip_string(const Event &e) {
+    std::string out;
+    append_address(e.family, e.local_addr, out);
+    return out;
+}
+
+const char *connect_outcome_name(ConnectOutcome o) {
+    switch (o) {
+    case ConnectOutcome::Established: return "established";
+    case ConnectOutcome::Failed: return "failed";
+    case ConnectOutcome::Abandoned: return "abandoned";
+    case ConnectOutcome::None: break;
+    }
+    return "";
 }
 
 const char *family_name(uint16_t family) {
@@ -102,6 +121,7 @@ const char *event_type_name(EventType t) {
     case EventType::Flood: return "flood";
     case EventType::CgroupPath: return "cgroup";
     case EventType::Syscall: return "syscall";
+    case EventType::ConnectResult: return "connect_result";
     }
     return "unknown";
 }
@@ -142,12 +162,19 @@ const char *syscall_name(const Event &e) {
     case Syscall::Dup: return "dup";
     case Syscall::Dup2: return "dup2";
     case Syscall::Dup3: return "dup3";
+    case Syscall::Mount: return "mount";
+    case Syscall::Umount2: return "umount2";
+    case Syscall::Mknod: return "mknod";
+    case Syscall::Mknodat: return "mknodat";
+    case Syscall::MemfdCreate: return "memfd_create";
+    case Syscall::Fsopen: return "fsopen";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type
     switch (e.type) {
     case EventType::Exec: return "execve";
-    case EventType::Connect: return "connect";
+    case EventType::Connect:
+    case EventType::ConnectResult: return "connect";  // the call whose outcome it is
     case EventType::Open: return "openat";
     case EventType::Exit: return "exit";
     case EventType::Flood: return "flood";

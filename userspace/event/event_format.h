@@ -10,6 +10,8 @@
 namespace crowsnest {
 
 std::string ip_string(const Event &e);           // dst address of a connect, "" if not inet
+std::string local_ip_string(const Event &e);     // the local address of a socket's ends, "" if not inet
+const char *connect_outcome_name(ConnectOutcome o);  // established, failed, abandoned ("" for None)
 void append_ip(const Event &e, std::string &out);  // the same, appended
 const char *family_name(uint16_t family);        // inet, inet6, unix, or "other"
 std::string open_flags_string(uint32_t flags);   // "O_WRONLY|O_CREAT|O_TRUNC"

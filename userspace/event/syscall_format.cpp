@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -101,6 +103,25 @@ constexpr Name kModeBits[] = {
 constexpr Name kAtFlags[] = {NAME(AT_SYMLINK_FOLLOW), NAME(AT_EMPTY_PATH)};
 constexpr Name kDup3Flags[] = {NAME(O_CLOEXEC)};
 
+// Falco names mount's and umount2's flags without their MS_ and MNT_ prefixes
+constexpr Name kMountFlags[] = {
+    {MS_RDONLY, "RDONLY"},         {MS_NOSUID, "NOSUID"},         {MS_NODEV, "NODEV"},
+    {MS_NOEXEC, "NOEXEC"},         {MS_SYNCHRONOUS, "SYNCHRONOUS"}, {MS_REMOUNT, "REMOUNT"},
+    {MS_MANDLOCK, "MANDLOCK"},     {MS_DIRSYNC, "DIRSYNC"},       {MS_NOATIME, "NOATIME"},
+    {MS_NODIRATIME, "NODIRATIME"}, {MS_BIND, "BIND"},             {MS_MOVE, "MOVE"},
+    {MS_REC, "REC"},               {MS_SILENT, "SILENT"},         {MS_POSIXACL, "POSIXACL"},
+    {MS_UNBINDABLE, "UNBINDABLE"}, {MS_PRIVATE, "PRIVATE"},       {MS_SLAVE, "SLAVE"},
+    {MS_SHARED, "SHARED"},         {MS_RELATIME, "RELATIME"},     {MS_KERNMOUNT, "KERNMOUNT"},
+    {MS_I_VERSION, "I_VERSION"},   {MS_STRICTATIME, "STRICTATIME"}, {MS_LAZYTIME, "LAZYTIME"},
+};
+constexpr Name kUmountFlags[] = {
+    {MNT_FORCE, "FORCE"}, {MNT_DETACH, "DETACH"}, {MNT_EXPIRE, "EXPIRE"}, {UMOUNT_NOFOLLOW, "NOFOLLOW"}};
+
+constexpr Name kFileTypes[] = {
+    NAME(S_IFREG), NAME(S_IFCHR), NAME(S_IFBLK), NAME(S_IFIFO), NAME(S_IFSOCK), NAME(S_IFDIR), NAME(S_IFLNK)};
+
+constexpr Name kMemfdFlags[] = {NAME(MFD_CLOEXEC), NAME(MFD_ALLOW_SEALING), NAME(MFD_HUGETLB)};
+
 #undef NAME
 
 }  // namespace
@@ -119,5 +140,25 @@ void append_clone_flags(int64_t flags, std::string &out) { append_bits(flags, kC
 void append_chmod_mode(int64_t mode, std::string &out) { append_bits(mode, kModeBits, out); }
 void append_at_flags(int64_t flags, std::string &out) { append_bits(flags, kAtFlags, out); }
 void append_dup3_flags(int64_t flags, std::string &out) { append_bits(flags, kDup3Flags, out); }
+
+void append_mount_flags(int64_t flags, std::string &out) {
+    // the kernel drops the old magic number that callers may put in the top half
+    if ((flags & MS_MGC_MSK) == MS_MGC_VAL) flags &= ~int64_t(MS_MGC_MSK);
+    append_bits(flags, kMountFlags, out);
+}
+
+void append_umount_flags(int64_t flags, std::string &out) { append_bits(flags, kUmountFlags, out); }
+
+// The file type, then the permission bits: S_IFBLK|S_IRUSR|S_IWUSR. A mode
+// with no type (0) makes a regular file, as the kernel reads it.
+void append_mknod_mode(int64_t mode, std::string &out) {
+    const int64_t type = mode & S_IFMT;
+    append_enum(type == 0 ? S_IFREG : type, kFileTypes, out);
+    if ((mode & ~int64_t(S_IFMT)) == 0) return;
+    out += '|';
+    append_bits(mode & ~int64_t(S_IFMT), kModeBits, out);
+}
+
+void append_memfd_flags(int64_t flags, std::string &out) { append_bits(flags, kMemfdFlags, out); }
 
 }  // namespace crowsnest

@@ -17,5 +17,9 @@ void append_clone_flags(int64_t flags, std::string &out);        // CLONE_NEWNS|
 void append_chmod_mode(int64_t mode, std::string &out);          // S_IRUSR|S_IWUSR|S_ISUID
 void append_at_flags(int64_t flags, std::string &out);           // AT_SYMLINK_FOLLOW|AT_EMPTY_PATH (linkat)
 void append_dup3_flags(int64_t flags, std::string &out);         // O_CLOEXEC
+void append_mount_flags(int64_t flags, std::string &out);        // BIND|REC (Falco's names: no MS_)
+void append_umount_flags(int64_t flags, std::string &out);       // FORCE|DETACH
+void append_mknod_mode(int64_t mode, std::string &out);          // S_IFBLK|S_IRUSR|S_IWUSR
+void append_memfd_flags(int64_t flags, std::string &out);        // MFD_CLOEXEC|MFD_ALLOW_SEALING
 
 }  // namespace crowsnest

@@ -125,6 +125,7 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
     case EventType::Flood:
     case EventType::CgroupPath:
     case EventType::Syscall: break;  // the other calls (ptrace, setns...): the rules' concern, not a profile's
+    case EventType::ConnectResult: break;  // the connect itself was learned
     }
     return used;
 }

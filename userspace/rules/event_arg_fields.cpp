@@ -25,15 +25,17 @@ constexpr ArgName kArgNames[] = {
     {"olddir", A::Olddir},     {"newdir", A::Newdir},     {"uid", A::Uid},           {"gid", A::Gid},
     {"ruid", A::Ruid},         {"euid", A::Euid},         {"suid", A::Suid},         {"rgid", A::Rgid},
     {"egid", A::Egid},         {"sgid", A::Sgid},         {"oldfd", A::Oldfd},       {"newfd", A::Newfd},
+    {"dev", A::Dev},           {"dir", A::Dir},           {"path", A::Path},
 };
 
 // One argument of a call: its name, and where its value is: Event::args[slot],
-// or a path (slot kPath: Event::path, kPath2: Event::path2).
+// a path (slot kPath: Event::path, kPath2: Event::path2), the call's short
+// string (kName: Event::name) or its result (kResult: the fd it made).
 struct ArgSlot {
     EventArg arg;
     int slot;
 };
-constexpr int kPath = -1, kPath2 = -2, kNone = -3;
+constexpr int kPath = -1, kPath2 = -2, kNone = -3, kName = -4, kResult = -5;
 
 struct Args {
     const ArgSlot *begin = nullptr, *end = nullptr;
@@ -68,6 +70,12 @@ constexpr ArgSlot kSetresgidArgs[] = {{A::Rgid, 0}, {A::Egid, 1}, {A::Sgid, 2}};
 constexpr ArgSlot kDupArgs[] = {{A::Oldfd, 0}};
 constexpr ArgSlot kDup2Args[] = {{A::Oldfd, 0}, {A::Newfd, 1}};
 constexpr ArgSlot kDup3Args[] = {{A::Oldfd, 0}, {A::Newfd, 1}, {A::Flags, 2}};
+constexpr ArgSlot kMountArgs[] = {{A::Dev, kPath}, {A::Dir, kPath2}, {A::Type, kName}, {A::Flags, 0}};
+constexpr ArgSlot kUmount2Args[] = {{A::Name, kPath}, {A::Flags, 0}};
+constexpr ArgSlot kMknodArgs[] = {{A::Path, kPath}, {A::Mode, 0}, {A::Dev, 1}};
+constexpr ArgSlot kMknodatArgs[] = {{A::Dirfd, 0}, {A::Path, kPath}, {A::Mode, 1}, {A::Dev, 2}};
+constexpr ArgSlot kMemfdCreateArgs[] = {{A::Fd, kResult}, {A::Name, kName}, {A::Flags, 0}};
+constexpr ArgSlot kFsopenArgs[] = {{A::Fd, kResult}, {A::Type, kName}, {A::Flags, 0}};
 
 Args syscall_args(Syscall s) {
     switch (s) {
@@ -92,6 +100,12 @@ Args syscall_args(Syscall s) {
     case Syscall::Dup: return args_of(kDupArgs);
     case Syscall::Dup2: return args_of(kDup2Args);
     case Syscall::Dup3: return args_of(kDup3Args);
+    case Syscall::Mount: return args_of(kMountArgs);
+    case Syscall::Umount2: return args_of(kUmount2Args);
+    case Syscall::Mknod: return args_of(kMknodArgs);
+    case Syscall::Mknodat: return args_of(kMknodatArgs);
+    case Syscall::MemfdCreate: return args_of(kMemfdCreateArgs);
+    case Syscall::Fsopen: return args_of(kFsopenArgs);
     default: return {};
     }
 }
@@ -114,9 +128,12 @@ const ArgSlot *find_arg(const Event &e, EventArg a) {
     return nullptr;
 }
 
-// An open that failed has no fd.
+// An open, memfd_create or fsopen that failed has no fd.
 bool event_has(const Event &e, EventArg a) {
-    return find_arg(e, a) && (a != EventArg::Fd || e.type != EventType::Open || e.ret >= 0);
+    const ArgSlot *x = find_arg(e, a);
+    if (!x) return false;
+    const bool fd_from_result = a == EventArg::Fd && (e.type == EventType::Open || x->slot == kResult);
+    return !fd_from_result || e.ret >= 0;
 }
 
 std::string_view arg_name(EventArg a) {
@@ -131,6 +148,19 @@ void append_number(int64_t v, std::string &out, int base = 10) {
     out.append(buf, r.ptr);
 }
 
+// A call's flags argument, by the names its call gives them.
+void append_syscall_flags(Syscall s, int64_t v, std::string &out) {
+    switch (s) {
+    case Syscall::Unshare: append_clone_flags(v, out); return;
+    case Syscall::Linkat: append_at_flags(v, out); return;
+    case Syscall::Dup3: append_dup3_flags(v, out); return;
+    case Syscall::Mount: append_mount_flags(v, out); return;
+    case Syscall::Umount2: append_umount_flags(v, out); return;
+    case Syscall::MemfdCreate: append_memfd_flags(v, out); return;
+    default: append_number(v, out); return;
+    }
+}
+
 }  // namespace
 
 EventArg event_arg(std::string_view name) {
@@ -143,9 +173,12 @@ EventArg event_arg(std::string_view name) {
 // named values as Falco writes them, numbers otherwise.
 void FieldReader::append_syscall_arg(EventArg a, int slot, std::string &out) {
     const Event &e = *ctx_->event;
-    if (slot == kPath || slot == kPath2) {
-        out += slot == kPath ? e.path : e.path2;
-        return;
+    switch (slot) {
+    case kPath: out += e.path; return;
+    case kPath2: out += e.path2; return;
+    case kName: out += e.name; return;
+    case kResult: append_number(e.ret, out); return;
+    default: break;
     }
     const int64_t v = e.args[size_t(slot)];
     switch (a) {
@@ -154,13 +187,15 @@ void FieldReader::append_syscall_arg(EventArg a, int slot, std::string &out) {
     case A::Domain: append_socket_domain(v, out); return;
     case A::Type: append_socket_type(v, out); return;
     case A::Nstype: append_clone_flags(v, out); return;
-    case A::Mode: append_chmod_mode(v, out); return;
-    case A::Flags:
-        if (e.syscall == Syscall::Unshare) append_clone_flags(v, out);
-        else if (e.syscall == Syscall::Linkat) append_at_flags(v, out);
-        else if (e.syscall == Syscall::Dup3) append_dup3_flags(v, out);
-        else append_number(v, out);
+    case A::Mode:
+        if (e.syscall == Syscall::Mknod || e.syscall == Syscall::Mknodat) append_mknod_mode(v, out);
+        else append_chmod_mode(v, out);
         return;
+    case A::Dev:  // mknod's device number, hexadecimal as Falco prints it
+        out += "0x";
+        append_number(v, out, 16);
+        return;
+    case A::Flags: append_syscall_flags(e.syscall, v, out); return;
     case A::Uid: {
         // Falco writes the user's name where it knows it; here, the
         // caller's own (somebody_becoming_themselves compares them)

@@ -34,7 +34,7 @@ const std::vector<FieldInfo> kFields = {
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
      "open_by_handle_at as the call they stand for: connect, openat); and ptrace, setns, unshare, init_module, "
      "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
-     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket)"},
+     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen"},
     {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
      "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
      "never_true macro, evt.num=0, holds for no event)"},
@@ -48,7 +48,7 @@ const std::vector<FieldInfo> kFields = {
      "the open creates a file (O_CREAT) with an execute bit in its mode"},
     {"evt.arg.flags", F::EvtArgFlags, T::String, kOpen | kOther, A::None, false,
      "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC; the flags argument of unshare (CLONE_*), finit_module, linkat "
-     "(AT_*) and dup3 (O_CLOEXEC)"},
+     "(AT_*), dup3 (O_CLOEXEC), mount (RDONLY|BIND|...), umount2 (FORCE|DETACH|...) and memfd_create (MFD_*)"},
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
      "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, sendto, "
      "sendmsg, open_by_handle_at, exit"},
@@ -347,7 +347,8 @@ size_t evt_type_index(const Event &e) {
         if (e.syscall < kFirstOtherSyscall) return 6;  // an event built by hand without its call
         return kFirstOtherEvtType + (size_t(e.syscall) - size_t(kFirstOtherSyscall));
     case EventType::Flood:       // never matched: the engine handles these itself
-    case EventType::CgroupPath: return 6;
+    case EventType::CgroupPath:
+    case EventType::ConnectResult: return 6;
     }
     return 6;
 }

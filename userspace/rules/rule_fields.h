@@ -70,7 +70,7 @@ struct FieldRef {
 enum class EventArg : uint32_t {
     Other, Filename, Name, Flags, Mode, Fd, Dirfd, Addr,
     Request, Pid, Nstype, Length, Cmd, Domain, Type, Proto, Target, Linkpath, Linkdirfd, Oldpath, Newpath,
-    Olddir, Newdir, Uid, Gid, Ruid, Euid, Suid, Rgid, Egid, Sgid, Oldfd, Newfd,
+    Olddir, Newdir, Uid, Gid, Ruid, Euid, Suid, Rgid, Egid, Sgid, Oldfd, Newfd, Dev, Dir, Path,
 };
 EventArg event_arg(std::string_view name);
 
@@ -155,7 +155,8 @@ constexpr std::array<std::string_view, 7 + kOtherSyscallCount> kEvtTypes = {
     "execve",  "execveat", "connect",   "open",   "openat",    "openat2",   "procexit",
     "ptrace",  "setns",    "unshare",   "init_module", "finit_module", "bpf", "socket",
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
-    "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3"};
+    "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
+    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen"};
 constexpr size_t kFirstOtherEvtType = 7;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);

@@ -186,14 +186,15 @@ DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
     return DecodeStatus::Ok;
 }
 
-// One of the rarer calls (enum syscall_id): its arguments, up to two paths,
-// and for dup and socket the socket's ends.
+// One of the rarer calls (enum syscall_id): its arguments, up to two paths
+// and a name, and for dup and socket the socket's ends.
 DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     syscall_event e;
     const size_t fixed = offsetof(syscall_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
     if (e.syscall < SYSCALL_PTRACE || e.syscall >= SYSCALL_ID_MAX) return DecodeStatus::BadType;
-    if (e.path_len >= PATH_LEN || e.path2_len >= PATH_LEN || size_t(e.path_len) + e.path2_len != len - fixed)
+    if (e.path_len >= PATH_LEN || e.path2_len >= PATH_LEN || e.name_len >= SYSCALL_NAME_LEN ||
+        size_t(e.path_len) + e.path2_len + e.name_len != len - fixed)
         return DecodeStatus::BadLength;
     static_assert(SYSCALL_ID_MAX - SYSCALL_PTRACE == kOtherSyscallCount, "the ABI's calls and the C++ ones");
     static_assert(SYSCALL_ARGS == std::tuple_size_v<decltype(Event::args)>, "the ABI's arguments and the C++ ones");
@@ -203,6 +204,7 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     for (size_t i = 0; i < SYSCALL_ARGS; i++) out.args[i] = e.args[i];
     out.path.assign(p, e.path_len);
     out.path2.assign(p + e.path_len, e.path2_len);
+    out.name.assign(p + e.path_len + e.path2_len, e.name_len);
     out.base_dir.clear();
     out.path_truncated = e.flags & EVENT_FLAG_PATH_TRUNCATED;
     // fd.* read the socket's ends as they read a connect's destination
@@ -215,7 +217,37 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     std::memcpy(out.local_addr.data(), e.sock.laddr, sizeof(e.sock.laddr));
     out.unix_path.clear();
     out.unix_abstract = false;
-    out.fd = int32_t(out.syscall == Syscall::Socket ? e.ret : e.args[0]);
+    // the calls that make an fd name it by their result
+    const bool makes_fd =
+        out.syscall == Syscall::Socket || out.syscall == Syscall::MemfdCreate || out.syscall == Syscall::Fsopen;
+    out.fd = int32_t(makes_fd ? e.ret : e.args[0]);
+    return DecodeStatus::Ok;
+}
+
+// How a TCP connect attempt ended: the connector's header, the 4-tuple.
+DecodeStatus decode_connect_result(const uint8_t *data, size_t len, Event &out) {
+    connect_result_event e;
+    if (len != sizeof(e)) return len < sizeof(e) ? DecodeStatus::TooShort : DecodeStatus::SizeMismatch;
+    std::memcpy(&e, data, sizeof(e));
+    switch (e.outcome) {
+    case CONNECT_OUTCOME_ESTABLISHED: out.outcome = ConnectOutcome::Established; break;
+    case CONNECT_OUTCOME_FAILED: out.outcome = ConnectOutcome::Failed; break;
+    case CONNECT_OUTCOME_ABANDONED: out.outcome = ConnectOutcome::Abandoned; break;
+    default: return DecodeStatus::BadType;
+    }
+    out.ret = e.ret;
+    out.connect_boot_ns = e.connect_boot_ns;
+    out.syscall = Syscall::None;
+    out.has_socket = true;
+    out.family = e.ends.family;
+    out.protocol = e.ends.protocol;
+    out.port = e.ends.rport;
+    out.local_port = e.ends.lport;
+    std::memcpy(out.addr.data(), e.ends.raddr, sizeof(e.ends.raddr));
+    std::memcpy(out.local_addr.data(), e.ends.laddr, sizeof(e.ends.laddr));
+    out.fd = -1;  // the socket's fd is not known where the state changes
+    out.unix_path.clear();
+    out.unix_abstract = false;
     return DecodeStatus::Ok;
 }
 
@@ -280,6 +312,7 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     case EVENT_FLOOD: s = decode_flood(data, len, out); break;
     case EVENT_CGROUP_PATH: s = decode_cgroup_path(data, len, out); break;
     case EVENT_SYSCALL: s = decode_syscall(data, len, out); break;
+    case EVENT_CONNECT_RESULT: s = decode_connect_result(data, len, out); break;
     default: return DecodeStatus::BadType;
     }
     if (s != DecodeStatus::Ok) return s;

@@ -62,6 +62,7 @@ bool PrefilterMaps::write_slot(uint32_t slot) {
     pf.host_pid_ns = host_pid_ns_;
     if (spec_.open.filtered) pf.filtered_types |= 1u << EVENT_OPEN;
     if (spec_.connect.filtered) pf.filtered_types |= 1u << EVENT_CONNECT;
+    pf.filtered_types |= 1u << EVENT_CONNECT_RESULT;  // no rule reads connect outcomes
     // the summary holds at most PREFILTER_PORTS distinct ports
     std::vector<uint16_t> ports;
     for (const auto &c : spec_.connect.clauses) ports.insert(ports.end(), c.ports.begin(), c.ports.end());
@@ -116,6 +117,7 @@ uint32_t PrefilterMaps::filtered_types() const {
     uint32_t types = 0;
     if (spec_.open.filtered) types |= 1u << EVENT_OPEN;
     if (spec_.connect.filtered) types |= 1u << EVENT_CONNECT;
+    types |= 1u << EVENT_CONNECT_RESULT;
     return types & ~open_types_;
 }
 
