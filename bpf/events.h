@@ -185,8 +185,8 @@ struct prefilter {
 				     * connect), or, for connect_result, which no rule reads,
 				     * not sent at all; any other type is always sent */
 	__u32 host_pid_ns;          /* the host's pid namespace inode (PREFILTER_HOST_PIDNS) */
-	__u32 pattern_count;        /* patterns used, from the first */
 	__u32 port_count;           /* ports used, from the first */
+	__u32 reserved;
 	struct prefilter_clauses open;
 	struct prefilter_clauses connect;
 	struct prefilter_pattern patterns[PREFILTER_PATTERNS];

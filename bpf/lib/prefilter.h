@@ -142,6 +142,7 @@ struct path_test {
 	const char *path;           /* a record's data[], PATH_LEN bytes at least */
 	__u32 len;
 	__u64 wanted;               /* patterns to try */
+	__u32 first;                /* the lowest of them: the loop's i counts from it */
 	int clean;                  /* -1: not looked at yet; 1: absolute, no "//" or "/." */
 	bool matched;
 };
@@ -206,12 +207,28 @@ static __always_inline bool path_is_clean(struct path_test *t)
 	return t->clean;
 }
 
+/* The number of bits up to the highest set one (0 for 0): BPF has no
+ * count-leading-zeros instruction, and clang's expansion of it crashes. */
+static __always_inline __u32 bit_length(__u64 v)
+{
+	__u32 n = 0;
+
+	if (v >> 32) { n += 32; v >>= 32; }
+	if (v >> 16) { n += 16; v >>= 16; }
+	if (v >> 8) { n += 8; v >>= 8; }
+	if (v >> 4) { n += 4; v >>= 4; }
+	if (v >> 2) { n += 2; v >>= 2; }
+	if (v >> 1) { n += 1; v >>= 1; }
+	return n + (__u32)v;
+}
+
 static long try_pattern(__u32 i, struct path_test *t)
 {
 	const struct prefilter_pattern *p;
 	__u32 len = t->len, plen;
 	bool m = false;
 
+	i += t->first;
 	if (!(t->wanted & (1ULL << (i & 63))))
 		return 0;
 	barrier_var(i); /* as in scan_clause */
@@ -237,8 +254,10 @@ static __always_inline bool path_matches(const struct prefilter *pf, const char 
 
 	if (flags & EVENT_FLAG_PATH_TRUNCATED)
 		return true;
-	/* a callback per pattern in use, not per slot: each call costs */
-	bpf_loop(pf->pattern_count < PREFILTER_PATTERNS ? pf->pattern_count : PREFILTER_PATTERNS, try_pattern, &t, 0);
+	/* a callback per pattern from the lowest wanted to the highest, not
+	 * per slot: each call costs */
+	t.first = bit_length(wanted & -wanted) - 1;
+	bpf_loop(bit_length(wanted) - t.first, try_pattern, &t, 0);
 	return t.matched;
 }
 

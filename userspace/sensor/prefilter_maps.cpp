@@ -73,8 +73,7 @@ bool PrefilterMaps::write_slot(uint32_t slot) {
     std::copy(ports.begin(), ports.end(), pf.ports);
     fill_clauses(spec_.open, host_files_complete_, ports, pf.open);
     fill_clauses(spec_.connect, host_files_complete_, ports, pf.connect);
-    pf.pattern_count = uint32_t(std::min(spec_.patterns.size(), size_t(PREFILTER_PATTERNS)));
-    for (size_t i = 0; i < pf.pattern_count; i++) {
+    for (size_t i = 0; i < spec_.patterns.size() && i < PREFILTER_PATTERNS; i++) {
         const PrefilterPattern &p = spec_.patterns[i];
         pf.patterns[i].kind = uint8_t(p.kind);
         pf.patterns[i].len = uint8_t(std::min(p.text.size(), size_t(PREFILTER_PATTERN_LEN)));
