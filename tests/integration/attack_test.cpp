@@ -123,7 +123,8 @@ TEST_CASE("attack: arguments hidden from the exec probe still give the miner ver
     // 4. past byte 247 of one argument
     c.run({"/bin/true", std::string(300, 'b') + "stratum+tcp://long.example.com:3333"});
     // 5. past the 32 KiB the kernel side copies: the rest from /proc while it runs
-    c.run({"/bin/sh", "-c", "sleep 2", "sh", std::string(40000, 'c'), "--donate-level=6"});
+    // (two commands: the shell stays, running with these arguments, for 2 s)
+    c.run({"/bin/sh", "-c", "sleep 2; true", "sh", std::string(40000, 'c'), "--donate-level=6"});
 
     v1::Verdict v;
     CHECK(sensor.wait_verdict([&](const v1::Verdict &m) { return rule_in("crypto_miner_stratum_args", id)(m) && m.event().filename() == "/tmp/kworker"; }, &v));

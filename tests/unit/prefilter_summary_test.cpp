@@ -72,7 +72,7 @@ TEST_CASE("prefilter: path comparisons become prefix, suffix and name patterns")
           "  sent when: path (prefix " + deep.substr(0, 64) + ")");
 }
 
-TEST_CASE("prefilter: and, or and not combine clauses; rules add theirs") {
+TEST_CASE("prefilter: and, or and not combine clauses, and rules add theirs") {
     // two tests of the path in one clause: one of them is kept (either is necessary)
     CHECK(open_summary(rule("a", kOpen + " and fd.name startswith /var/ and fd.filename in (a.log, b.log)"))[1] ==
           "  sent when: path (prefix /var/)");
@@ -112,7 +112,7 @@ TEST_CASE("prefilter: a rule the kernel cannot summarise sends every open, and i
           "  sent when: write");
 }
 
-TEST_CASE("prefilter: rules that never see opens filter every open; the shipped rules filter them") {
+TEST_CASE("prefilter: rules that never see opens filter every open, and the shipped rules filter them") {
     CHECK(open_summary(rule("exec", "evt.type = execve and proc.name = xmrig")) ==
           std::vector<std::string>{
               "prefilter: open events: filtered in the kernel: 0 clauses (0 with path tests, 0 with port tests)"});
