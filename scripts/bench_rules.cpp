@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/types.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -31,9 +30,8 @@
 #include "event/event_context.h"
 #include "event/event_format.h"
 #include "profile/profiler.h"
+#include "bench_replay.h"
 #include "rules/detection.h"
-#include "rules/rule_files.h"
-#include "rules/rule_set.h"
 
 // ---- every heap allocation of the process is counted -----------------------
 
@@ -69,14 +67,16 @@ void operator delete[](void *p, size_t, std::align_val_t) noexcept { std::free(p
 void operator delete(void *p, std::align_val_t, const std::nothrow_t &) noexcept { std::free(p); }
 void operator delete[](void *p, std::align_val_t, const std::nothrow_t &) noexcept { std::free(p); }
 
-namespace {
-
-using namespace crowsnest;
-
-[[noreturn]] void die(const std::string &msg) {
+void die(const std::string &msg) {
     std::fprintf(stderr, "bench_rules: %s\n", msg.c_str());
     std::exit(1);
 }
+
+namespace {
+
+using namespace crowsnest;
+using bench::now;
+using bench::si;
 
 // ---- recorded JSON -> the engine's view of the event -----------------------
 
@@ -268,12 +268,6 @@ struct Totals {
     uint64_t allocs_by_type[kEventTypeCount] = {};  // by EventType
 };
 
-double now(clockid_t clock) {
-    timespec ts{};
-    clock_gettime(clock, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
 // One pass over every event, as the engine calls the matcher. Kept out of
 // line and opaque (noipa, or noinline where clang has no noipa): the
 // compiler sees neither which matcher runs nor what the loop computes.
@@ -315,14 +309,6 @@ void shift_time(Recording &r, uint64_t ns) {
     for (auto &e : r.events) e.boot_ns += ns, e.time_ns += ns;
 }
 
-std::string si(double v) {
-    char buf[32];
-    if (v >= 1e6) std::snprintf(buf, sizeof(buf), "%.2f M", v / 1e6);
-    else if (v >= 1e3) std::snprintf(buf, sizeof(buf), "%.1f k", v / 1e3);
-    else std::snprintf(buf, sizeof(buf), "%.0f", v);
-    return buf;
-}
-
 std::string fixed(double v, int decimals) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
@@ -345,16 +331,8 @@ int main(int argc, char **argv) {
         else die("unknown argument " + a);
     }
     if (events_file.empty()) die("--events FILE is required");
-    if (rule_paths.empty()) rule_paths.push_back(CROWSNEST_DEFAULT_RULES);
-
-    std::vector<std::string> files, errors, warnings;
-    std::string error;
-    if (!expand_rule_paths(rule_paths, files, error)) die(error);
-    auto rules = RuleSet::load(files, errors, warnings);
-    if (!rules) {
-        for (const auto &e : errors) std::fprintf(stderr, "%s\n", e.c_str());
-        die("the rules did not compile");
-    }
+    size_t file_count = 0;
+    const auto rules = bench::load_rules(rule_paths, file_count);
     const Matcher &shipped = *rules;
     const EmptyMatcher empty;
 
@@ -363,11 +341,7 @@ int main(int argc, char **argv) {
     const size_t n = rec.contexts.size();
     if (repeat <= 0) repeat = std::max<long>(5, long(4000000 / n));  // about 4 M events per matcher
 
-    if (cpu < 0) cpu = sched_getcpu();
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(int(cpu), &set);
-    if (sched_setaffinity(0, sizeof(set), &set) != 0) die("cannot pin to CPU " + std::to_string(cpu));
+    cpu = bench::pin_to_cpu(cpu);
 
     // The mix.
     uint64_t mix[kEventTypeCount] = {}, in_container = 0, failed = 0;
@@ -410,7 +384,7 @@ int main(int argc, char **argv) {
                 mix[size_t(EventType::Open)], mix[size_t(EventType::Connect)], mix[size_t(EventType::Exit)],
                 mix[size_t(EventType::Syscall)], in_container, failed, rec.processes.size(), rec.cgroups.size());
     std::printf("Rules: %zu from %zu files. Replayed %ld times per matcher on CPU %ld.\n\n", shipped.rule_count(),
-                files.size(), repeat, cpu);
+                file_count, repeat, cpu);
 
     auto per_event = [](double v, uint64_t events) { return events ? v / double(events) : 0.0; };
     const auto row = [](const char *what, const std::string &b, const std::string &r) {

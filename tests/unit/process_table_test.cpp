@@ -178,6 +178,24 @@ TEST_CASE("process_table: find misses and fills from the proc root", "[process_t
     CHECK(missing_root.find(kShell.pid) == nullptr);
 }
 
+TEST_CASE("process_table: a pid found gone is not read again until prune or its exec", "[process_table]") {
+    TempDir root;
+    ProcessTable t(root.path());
+    CHECK(t.find(kShell.pid) == nullptr);  // gone: remembered
+    add_process(root, kShell);
+    CHECK(t.find(kShell.pid) == nullptr);  // not read again: a burst of a dead process's events costs no reads
+    t.prune();                             // the upkeep forgets what was gone
+    const ProcessInfo *p = t.find(kShell.pid);
+    REQUIRE(p != nullptr);
+    CHECK(p->comm == "bash");
+
+    CHECK(t.find(kPython.pid) == nullptr);
+    t.on_exec(exec_event(kPython.pid, "/usr/bin/python3", {"python3"}));  // an exec of that pid: it runs again
+    p = t.find(kPython.pid);
+    REQUIRE(p != nullptr);
+    CHECK(p->comm == "python3");
+}
+
 TEST_CASE("process_table: on_exec with an absolute filename normalises it", "[process_table]") {
     TempDir root;
     ProcessTable t(root.path());

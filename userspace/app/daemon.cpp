@@ -22,6 +22,7 @@
 
 #include "api/grpc_server.h"
 #include "app/capabilities.h"
+#include "app/host_sources.h"
 #include "app/instance_lock.h"
 #include "app/rule_watch.h"
 #include "api/hub_output.h"
@@ -44,12 +45,7 @@
 #include "http/http_server.h"
 #include "sensor/bpf_sensor.h"
 #include "util/clocks.h"
-#include "util/path_util.h"
 #include "util/task_queue.h"
-#include "workload/containerd_state.h"
-#include "workload/crio_state.h"
-#include "workload/docker_state.h"
-#include "workload/podman_state.h"
 #include "workload/workload_resolver.h"
 
 namespace crowsnest {
@@ -76,34 +72,6 @@ void install_signal_handlers() {
     sa.sa_handler = on_reopen_signal;
     sigaction(SIGUSR1, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
-}
-
-// The runtimes whose state names each container's workload: their
-// directories as given, or their defaults under the host's root.
-std::unique_ptr<WorkloadResolver> make_workload_resolver(const Options &o) {
-    auto dir = [&](const std::string &given, const char *fallback) {
-        if (!given.empty()) return given;
-        return o.host_root == "/" ? std::string(fallback) : o.host_root + fallback;
-    };
-    std::vector<std::unique_ptr<RuntimeState>> runtimes;
-    runtimes.push_back(std::make_unique<ContainerdState>(dir(o.containerd_state, "/run/containerd")));
-    runtimes.push_back(std::make_unique<CrioState>(dir(o.crio_root, "/run/containers/storage")));
-    runtimes.push_back(std::make_unique<DockerState>(dir(o.docker_root, "/var/lib/docker")));
-    runtimes.push_back(std::make_unique<PodmanState>(dir(o.podman_root, "/var/lib/containers/storage")));
-    return std::make_unique<WorkloadResolver>(std::move(runtimes));
-}
-
-// The cgroup2 mount as the host has it. In a container (--host-root DIR)
-// the container's own /sys/fs/cgroup is a view of its own cgroup, or
-// missing: the host's init (hostPID, CAP_SYS_PTRACE) names the host's
-// mount, reached under DIR. `mountinfo`: the file read.
-std::string host_cgroup2_mount(const std::string &host_root, const char *&mountinfo) {
-    const bool on_host = host_root == "/";
-    mountinfo = on_host ? "/proc/self/mountinfo" : "/proc/1/mountinfo";
-    std::ifstream in(mountinfo);
-    const std::string mount = find_cgroup2_mount(in);
-    if (mount.empty() || on_host) return mount;
-    return normalize_path(host_root + mount, "/");
 }
 
 // --node-name, else NODE_NAME (a DaemonSet sets it from spec.nodeName),

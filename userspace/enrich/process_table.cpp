@@ -76,6 +76,7 @@ size_t ProcessTable::seed() {
 }
 
 void ProcessTable::prune() {
+    gone_.clear();
     if (table_.size() < capacity_) return;
     // exit events were lost: drop what no longer runs
     for (auto it = table_.begin(); it != table_.end();)
@@ -87,6 +88,7 @@ void ProcessTable::prune() {
 
 void ProcessTable::on_exec(const Event &exec) {
     if (exec.ret != 0) return;
+    gone_.erase(exec.pid);
     ProcessInfo &p = table_[exec.pid];
     p.pid = exec.pid;
     p.ppid = exec.ppid;
@@ -109,8 +111,12 @@ void ProcessTable::on_exec(const Event &exec) {
 const ProcessInfo *ProcessTable::find(uint32_t pid) {
     auto it = table_.find(pid);
     if (it != table_.end()) return &it->second;
+    if (gone_.contains(pid)) return nullptr;
     ProcessInfo info;
-    if (!read_from_proc(pid, info)) return nullptr;
+    if (!read_from_proc(pid, info)) {
+        if (gone_.size() < capacity_) gone_.insert(pid);
+        return nullptr;
+    }
     return &(table_[pid] = std::move(info));
 }
 

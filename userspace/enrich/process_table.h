@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "event/event.h"
@@ -40,7 +41,8 @@ public:
 
     // Keeps the table within its capacity (exit events can be lost): drops
     // processes that no longer run, then, if still full, an arbitrary half.
-    // Called between events, never while one is being handled.
+    // Forgets which pids were found gone. Called between events, never while
+    // one is being handled (every 10 s).
     void prune();
 
     size_t size() const { return table_.size(); }
@@ -51,6 +53,11 @@ private:
     std::string proc_root_;
     size_t capacity_;
     std::unordered_map<uint32_t, ProcessInfo> table_;
+    // Pids not in proc_root when last looked for: the events of a process
+    // that has exited (a burst read late) are not each a failed read of
+    // /proc. Until the next prune(), or an exec of that pid: a pid is not
+    // reused that soon (the kernel hands them out in order, to pid_max).
+    std::unordered_set<uint32_t> gone_;
     IdNameCache id_names_;  // the processes' /etc/passwd and /etc/group, parsed once per version
 };
 

@@ -127,6 +127,7 @@ std::unique_ptr<BpfSensor> BpfSensor::start(const SensorOptions &opts, EventFn f
 
 int BpfSensor::on_record(void *self, void *data, size_t len) {
     auto *s = static_cast<BpfSensor *>(self);
+    if (s->tap_) s->tap_(s->tap_ctx_, data, len);
     Event &e = s->event_;
     const DecodeStatus status = s->decoder_.decode(data, len, e);
     if (status != DecodeStatus::Ok) {

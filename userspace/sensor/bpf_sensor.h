@@ -24,6 +24,8 @@ class BpfSensor {
 public:
     // Called for every well-formed record, on the thread that polls.
     using EventFn = void (*)(void *ctx, const Event &event);
+    // Called with every record's bytes as received, before they are decoded.
+    using RecordFn = void (*)(void *ctx, const void *data, size_t len);
 
     // Mounts tracefs and bpffs if needed, loads and attaches every program.
     // On failure returns nullptr with the reason in `error`.
@@ -53,6 +55,13 @@ public:
     // What the kernel side sends (bpf/lib/prefilter.h).
     PrefilterMaps &prefilter() { return *prefilter_; }
 
+    // Hands every record on as received too, for the pipeline benchmark's
+    // recording (scripts/bench_pipeline.cpp) to replay. nullptr: none.
+    void set_record_tap(RecordFn fn, void *ctx) {
+        tap_ = fn;
+        tap_ctx_ = ctx;
+    }
+
 private:
     BpfSensor() = default;
     static int on_record(void *self, void *data, size_t len);
@@ -60,6 +69,8 @@ private:
 
     EventFn fn_ = nullptr;
     void *fn_ctx_ = nullptr;
+    RecordFn tap_ = nullptr;
+    void *tap_ctx_ = nullptr;
     crowsnest_bpf *skel_ = nullptr;
     ring_buffer *rb_ = nullptr;
     // the ring's consumer and producer positions, mapped read-only
