@@ -15,7 +15,8 @@
 # price of a rule that disables the prefilter), against the floor (the same
 # programs with rules that want no open: each open's fields are read and it
 # is dropped in the kernel), and with --no-prefilter --wakeup-bytes 1, to show
-# what the ring buffer's batched wakeups save.
+# what the ring buffer's batched wakeups save. The connect loop is run
+# against its floor too (rules that want no connect).
 #
 # Usage: sudo scripts/bench-overhead.sh
 # Environment (all optional):
@@ -148,11 +149,11 @@ cc -O2 -Wall -o "$LOOPS" "$ROOT/scripts/bench_loops.c" || die "cannot compile $R
 OPEN_FILE=$TMP/open-target
 echo "crowsnest bench" >"$OPEN_FILE"
 CLK_TCK=$(getconf CLK_TCK)
-# rules that want no open event: the prefilter drops every one (the floor)
+# rules that want no open or connect event: the prefilter drops every one (the floor)
 FLOOR_RULES=$TMP/floor-rules.yaml
 cat >"$FLOOR_RULES" <<'YAML'
 - rule: bench_floor_exec_only
-  desc: wants exec events only, so every open is dropped in the kernel
+  desc: wants exec events only, so every open and connect is dropped in the kernel
   condition: evt.type = execve and proc.name = bench-floor-never
   output: never
   priority: NOTICE
@@ -384,6 +385,7 @@ add_variant open.floor open "--rules $FLOOR_RULES" "open, floor (rules want no o
 add_variant open.wake1 open "--no-prefilter --wakeup-bytes 1" "open, --no-prefilter --wakeup-bytes 1" "$WAKE1_N"
 add_variant connect.base connect - "connect" "$CONNECT_N"
 add_variant connect.with connect "" "connect (refused, 127.0.0.1)" "$CONNECT_N"
+add_variant connect.floor connect "--rules $FLOOR_RULES" "connect, floor (rules want no connect: read and dropped)" "$CONNECT_N"
 add_variant exec.base exec - "exec" "$EXEC_N"
 add_variant exec.with exec "" "exec (fork + execve /bin/true + waitpid)" "$EXEC_N"
 OTHER=""
@@ -462,7 +464,7 @@ log "$PINNING"
 log "iterations per run: open $OPEN_N (--wakeup-bytes 1: $WAKE1_N), connect $CONNECT_N, exec $EXEC_N (each + 10% warm-up)"
 
 bench open.base open.with open.nopf open.floor open.wake1 ${OTHER:+open.other}
-bench connect.base connect.with ${OTHER:+connect.other}
+bench connect.base connect.with connect.floor ${OTHER:+connect.other}
 bench exec.base exec.with ${OTHER:+exec.other}
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -489,6 +491,11 @@ row() { # row WITH-VARIANT BASE-VARIANT [FLOOR-VARIANT]
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${V_LABEL[$w]}" "$mb" "$mw" "$ov" "$floor" "$prog" "$drops" "$delivered"
 }
 
+prog_ratio() { # prog_ratio VARIANT FLOOR-VARIANT -> their BPF program ns/run, as a ratio
+	awk -v t="${V_PROG_NS[$1]}" -v n="${V_PROG_RUNS[$1]}" -v ft="${V_PROG_NS[$2]}" -v fn="${V_PROG_RUNS[$2]}" \
+		'BEGIN {if (n > 0 && fn > 0 && ft > 0) printf "%.1fx (%.0f vs %.0f ns)", (t / n) / (ft / fn), t / n, ft / fn; else print "n/a"}'
+}
+
 ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those with-runs
 	local ticks=0 events=0 v
 	for v in "$@"; do
@@ -509,7 +516,8 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 	row open.nopf open.base open.floor
 	row open.floor open.base open.floor
 	row open.wake1 open.base open.floor
-	row connect.with connect.base
+	row connect.with connect.base connect.floor
+	row connect.floor connect.base connect.floor
 	row exec.with exec.base
 	if [[ -n $OTHER ]]; then
 		row open.other open.base
@@ -517,6 +525,8 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 		row exec.other exec.base
 	fi
 	echo
+	echo "- BPF program run time against the floor's (target: connect at most 2x): open $(prog_ratio open.with open.floor), open --no-prefilter $(prog_ratio open.nopf open.floor), connect $(prog_ratio connect.with connect.floor);" \
+		"exec has no floor: every exec is sent"
 	echo "- crowsnest CPU per event (utime+stime from ready to the stop, over every event it counted; default wakeup, all with-runs): $(ns_per_event open.with connect.with exec.with);" \
 		"open loop alone: $(ns_per_event open.with); --no-prefilter: $(ns_per_event open.nopf); with --wakeup-bytes 1: $(ns_per_event open.wake1)"
 	echo "- spread (min-max ns/op): open $(spread <<<"${V_NS[open.base]}") vs $(spread <<<"${V_NS[open.with]}")" \

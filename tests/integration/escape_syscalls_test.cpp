@@ -167,3 +167,42 @@ TEST_CASE("escape syscalls: mount, mknod and memfd_create from real containers, 
         if (m.rule() == "host_disk_mounted_by_call") CHECK((m.container().id() == priv_id && has(m, " on /mnt in ")));
     }
 }
+
+TEST_CASE("raw sockets: a SYN-scan socket and a sniffer from real containers, renamed, but not ping's",
+          "[integration][scanner]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);  // the shipped rules
+    const std::string raw_id = random_container_id(), plain_id = random_container_id();
+    RuncContainer raw, plain;
+    START_CONTAINER(raw, (ContainerSpec{.cgroups_path = docker_path(raw_id), .extra_capabilities = {"CAP_NET_RAW"}}));
+    START_CONTAINER(plain, (ContainerSpec{.cgroups_path = docker_path(plain_id)}));
+    // named like an ordinary health check
+    for (const auto *c : {&raw, &plain})
+        REQUIRE(run_shell("cp " SYSCALL_PROBE_BINARY " " + c->bundle() + "/rootfs/bin/healthcheck") == 0);
+
+    REQUIRE(raw.run({"/bin/healthcheck", "raw-socket", "1"}) == 0);  // ping's ICMP: nothing
+    REQUIRE(raw.run({"/bin/healthcheck", "raw-socket", "6"}) == 0);  // TCP: what a SYN scan sends with
+    REQUIRE(raw.run({"/bin/healthcheck", "packet-socket"}) == 0);
+    CHECK(plain.run({"/bin/healthcheck", "raw-socket", "255"}) == 1);  // no CAP_NET_RAW: refused
+
+    auto wait = [&](const std::string &id, const std::string &text, v1::Verdict &v) {
+        INFO(id << ": " << text);
+        return sensor.wait_verdict(
+            [&](const v1::Verdict &m) {
+                return m.rule() == "raw_socket_in_container" && m.container().id() == id &&
+                       m.output().find(text) != std::string::npos;
+            },
+            &v);
+    };
+    v1::Verdict v;
+    REQUIRE(wait(raw_id, "AF_INET SOCK_RAW protocol 6", v));
+    CHECK(v.output() == "Raw socket in container " + raw_id +
+                            ": AF_INET SOCK_RAW protocol 6 by healthcheck (/bin/healthcheck), SUCCESS");
+    CHECK(v.event().syscall() == "socket");
+    CHECK(v.severity() == "medium");
+    REQUIRE(wait(raw_id, "AF_PACKET SOCK_RAW protocol 768", v));
+    REQUIRE(wait(plain_id, "AF_INET SOCK_RAW protocol 255", v));
+    CHECK(v.output().ends_with(", EPERM"));
+    for (const auto &m : sensor.verdicts())
+        CHECK_FALSE((m.rule() == "raw_socket_in_container" && m.output().find("protocol 1 ") != std::string::npos));
+}

@@ -5,7 +5,7 @@
  * memfd_create. A refused call (EPERM) is as good as a granted one: the
  * sensor reports the attempt; the exit status says which it was. Built static.
  *   syscall_probe ptrace-attach | traceme | unshare | setns PATH | modules | bpf
- *   syscall_probe packet-socket | dup-socket IPV4 PORT | setuid UID
+ *   syscall_probe packet-socket | raw-socket PROTOCOL | dup-socket IPV4 PORT | setuid UID
  *   syscall_probe mount SOURCE TARGET FSTYPE | umount TARGET | memfd NAME
  *   syscall_probe mknod PATH b|c|p MAJOR MINOR | nb-connect IPV4 PORT
  *   syscall_probe fsmount SOURCE TARGET FSTYPE (the new mount API: no mount call) */
@@ -181,11 +181,13 @@ int main(int argc, char **argv)
 		setns(open(argv[2], O_RDONLY), 0);
 	else if (!strcmp(what, "packet-socket"))
 		socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	else if (!strcmp(what, "raw-socket") && argc > 2)
+		return socket(AF_INET, SOCK_RAW, atoi(argv[2])) < 0;
 	else if (!strcmp(what, "setuid") && argc > 2)
 		(void)!setuid((uid_t)atoi(argv[2]));
 	else {
 		fprintf(stderr, "usage: syscall_probe ptrace-attach|traceme|unshare|setns PATH|modules|bpf|"
-				"packet-socket|dup-socket IPV4 PORT|setuid UID|mount SOURCE TARGET FSTYPE|"
+				"packet-socket|raw-socket PROTOCOL|dup-socket IPV4 PORT|setuid UID|mount SOURCE TARGET FSTYPE|"
 				"umount TARGET|memfd NAME|mknod PATH b|c|p MAJOR MINOR|nb-connect IPV4 PORT|"
 				"fsmount SOURCE TARGET FSTYPE\n");
 		return 2;

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -483,6 +485,33 @@ TEST_CASE("default rules: a block device node made in a container", "[default_ru
     CHECK(fired(mknod_scene(S_IFBLK | 0600, "/dev/sda1").on_host()).empty());
     // memfd_create alone is what runtimes do all day
     CHECK(fired(syscall_scene(crowsnest::Syscall::MemfdCreate, {MFD_CLOEXEC}, 3, "", "", "v8")).empty());
+}
+
+TEST_CASE("default rules: packet and raw IP sockets in a container, but not ping's", "[default_rules][scanner]") {
+    using crowsnest::Syscall;
+    auto socket_call = [](int64_t domain, int64_t type, int64_t proto, int64_t ret = 3) {
+        return syscall_scene(Syscall::Socket, {domain, type, proto}, ret);
+    };
+    const auto ds = detect(socket_call(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 768));  // a sniffer: ETH_P_ALL
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "raw_socket_in_container");
+    CHECK(ds[0].output == "Raw socket in container " + kContainerId +
+                              ": AF_PACKET SOCK_RAW|SOCK_CLOEXEC protocol 768 by strace (/usr/bin/strace), SUCCESS");
+    CHECK(fired(socket_call(AF_PACKET, SOCK_DGRAM, 768)) == Names{"raw_socket_in_container"});
+    CHECK(fired(socket_call(AF_INET, SOCK_RAW, IPPROTO_TCP)) == Names{"raw_socket_in_container"});  // SYN scan
+    CHECK(fired(socket_call(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_RAW)) == Names{"raw_socket_in_container"});
+    CHECK(fired(socket_call(AF_INET6, SOCK_RAW, IPPROTO_UDP)) == Names{"raw_socket_in_container"});
+    CHECK(fired(socket_call(AF_INET, SOCK_PACKET, 768)) == Names{"raw_socket_in_container"});  // the old packet type
+    // refused (no CAP_NET_RAW): the attempt is reported
+    CHECK(fired(socket_call(AF_INET, SOCK_RAW, IPPROTO_TCP, -EPERM)) == Names{"raw_socket_in_container"});
+    // ping and traceroute, ordinary sockets, and the host
+    CHECK(fired(socket_call(AF_INET, SOCK_RAW, IPPROTO_ICMP)).empty());
+    CHECK(fired(socket_call(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)).empty());
+    CHECK(fired(socket_call(AF_INET, SOCK_DGRAM, IPPROTO_ICMP)).empty());
+    CHECK(fired(socket_call(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)).empty());
+    CHECK(fired(socket_call(AF_NETLINK, SOCK_RAW, 0)).empty());  // route and audit queries
+    CHECK(fired(socket_call(AF_UNIX, SOCK_STREAM, 0)).empty());
+    CHECK(fired(socket_call(AF_PACKET, SOCK_RAW, 768).on_host()).empty());
 }
 
 TEST_CASE("default rules: /proc/1/root needs the host pid namespace", "[default_rules][escape]") {
