@@ -107,3 +107,57 @@ TEST_CASE("shipped rules: a user's SSH key on the host read through a host-root 
     CHECK(v.event().path() == ".ssh/id_ed25519");
     run_shell("rm -rf " + home);
 }
+
+// Credential access, persistence and evasion inside the container itself:
+// a shell in a container with its own network namespace (the metadata
+// address is unreachable there, which is enough: the attempt is the sign).
+TEST_CASE("shipped rules: credentials, metadata, planted keys and cleared history in a real container",
+          "[integration][rules]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);  // the shipped rules
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .host_network = false,
+                                      .extra_links = {"base64", "head"}}));
+    const std::string sa = c.bundle() + "/rootfs/var/run/secrets/kubernetes.io/serviceaccount";
+    REQUIRE(run_shell("mkdir -p " + sa + " " + c.bundle() + "/rootfs/root/.aws && echo eyJhbGciOi > " + sa +
+                      "/token && echo 'root:$6$x:19000::::::' > " + c.bundle() + "/rootfs/etc/shadow && printf "
+                      "'[default]\\naws_secret_access_key=x\\n' > " + c.bundle() + "/rootfs/root/.aws/credentials") == 0);
+
+    // benign look-alikes: the workload's files with the same names, the shell saving its history
+    c.exec("cat /etc/passwd; echo x > /tmp/config; cat /tmp/config; echo ls >> /root/.ash_history; true");
+    // the attack, through a relative path and a busybox applet too
+    c.exec("cat /var/run/secrets/kubernetes.io/serviceaccount/token; true");
+    c.exec("cd /etc && base64 shadow; head -1 /root/.aws/credentials; true");
+    c.exec("printf 'GET /latest/meta-data/iam/security-credentials/ HTTP/1.0\\r\\n\\r\\n' | nc -w 1 169.254.169.254 80; true");
+    c.exec("mkdir -p /root/.ssh && echo 'ssh-ed25519 AAAA x' >> /root/.ssh/authorized_keys; true");
+    c.exec("echo /tmp/x.so > /etc/ld.so.preload; true");
+    c.exec(": > /root/.ash_history; ln -sf /dev/null /root/.sh_history; true");
+    c.exec("cp /bin/busybox /tmp/sh2 && chmod u+s /tmp/sh2; true");
+
+    auto wait = [&](const std::string &rule, const std::string &text) {
+        INFO(rule << ": " << text);
+        return sensor.wait_verdict(
+            [&](const v1::Verdict &v) {
+                return v.rule() == rule && v.container().id() == id && v.output().find(text) != std::string::npos;
+            },
+            nullptr, std::chrono::seconds(5));
+    };
+    CHECK(wait("credential_read_by_tool_in_container",
+               "Credential /var/run/secrets/kubernetes.io/serviceaccount/token read by cat"));
+    CHECK(wait("credential_read_by_tool_in_container", "Credential /etc/shadow read by base64"));
+    CHECK(wait("credential_read_by_tool_in_container", "Credential /root/.aws/credentials read by head"));
+    CHECK(wait("cloud_metadata_fetched_by_tool", "Cloud metadata service 169.254.169.254 contacted by nc"));
+    CHECK(wait("ssh_authorized_keys_written_in_container", "/root/.ssh/authorized_keys"));
+    CHECK(wait("ld_preload_written_in_container", "ld.so.preload opened for writing in container " + id));
+    CHECK(wait("shell_history_emptied_in_container", "Shell history /root/.ash_history emptied"));
+    CHECK(wait("shell_history_linked_to_null_in_container", "Shell history /root/.sh_history linked to /dev/null"));
+    CHECK(wait("setuid_bit_set_in_container", "/tmp/sh2"));
+    for (const auto &v : sensor.verdicts()) {
+        if (v.container().id() != id) continue;
+        INFO(v.rule() << ": " << v.output());
+        CHECK(v.cgroup_id() == c.cgroup_id());
+        CHECK(v.output().find("/tmp/config") == std::string::npos);
+        CHECK(v.output().find("/etc/passwd") == std::string::npos);
+    }
+}

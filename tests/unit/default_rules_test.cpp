@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
@@ -95,7 +96,8 @@ TEST_CASE("default rules: the file loads without warnings, every rule has desc, 
     CHECK(errors.empty());
     CHECK(warnings == Names{});
     CHECK(r->rule_count() >= 30);
-    const Names categories{"miner", "scanner", "host_mount", "escape", "drift"};
+    const Names categories{"miner",       "scanner",           "host_mount",  "escape",
+                           "drift",       "credential_access", "persistence", "defense_evasion"};
     for (size_t i = 0; i < r->rule_count(); i++) {
         const auto &info = r->rule_info(i);
         INFO(info.name);
@@ -512,6 +514,114 @@ TEST_CASE("default rules: packet and raw IP sockets in a container, but not ping
     CHECK(fired(socket_call(AF_NETLINK, SOCK_RAW, 0)).empty());  // route and audit queries
     CHECK(fired(socket_call(AF_UNIX, SOCK_STREAM, 0)).empty());
     CHECK(fired(socket_call(AF_PACKET, SOCK_RAW, 768).on_host()).empty());
+}
+
+TEST_CASE("default rules: credentials read by shell tools in a container, not by the workload", "[default_rules][credentials]") {
+    const std::string token = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    const auto ds = detect(opened(token, O_RDONLY));  // cat
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "credential_read_by_tool_in_container");
+    CHECK(ds[0].output == "Credential " + token + " read by cat (cat " + token + ") in container " + kContainerId +
+                              ", SUCCESS");
+    for (const std::string path : {"/etc/shadow", "/run/secrets/kubernetes.io/serviceaccount/token",
+                                   "/root/.aws/credentials", "/home/app/.kube/config", "/root/.docker/config.json",
+                                   "/home/dev/.ssh/id_ed25519", "/srv/.git-credentials", "/root/.netrc"}) {
+        INFO(path);
+        CHECK(fired(opened(path, O_RDONLY)) == Names{"credential_read_by_tool_in_container"});
+    }
+    Scene b64 = opened("/etc/shadow", O_RDONLY);
+    b64.by("/usr/bin/base64", {"base64", "/etc/shadow"});
+    CHECK(fired(b64) == Names{"credential_read_by_tool_in_container"});
+    Scene redirect = opened(token, O_RDONLY);  // TOKEN=$(< token) in bash
+    redirect.by("/bin/bash", {"bash"});
+    CHECK(fired(redirect) == Names{"credential_read_by_tool_in_container"});
+    CHECK(fired(opened("/etc/shadow", O_RDONLY).on_host()).empty());
+    // the workload's own code, a login service, and files that only share a name
+    Scene app = opened(token, O_RDONLY);
+    app.by("/usr/local/bin/python3.12", {"python3", "-m", "operator"});
+    CHECK(fired(app).empty());
+    Scene su = opened("/etc/shadow", O_RDONLY);
+    su.by("/usr/bin/su", {"su", "-", "app"});
+    CHECK(fired(su).empty());
+    CHECK(fired(opened("/app/config", O_RDONLY)).empty());
+    CHECK(fired(opened("/etc/nginx/credentials", O_RDONLY)).empty());
+    CHECK(fired(opened("/root/.ssh/id_rsa.pub", O_RDONLY)).empty());
+    CHECK(fired(opened("/root/.ssh/known_hosts", O_RDONLY)).empty());
+}
+
+TEST_CASE("default rules: the cloud metadata service fetched by hand from a container", "[default_rules][credentials]") {
+    const auto ds = detect(connect_inet_scene("169.254.169.254", 80, -ENETUNREACH));  // curl
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "cloud_metadata_fetched_by_tool");
+    CHECK(ds[0].output == "Cloud metadata service 169.254.169.254 contacted by curl (curl http://169.254.169.254) "
+                          "in container " + kContainerId + ", ENETUNREACH");
+    CHECK(fires(connect_inet_scene("fd00:ec2::254", 80, -EINPROGRESS), "cloud_metadata_fetched_by_tool"));
+    CHECK(fires(connect_inet_scene("169.254.170.2", 80), "cloud_metadata_fetched_by_tool"));
+    Scene wget = connect_inet_scene("169.254.169.254", 80);
+    wget.by("/bin/busybox", {"wget", "-qO-", "http://169.254.169.254/latest/meta-data/"});
+    wget.process.comm = wget.event.comm = "wget";
+    CHECK(fires(wget, "cloud_metadata_fetched_by_tool"));
+    // an SDK inside the workload, another port, the host
+    Scene sdk = connect_inet_scene("169.254.169.254", 80);
+    sdk.by("/usr/bin/java", {"java", "-jar", "app.jar"});
+    CHECK_FALSE(fires(sdk, "cloud_metadata_fetched_by_tool"));
+    CHECK_FALSE(fires(connect_inet_scene("169.254.169.254", 8080), "cloud_metadata_fetched_by_tool"));
+    CHECK_FALSE(fires(connect_inet_scene("169.254.169.254", 80).on_host(), "cloud_metadata_fetched_by_tool"));
+    CHECK_FALSE(fires(connect_inet_scene("10.0.0.1", 80), "cloud_metadata_fetched_by_tool"));
+}
+
+TEST_CASE("default rules: persistence and evasion inside a container", "[default_rules][persistence]") {
+    CHECK(fired(opened("/root/.ssh/authorized_keys", O_WRONLY | O_APPEND | O_CREAT)) ==
+          Names{"ssh_authorized_keys_written_in_container"});
+    CHECK(fired(opened("/home/u/.ssh/authorized_keys2", O_RDWR)) == Names{"ssh_authorized_keys_written_in_container"});
+    CHECK(fired(opened("/root/.ssh/authorized_keys", O_RDONLY)).empty());  // sshd reads it at every login
+    CHECK(fired(opened("/etc/ld.so.preload", O_WRONLY | O_CREAT | O_TRUNC)) == Names{"ld_preload_written_in_container"});
+    CHECK(fired(opened("/etc/ld.so.preload", O_RDONLY)).empty());  // the loader reads it at every exec
+    CHECK(fired(opened("/etc/ld.so.preload", O_WRONLY).on_host()).empty());
+
+    CHECK(fired(opened("/root/.bash_history", O_WRONLY | O_CREAT | O_TRUNC)) ==
+          Names{"shell_history_emptied_in_container"});
+    CHECK(fired(opened("/root/.bash_history", O_WRONLY | O_APPEND)).empty());  // the shell saving it
+    const auto linked = detect(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/dev/null", "/root/.ash_history"));
+    REQUIRE(linked.size() == 1);
+    CHECK(linked[0].rule->name == "shell_history_linked_to_null_in_container");
+    CHECK(linked[0].output == "Shell history /root/.ash_history linked to /dev/null in container " + kContainerId +
+                                  " by strace (strace -p 1)");
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/dev/null", "/tmp/out.log")).empty());
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/data/h", "/root/.bash_history")).empty());
+
+    const auto suid = detect(syscall_scene(crowsnest::Syscall::Fchmodat, {AT_FDCWD, S_ISUID | 0755}, 0, "/tmp/sh"));
+    REQUIRE(suid.size() == 1);
+    CHECK(suid[0].rule->name == "setuid_bit_set_in_container");
+    CHECK(suid[0].output.find("Setuid bit set in container " + kContainerId + " by strace (strace -p 1): fchmodat ") == 0);
+    CHECK(suid[0].output.find("/tmp/sh") != std::string::npos);
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Fchmod, {3, S_ISUID | 0755})) == Names{"setuid_bit_set_in_container"});
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Chmod, {S_ISGID | 02775}, 0, "/data")).empty());  // a shared directory
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Chmod, {0755}, 0, "/tmp/x")).empty());
+    Scene dpkg = syscall_scene(crowsnest::Syscall::Fchmodat, {AT_FDCWD, S_ISUID | 0755}, 0, "/usr/bin/sudo");
+    dpkg.by("/usr/bin/dpkg", {"dpkg", "--unpack", "sudo.deb"});
+    CHECK(fired(dpkg).empty());
+}
+
+TEST_CASE("default rules: ptrace injection and kernel modules from a container", "[default_rules][escape]") {
+    using crowsnest::Syscall;
+    const auto attach = detect(syscall_scene(Syscall::Ptrace, {PTRACE_ATTACH, 77}));
+    REQUIRE(attach.size() == 1);
+    CHECK(attach[0].rule->name == "ptrace_attach_in_container");
+    CHECK(attach[0].output == "ptrace PTRACE_ATTACH of pid 77 in container " + kContainerId +
+                                  " by strace (strace -p 1), SUCCESS");
+    CHECK(fired(syscall_scene(Syscall::Ptrace, {PTRACE_POKETEXT, 77})) == Names{"ptrace_attach_in_container"});
+    CHECK(fired(syscall_scene(Syscall::Ptrace, {PTRACE_TRACEME, 0})).empty());  // a child asking to be traced
+    CHECK(fired(syscall_scene(Syscall::Ptrace, {PTRACE_PEEKUSER, 77})).empty());
+    CHECK(fired(syscall_scene(Syscall::Ptrace, {PTRACE_ATTACH, 77}).on_host()).empty());
+
+    const auto module = detect(syscall_scene(Syscall::FinitModule, {3, 0}, -EPERM));
+    REQUIRE(module.size() == 1);
+    CHECK(module[0].rule->name == "kernel_module_load_from_container");
+    CHECK(module[0].output == "Kernel module load (finit_module) from container " + kContainerId +
+                                  " by strace (strace -p 1), EPERM");
+    CHECK(fired(syscall_scene(Syscall::InitModule, {4096}, 0)) == Names{"kernel_module_load_from_container"});
+    CHECK(fired(syscall_scene(Syscall::InitModule, {4096}, 0).on_host()).empty());
 }
 
 TEST_CASE("default rules: /proc/1/root needs the host pid namespace", "[default_rules][escape]") {

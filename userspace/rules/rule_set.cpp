@@ -11,7 +11,7 @@ namespace crowsnest {
 namespace {
 
 const std::vector<std::string> kCategories = {"miner", "scanner", "host_mount", "escape", "drift",
-                                              "credential_access", "recon", "persistence"};
+                                              "credential_access", "recon", "persistence", "defense_evasion"};
 
 // Our category names, and Falco's mitre_* tags that mean one of them.
 bool category_of_tag(const std::string &tag, std::string &category) {
