@@ -108,10 +108,10 @@ TEST_CASE("shipped rules: a user's SSH key on the host read through a host-root 
     run_shell("rm -rf " + home);
 }
 
-// Credential access, persistence and evasion inside the container itself:
+// Credential access, persistence, evasion and injection inside the container itself:
 // a shell in a container with its own network namespace (the metadata
 // address is unreachable there, which is enough: the attempt is the sign).
-TEST_CASE("shipped rules: credentials, metadata, planted keys and cleared history in a real container",
+TEST_CASE("shipped rules: credentials, metadata, planted keys, cleared history, injection and modules in a real container",
           "[integration][rules]") {
     SensorProcess sensor;
     START_SENSOR(sensor);  // the shipped rules
@@ -134,6 +134,10 @@ TEST_CASE("shipped rules: credentials, metadata, planted keys and cleared histor
     c.exec("echo /tmp/x.so > /etc/ld.so.preload; true");
     c.exec(": > /root/.ash_history; ln -sf /dev/null /root/.sh_history; true");
     c.exec("cp /bin/busybox /tmp/sh2 && chmod u+s /tmp/sh2; true");
+    // injection and a kernel module, by a program named like a health check
+    REQUIRE(run_shell("cp " SYSCALL_PROBE_BINARY " " + c.bundle() + "/rootfs/bin/healthcheck") == 0);
+    c.run({"/bin/healthcheck", "ptrace-attach"});
+    c.run({"/bin/healthcheck", "modules"});  // refused: runc's default capabilities
 
     auto wait = [&](const std::string &rule, const std::string &text) {
         INFO(rule << ": " << text);
@@ -153,6 +157,8 @@ TEST_CASE("shipped rules: credentials, metadata, planted keys and cleared histor
     CHECK(wait("shell_history_emptied_in_container", "Shell history /root/.ash_history emptied"));
     CHECK(wait("shell_history_linked_to_null_in_container", "Shell history /root/.sh_history linked to /dev/null"));
     CHECK(wait("setuid_bit_set_in_container", "/tmp/sh2"));
+    CHECK(wait("ptrace_attach_in_container", "ptrace PTRACE_ATTACH of pid"));
+    CHECK(wait("kernel_module_load_from_container", "by healthcheck (healthcheck modules)"));
     for (const auto &v : sensor.verdicts()) {
         if (v.container().id() != id) continue;
         INFO(v.rule() << ": " << v.output());
