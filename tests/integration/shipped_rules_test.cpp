@@ -138,6 +138,7 @@ TEST_CASE("shipped rules: credentials, metadata, planted keys, cleared history, 
     REQUIRE(run_shell("cp " SYSCALL_PROBE_BINARY " " + c.bundle() + "/rootfs/bin/healthcheck") == 0);
     c.run({"/bin/healthcheck", "ptrace-attach"});
     c.run({"/bin/healthcheck", "modules"});  // refused: runc's default capabilities
+    c.run({"/bin/healthcheck", "setns", "/proc/1/ns/net"});  // refused too
 
     auto wait = [&](const std::string &rule, const std::string &text) {
         INFO(rule << ": " << text);
@@ -159,11 +160,14 @@ TEST_CASE("shipped rules: credentials, metadata, planted keys, cleared history, 
     CHECK(wait("setuid_bit_set_in_container", "/tmp/sh2"));
     CHECK(wait("ptrace_attach_in_container", "ptrace PTRACE_ATTACH of pid"));
     CHECK(wait("kernel_module_load_from_container", "by healthcheck (healthcheck modules)"));
+    CHECK(wait("namespace_joined_from_container", "by healthcheck (healthcheck setns /proc/1/ns/net), EPERM"));
     for (const auto &v : sensor.verdicts()) {
         if (v.container().id() != id) continue;
         INFO(v.rule() << ": " << v.output());
         CHECK(v.cgroup_id() == c.cgroup_id());
         CHECK(v.output().find("/tmp/config") == std::string::npos);
         CHECK(v.output().find("/etc/passwd") == std::string::npos);
+        // every exec into the container is runc's setns: only the probe's may give a verdict
+        if (v.rule() == "namespace_joined_from_container") CHECK(v.process().comm() == "healthcheck");
     }
 }

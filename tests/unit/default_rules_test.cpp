@@ -624,6 +624,23 @@ TEST_CASE("default rules: ptrace injection and kernel modules from a container",
     CHECK(fired(syscall_scene(Syscall::InitModule, {4096}, 0).on_host()).empty());
 }
 
+TEST_CASE("default rules: setns from a container under any name, but not the runtime's", "[default_rules][escape]") {
+    using crowsnest::Syscall;
+    Scene join = syscall_scene(Syscall::Setns, {3, 0});
+    join.by("/tmp/kthreadd", {"kthreadd", "-t", "1", "-m"});  // a renamed nsenter
+    const auto ds = detect(join);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "namespace_joined_from_container");
+    CHECK(ds[0].output.find("Namespace joined (setns fd=3 ") == 0);
+    CHECK(ds[0].output.find("in container " + kContainerId + " by kthreadd (kthreadd -t 1 -m), SUCCESS") !=
+          std::string::npos);
+    CHECK(fired(syscall_scene(Syscall::Setns, {3, 0}, -EPERM)) == Names{"namespace_joined_from_container"});
+    Scene runc = syscall_scene(Syscall::Setns, {5, 0x40000000});
+    runc.event.comm = runc.process.comm = "runc:[1:CHILD]";
+    CHECK(fired(runc).empty());
+    CHECK(fired(syscall_scene(Syscall::Setns, {3, 0}).on_host()).empty());
+}
+
 TEST_CASE("default rules: /proc/1/root needs the host pid namespace", "[default_rules][escape]") {
     CHECK(fired(open_scene("/proc/1/root/etc/shadow").with_host_pid_ns()) == Names{"host_root_via_proc"});
     CHECK(fired(open_scene("/proc/1/root/etc/shadow")).empty());
