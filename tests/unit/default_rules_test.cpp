@@ -540,6 +540,12 @@ TEST_CASE("default rules: credentials read by shell tools in a container, not by
     Scene app = opened(token, O_RDONLY);
     app.by("/usr/local/bin/python3.12", {"python3", "-m", "operator"});
     CHECK(fired(app).empty());
+    Scene grep_r = opened("/etc/shadow", O_RDONLY);  // grep -r over /etc, or a backup's tar
+    grep_r.by("/bin/grep", {"grep", "-r", "listen", "/etc"});
+    CHECK(fired(grep_r).empty());
+    Scene tar_token = opened(token, O_RDONLY);  // packing the secrets to send them
+    tar_token.by("/bin/tar", {"tar", "czf", "-", "/var/run/secrets"});
+    CHECK(fired(tar_token) == Names{"credential_read_by_tool_in_container"});
     Scene su = opened("/etc/shadow", O_RDONLY);
     su.by("/usr/bin/su", {"su", "-", "app"});
     CHECK(fired(su).empty());
