@@ -397,31 +397,6 @@ TEST_CASE("decoder: the new program's stdio at exec", "[decoder][stdio]") {
     CHECK(std::string(crowsnest::stdio_type_name(err)) == "tty");
 }
 
-TEST_CASE("decoder: stdio type names", "[decoder][stdio]") {
-    using crowsnest::StdioFd;
-    using crowsnest::StdioKind;
-    auto name = [](StdioKind kind, uint64_t dev = 0, uint16_t family = 0) {
-        StdioFd fd;
-        fd.kind = kind;
-        fd.dev = dev;
-        fd.family = family;
-        return std::string(crowsnest::stdio_type_name(fd));
-    };
-    CHECK(name(StdioKind::Closed) == "none");
-    CHECK(name(StdioKind::File) == "file");
-    CHECK(name(StdioKind::Directory) == "directory");
-    CHECK(name(StdioKind::CharDevice, makedev(1, 3)) == "null");
-    CHECK(name(StdioKind::CharDevice, makedev(1, 5)) == "device");  // /dev/zero
-    CHECK(name(StdioKind::CharDevice, makedev(5, 1)) == "tty");     // /dev/console
-    CHECK(name(StdioKind::CharDevice, makedev(4, 64)) == "tty");    // /dev/ttyS0
-    CHECK(name(StdioKind::BlockDevice, makedev(8, 0)) == "device");
-    CHECK(name(StdioKind::Pipe) == "pipe");
-    CHECK(name(StdioKind::Socket, 0, AF_INET6) == "ipv6");
-    CHECK(name(StdioKind::Socket, 0, AF_UNIX) == "unix");
-    CHECK(name(StdioKind::Socket, 0, AF_NETLINK) == "socket");
-    CHECK(name(StdioKind::Other) == "other");
-}
-
 TEST_CASE("decoder: stdio is not carried to a failed exec or another record", "[decoder][stdio]") {
     Event ev;
     REQUIRE(decode(exec_with_stdio(), ev) == DecodeStatus::Ok);
