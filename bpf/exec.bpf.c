@@ -78,10 +78,6 @@ static __always_inline void read_stdio_fd(struct stdio_fd *s, int fd)
 	if (!file)
 		return;
 	inode = file->f_inode;
-	if (!inode) {
-		s->kind = STDIO_OTHER;
-		return;
-	}
 	sb = inode->i_sb;
 	type = inode->i_mode & S_IFMT;
 	s->ino = inode->i_ino;
