@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 12
+#define CROWSNEST_ABI_VERSION 13
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -106,6 +106,7 @@ enum syscall_id {
 					 * connect_event: protocol and lport are the socket's */
 #define EVENT_FLAG_FIXED_FILE 0x80      /* io_uring open: a direct (fixed-file) open, whose result
 					 * is a slot of the ring, not a file descriptor */
+#define EVENT_FLAG_STDIO 0x100          /* exec: stdio[] describes fds 0, 1 and 2 of the new program */
 
 /* The value of the single entry of the per-CPU `loss_counts` map: every
  * event the kernel side could not deliver, by cause. */
@@ -225,6 +226,43 @@ struct event_header {
 	char comm[COMM_LEN];
 };
 
+/* The two ends of a socket, as the kernel holds them (struct sock_common). */
+struct socket_ends {
+	__u16 family;               /* AF_INET, AF_INET6, AF_UNIX, ... */
+	__u16 protocol;             /* IPPROTO_TCP, IPPROTO_UDP, ... (sk_protocol) */
+	__u16 lport;                /* host byte order; 0 when not bound */
+	__u16 rport;                /* host byte order; 0 when not connected */
+	__u8 laddr[16];             /* IPv4 in the first 4 bytes, or IPv6 */
+	__u8 raddr[16];
+};
+
+/* What one of the new program's standard fds is, at a successful exec:
+ * a shell whose input or output is a network socket is a reverse shell,
+ * whatever started it. The kind is the inode's file type; anonymous inodes
+ * (eventfd, epoll, signalfd, ...) are STDIO_OTHER whatever their mode. */
+enum stdio_kind {
+	STDIO_CLOSED = 0,
+	STDIO_FILE = 1,             /* a regular file (memfds too) */
+	STDIO_DIRECTORY = 2,
+	STDIO_CHAR = 3,             /* a character device: a terminal, /dev/null, ... (dev tells which) */
+	STDIO_BLOCK = 4,
+	STDIO_PIPE = 5,             /* a pipe or a FIFO */
+	STDIO_SOCKET = 6,           /* sock holds its ends */
+	STDIO_OTHER = 7,
+	STDIO_KIND_MAX = 8,
+};
+
+#define STDIO_FDS 3
+
+struct stdio_fd {
+	__u8 kind;                  /* enum stdio_kind */
+	__u8 reserved[3];
+	__u32 dev;                  /* kernel dev_t (major << 20 | minor): a device's own number for
+				     * STDIO_CHAR and STDIO_BLOCK, else its filesystem's (0 when closed) */
+	__u64 ino;                  /* the inode: a pipe's, a socket's, a file's */
+	struct socket_ends sock;    /* STDIO_SOCKET; zero otherwise */
+};
+
 struct exec_event {
 	struct event_header hdr;
 	__s64 ret;                  /* 0 or -errno */
@@ -236,6 +274,7 @@ struct exec_event {
 	__u32 argv_total;           /* bytes of the whole argument area: more than argv_len when cut */
 	__s32 dirfd;                /* execveat's dirfd, AT_FDCWD for execve */
 	__u32 reserved;
+	struct stdio_fd stdio[STDIO_FDS]; /* EVENT_FLAG_STDIO (a successful exec); zero otherwise */
 	/* the filename (no NUL); for a relative filename, the directory it
 	 * starts from, as in open_event; then, for a successful exec, the new
 	 * program's argument area as the kernel laid it out (mm->arg_start..
@@ -320,16 +359,6 @@ struct cgroup_event {
 	/* the path's components, leaf first, each NUL-terminated, as in
 	 * open_event's base directory */
 	char data[CGROUP_PATH_LEN];
-};
-
-/* The two ends of a socket, as the kernel holds them (struct sock_common). */
-struct socket_ends {
-	__u16 family;               /* AF_INET, AF_INET6, AF_UNIX, ... */
-	__u16 protocol;             /* IPPROTO_TCP, IPPROTO_UDP, ... (sk_protocol) */
-	__u16 lport;                /* host byte order; 0 when not bound */
-	__u16 rport;                /* host byte order; 0 when not connected */
-	__u8 laddr[16];             /* IPv4 in the first 4 bytes, or IPv6 */
-	__u8 raddr[16];
 };
 
 /* The rarer calls that Falco's rules name (enum syscall_id), read at

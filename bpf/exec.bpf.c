@@ -7,13 +7,15 @@
  * arguments: read from the new program's own argument area, which the
  * kernel has just written, so no page of it can be missing (the caller's
  * argv, read at enter, could sit in a never-touched mapping and read as
- * nothing). Then it sends the record.
+ * nothing), and what the new program's fds 0, 1 and 2 are. Then it sends
+ * the record.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "lib/cgroup_record.h"
 #include "lib/path_walk.h"
+#include "lib/socket_ends.h"
 
 static __always_inline int exec_enter(__u16 syscall, __s32 dirfd, const char *filename)
 {
@@ -55,6 +57,51 @@ static __always_inline bool exe_in_upper_layer(void)
 	if (!inode || inode->i_sb->s_magic != OVERLAYFS_SUPER_MAGIC)
 		return false;
 	return kernel_ptr(struct ovl_inode, container_of(inode, struct ovl_inode, vfs_inode))->__upperdentry != 0;
+}
+
+#define S_IFREG 0100000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFBLK 0060000
+#define S_IFIFO 0010000
+#define ANON_INODE_FS_MAGIC 0x09041934
+
+/* What fd `fd` of the new program is (close-on-exec fds are already gone).
+ * `s` is zero on entry, and a closed fd leaves it so. */
+static __always_inline void read_stdio_fd(struct stdio_fd *s, int fd)
+{
+	struct file *file = current_file(fd);
+	struct inode *inode;
+	struct super_block *sb;
+	__u32 type;
+
+	if (!file)
+		return;
+	inode = file->f_inode;
+	sb = inode->i_sb;
+	type = inode->i_mode & S_IFMT;
+	s->ino = inode->i_ino;
+	s->dev = sb->s_dev;
+	/* eventfd, epoll, signalfd...: newer kernels give them S_IFREG */
+	if (sb->s_magic == ANON_INODE_FS_MAGIC) {
+		s->kind = STDIO_OTHER;
+		return;
+	}
+	switch (type) {
+	case S_IFREG: s->kind = STDIO_FILE; break;
+	case S_IFDIR: s->kind = STDIO_DIRECTORY; break;
+	case S_IFCHR:
+	case S_IFBLK:
+		s->kind = type == S_IFCHR ? STDIO_CHAR : STDIO_BLOCK;
+		s->dev = inode->i_rdev;
+		break;
+	case S_IFIFO: s->kind = STDIO_PIPE; break;
+	case S_IFSOCK:
+		s->kind = STDIO_SOCKET;
+		read_file_socket_ends(&s->sock, file);
+		break;
+	default: s->kind = STDIO_OTHER; break;
+	}
 }
 
 /* Appends the new program's argument area to e->data from `off`. */
@@ -102,12 +149,18 @@ static __always_inline int exec_exit(long ret)
 	e->reserved = 0;
 	e->argv_len = 0;
 	e->argv_total = 0;
+	__builtin_memset(e->stdio, 0, sizeof(e->stdio));
 	off = (__u32)s->filename_len + s->base_len;
 	if (off > PATH_LEN + BASE_LEN)
 		off = PATH_LEN + BASE_LEN;
 	if (off)
 		bpf_probe_read_kernel(e->data, off, s->data);
 	if (ret == 0) {
+		/* three calls, not a loop: each is a few loads, and stays straight-line */
+		read_stdio_fd(&e->stdio[0], 0);
+		read_stdio_fd(&e->stdio[1], 1);
+		read_stdio_fd(&e->stdio[2], 2);
+		e->flags |= EVENT_FLAG_STDIO;
 		argv_len = read_new_argv(e, off);
 		e->argv_len = argv_len;
 		if (exe_in_upper_layer())

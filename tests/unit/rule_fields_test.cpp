@@ -1,6 +1,8 @@
 // rule_fields: every field's value on the events that set it (rendered as
 // text the way output templates show them), and OutputTemplate.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -189,6 +191,60 @@ TEST_CASE("fields: connect destinations", "[fields]") {
     const Scene abstract = connect_unix_scene(std::string("dbus\0x", 6), true);
     CHECK(value(abstract, "fd.name") == "@dbus@x");
     CHECK(value(abstract, "fd.unix_path") == "@dbus@x");
+}
+
+TEST_CASE("fields: the new program's stdin, stdout and stderr at exec", "[fields][stdio]") {
+    using crowsnest::StdioKind;
+    Scene s = exec_scene("/bin/sh", {"sh", "-i"});
+    // before the kernel side read them (a failed exec, an event built by hand): unset
+    for (const char *unset : {"proc.stdin.type", "proc.stdout.is_stdin", "proc.stderr.ino"})
+        CHECK(value(s, unset) == "<NA>");
+    s.event.has_stdio = true;
+    auto &in = s.event.stdio[0], &out = s.event.stdio[1], &err = s.event.stdio[2];
+    in.kind = StdioKind::Socket;
+    in.family = AF_INET6;
+    in.protocol = IPPROTO_TCP;
+    in.ino = 5001;
+    in.local_port = 40000;
+    in.remote_port = 4444;
+    in.local_addr = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+    in.remote_addr = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9};
+    out = in;
+    err.kind = StdioKind::Pipe;
+    err.ino = 777;
+    CHECK(value(s, "proc.stdin.type") == "ipv6");
+    CHECK(value(s, "proc.stdin.ino") == "5001");
+    CHECK(value(s, "proc.stdin.lip") == "fd00::2");
+    CHECK(value(s, "proc.stdin.lport") == "40000");
+    CHECK(value(s, "proc.stdin.rip") == "fd00::9");
+    CHECK(value(s, "proc.stdin.rport") == "4444");
+    CHECK(value(s, "proc.stdin.l4proto") == "tcp");
+    CHECK(value(s, "proc.stdout.is_stdin") == "true");
+    CHECK(value(s, "proc.stdin.pipe") == "<NA>");  // a socket is no pipe
+    CHECK(value(s, "proc.stderr.type") == "pipe");
+    CHECK(value(s, "proc.stderr.pipe") == "777");
+    CHECK(value(s, "proc.stderr.is_stdin") == "false");
+    for (const char *unset : {"proc.stderr.rip", "proc.stderr.lport", "proc.stderr.l4proto"})
+        CHECK(value(s, unset) == "<NA>");
+    // IPv4, a unix socket, a closed fd
+    in.family = AF_INET;
+    in.remote_addr = {127, 0, 0, 1};
+    CHECK(value(s, "proc.stdin.type") == "ipv4");
+    CHECK(value(s, "proc.stdin.rip") == "127.0.0.1");
+    out.ino = 5002;  // another socket
+    CHECK(value(s, "proc.stdout.is_stdin") == "false");
+    out.family = AF_UNIX;
+    CHECK(value(s, "proc.stdout.type") == "unix");
+    CHECK(value(s, "proc.stdout.rip") == "<NA>");
+    CHECK(value(s, "proc.stdout.l4proto") == "<NA>");
+    err = {};
+    CHECK(value(s, "proc.stderr.type") == "none");
+    CHECK(value(s, "proc.stderr.ino") == "<NA>");
+    CHECK(value(s, "proc.stderr.is_stdin") == "false");
+    // exec events only
+    Scene c = connect_inet_scene("10.0.0.1", 443);
+    c.event.has_stdio = true;
+    CHECK(value(c, "proc.stdin.type") == "<NA>");
 }
 
 TEST_CASE("fields: open paths and flags", "[fields]") {

@@ -1,6 +1,7 @@
 #include "engine/messages.h"
 
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 
 #include "event/event_format.h"
 #include "util/text_escape.h"
@@ -72,6 +73,24 @@ void fill_process(const EventContext &ctx, v1::Process &p) {
     }
 }
 
+void fill_stdio(const Event &e, v1::Syscall &s) {
+    for (size_t i = 0; i < e.stdio.size(); i++) {
+        const StdioFd &fd = e.stdio[i];
+        v1::Stdio &m = *s.add_stdio();
+        m.set_fd(uint32_t(i));
+        m.set_type(stdio_type_name(fd));
+        m.set_ino(fd.ino);
+        m.set_dev_major(major(fd.dev));
+        m.set_dev_minor(minor(fd.dev));
+        if (fd.kind != StdioKind::Socket || (fd.family != AF_INET && fd.family != AF_INET6)) continue;
+        if (const char *proto = l4proto_name(fd.protocol)) m.set_l4proto(proto);
+        append_address(fd.family, fd.local_addr, *m.mutable_local_ip());
+        m.set_local_port(fd.local_port);
+        append_address(fd.family, fd.remote_addr, *m.mutable_remote_ip());
+        m.set_remote_port(fd.remote_port);
+    }
+}
+
 void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
     const Event &e = *ctx.event;
     s.set_type(event_type_name(e.type));
@@ -87,6 +106,7 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
         s.set_argv_truncated(e.argv_truncated);
         s.set_exe_upper_layer(e.exe_upper_layer);
         s.set_path_truncated(e.path_truncated);
+        if (e.has_stdio) fill_stdio(e, s);
         break;
     case EventType::Open:
         text(e.path, s.mutable_path());

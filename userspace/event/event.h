@@ -30,6 +30,19 @@ enum class ConnectOutcome : uint8_t { None, Established, Failed, Abandoned };
 
 const char *event_type_name(EventType t);
 
+// What one of fds 0, 1, 2 of a new program is (bpf/events.h, enum stdio_kind).
+enum class StdioKind : uint8_t { Closed, File, Directory, CharDevice, BlockDevice, Pipe, Socket, Other };
+constexpr size_t kStdioKindCount = 8;
+
+struct StdioFd {
+    StdioKind kind = StdioKind::Closed;
+    uint64_t dev = 0;  // userspace dev_t (makedev): a device's own number, else its filesystem's
+    uint64_t ino = 0;  // the inode: a pipe's (the same on both ends), a socket's, a file's
+    // Socket: its ends, as the kernel held them at the exec
+    uint16_t family = 0, protocol = 0, local_port = 0, remote_port = 0;
+    std::array<uint8_t, 16> local_addr{}, remote_addr{};  // IPv4 in the first 4 bytes
+};
+
 // The call that produced the event. io_uring requests make no system call
 // of their own: they are named after the operation.
 enum class Syscall : uint8_t {
@@ -67,6 +80,8 @@ struct Event {
     std::vector<std::string> argv;
     bool argv_truncated = false;
     bool exe_upper_layer = false;  // the program's file was written in the container (overlay upper layer)
+    bool has_stdio = false;        // a successful exec: stdio holds fds 0, 1 and 2 of the new program
+    std::array<StdioFd, 3> stdio{};
     int32_t dirfd = 0;      // exec and open
 
     // open

@@ -3,18 +3,59 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/types.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 
 #include <cstring>
 
 namespace crowsnest {
 
-namespace {
 void append_address(uint16_t family, const std::array<uint8_t, 16> &addr, std::string &out) {
     char buf[INET6_ADDRSTRLEN] = {};
     if ((family == AF_INET || family == AF_INET6) && inet_ntop(family, addr.data(), buf, sizeof(buf))) out += buf;
 }
+
+const char *l4proto_name(uint16_t protocol) {
+    switch (protocol) {
+    case IPPROTO_TCP: return "tcp";
+    case IPPROTO_UDP: return "udp";
+    case IPPROTO_ICMP: case IPPROTO_ICMPV6: return "icmp";
+    case IPPROTO_RAW: return "raw";
+    default: return nullptr;
+    }
+}
+
+namespace {
+
+// Terminals by device major (Documentation/admin-guide/devices.txt): old
+// BSD pty slaves, virtual consoles and serial ports, /dev/tty, /dev/console
+// and /dev/ptmx, and the Unix98 pty slaves (/dev/pts/N).
+bool is_tty_major(unsigned major) { return major == 3 || major == 4 || major == 5 || (major >= 136 && major <= 143); }
+
 }  // namespace
+
+const char *stdio_type_name(const StdioFd &fd) {
+    switch (fd.kind) {
+    case StdioKind::Closed: return "none";
+    case StdioKind::File: return "file";
+    case StdioKind::Directory: return "directory";
+    case StdioKind::CharDevice:
+        if (major(fd.dev) == 1 && minor(fd.dev) == 3) return "null";
+        return is_tty_major(major(fd.dev)) ? "tty" : "device";
+    case StdioKind::BlockDevice: return "device";
+    case StdioKind::Pipe: return "pipe";
+    case StdioKind::Socket:
+        switch (fd.family) {
+        case AF_INET: return "ipv4";
+        case AF_INET6: return "ipv6";
+        case AF_UNIX: return "unix";
+        default: return "socket";
+        }
+    case StdioKind::Other: return "other";
+    }
+    return "other";
+}
 
 void append_ip(const Event &e, std::string &out) { append_address(e.family, e.addr, out); }
 

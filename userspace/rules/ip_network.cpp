@@ -8,6 +8,17 @@
 
 namespace crowsnest {
 
+IpAddress ip_from_bytes(bool ipv6, const std::array<uint8_t, 16> &bytes) {
+    IpAddress a;
+    if (ipv6) {
+        a.bytes = bytes;
+    } else {
+        a.bytes[10] = a.bytes[11] = 0xff;
+        std::copy(bytes.begin(), bytes.begin() + 4, a.bytes.begin() + 12);
+    }
+    return a;
+}
+
 bool parse_ip(std::string_view text, IpAddress &out) {
     char buf[64];
     if (text.empty() || text.size() >= sizeof(buf)) return false;

@@ -18,6 +18,8 @@ struct IpNetwork {
     bool contains(const IpAddress &a) const;
 };
 bool parse_ip(std::string_view text, IpAddress &out);
+// An address as the kernel side sends it: IPv6, or IPv4 in the first 4 bytes.
+IpAddress ip_from_bytes(bool ipv6, const std::array<uint8_t, 16> &bytes);
 // "10.0.0.0/8", "fd00::/8", or a single address. Host bits must be zero.
 bool parse_cidr(std::string_view text, IpNetwork &out);
 

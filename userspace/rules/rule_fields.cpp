@@ -29,6 +29,29 @@ using F = FieldId;
 using T = FieldType;
 using A = FieldInfo::Arg;
 
+// The fields of one of the new program's fds 0, 1, 2 at its exec (proc.stdin.*, ...).
+#define STDIO_FIELDS(NAME, FD)                                                                                     \
+    {"proc." NAME ".type", F::ProcStdioType, T::String, kExec, A::None, false,                                    \
+     "exec: what fd " #FD " of the new program is: ipv4, ipv6 or unix (a socket, as Falco's fd.type names it), "  \
+     "socket (of another family), pipe (a pipe or FIFO), file, directory, tty (a terminal), null (/dev/null), "   \
+     "device (another device), other (eventfd, epoll...) or none (closed)", FD},                                \
+    {"proc." NAME ".ino", F::ProcStdioIno, T::Number, kExec, A::None, false,                                     \
+     "exec: the inode of what fd " #FD " is (a file's, a pipe's, a socket's); unset when closed", FD},           \
+    {"proc." NAME ".pipe", F::ProcStdioPipe, T::Number, kExec, A::None, false,                                   \
+     "exec: the inode of the pipe or FIFO that fd " #FD " is, the same at both ends (a writer's "                 \
+     "proc.stdout.pipe is its reader's proc.stdin.pipe); unset for anything else", FD},                          \
+    {"proc." NAME ".lip", F::ProcStdioLip, T::IpAddr, kExec, A::None, false,                                     \
+     "exec: the local address of the inet socket that fd " #FD " is", FD},                                        \
+    {"proc." NAME ".lport", F::ProcStdioLport, T::Number, kExec, A::None, false,                                 \
+     "exec: the local port of the inet socket that fd " #FD " is", FD},                                           \
+    {"proc." NAME ".rip", F::ProcStdioRip, T::IpAddr, kExec, A::None, false,                                     \
+     "exec: the remote (peer) address of the inet socket that fd " #FD " is (0.0.0.0 or :: when not connected)", \
+     FD},                                                                                                          \
+    {"proc." NAME ".rport", F::ProcStdioRport, T::Number, kExec, A::None, false,                                 \
+     "exec: the remote (peer) port of the inet socket that fd " #FD " is (0 when not connected)", FD},           \
+    {"proc." NAME ".l4proto", F::ProcStdioL4Proto, T::String, kExec, A::None, false,                             \
+     "exec: tcp, udp, icmp or raw: the protocol of the inet socket that fd " #FD " is", FD}
+
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
@@ -208,6 +231,14 @@ const std::vector<FieldInfo> kFields = {
      "the domain name that resolved to fd.sip: unset, as crowsnest keeps no DNS cache (<NA>)"},
     {"fd.cip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.cip: unset (<NA>)"},
     {"fd.rip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.rip: unset (<NA>)"},
+    STDIO_FIELDS("stdin", 0),
+    STDIO_FIELDS("stdout", 1),
+    {"proc.stdout.is_stdin", F::ProcStdioIsStdin, T::Bool, kExec, A::None, false,
+     "exec: fd 1 of the new program is the same file, pipe or socket as fd 0 (the same inode); false when "
+     "either is closed", 1},
+    STDIO_FIELDS("stderr", 2),
+    {"proc.stderr.is_stdin", F::ProcStdioIsStdin, T::Bool, kExec, A::None, false,
+     "exec: fd 2 is the same file, pipe or socket as fd 0", 2},
     {"profile.state", F::ProfileState, T::String, kSyscalls, A::None, false,
      "the state of the container's learned profile (--profiles): learning or locked; '' without one"},
     {"profile.new", F::ProfileNew, T::Bool, kSyscalls, A::None, false,
@@ -215,19 +246,11 @@ const std::vector<FieldInfo> kFields = {
     {"profile.new.kind", F::ProfileNewKind, T::String, kSyscalls, A::None, false,
      "what is new: exec, exec_pair, connect, write_prefix or sensitive_read; '' when nothing is"},
 };
+#undef STDIO_FIELDS
 
 bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
 
-IpAddress event_ip(const Event &e) {
-    IpAddress a;
-    if (e.family == AF_INET6) {
-        std::copy(e.addr.begin(), e.addr.end(), a.bytes.begin());
-    } else {
-        a.bytes[10] = a.bytes[11] = 0xff;
-        std::copy(e.addr.begin(), e.addr.begin() + 4, a.bytes.begin() + 12);
-    }
-    return a;
-}
+IpAddress event_ip(const Event &e) { return ip_from_bytes(e.family == AF_INET6, e.addr); }
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -454,6 +477,9 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport: case F::FdCip: case F::FdCnet: case F::FdCport:
     case F::FdIpName:
         return read_socket(f, out);
+    case F::ProcStdioType: case F::ProcStdioIno: case F::ProcStdioPipe: case F::ProcStdioIsStdin: case F::ProcStdioLip:
+    case F::ProcStdioLport: case F::ProcStdioRip: case F::ProcStdioRport: case F::ProcStdioL4Proto:
+        return read_stdio(f, out);
     case F::ProfileState: out.str = ctx_->profile_state; return true;
     case F::ProfileNew: out.boolean = !ctx_->profile_new_kind.empty(); return true;
     case F::ProfileNewKind: out.str = ctx_->profile_new_kind; return true;
@@ -761,7 +787,10 @@ void FieldReader::render(const FieldRef &f, std::string &out) {
     }
     case FieldType::Bool: out += v.boolean ? "true" : "false"; return;
     case FieldType::IpAddr:
-    case FieldType::IpNet: append_ip(*ctx_->event, out); return;  // both are the event's address
+    case FieldType::IpNet:
+        if (f.info->id == F::ProcStdioLip || f.info->id == F::ProcStdioRip) return render_stdio_ip(f, out);
+        append_ip(*ctx_->event, out);  // the others are the event's address
+        return;
     }
 }
 

@@ -35,6 +35,8 @@ enum class FieldId : uint8_t {
     FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
     FdType, FdNameRaw, FdNameChanged, FdConnected, FdL4Proto, FdLport, FdCip, FdCnet, FdCport,
     FdIpName,
+    ProcStdioType, ProcStdioIno, ProcStdioPipe, ProcStdioIsStdin, ProcStdioLip, ProcStdioLport, ProcStdioRip,
+    ProcStdioRport, ProcStdioL4Proto,
     ProfileState, ProfileNew, ProfileNewKind,
 };
 
@@ -50,6 +52,7 @@ struct FieldInfo {
     enum class Arg : uint8_t { None, Index, Text, OptText } arg = Arg::None;
     bool multi = false;  // several values per event (each is compared); proc.aname is multi without an index
     std::string_view doc;
+    uint8_t fd = 0;      // proc.stdin.*, proc.stdout.*, proc.stderr.*: which of fds 0, 1, 2
 };
 
 const std::vector<FieldInfo> &field_table();
@@ -130,6 +133,8 @@ private:
     void append_syscall_arg(EventArg a, int slot, std::string &out);  // slot: where the record keeps it
     bool read_socket(const FieldRef &f, FieldValue &out);  // socket_fields.cpp
     bool read_task(const FieldRef &f, FieldValue &out);    // task_fields.cpp
+    bool read_stdio(const FieldRef &f, FieldValue &out);   // stdio_fields.cpp
+    void render_stdio_ip(const FieldRef &f, std::string &out);
 
     const EventContext *ctx_ = nullptr;
     size_t evt_type_ = 0;

@@ -9,24 +9,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "event/event_format.h"
 #include "rules/rule_fields.h"
 
 namespace crowsnest {
-
-namespace {
-
-// Falco's names of the layer-4 protocols of inet sockets.
-const char *l4proto_name(uint16_t protocol) {
-    switch (protocol) {
-    case IPPROTO_TCP: return "tcp";
-    case IPPROTO_UDP: return "udp";
-    case IPPROTO_ICMP: case IPPROTO_ICMPV6: return "icmp";
-    case IPPROTO_RAW: return "raw";
-    default: return nullptr;
-    }
-}
-
-}  // namespace
 
 bool FieldReader::read_socket(const FieldRef &f, FieldValue &out) {
     const Event &e = *ctx_->event;

@@ -95,6 +95,35 @@ bool decode_base_dir(std::string_view leaf_first, uint16_t flags, std::string_vi
     return join_leaf_first(leaf_first, out);
 }
 
+// The new program's fds 0, 1 and 2. False when a kind is not one the ABI
+// names, or a record that did not read them (a failed exec) has any.
+bool decode_stdio(const exec_event &e, Event &out) {
+    static_assert(STDIO_FDS == std::tuple_size_v<decltype(Event::stdio)>, "the ABI's stdio fds and the C++ ones");
+    static_assert(STDIO_KIND_MAX == kStdioKindCount, "the ABI's stdio kinds and the C++ ones");
+    out.has_stdio = e.flags & EVENT_FLAG_STDIO;
+    for (size_t i = 0; i < STDIO_FDS; i++) {
+        const stdio_fd &k = e.stdio[i];
+        if (k.kind >= STDIO_KIND_MAX || (!out.has_stdio && k.kind != STDIO_CLOSED)) return false;
+        StdioFd &fd = out.stdio[i];
+        fd.kind = StdioKind(k.kind);
+        // the kernel's dev_t is major << 20 | minor; userspace's is makedev()
+        fd.dev = k.kind == STDIO_CLOSED ? 0 : makedev(k.dev >> 20, k.dev & 0xfffff);
+        fd.ino = k.ino;
+        const bool socket = k.kind == STDIO_SOCKET;
+        fd.family = socket ? k.sock.family : 0;
+        fd.protocol = socket ? k.sock.protocol : 0;
+        fd.local_port = socket ? k.sock.lport : 0;
+        fd.remote_port = socket ? k.sock.rport : 0;
+        fd.local_addr.fill(0);
+        fd.remote_addr.fill(0);
+        if (socket) {
+            std::memcpy(fd.local_addr.data(), k.sock.laddr, sizeof(k.sock.laddr));
+            std::memcpy(fd.remote_addr.data(), k.sock.raddr, sizeof(k.sock.raddr));
+        }
+    }
+    return true;
+}
+
 DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     exec_event e;
     const size_t fixed = offsetof(exec_event, data);
@@ -105,6 +134,7 @@ DecodeStatus decode_exec(const uint8_t *data, size_t len, Event &out) {
     if (e.filename_len >= PATH_LEN || e.filename_len + e.base_len > PATH_LEN + BASE_LEN || e.argv_len > EXEC_ARGV_LEN ||
         e.argv_total < e.argv_len || size_t(e.filename_len) + e.base_len + e.argv_len != len - fixed)
         return DecodeStatus::BadLength;
+    if (!decode_stdio(e, out)) return DecodeStatus::BadType;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.filename.assign(p, e.filename_len);
     if (!decode_base_dir(std::string_view(p + e.filename_len, e.base_len), e.flags, out.filename, out.base_dir))
@@ -302,6 +332,7 @@ DecodeStatus Decoder::decode(const void *raw, size_t len, Event &out) const {
     if (h.size != len) return DecodeStatus::SizeMismatch;
     // flags that only some types set must not leak from the previous record
     out.path_truncated = out.argv_truncated = out.has_file_identity = out.exe_upper_layer = out.has_socket = false;
+    out.has_stdio = false;
 
     DecodeStatus s;
     switch (h.type) {

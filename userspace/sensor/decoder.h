@@ -13,7 +13,7 @@ enum class DecodeStatus : uint8_t {
     Ok,
     TooShort,      // fewer bytes than a header, or than the type's fixed part
     BadVersion,    // ABI version differs from this build's
-    BadType,       // unknown event type
+    BadType,       // unknown event type, or an unknown kind inside one (connect outcome, stdio kind)
     SizeMismatch,  // header.size disagrees with the bytes received
     BadLength,     // a variable part's length runs past its field or the record
 };
