@@ -69,18 +69,23 @@ static __always_inline bool connect_may_match(const void *uaddr, long ret, bool 
 	s.cs = &pf->connect;
 	s.facts = task_facts(pf, cgroup_id);
 	s.known = PREFILTER_CONTAINER | PREFILTER_HOST_PIDNS | PREFILTER_INET | PREFILTER_UNIX;
-	if (head.family == AF_INET || head.family == AF_INET6) {
+	if (head.family == AF_INET || head.family == AF_INET6)
 		s.facts |= PREFILTER_INET;
-		s.port_bits = port_bits(pf, bpf_ntohs(head.port));
-	} else if (head.family == AF_UNIX) {
+	else if (head.family == AF_UNIX)
 		s.facts |= PREFILTER_UNIX;
-	}
 	if (ret_known) {
 		s.known |= PREFILTER_FAILED;
 		if (ret < 0)
 			s.facts |= PREFILTER_FAILED;
 	}
 	scan_clauses(&s);
+	/* the port list is searched only when a clause that holds so far tests
+	 * it: a host's refused connect, wanted by the scan rules whatever the
+	 * port, skips it */
+	if (s.port_tested && (s.facts & PREFILTER_INET)) {
+		s.port_bits = port_bits(pf, bpf_ntohs(head.port));
+		scan_clauses(&s);
+	}
 	if (s.wanted == ~0ULL)
 		return true;
 	/* patterns: a unix socket's path (an abstract name is always sent) */

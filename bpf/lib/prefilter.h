@@ -43,6 +43,7 @@ struct clause_scan {
 	const struct prefilter_clauses *cs;
 	__u32 facts, known;
 	__u32 port_bits;            /* connect: the ports[] its port equals; all ones when not known */
+	bool port_tested;           /* a holding clause tests the port (so, while it is not known, it may not hold) */
 	__u32 holding;              /* bit i: clause i holds */
 	__u32 needs;                /* facts some holding clause needs, either way */
 	__u64 wanted;               /* patterns the holding clauses name; all ones if one names none */
@@ -63,6 +64,7 @@ static long scan_clause(__u32 i, struct clause_scan *s)
 	if (c->ports && !(c->ports & s->port_bits))
 		return 0;
 	s->holding |= 1u << i;
+	s->port_tested |= c->ports != 0;
 	s->needs |= c->need_true | c->need_false;
 	s->wanted |= c->patterns ? c->patterns : ~0ULL;
 	return 0;
@@ -94,6 +96,7 @@ static __always_inline __u32 port_bits(const struct prefilter *pf, __u16 port)
 static __always_inline void scan_clauses(struct clause_scan *s)
 {
 	s->holding = 0;
+	s->port_tested = false;
 	s->needs = 0;
 	s->wanted = 0;
 	bpf_loop(PREFILTER_CLAUSES, scan_clause, s, 0);

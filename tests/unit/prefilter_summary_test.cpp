@@ -66,10 +66,18 @@ TEST_CASE("prefilter: path comparisons become prefix, suffix and name patterns")
     CHECK(open_summary(rule("s", kOpen + " and fd.name endswith .log"))[1] == "  sent when: path (suffix .log)");
     CHECK(open_summary(rule("s", kOpen + " and fd.filename glob \"*.pem\""))[1] == "  sent when: path (suffix .pem)");
     CHECK(open_summary(rule("h", kOpen + " and host.path pmatch (/etc/)"))[1] == "  sent when: host_file");
-    // a path longer than the kernel holds is cut to a weaker test
-    const std::string deep = "/" + std::string(80, 'a');
+    // a whole path: its last component, which a relative path shows too
+    CHECK(open_summary(rule("w", kOpen + " and fd.name in (/etc/shadow, /proc/sys/kernel/core_pattern)"))[1] ==
+          "  sent when: path (name shadow or name core_pattern)");
+    CHECK(open_summary(rule("r", kOpen + " and fd.name in (/, /etc/., relative)"))[1] ==
+          "  sent when: path (prefix / or prefix /etc/. or prefix relative)");  // no name to test
+    // a name longer than the kernel holds is cut to a weaker test: its end
+    const std::string deep = "/x/" + std::string(80, 'a');
     CHECK(open_summary(rule("l", kOpen + " and fd.name = " + deep))[1] ==
-          "  sent when: path (prefix " + deep.substr(0, 64) + ")");
+          "  sent when: path (suffix " + std::string(64, 'a') + ")");
+    const std::string long_prefix = "/" + std::string(80, 'b') + "/";
+    CHECK(open_summary(rule("l", kOpen + " and fd.name startswith " + long_prefix))[1] ==
+          "  sent when: path (prefix " + long_prefix.substr(0, 64) + ")");
 }
 
 TEST_CASE("prefilter: and, or and not combine clauses, and rules add theirs") {

@@ -321,7 +321,7 @@ private:
             case CompareOp::Eq:
             case CompareOp::In:
                 if (id == FieldId::FdFilename) wanted.push_back({P::Name, v});
-                else if (id == FieldId::FdName) wanted.push_back({P::Prefix, v});
+                else if (id == FieldId::FdName) wanted.push_back(whole_path(v));
                 else wanted.push_back({P::Prefix, v == "/" ? v : v + "/"});
                 break;
             case CompareOp::StartsWith:
@@ -358,6 +358,18 @@ private:
         clause.patterns.erase(std::unique(clause.patterns.begin(), clause.patterns.end()), clause.patterns.end());
         if (clause.patterns.empty()) return {Formula{}, truth(), true};  // an empty list: never true
         return {{clause}, truth(), true};
+    }
+
+    // fd.name equal to `v`: its last component, when that is a name. The
+    // normalised path's last component is the given path's whenever that
+    // is a name (the kernel sends any other), and a name test needs no look
+    // at the rest of the path, where a prefix test needs the whole path clean
+    // (a relative path is then always sent).
+    static PrefilterPattern whole_path(const std::string &v) {
+        using P = PrefilterPattern::Kind;
+        const std::string name = v.substr(v.find_last_of('/') + 1);
+        if (v.starts_with('/') && !name.empty() && name != "." && name != "..") return {P::Name, name};
+        return {P::Prefix, v};
     }
 
     static constexpr uint32_t kNoRoom = ~0u;
