@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 13
+#define CROWSNEST_ABI_VERSION 14
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -141,13 +141,13 @@ struct prefilter_counts {
 /* The facts of an open, as bits of need_true / need_false. */
 #define PREFILTER_WRITE 0x1         /* opened for writing: O_WRONLY or O_RDWR */
 #define PREFILTER_READ 0x2          /* opened for reading: O_RDONLY or O_RDWR */
-#define PREFILTER_FAILED 0x4        /* the open failed */
+#define PREFILTER_FAILED 0x4        /* the open or connect failed; a connect_result: no connection */
 #define PREFILTER_CONTAINER 0x8     /* the cgroup is not one userspace knows as the host's;
 				     * only ever needed true: an unknown cgroup may be either */
 #define PREFILTER_HOST_PIDNS 0x10   /* the task is in the host's pid namespace */
 #define PREFILTER_HOST_FILE 0x20    /* the file reached is a protected host file, or in a
 				     * protected host directory (the host_files maps) */
-#define PREFILTER_INET 0x40         /* connect: to an IPv4 or IPv6 address */
+#define PREFILTER_INET 0x40         /* connect, connect_result: to an IPv4 or IPv6 address */
 #define PREFILTER_UNIX 0x80         /* connect: to a unix socket (its path is the one tested) */
 
 enum prefilter_pattern_kind {
@@ -169,7 +169,8 @@ struct prefilter_clause {
 	__u32 need_true;
 	__u32 need_false;
 	__u64 patterns;
-	__u32 ports;                /* connect: the port is one of these (bit i: ports[i]); 0: any */
+	__u32 ports;                /* connect, connect_result: the port is one of these (bit i:
+				     * ports[i]); 0: any */
 	__u32 reserved;
 };
 
@@ -183,13 +184,14 @@ struct prefilter_clauses {
  * not in use, then switches `prefilter_state.slot` to it. */
 struct prefilter {
 	__u32 filtered_types;       /* bit 1 << enum event_type: filtered by its clauses (open,
-				     * connect), or, for connect_result, which no rule reads,
-				     * not sent at all; any other type is always sent */
+				     * connect, connect_result); any other type is always sent */
 	__u32 host_pid_ns;          /* the host's pid namespace inode (PREFILTER_HOST_PIDNS) */
 	__u32 port_count;           /* ports used, from the first */
 	__u32 reserved;
 	struct prefilter_clauses open;
 	struct prefilter_clauses connect;
+	struct prefilter_clauses connect_result; /* tested at SYN_SENT with the outcome not
+					     * known yet, then again at the outcome */
 	struct prefilter_pattern patterns[PREFILTER_PATTERNS];
 	__u16 ports[PREFILTER_PORTS]; /* host byte order */
 };
@@ -392,7 +394,8 @@ enum connect_outcome {
 	CONNECT_OUTCOME_ESTABLISHED = 1, /* the handshake completed; ret is 0 */
 	CONNECT_OUTCOME_FAILED = 2,      /* closed with an error: ret is -errno (ECONNREFUSED, ETIMEDOUT,
 					  * EHOSTUNREACH, ...) */
-	CONNECT_OUTCOME_ABANDONED = 3,   /* closed by its owner before an answer; ret is 0 */
+	CONNECT_OUTCOME_ABANDONED = 3,   /* closed by its owner before an answer (a scanner's own
+					  * timeout); ret is -ECONNABORTED */
 };
 
 struct connect_result_event {

@@ -58,7 +58,7 @@ static __always_inline bool connect_may_match(const void *uaddr, long ret, bool 
 {
 	const struct prefilter *pf = prefilter_for(EVENT_CONNECT);
 	struct { __u16 family; __be16 port; } head = {}; /* sockaddr_in and _in6 begin alike */
-	struct clause_scan s = { .port_bits = ~0U };
+	struct clause_scan s = {};
 	struct path_buffer *buf;
 	__u32 zero = 0;
 	long n;
@@ -78,14 +78,7 @@ static __always_inline bool connect_may_match(const void *uaddr, long ret, bool 
 		if (ret < 0)
 			s.facts |= PREFILTER_FAILED;
 	}
-	scan_clauses(&s);
-	/* the port list is searched only when a clause that holds so far tests
-	 * it: a host's refused connect, wanted by the scan rules whatever the
-	 * port, skips it */
-	if (s.port_tested && (s.facts & PREFILTER_INET)) {
-		s.port_bits = port_bits(pf, bpf_ntohs(head.port));
-		scan_clauses(&s);
-	}
+	scan_clauses_at_port(pf, &s, s.facts & PREFILTER_INET, bpf_ntohs(head.port));
 	if (s.wanted == ~0ULL)
 		return true;
 	/* patterns: a unix socket's path (an abstract name is always sent) */

@@ -193,15 +193,23 @@ SHARED struct {
 	__type(value, struct syscall_event);
 } syscall_scratch SEC(".maps");
 
-/* TCP sockets in SYN_SENT, by their struct sock address: the connecting
- * task's header, taken in its connect call, for the outcome record that
- * may be sent from softirq context. An attempt that never ends (a socket
- * leaked in SYN_SENT) is evicted. */
+/* A TCP connect attempt in SYN_SENT: the connecting task's header, taken
+ * in its connect call, for the outcome record that may be sent from
+ * softirq context; and the prefilter's facts of that task, which the
+ * outcome's context cannot read. */
+struct pending_connect {
+	struct event_header hdr;
+	__u32 facts;                /* PREFILTER_* facts known at SYN_SENT */
+	__u32 tested;               /* 1: facts were read (a prefilter was in force) */
+};
+
+/* The attempts, by their struct sock address. One that never ends (a
+ * socket leaked in SYN_SENT) is evicted. */
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
-	__type(value, struct event_header);
+	__type(value, struct pending_connect);
 } connect_pending SEC(".maps");
 
 /* The cgroups whose path was sent (EVENT_CGROUP): each once. */

@@ -102,6 +102,21 @@ static __always_inline void scan_clauses(struct clause_scan *s)
 	bpf_loop(PREFILTER_CLAUSES, scan_clause, s, 0);
 }
 
+/* The clauses that hold for a connect's facts and, for an inet one, its
+ * port: the port list is searched only when a clause that holds so far
+ * tests it (a host's refused connect, wanted by the scan rules whatever
+ * the port, skips it). */
+static __always_inline void scan_clauses_at_port(const struct prefilter *pf, struct clause_scan *s, bool inet,
+						 __u16 port)
+{
+	s->port_bits = ~0U;
+	scan_clauses(s);
+	if (s->port_tested && inet) {
+		s->port_bits = port_bits(pf, port);
+		scan_clauses(s);
+	}
+}
+
 /* The facts every event knows: its cgroup and its pid namespace. */
 static __always_inline __u32 task_facts(const struct prefilter *pf, __u64 cgroup_id)
 {

@@ -3,7 +3,11 @@
 // both return EINPROGRESS; their connect_result events say established and
 // failed (ECONNREFUSED), with the connecting process's container, pid and
 // the 4-tuple, although the kernel decides them outside the connect call.
+// The scan rules count those outcomes: non-blocking scans and sweeps give
+// verdicts, a non-blocking client that reaches many ports does not, and the
+// kernel drops the outcomes no rule wants (connections made).
 #include <cerrno>
+#include <vector>
 
 #include "harness.h"
 #include "loopback_listener.h"
@@ -68,4 +72,122 @@ TEST_CASE("connect results: non-blocking connects from a container end establish
     for (const auto &m : sensor.events())
         if (m.event().type() == "connect_result" && m.container().id() == id)
             CHECK(m.process().comm() == "syscall_probe");
+}
+
+namespace {
+
+// Listeners on `n` consecutive loopback ports: the first port, or 0 when
+// some port of every range tried was taken.
+uint16_t listen_on_range(int n, std::vector<int> &fds) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+        const uint16_t first = (unused_loopback_port() & 0xff00) | 0x80;
+        std::vector<int> bound;
+        for (int i = 0; i < n; i++) {
+            int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            const int one = 1;
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+            sockaddr_in a{};
+            a.sin_family = AF_INET;
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            a.sin_port = htons(uint16_t(first + i));
+            if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) != 0 || listen(fd, 256) != 0) {
+                close(fd);
+                break;
+            }
+            bound.push_back(fd);
+        }
+        if (int(bound.size()) == n) {
+            fds = std::move(bound);
+            return first;
+        }
+        for (int fd : bound) close(fd);
+    }
+    return 0;
+}
+
+// A listener on every loopback address whose accept queue is full: the
+// SYNs that reach it are dropped, so a connect to it never gets an answer
+// and its client gives up (an unreachable or filtering network).
+struct SilentPort {
+    int fd = -1, filler = -1;
+    uint16_t port = 0;
+    SilentPort() {
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        socklen_t len = sizeof(a);
+        bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+        listen(fd, 0);
+        getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+        port = ntohs(a.sin_port);
+        // the one connection a backlog of 0 queues, never accepted
+        filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        connect(filler, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+    }
+    ~SilentPort() {
+        close(filler);
+        close(fd);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("connect results: non-blocking scans and sweeps by a renamed program give verdicts, a non-blocking client "
+          "reaching 60 ports does not",
+          "[integration][connect_result]") {
+    SensorProcess sensor;
+    START_QUIET_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
+    REQUIRE(run_shell("cp " TCP_PROBE_BINARY " " + c.bundle() + "/rootfs/tmp/collector") == 0);
+
+    // the near miss first: 60 open ports of one address, each reached by a
+    // non-blocking connect (60 EINPROGRESS results, all established)
+    std::vector<int> listeners;
+    const uint16_t open_first = listen_on_range(60, listeners);
+    REQUIRE(open_first != 0);
+    REQUIRE(c.run({"/tmp/collector", "-n", "2000", "127.0.0.1", std::to_string(open_first),
+                   std::to_string(open_first + 59)}) == 0);
+    for (int fd : listeners) close(fd);
+
+    // a non-blocking scan of 80 closed ports: refused, each after EINPROGRESS
+    const uint16_t closed_first = unused_loopback_port() & 0xff00;
+    REQUIRE(c.run({"/tmp/collector", "-n", "500", "127.0.0.1", std::to_string(closed_first),
+                   std::to_string(closed_first + 79)}) == 0);
+    v1::Verdict scan;
+    REQUIRE(sensor.wait_verdict([&](const v1::Verdict &m) { return m.rule() == "port_scan" && m.container().id() == id; },
+                                &scan));
+    CHECK(scan.event().type() == "connect_result");
+    CHECK(scan.process().exe() == "/tmp/collector");
+    CHECK(scan.event().dst_ip() == "127.0.0.1");
+    CHECK(scan.event().dst_port() >= closed_first);
+    CHECK(scan.event().dst_port() < closed_first + 80u);
+    CHECK(scan.cgroup_id() == c.cgroup_id());
+
+    // a non-blocking sweep of one port over 40 addresses that never answer:
+    // each connect is given up after 300 ms (abandoned)
+    SilentPort silent;
+    REQUIRE(c.run({"/tmp/collector", "-n", "300", "127.0.3.1+40", std::to_string(silent.port),
+                   std::to_string(silent.port)}) == 0);
+    v1::Verdict sweep;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &m) { return m.rule() == "network_sweep" && m.container().id() == id; }, &sweep));
+    CHECK(sweep.event().type() == "connect_result");
+    CHECK(sweep.event().outcome() == "abandoned");
+    CHECK(sweep.event().error() == "ECONNABORTED");
+    CHECK(sweep.event().dst_port() == silent.port);
+    CHECK(sweep.process().exe() == "/tmp/collector");
+
+    int scans = 0;
+    for (const auto &v : sensor.verdicts()) {
+        if (v.container().id() != id) continue;
+        scans += v.rule() == "port_scan";
+    }
+    CHECK(scans == 1);
+    // the 60 connections made (and the filler's) never left the kernel
+    const std::string err = sensor.stop();
+    CHECK(counter_at_stop(err, "prefilter.connect_result") == 1);
+    CHECK(counter_at_stop(err, "prefiltered.connect_result") >= 60);
 }

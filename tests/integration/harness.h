@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -38,6 +40,30 @@ inline bool in_ci() {
                             start_error_))                                                     \
             SKIP_OR_FAIL("the sensor did not start (BPF needs root and BTF): " << start_error_); \
     } while (0)
+
+// A sensor that prints verdicts only, so its prefilter stays in force.
+#define START_QUIET_SENSOR(sensor, ...)                                                                        \
+    do {                                                                                                       \
+        if (geteuid() != 0) SKIP_OR_FAIL("loading BPF programs needs root");                                  \
+        std::string start_error_;                                                                              \
+        if (!(sensor).start(CROWSNEST_BINARY, {"--grpc-socket", "none", "--verdict-window", "0", ##__VA_ARGS__}, \
+                            start_error_))                                                                     \
+            SKIP_OR_FAIL("the sensor did not start (BPF needs root and BTF): " << start_error_);               \
+    } while (0)
+
+// A counter from what the sensor printed when it stopped.
+inline uint64_t counter_at_stop(const std::string &stderr_text, const std::string &name) {
+    std::istringstream in(stderr_text.substr(stderr_text.find("crowsnest: counters")));
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream row(line);
+        std::string n;
+        uint64_t v = 0;
+        if (row >> n >> v && n == name) return v;
+    }
+    FAIL("no counter " << name << " in:\n" << stderr_text);
+    return 0;
+}
 
 #define START_CONTAINER(container, spec)                                        \
     do {                                                                        \

@@ -25,30 +25,6 @@ using namespace crowsnest::test;
 
 namespace {
 
-// A sensor that prints verdicts only, so its prefilter stays in force.
-#define START_QUIET_SENSOR(sensor, ...)                                                                        \
-    do {                                                                                                       \
-        if (geteuid() != 0) SKIP_OR_FAIL("loading BPF programs needs root");                                  \
-        std::string start_error_;                                                                              \
-        if (!(sensor).start(CROWSNEST_BINARY, {"--grpc-socket", "none", "--verdict-window", "0", ##__VA_ARGS__}, \
-                            start_error_))                                                                     \
-            SKIP_OR_FAIL("the sensor did not start (BPF needs root and BTF): " << start_error_);               \
-    } while (0)
-
-// A counter from what the sensor printed when it stopped.
-uint64_t counter(const std::string &stderr_text, const std::string &name) {
-    std::istringstream in(stderr_text.substr(stderr_text.find("crowsnest: counters")));
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream row(line);
-        std::string n;
-        uint64_t v = 0;
-        if (row >> n >> v && n == name) return v;
-    }
-    FAIL("no counter " << name << " in:\n" << stderr_text);
-    return 0;
-}
-
 // This container's verdicts, each as its rule and the event that fired it
 // (process, call, paths, destination, result): what the kernel sent. The
 // output is left out: its executable path comes from /proc, read by each
@@ -136,14 +112,14 @@ TEST_CASE("prefilter: the same verdicts with and without it, from the same real 
     }
 
     const std::string with_err = filtered.stop(), without_err = unfiltered.stop();
-    CHECK(counter(with_err, "prefilter.open") == 1);
-    CHECK(counter(with_err, "prefiltered.open") > 400);  // at least the container's own reads and writes
-    CHECK(counter(without_err, "prefilter.open") == 0);
-    CHECK(counter(without_err, "prefiltered.open") == 0);
-    CHECK(counter(with_err, "events.open") < counter(without_err, "events.open"));
-    CHECK(counter(with_err, "prefilter.connect") == 1);
-    CHECK(counter(with_err, "prefiltered.connect") >= 25);  // the service's and the metrics socket's
-    CHECK(counter(without_err, "prefiltered.connect") == 0);
+    CHECK(counter_at_stop(with_err, "prefilter.open") == 1);
+    CHECK(counter_at_stop(with_err, "prefiltered.open") > 400);  // at least the container's own reads and writes
+    CHECK(counter_at_stop(without_err, "prefilter.open") == 0);
+    CHECK(counter_at_stop(without_err, "prefiltered.open") == 0);
+    CHECK(counter_at_stop(with_err, "events.open") < counter_at_stop(without_err, "events.open"));
+    CHECK(counter_at_stop(with_err, "prefilter.connect") == 1);
+    CHECK(counter_at_stop(with_err, "prefiltered.connect") >= 25);  // the service's and the metrics socket's
+    CHECK(counter_at_stop(without_err, "prefiltered.connect") == 0);
     for (int fd : listeners) close(fd);
     run_shell(std::string("rm -rf ") + dir);
 }

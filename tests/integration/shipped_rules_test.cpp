@@ -171,3 +171,38 @@ TEST_CASE("shipped rules: credentials, metadata, planted keys, cleared history, 
         if (v.rule() == "namespace_joined_from_container") CHECK(v.process().comm() == "healthcheck");
     }
 }
+
+TEST_CASE("shipped rules: container discovery by a script's busybox applets through relative paths, not by a "
+          "runtime's start",
+          "[integration][rules]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string quiet_id = random_container_id(), probed_id = random_container_id();
+    RuncContainer quiet, probed;
+    START_CONTAINER(quiet, (ContainerSpec{.cgroups_path = docker_path(quiet_id)}));
+    START_CONTAINER(probed, (ContainerSpec{.cgroups_path = docker_path(probed_id)}));
+
+    // what a JVM or a Go runtime reads at start, and one look at init's cgroup
+    REQUIRE(quiet.exec("cat /proc/self/cgroup /proc/self/mountinfo /proc/self/status /proc/1/cgroup "
+                       "/proc/1/cgroup >/dev/null") == 0);
+    // an enumeration script: init's mounts and environment, the core_pattern
+    // hook and the user-namespace limit, relative to /proc
+    REQUIRE(probed.exec("cd /proc && cat 1/mountinfo 1/environ sys/kernel/core_pattern sys/user/max_user_namespaces "
+                        ">/dev/null") == 0);
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &m) { return m.rule() == "container_environment_probed" && m.container().id() == probed_id; },
+        &v));
+    CHECK(v.category() == "recon");
+    CHECK(v.cgroup_id() == probed.cgroup_id());
+    CHECK(v.process().comm() == "cat");
+    CHECK(v.output().find("read 3 distinct confinement files within 60 s, the last /proc/") != std::string::npos);
+    int probes = 0;
+    for (const auto &m : sensor.verdicts()) {
+        INFO(m.rule() << ": " << m.output());
+        CHECK(m.container().id() != quiet_id);
+        probes += m.container().id() == probed_id && m.rule() == "container_environment_probed";
+    }
+    CHECK(probes == 1);
+}

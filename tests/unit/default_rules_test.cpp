@@ -23,7 +23,9 @@
 
 using crowsnest::Detection;
 using crowsnest::RuleSet;
+using crowsnest::ConnectOutcome;
 using crowsnest::test::connect_inet_scene;
+using crowsnest::test::connect_outcome_scene;
 using crowsnest::test::connect_unix_scene;
 using crowsnest::test::exec_scene;
 using crowsnest::test::kContainerId;
@@ -98,8 +100,8 @@ TEST_CASE("default rules: the file loads without warnings, every rule has desc, 
     CHECK(errors.empty());
     CHECK(warnings == Names{});
     CHECK(r->rule_count() >= 30);
-    const Names categories{"miner",       "scanner",           "host_mount",  "escape",
-                           "drift",       "credential_access", "persistence", "defense_evasion"};
+    const Names categories{"miner", "scanner",     "host_mount",      "escape", "drift",
+                           "recon", "credential_access", "persistence", "defense_evasion"};
     for (size_t i = 0; i < r->rule_count(); i++) {
         const auto &info = r->rule_info(i);
         INFO(info.name);
@@ -245,13 +247,29 @@ TEST_CASE("default rules: a port scan by any program, and busy clients that are 
         }
     }
     CHECK(scans == 1);
-    // a non-blocking scanner sees EINPROGRESS
+    // a non-blocking scanner sees EINPROGRESS, then its attempts are refused
+    // or given up: the outcomes count, the calls do not
     for (uint16_t port = 1; port <= 50; port++) {
         Scene s = connect_inet_scene("10.0.0.10", port, -115);
         s.event.boot_ns = 2000000000ULL + port;
-        scans += fired(s, *rules) == Names{"port_scan"};
+        CHECK(fired(s, *rules).empty());
+        Scene o = port % 2 ? connect_outcome_scene("10.0.0.10", port, ConnectOutcome::Failed, -111)
+                           : connect_outcome_scene("10.0.0.10", port, ConnectOutcome::Abandoned, -103);
+        o.event.boot_ns = 2000000000ULL + port * 1000ULL;
+        const Names got = fired(o, *rules);
+        scans += got == Names{"port_scan"};
+        if (port < 50) CHECK(got.empty());
     }
     CHECK(scans == 2);
+    // a blocking refused connect also ends in an outcome: the port counts once
+    for (uint16_t port = 1; port <= 49; port++) {
+        Scene s = connect_inet_scene("10.0.0.11", port, -111);
+        s.event.boot_ns = 3000000000ULL + port * 1000ULL;
+        CHECK(fired(s, *rules).empty());
+        Scene o = connect_outcome_scene("10.0.0.11", port, ConnectOutcome::Failed, -111);
+        o.event.boot_ns = s.event.boot_ns + 1;
+        CHECK(fired(o, *rules).empty());
+    }
 
     // near misses: a scraper reaching 200 hosts on one port, a client retrying
     // one port, a test suite connecting to 100 ports that all answer
@@ -266,6 +284,15 @@ TEST_CASE("default rules: a port scan by any program, and busy clients that are 
         s.event.boot_ns = 6000000000ULL + port;
         CHECK(fired(s, *rules).empty());
     }
+    // ... and the same with non-blocking sockets: 100 EINPROGRESS, all established
+    for (uint16_t port = 31000; port < 31100; port++) {
+        Scene s = connect_inet_scene("127.0.0.1", port, -115);
+        s.event.boot_ns = 7000000000ULL + port;
+        CHECK(fired(s, *rules).empty());
+        Scene o = connect_outcome_scene("127.0.0.1", port, ConnectOutcome::Established);
+        o.event.boot_ns = s.event.boot_ns + 1;
+        CHECK(fired(o, *rules).empty());
+    }
 }
 
 TEST_CASE("default rules: a sweep of one port across a network", "[default_rules][scanner]") {
@@ -277,11 +304,34 @@ TEST_CASE("default rules: a sweep of one port across a network", "[default_rules
         sweeps += fired(s, *rules) == Names{"network_sweep"};
     }
     CHECK(sweeps == 1);
-    // a service whose non-blocking connects to 200 pods are in progress is no sweep
+    // a service whose non-blocking connects to 200 pods are in progress, then
+    // established, is no sweep
     for (int h = 1; h <= 200; h++) {
         Scene s = connect_inet_scene("10.4.0." + std::to_string(h), 8080, -115);
         s.event.boot_ns = 2000000000ULL + uint64_t(h);
         CHECK(fired(s, *rules).empty());
+        Scene o = connect_outcome_scene("10.4.0." + std::to_string(h), 8080, ConnectOutcome::Established);
+        o.event.boot_ns = s.event.boot_ns + 1;
+        CHECK(fired(o, *rules).empty());
+    }
+    // a non-blocking sweep: 40 addresses that never answer, each given up
+    // after the scanner's own timeout (abandoned), or unreachable
+    for (int h = 1; h <= 40; h++) {
+        Scene o = h % 4 ? connect_outcome_scene("10.5.0." + std::to_string(h), 445, ConnectOutcome::Abandoned, -103)
+                        : connect_outcome_scene("10.5.0." + std::to_string(h), 445, ConnectOutcome::Failed, -113);
+        o.by("/tmp/masscan-lite", {"svc"});
+        o.event.boot_ns = 3000000000ULL + uint64_t(h) * 1000000ULL;
+        const Names got = fired(o, *rules);
+        sweeps += got == Names{"network_sweep"};
+        CHECK((h == 32 ? got == Names{"network_sweep"} : got.empty()));
+    }
+    CHECK(sweeps == 2);
+    // a client whose first of two addresses (happy eyeballs) is given up each
+    // time, against 20 servers: below the threshold
+    for (int h = 1; h <= 20; h++) {
+        Scene o = connect_outcome_scene("10.6.0." + std::to_string(h), 443, ConnectOutcome::Abandoned, -103);
+        o.event.boot_ns = 4000000000ULL + uint64_t(h);
+        CHECK(fired(o, *rules).empty());
     }
 }
 
@@ -618,6 +668,62 @@ TEST_CASE("default rules: packet and raw IP sockets in a container, but not ping
     CHECK(fired(socket_call(AF_NETLINK, SOCK_RAW, 0)).empty());  // route and audit queries
     CHECK(fired(socket_call(AF_UNIX, SOCK_STREAM, 0)).empty());
     CHECK(fired(socket_call(AF_PACKET, SOCK_RAW, 768).on_host()).empty());
+}
+
+TEST_CASE("default rules: container discovery is three confinement files read within a minute, not one",
+          "[default_rules][recon]") {
+    // amicontained-like: a renamed binary learns its AppArmor profile, init's
+    // cgroup and the core_pattern hook
+    auto rules = load_rules();
+    const std::vector<std::string> probe = {"/proc/self/attr/current", "/proc/1/cgroup", "/proc/1/cgroup",
+                                            "/proc/sys/kernel/core_pattern"};
+    Names last;
+    for (size_t i = 0; i < probe.size(); i++) {
+        Scene s = opened(probe[i], O_RDONLY);
+        s.by("/tmp/.cache/healthcheck", {"healthcheck"});
+        s.event.boot_ns = 1000000000ULL * (i + 1);
+        last = fired(s, *rules);
+        if (i + 1 < probe.size()) CHECK(last.empty());
+    }
+    CHECK(last == Names{"container_environment_probed"});
+
+    // a shell script's busybox applets, each its own process, through a
+    // relative path from /proc
+    auto script = load_rules();
+    int fires = 0;
+    uint64_t t = 1000000000ULL;
+    for (const std::string path : {"/proc/1/mountinfo", "/proc/sys/user/max_user_namespaces", "/proc/1/environ"}) {
+        Scene s = opened(path, O_RDONLY);
+        s.event.path = "1/../" + path.substr(6);
+        s.by("/bin/busybox", {"cat", s.event.path});
+        s.event.boot_ns = t += 5000000000ULL;
+        fires += fired(s, *script) == Names{"container_environment_probed"};
+    }
+    CHECK(fires == 1);
+
+    // a JVM or Go runtime at start, and a Kubernetes client: no confinement files
+    auto runtime = load_rules();
+    for (const std::string path : {"/proc/self/cgroup", "/proc/self/mountinfo", "/sys/fs/cgroup/cpu.max",
+                                   "/var/run/secrets/kubernetes.io/serviceaccount/token",
+                                   "/var/run/secrets/kubernetes.io/serviceaccount/namespace", "/proc/1/cgroup"}) {
+        Scene s = opened(path, O_RDONLY);
+        s.by("/usr/lib/jvm/bin/java", {"java", "-jar", "app.jar"});
+        CHECK(fired(s, *runtime).empty());
+    }
+    // a monitoring agent with hostPID, a known agent by name, refused reads, and the host
+    auto agents = load_rules();
+    for (const std::string path : {"/proc/1/cgroup", "/proc/1/mountinfo", "/proc/1/environ", "/proc/kallsyms"}) {
+        Scene host_pid = opened(path, O_RDONLY);
+        host_pid.by("/opt/monitor/bin/collector", {"collector"}).with_host_pid_ns();
+        CHECK(fired(host_pid, *agents).empty());
+        Scene agent = opened(path, O_RDONLY);
+        agent.by("/opt/datadog-agent/bin/agent/agent", {"datadog-agent", "run"});
+        CHECK(fired(agent, *agents).empty());
+        Scene refused = opened(path, O_RDONLY);
+        refused.event.ret = -13;
+        CHECK(fired(refused, *agents).empty());
+        CHECK(fired(opened(path, O_RDONLY).on_host(), *agents).empty());
+    }
 }
 
 TEST_CASE("default rules: credentials read by shell tools in a container, not by the workload", "[default_rules][credentials]") {

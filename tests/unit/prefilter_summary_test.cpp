@@ -28,6 +28,7 @@ std::vector<std::string> summary_of(const std::string &rules, const std::string 
 
 std::vector<std::string> open_summary(const std::string &rules) { return summary_of(rules, "open"); }
 std::vector<std::string> connect_summary(const std::string &rules) { return summary_of(rules, "connect"); }
+std::vector<std::string> outcome_summary(const std::string &rules) { return summary_of(rules, "connect_result"); }
 
 std::string rule(const std::string &name, const std::string &condition) {
     return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: o\n  priority: WARNING\n";
@@ -182,4 +183,31 @@ TEST_CASE("prefilter: connects by family, port, result and unix path") {
     std::string ports;
     for (int p = 1000; p < 1040; p++) ports += (ports.empty() ? "" : ", ") + std::to_string(p);
     CHECK(connect_summary(rule("many", kConnect + " and fd.sport in (" + ports + ")"))[1] == "  sent when: inet");
+}
+
+TEST_CASE("prefilter: connect outcomes by result, port and container, and the shipped rules want no connection made") {
+    const std::string kOutcome = "evt.type = connect_result";
+    CHECK(outcome_summary(rule("f", kOutcome + " and evt.outcome in (failed, abandoned)"))[1] == "  sent when: failed");
+    CHECK(outcome_summary(rule("e", kOutcome + " and evt.outcome = established and fd.sport = 22"))[1] ==
+          "  sent when: not failed and inet and port (22)");
+    CHECK(outcome_summary(rule("n", kOutcome + " and evt.outcome != established and container.id != host"))[1] ==
+          "  sent when: failed and container");
+    CHECK(outcome_summary(rule("r", kOutcome + " and evt.res = ECONNREFUSED"))[1] == "  sent when: failed");
+    // a rule that names connect alone wants no outcome; evt.outcome is unset on a connect
+    CHECK(outcome_summary(rule("c", "evt.type = connect and fd.sport = 22")) ==
+          std::vector<std::string>{
+              "prefilter: connect_result events: filtered in the kernel: 0 clauses (0 with path tests, 0 with port tests)"});
+    CHECK(connect_summary(rule("o", "evt.type in (connect, connect_result) and evt.outcome = failed"))[0] ==
+          "prefilter: connect events: filtered in the kernel: 0 clauses (0 with path tests, 0 with port tests)");
+    // what the kernel cannot test sends every outcome, and is named
+    CHECK(outcome_summary(rule("p", kOutcome + " and proc.name = nmap"))[0] ==
+          "prefilter: connect_result events: all sent: rule 'p' uses proc.name =, which the kernel cannot test");
+
+    std::vector<std::string> errors, warnings;
+    auto shipped = RuleSet::load({std::string(CROWSNEST_DEFAULT_RULES) + "/default.yaml"}, errors, warnings);
+    REQUIRE(shipped);
+    const PrefilterSummary s = summarise_for_prefilter(*shipped);
+    REQUIRE(s.connect_result.filtered);
+    REQUIRE_FALSE(s.connect_result.clauses.empty());
+    for (const auto &c : s.connect_result.clauses) CHECK((c.need_true & kFactFailed));  // never a connection made
 }

@@ -33,7 +33,9 @@ using crowsnest::EventType;
 using crowsnest::ProcessTable;
 using crowsnest::Syscall;
 using crowsnest::RuleSet;
+using crowsnest::ConnectOutcome;
 using crowsnest::test::connect_inet_scene;
+using crowsnest::test::connect_outcome_scene;
 using crowsnest::test::connect_unix_scene;
 using crowsnest::test::exec_scene;
 using crowsnest::test::open_scene;
@@ -156,6 +158,9 @@ Scene cn_uring() {
     return s;
 }
 Scene cn_unix() { return connect_unix_scene("/var/run/docker.sock"); }
+Scene cn_refused_later() { return connect_outcome_scene("10.1.2.3", 80, ConnectOutcome::Failed, -111); }
+Scene cn_given_up() { return connect_outcome_scene("10.1.2.3", 80, ConnectOutcome::Abandoned, -103); }
+Scene cn_made() { return connect_outcome_scene("10.1.2.3", 80, ConnectOutcome::Established); }
 Scene cn_udp() {
     Scene s = connect_inet_scene("10.1.2.3", 53);
     s.event.has_socket = true;
@@ -607,6 +612,19 @@ const std::vector<Row> kRows = {
     {"evt.syscall = execveat", ex_execveat, true},
     {"evt.syscall = openat", op_shadow, true},
     {"evt.syscall = exit", exit_ev, true},
+    // a connect's outcome is its own evt.type, with the connect's socket
+    {"evt.type = connect_result", cn_made, true},
+    {"evt.type = connect", cn_made, false},
+    {"evt.type = connect_result", cn_inprogress, false},
+    {"evt.syscall = connect", cn_given_up, true},
+    {"evt.outcome = established", cn_made, true},
+    {"evt.outcome = established", cn_given_up, false},
+    {"evt.outcome in (failed, abandoned)", cn_given_up, true},
+    {"evt.outcome = failed and evt.res = ECONNREFUSED", cn_refused_later, true},
+    {"evt.outcome = abandoned and evt.res = ECONNABORTED and evt.failed = true", cn_given_up, true},
+    {"evt.outcome exists", cn_inprogress, false},  // unset on the connect call
+    {"fd.sip = 10.1.2.3 and fd.sport = 80 and fd.l4proto = tcp", cn_given_up, true},
+    {"fd.num exists", cn_made, false},  // the socket's fd is not known where the state changes
     {"evt.dir = '<'", ex_xmrig, true},
     {"evt.dir = '>'", ex_xmrig, false},
 

@@ -105,6 +105,18 @@ inline Scene connect_inet_scene(const std::string &ip, uint16_t port, int64_t re
     return s;
 }
 
+// A TCP connect attempt's outcome, as the kernel reports it after the call
+// (ret: 0 established, -errno failed, -ECONNABORTED abandoned).
+inline Scene connect_outcome_scene(const std::string &ip, uint16_t port, ConnectOutcome outcome, int64_t ret = 0) {
+    Scene s = connect_inet_scene(ip, port, ret);
+    s.event.type = EventType::ConnectResult;
+    s.event.outcome = outcome;
+    s.event.fd = -1;
+    s.event.has_socket = true;
+    s.event.protocol = 6;  // IPPROTO_TCP
+    return s;
+}
+
 inline Scene connect_unix_scene(const std::string &path, bool abstract = false, int64_t ret = 0) {
     Scene s;
     s.event.type = EventType::Connect;

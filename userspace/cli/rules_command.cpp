@@ -60,7 +60,8 @@ int fields() {
     for (const auto &f : field_table()) {
         const bool indexed = f.arg == FieldInfo::Arg::Index, text = f.arg == FieldInfo::Arg::Text;
         std::string events;
-        for (auto t : {EventType::Exec, EventType::Connect, EventType::Open, EventType::Exit, EventType::Syscall})
+        for (auto t : {EventType::Exec, EventType::Connect, EventType::ConnectResult, EventType::Open, EventType::Exit,
+                       EventType::Syscall})
             if (f.events & event_bit(t)) events += std::string(events.empty() ? "" : ",") + event_type_name(t);
         std::printf("%-24s %-13s %-24s %s\n", (std::string(f.name) + (indexed ? "[N]" : text ? "[ARG]" : "")).c_str(),
                     field_type_name(f.type), events.c_str(), std::string(f.doc).c_str());

@@ -30,7 +30,7 @@ const std::vector<CounterDoc> kDocs = {
     {"prefilter.<type>",
      "1 while the type's events are filtered in the kernel now, 0 while all are sent (a rule the kernel cannot "
      "summarise, --no-prefilter, or a consumer of every event: --events, StreamEvents, learned profiles); "
-     "connect_result, which no rule reads, is not sent at all while filtered",
+     "connect_result: the outcomes the rules want (the shipped rules: connections not made)",
      "crowsnest_prefilter_active", true},
     {"inflight_drops", "execs whose enter could not be stored until their exit", "crowsnest_inflight_drops_total"},
     {"exit_without_enter", "exec exits with no stored enter (started before the sensor, or evicted)", "crowsnest_exit_without_enter_total"},

@@ -25,7 +25,8 @@ uint64_t target_hash(const EventContext &ctx) {
         return h;
     }
     case EventType::Open: return hash_text(ctx.resolved_path.empty() ? e.path : ctx.resolved_path);
-    case EventType::Connect: {
+    case EventType::Connect:
+    case EventType::ConnectResult: {
         uint64_t h = mix(e.family, e.port);
         for (uint8_t b : e.addr) h = mix(h, b);
         return mix(h, hash_text(e.unix_path));
@@ -38,8 +39,7 @@ uint64_t target_hash(const EventContext &ctx) {
     }
     case EventType::Exit:
     case EventType::Flood:
-    case EventType::CgroupPath:
-    case EventType::ConnectResult: return 0;  // never matched (handle_event)
+    case EventType::CgroupPath: return 0;  // never matched (handle_event)
     }
     return 0;
 }
@@ -126,8 +126,6 @@ void Engine::handle_event(const Event &raw) {
         event_msg_.set_sequence(++event_sequence_);
         output_.on_event(event_msg_);
     }
-    // a connect's outcome goes to the outputs; no rule field reads it yet
-    if (e.type == EventType::ConnectResult) return;
     ctx.profile_state = ctx.profile_new_kind = {};
     novelties_.clear();
     if (config_.profiler) observe_profile(ctx);

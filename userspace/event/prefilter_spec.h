@@ -15,11 +15,11 @@ namespace crowsnest {
 enum PrefilterFact : uint32_t {
     kFactWrite = 0x1,       // open: O_WRONLY or O_RDWR (evt.is_open_write)
     kFactRead = 0x2,        // open: O_RDONLY or O_RDWR (evt.is_open_read)
-    kFactFailed = 0x4,      // evt.failed
+    kFactFailed = 0x4,      // evt.failed (a connect_result: no connection made)
     kFactContainer = 0x8,   // container.id != host; needed true only
     kFactHostPidNs = 0x10,  // proc.in_host_pidns
     kFactHostFile = 0x20,   // host.path is set
-    kFactInet = 0x40,       // connect: fd.sockfamily = ip
+    kFactInet = 0x40,       // connect, connect_result: fd.sockfamily = ip
     kFactUnix = 0x80,       // connect: fd.sockfamily = unix
 };
 
@@ -53,6 +53,7 @@ struct PrefilterSummary {
     static constexpr size_t kMaxPorts = 32;     // PREFILTER_PORTS, over all clauses
     PrefilterTypeSummary open;                  // open, openat, openat2 (and their io_uring forms)
     PrefilterTypeSummary connect;               // connect (and io_uring's)
+    PrefilterTypeSummary connect_result;        // a TCP connect's outcome
     std::vector<PrefilterPattern> patterns;     // of open paths and unix socket paths
 };
 

@@ -151,7 +151,7 @@ public:
             return f;
         }
         case K::Check: {
-            Approx a = approximate(*n.check, kEvtTypes[type] == "connect");
+            Approx a = approximate(*n.check, kEvtTypes[type]);
             if (!a.summarised && value) {
                 // each open evt.type walks the condition again: named once
                 std::string what = n.check->field.text + " " + std::string(compare_op_name(n.check->op));
@@ -168,13 +168,13 @@ public:
     std::vector<std::string> take_unsummarised() { return std::move(unsummarised_); }
 
 private:
-    Approx approximate(const Check &c, bool connect) {
+    Approx approximate(const Check &c, std::string_view type) {
         const auto &s = c.strings;
         // `in ()` with an empty list (e.g. a list shipped empty for users to fill) is never true
         if ((c.op == CompareOp::In || c.op == CompareOp::Intersects) && s.empty() && c.numbers.empty() &&
             c.networks.empty())
             return {Formula{}, truth(), true};
-        if (connect) return approximate_connect(c);
+        if (type == "connect" || type == "connect_result") return approximate_connect(c, type == "connect_result");
         switch (c.field.info->id) {
         case FieldId::EvtIsOpenWrite: return exact(kFactWrite, c);
         case FieldId::EvtIsOpenRead: return exact(kFactRead, c);
@@ -193,8 +193,9 @@ private:
     }
 
     // The fields of a connect the kernel knows: its family, port and unix
-    // path; and what every event knows.
-    Approx approximate_connect(const Check &c) {
+    // path; and what every event knows. A connect_result's are the same,
+    // and its outcome; its family is always inet.
+    Approx approximate_connect(const Check &c, bool is_result) {
         const auto &s = c.strings;
         switch (c.field.info->id) {
         case FieldId::FdSockFamily: {
@@ -215,6 +216,7 @@ private:
             return {{clause}, truth(), true};
         }
         case FieldId::FdUnixPath: return unix_path(c);
+        case FieldId::EvtOutcome: return is_result ? outcome(c) : Approx{Formula{}, truth(), true};  // unset on a connect
         case FieldId::EvtFailed: return exact(kFactFailed, c);
         case FieldId::ProcInHostPidNs: return exact(kFactHostPidNs, c);
         case FieldId::EvtRes: return result(c);
@@ -297,6 +299,19 @@ private:
             return std::string_view("SUCCESS").substr(0, v.size()) == v;
         });
         if (c.op == CompareOp::StartsWith && !prefixes_success) return {fact(kFactFailed, true), truth(), true};
+        return unsummarised();
+    }
+
+    // evt.outcome: failed and abandoned are both "no connection", the fact
+    // the kernel tests at the outcome (evt.failed).
+    static Approx outcome(const Check &c) {
+        const auto &s = c.strings;
+        const bool names_established = std::find(s.begin(), s.end(), "established") != s.end();
+        const bool established_only = s.size() == 1 && names_established;
+        const bool eq = c.op == CompareOp::Eq || c.op == CompareOp::In;
+        if (eq && established_only) return exact(kFactFailed, false);
+        if (c.op == CompareOp::Ne && established_only) return exact(kFactFailed, true);
+        if (eq && !names_established) return {fact(kFactFailed, true), truth(), true};
         return unsummarised();
     }
 
@@ -449,19 +464,23 @@ struct TypeSummariser {
 };
 
 bool is_connect_type(std::string_view t) { return t == "connect"; }
+bool is_connect_result_type(std::string_view t) { return t == "connect_result"; }
 
 }  // namespace
 
 PrefilterSummary summarise_for_prefilter(const RuleSet &rules) {
     PrefilterSummary out;
     Summariser summariser(out);
-    TypeSummariser open{"an open", is_open_type, {}, {}}, connect{"a connect", is_connect_type, {}, {}};
+    TypeSummariser open{"an open", is_open_type, {}, {}}, connect{"a connect", is_connect_type, {}, {}},
+        connect_result{"a connect_result", is_connect_result_type, {}, {}};
     for (const auto &r : rules.rules()) {
         open.add(r, summariser);
         connect.add(r, summariser);
+        connect_result.add(r, summariser);
     }
     out.open = open.take();
     out.connect = connect.take();
+    out.connect_result = connect_result.take();
     return out;
 }
 
@@ -499,7 +518,8 @@ std::string describe_clause(const PrefilterClause &c, const std::vector<Prefilte
 std::vector<std::string> describe_prefilter(const PrefilterSummary &s, bool clauses) {
     std::vector<std::string> lines;
     for (const auto &[name, t] : {std::pair<const char *, const PrefilterTypeSummary &>{"open", s.open},
-                                  {"connect", s.connect}}) {
+                                  {"connect", s.connect},
+                                  {"connect_result", s.connect_result}}) {
         const std::string head = std::string("prefilter: ") + name + " events: ";
         if (!t.filtered) {
             lines.push_back(head + "all sent: " + t.why_not);

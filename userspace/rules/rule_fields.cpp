@@ -19,11 +19,13 @@ namespace {
 
 constexpr size_t kTypicalArgs = 64;  // argv capacity reserved once, so that most events allocate nothing
 
-constexpr uint8_t kExec = event_bit(EventType::Exec), kConnect = event_bit(EventType::Connect),
-                  kOpen = event_bit(EventType::Open), kExit = event_bit(EventType::Exit),
-                  kOther = event_bit(EventType::Syscall);
-constexpr uint8_t kSyscalls = kExec | kConnect | kOpen | kOther, kAll = kSyscalls | kExit;
-constexpr uint8_t kSocket = kConnect | kOther;  // a connect's socket, or a dup'd or new one (has_socket)
+constexpr uint16_t kExec = event_bit(EventType::Exec), kConnect = event_bit(EventType::Connect),
+                   kOpen = event_bit(EventType::Open), kExit = event_bit(EventType::Exit),
+                   kOther = event_bit(EventType::Syscall), kOutcome = event_bit(EventType::ConnectResult);
+// a connect_result carries its connect's result (evt.res) and socket
+constexpr uint16_t kSyscalls = kExec | kConnect | kOpen | kOther | kOutcome, kAll = kSyscalls | kExit;
+// a connect's socket, or a dup'd or new one (has_socket), or the one whose outcome it is
+constexpr uint16_t kSocket = kConnect | kOther | kOutcome;
 
 using F = FieldId;
 using T = FieldType;
@@ -55,16 +57,19 @@ using A = FieldInfo::Arg;
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
-     "open_by_handle_at as the call they stand for: connect, openat); and ptrace, setns, unshare, init_module, "
+     "open_by_handle_at as the call they stand for: connect, openat); connect_result (a TCP connect attempt's "
+     "outcome, blocking or not: evt.outcome); and ptrace, setns, unshare, init_module, "
      "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
      "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen"},
     {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
      "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
      "never_true macro, evt.num=0, holds for no event)"},
     {"evt.dir", F::EvtDir, T::String, kAll, A::None, false, "always '<': events are reported when the call returns"},
-    {"evt.res", F::EvtRes, T::String, kSyscalls, A::None, false, "SUCCESS, or the error's name (ENOENT, EINPROGRESS...)"},
+    {"evt.res", F::EvtRes, T::String, kSyscalls, A::None, false,
+     "SUCCESS, or the error's name (ENOENT, EINPROGRESS...); connect_result: SUCCESS when established, the "
+     "stack's error when failed (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH...), ECONNABORTED when abandoned"},
     {"evt.rawres", F::EvtRawRes, T::Number, kSyscalls, A::None, false, "the return value (-2 for ENOENT)"},
-    {"evt.failed", F::EvtFailed, T::Bool, kSyscalls, A::None, false, "the call returned an error"},
+    {"evt.failed", F::EvtFailed, T::Bool, kSyscalls, A::None, false, "the call returned an error (connect_result: no connection was made)"},
     {"evt.is_open_read", F::EvtIsOpenRead, T::Bool, kOpen, A::None, false, "opened for reading (O_RDONLY or O_RDWR)"},
     {"evt.is_open_write", F::EvtIsOpenWrite, T::Bool, kOpen, A::None, false, "opened for writing (O_WRONLY or O_RDWR)"},
     {"evt.is_open_exec", F::EvtIsOpenExec, T::Bool, kOpen, A::None, false,
@@ -75,6 +80,9 @@ const std::vector<FieldInfo> kFields = {
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
      "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, sendto, "
      "sendmsg, open_by_handle_at, exit"},
+    {"evt.outcome", F::EvtOutcome, T::String, kOutcome, A::None, false,
+     "connect_result: established (the handshake completed), failed (refused, unreachable, timed out) or "
+     "abandoned (closed by its owner before any answer, as a scanner's own timeout does)"},
     {"evt.arg", F::EvtArg, T::String, kSyscalls, A::Text, false,
      "evt.arg[NAME], or Falco's evt.arg.NAME: an argument of the call by Falco's name: execve's filename; "
      "open's name (the path as given), flags, mode (octal), fd and dirfd; connect's fd and addr; the other "
@@ -366,12 +374,12 @@ size_t evt_type_index(const Event &e) {
         default: return 4;
         }
     case EventType::Exit: return 6;
+    case EventType::ConnectResult: return 7;
     case EventType::Syscall:
         if (e.syscall < kFirstOtherSyscall) return 6;  // an event built by hand without its call
         return kFirstOtherEvtType + (size_t(e.syscall) - size_t(kFirstOtherSyscall));
     case EventType::Flood:       // never matched: the engine handles these itself
-    case EventType::CgroupPath:
-    case EventType::ConnectResult: return 6;
+    case EventType::CgroupPath: return 6;
     }
     return 6;
 }
@@ -449,7 +457,7 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     switch (f.info->id) {
     case F::EvtType: case F::EvtNum: case F::EvtDir: case F::EvtRes: case F::EvtRawRes: case F::EvtFailed:
     case F::EvtIsOpenRead: case F::EvtIsOpenWrite: case F::EvtIsOpenExec: case F::EvtArgFlags:
-    case F::EvtSyscall:
+    case F::EvtSyscall: case F::EvtOutcome:
         return read_evt(f, out);
     case F::EvtArg: case F::EvtArgs:
         return read_arg(f, out);
@@ -521,6 +529,7 @@ bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
         out.str = arg_flags_;
         return true;
     case F::EvtSyscall: out.str = syscall_name(e); return true;
+    case F::EvtOutcome: out.str = connect_outcome_name(e.outcome); return true;
     default: return false;
     }
 }
@@ -707,6 +716,7 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     switch (f.info->id) {
     case F::FdNum:
         if (e.type == EventType::Open && e.ret < 0) return false;
+        if (e.fd < 0 && e.type != EventType::Open) return false;  // a connect_result's socket has no fd known
         out.num = e.type == EventType::Open ? e.ret : e.fd;
         return true;
     case F::FdTypeChar:

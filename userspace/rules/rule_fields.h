@@ -22,6 +22,7 @@ const char *field_type_name(FieldType t);
 
 enum class FieldId : uint8_t {
     EvtType, EvtNum, EvtDir, EvtRes, EvtRawRes, EvtFailed, EvtIsOpenRead, EvtIsOpenWrite, EvtIsOpenExec, EvtArgFlags, EvtSyscall,
+    EvtOutcome,
     EvtArg, EvtArgs,
     ProcName, ProcNames, ProcExe, ProcExePath, ProcCmdline, ProcArgs, ProcArgv, ProcArgOpts, ProcOptVal, ProcPid, ProcPpid,
     ProcPname, ProcPexe, ProcPexePath, ProcPcmdline, ProcAname, ProcIsExeUpperLayer, ProcInHostPidNs,
@@ -41,13 +42,13 @@ enum class FieldId : uint8_t {
 };
 
 // Bits of FieldInfo::events: 1 << EventType.
-constexpr uint8_t event_bit(EventType t) { return uint8_t(1u << unsigned(t)); }
+constexpr uint16_t event_bit(EventType t) { return uint16_t(1u << unsigned(t)); }
 
 struct FieldInfo {
     std::string_view name;
     FieldId id;
     FieldType type;
-    uint8_t events;  // which event types set it
+    uint16_t events;  // which event types set it
     // proc.aname[2], proc.optval[--algo]; OptText: container.labels (all) or container.labels[app] (one)
     enum class Arg : uint8_t { None, Index, Text, OptText } arg = Arg::None;
     bool multi = false;  // several values per event (each is compared); proc.aname is multi without an index
@@ -155,14 +156,16 @@ namespace crowsnest {
 // evt.type: the system call's name as Falco knows it. io_uring requests are
 // named after the call they stand for (IORING_OP_OPENAT is "openat"), so
 // rules cannot be dodged through io_uring; evt.syscall tells them apart.
-// The other calls (EventType::Syscall) follow, in the order of enum Syscall.
-constexpr std::array<std::string_view, 7 + kOtherSyscallCount> kEvtTypes = {
-    "execve",  "execveat", "connect",   "open",   "openat",    "openat2",   "procexit",
+// connect_result is crowsnest's own: a TCP connect attempt's outcome, when
+// it is known. The other calls (EventType::Syscall) follow, in the order of
+// enum Syscall.
+constexpr std::array<std::string_view, 8 + kOtherSyscallCount> kEvtTypes = {
+    "execve",  "execveat", "connect",   "open",   "openat",    "openat2",   "procexit",  "connect_result",
     "ptrace",  "setns",    "unshare",   "init_module", "finit_module", "bpf", "socket",
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
     "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
     "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen"};
-constexpr size_t kFirstOtherEvtType = 7;
+constexpr size_t kFirstOtherEvtType = 8;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);
 

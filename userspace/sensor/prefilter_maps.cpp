@@ -62,10 +62,11 @@ bool PrefilterMaps::write_slot(uint32_t slot) {
     pf.host_pid_ns = host_pid_ns_;
     if (spec_.open.filtered) pf.filtered_types |= 1u << EVENT_OPEN;
     if (spec_.connect.filtered) pf.filtered_types |= 1u << EVENT_CONNECT;
-    pf.filtered_types |= 1u << EVENT_CONNECT_RESULT;  // no rule reads connect outcomes
+    if (spec_.connect_result.filtered) pf.filtered_types |= 1u << EVENT_CONNECT_RESULT;
     // the summary holds at most PREFILTER_PORTS distinct ports
     std::vector<uint16_t> ports;
-    for (const auto &c : spec_.connect.clauses) ports.insert(ports.end(), c.ports.begin(), c.ports.end());
+    for (const auto *t : {&spec_.connect, &spec_.connect_result})
+        for (const auto &c : t->clauses) ports.insert(ports.end(), c.ports.begin(), c.ports.end());
     std::sort(ports.begin(), ports.end());
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
     if (ports.size() > PREFILTER_PORTS) return false;
@@ -73,6 +74,7 @@ bool PrefilterMaps::write_slot(uint32_t slot) {
     std::copy(ports.begin(), ports.end(), pf.ports);
     fill_clauses(spec_.open, host_files_complete_, ports, pf.open);
     fill_clauses(spec_.connect, host_files_complete_, ports, pf.connect);
+    fill_clauses(spec_.connect_result, host_files_complete_, ports, pf.connect_result);
     for (size_t i = 0; i < spec_.patterns.size() && i < PREFILTER_PATTERNS; i++) {
         const PrefilterPattern &p = spec_.patterns[i];
         pf.patterns[i].kind = uint8_t(p.kind);
@@ -116,7 +118,7 @@ uint32_t PrefilterMaps::filtered_types() const {
     uint32_t types = 0;
     if (spec_.open.filtered) types |= 1u << EVENT_OPEN;
     if (spec_.connect.filtered) types |= 1u << EVENT_CONNECT;
-    types |= 1u << EVENT_CONNECT_RESULT;
+    if (spec_.connect_result.filtered) types |= 1u << EVENT_CONNECT_RESULT;
     return types & ~open_types_;
 }
 
