@@ -336,9 +336,10 @@ stop_sensor() {
 	}
 }
 
-# bpf_run_times PID -> BPF_RUN["open"|"connect"] "ns runs": the run time
-# and count of the sensor's own programs (found by the ids in its fdinfo)
-# on the exits of openat and connect
+# bpf_run_times PID -> BPF_RUN["open"|"connect"|"outcome"] "ns runs": the
+# run time and count of the sensor's own programs (found by the ids in its
+# fdinfo) on the exits of openat and connect, and on TCP state changes (a
+# connect's outcome: its SYN_SENT and what follows)
 declare -A BPF_RUN
 bpf_run_times() {
 	BPF_RUN=()
@@ -356,6 +357,7 @@ bpf_run_times() {
 			}
 			if (name == "handle_exit_openat") print "open", ns, n
 			if (name == "handle_exit_connect") print "connect", ns, n
+			if (name == "handle_inet_sock_set_state") print "outcome", ns, n
 		}' >"$TMP/bpf-run"
 	while read -r loop ns n; do BPF_RUN[$loop]="$ns $n"; done <"$TMP/bpf-run"
 }
@@ -428,6 +430,11 @@ run_variant() { # run_variant NAME ROUND
 		if [[ -n ${BPF_RUN[$loop]:-} ]]; then
 			read -r pns pruns <<<"${BPF_RUN[$loop]}"
 			V_PROG_NS[$v]=$((V_PROG_NS[$v] + pns)) V_PROG_RUNS[$v]=$((V_PROG_RUNS[$v] + pruns))
+		fi
+		# a connect's cost includes following its outcome (per connect, not per state change)
+		if [[ $loop == connect && -n ${BPF_RUN[outcome]:-} ]]; then
+			read -r pns pruns <<<"${BPF_RUN[outcome]}"
+			V_PROG_NS[$v]=$((V_PROG_NS[$v] + pns))
 		fi
 		log "  round $2  $(printf '%-10s' "${v#*.}") $(printf '%12s' "$LOOP_NS") ns/op   events.$loop $events (loop issued $LOOP_OPS), ringbuf_drops $drops"
 	fi
