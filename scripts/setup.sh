@@ -16,7 +16,8 @@ packages=(cmake make g++ pkg-config clang llvm bpftool libbpf-dev libelf-dev zli
           libcurl4-openssl-dev libsqlite3-dev libclang-rt-dev)  # libFuzzer and the sanitizers' runtimes, for the rule parser fuzzer
 if [ "${1:-}" = "--tests" ]; then
   packages+=(runc busybox-static jq docker.io containerd libc6-dev openssl rsyslog
-             prometheus yamllint mmdebstrap util-linux sqlite3)  # promtool and a scraping server; manifests; the image's base
+             prometheus yamllint mmdebstrap util-linux sqlite3  # promtool and a scraping server; manifests; the image's base
+             logrotate procps)  # the benign workloads test
   # the gRPC interoperability test runs a Node.js client; a Node.js that
   # ships its own npm (NodeSource) conflicts with Debian's npm package
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -76,35 +76,6 @@ TEST_CASE("connect results: non-blocking connects from a container end establish
 
 namespace {
 
-// Listeners on `n` consecutive loopback ports: the first port, or 0 when
-// some port of every range tried was taken.
-uint16_t listen_on_range(int n, std::vector<int> &fds) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-        const uint16_t first = (unused_loopback_port() & 0xff00) | 0x80;
-        std::vector<int> bound;
-        for (int i = 0; i < n; i++) {
-            int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            const int one = 1;
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-            sockaddr_in a{};
-            a.sin_family = AF_INET;
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            a.sin_port = htons(uint16_t(first + i));
-            if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) != 0 || listen(fd, 256) != 0) {
-                close(fd);
-                break;
-            }
-            bound.push_back(fd);
-        }
-        if (int(bound.size()) == n) {
-            fds = std::move(bound);
-            return first;
-        }
-        for (int fd : bound) close(fd);
-    }
-    return 0;
-}
-
 // A listener on every loopback address whose accept queue is full: the
 // SYNs that reach it are dropped, so a connect to it never gets an answer
 // and its client gives up (an unreachable or filtering network).

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "runc_container.h"
+
 namespace crowsnest::test {
 
 // A TCP listener on 127.0.0.1 that accepts and at once closes every
@@ -66,5 +68,35 @@ struct LoopbackListener {
         for (int c : held) close(c);
     }
 };
+
+// Listening sockets on `n` consecutive loopback ports (never accepted: the
+// kernel completes the handshakes), their fds in `fds`: the first port, or 0
+// when some port of every range tried was taken.
+inline uint16_t listen_on_range(int n, std::vector<int> &fds) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+        const uint16_t first = (unused_loopback_port() & 0xff00) | 0x80;
+        std::vector<int> bound;
+        for (int i = 0; i < n; i++) {
+            int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            const int one = 1;
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+            sockaddr_in a{};
+            a.sin_family = AF_INET;
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            a.sin_port = htons(uint16_t(first + i));
+            if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) != 0 || listen(fd, 256) != 0) {
+                close(fd);
+                break;
+            }
+            bound.push_back(fd);
+        }
+        if (int(bound.size()) == n) {
+            fds = std::move(bound);
+            return first;
+        }
+        for (int fd : bound) close(fd);
+    }
+    return 0;
+}
 
 }  // namespace crowsnest::test
