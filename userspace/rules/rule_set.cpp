@@ -11,7 +11,8 @@ namespace crowsnest {
 namespace {
 
 const std::vector<std::string> kCategories = {"miner", "scanner", "host_mount", "escape", "drift",
-                                              "credential_access", "recon", "persistence", "defense_evasion"};
+                                              "credential_access", "recon", "persistence", "defense_evasion",
+                                              "execution", "impact"};
 
 // Our category names, and Falco's mitre_* tags that mean one of them.
 bool category_of_tag(const std::string &tag, std::string &category) {

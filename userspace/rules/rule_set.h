@@ -5,8 +5,9 @@
 //
 // A rule's `tags` give its verdict category (the first of miner, scanner,
 // host_mount, escape, drift, credential_access, recon, persistence,
-// defense_evasion, or Falco's mitre_credential_access, mitre_discovery,
-// mitre_persistence, mitre_defense_evasion;
+// defense_evasion, execution, impact, or Falco's mitre_credential_access,
+// mitre_discovery, mitre_persistence, mitre_defense_evasion,
+// mitre_execution, mitre_impact;
 // "other" when none) and the MITRE ATT&CK ids. `priority` (Falco's names)
 // gives the severity. An event gets at most one verdict per category: the
 // first matching rule in load order (rules of category "other" all fire);
