@@ -14,6 +14,20 @@
 using namespace crowsnest;
 using namespace crowsnest::test;
 
+namespace {
+
+// Whether the container gives a verdict of `rule` whose output holds `text`, within 5 s.
+bool verdict_with(SensorProcess &sensor, const std::string &id, const std::string &rule, const std::string &text) {
+    INFO(rule << ": " << text);
+    return sensor.wait_verdict(
+        [&](const v1::Verdict &v) {
+            return v.rule() == rule && v.container().id() == id && v.output().find(text) != std::string::npos;
+        },
+        nullptr, std::chrono::seconds(5));
+}
+
+}  // namespace
+
 TEST_CASE("shipped rules: each fires from real syscalls in a container, benign look-alikes do not",
           "[integration][rules]") {
     char dir[] = "/tmp/crowsnest-rules-XXXXXX";
@@ -140,14 +154,7 @@ TEST_CASE("shipped rules: credentials, metadata, planted keys, cleared history, 
     c.run({"/bin/healthcheck", "modules"});  // refused: runc's default capabilities
     c.run({"/bin/healthcheck", "setns", "/proc/1/ns/net"});  // refused too
 
-    auto wait = [&](const std::string &rule, const std::string &text) {
-        INFO(rule << ": " << text);
-        return sensor.wait_verdict(
-            [&](const v1::Verdict &v) {
-                return v.rule() == rule && v.container().id() == id && v.output().find(text) != std::string::npos;
-            },
-            nullptr, std::chrono::seconds(5));
-    };
+    auto wait = [&](const std::string &rule, const std::string &text) { return verdict_with(sensor, id, rule, text); };
     CHECK(wait("credential_read_by_tool_in_container",
                "Credential /var/run/secrets/kubernetes.io/serviceaccount/token read by cat"));
     CHECK(wait("credential_read_by_tool_in_container", "Credential /etc/shadow read by base64"));
@@ -232,14 +239,7 @@ TEST_CASE("shipped rules: secret searches, sensitive links, cleared logs, admin 
     c.exec("echo x > /tmp/dump && shred -u /tmp/dump; true");
     c.exec("cp /bin/busybox /bin/ls2; true");
 
-    auto wait = [&](const std::string &rule, const std::string &text) {
-        INFO(rule << ": " << text);
-        return sensor.wait_verdict(
-            [&](const v1::Verdict &v) {
-                return v.rule() == rule && v.container().id() == id && v.output().find(text) != std::string::npos;
-            },
-            nullptr, std::chrono::seconds(5));
-    };
+    auto wait = [&](const std::string &rule, const std::string &text) { return verdict_with(sensor, id, rule, text); };
     // busybox's sh runs find in its own fork, with no exec to see; grep is exec'd
     CHECK(wait("secret_search_in_container", "grep -rl BEGIN OPENSSH PRIVATE /etc (/bin/busybox)"));
     CHECK(wait("sensitive_file_symlinked_in_container", "Link to /etc/shadow made as notes.txt"));
