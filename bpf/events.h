@@ -90,7 +90,9 @@ enum syscall_id {
 	SYSCALL_MKNODAT = 25,     /* dirfd, mode, dev (path: pathname) */
 	SYSCALL_MEMFD_CREATE = 26, /* flags (name: the memfd's name) */
 	SYSCALL_FSOPEN = 27,      /* flags (name: fs type): the new mount API's first step */
-	SYSCALL_ID_MAX = 28,
+	SYSCALL_UNLINK = 28,      /* (path: pathname) */
+	SYSCALL_UNLINKAT = 29,    /* dirfd, flags (path: pathname) */
+	SYSCALL_ID_MAX = 30,
 };
 
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Calls that make or change files without opening them: symlink, link,
- * chmod and mknod in all their forms, and memfd_create (a file with no
- * path). Read at sys_exit: the paths as the caller gave them (Falco's rules
+ * Calls that make, change or remove files without opening them: symlink,
+ * link, chmod, mknod and unlink in all their forms, and memfd_create (a
+ * file with no path). Read at sys_exit: the paths as the caller gave them (Falco's rules
  * compare those), the mode, the dirfds, the result.
  */
 #include "vmlinux.h"
@@ -79,6 +79,20 @@ static __always_inline enum syscall_class mknod_class(__u16 mode)
 }
 
 /* The mode as the kernel reads it (umode_t); dev in the caller's encoding (makedev). */
+SEC("tracepoint/syscalls/sys_exit_unlink")
+int handle_exit_unlink(struct trace_event_raw_sys_exit *ctx)
+{
+	send_call(SYSCALL_UNLINK, SYSCALL_CLASS_HIGH_RATE, ctx->ret, 0, 0, 0, PATH(1), 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_unlinkat")
+int handle_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
+{
+	send_call(SYSCALL_UNLINKAT, SYSCALL_CLASS_HIGH_RATE, ctx->ret, (__s32)ARG(1), (__u32)ARG(3), 0, PATH(2), 0);
+	return 0;
+}
+
 SEC("tracepoint/syscalls/sys_exit_mknod")
 int handle_exit_mknod(struct trace_event_raw_sys_exit *ctx)
 {

@@ -904,6 +904,28 @@ TEST_CASE("default rules: persistence and evasion inside a container", "[default
     CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/dev/null", "/tmp/out.log")).empty());
     CHECK(fired(syscall_scene(crowsnest::Syscall::Symlink, {}, 0, "/data/h", "/root/.bash_history")).empty());
 
+    const auto deleted = detect(syscall_scene(crowsnest::Syscall::Unlinkat, {AT_FDCWD, 0}, 0, "/root/.bash_history"));
+    REQUIRE(deleted.size() == 1);
+    CHECK(deleted[0].rule->name == "shell_history_deleted_in_container");
+    CHECK(deleted[0].output == "Shell history dirfd=-100 name=/root/.bash_history flags=0 deleted in container " +
+                                   kContainerId + " by strace (strace -p 1)");
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlink, {}, 0, ".ash_history")) ==
+          Names{"shell_history_deleted_in_container"});  // relative, from the home directory
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlink, {}, -2, "/root/.bash_history")).empty());  // ENOENT
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlink, {}, 0, "/tmp/history.txt")).empty());
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlink, {}, 0, "/root/.bash_history").on_host()).empty());
+
+    const auto log = detect(syscall_scene(crowsnest::Syscall::Unlink, {}, 0, "/var/log/auth.log"));
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].rule->name == "system_log_deleted_in_container");
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlinkat, {AT_FDCWD, 0}, 0, "/var/log/audit/audit.log")) ==
+          Names{"system_log_deleted_in_container"});
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlink, {}, 0, "/var/log/app/app.log")).empty());
+    CHECK(fired(syscall_scene(crowsnest::Syscall::Unlink, {}, 0, "/var/log/syslog.4.gz")).empty());  // a rotated copy
+    Scene rotator = syscall_scene(crowsnest::Syscall::Unlink, {}, 0, "/var/log/syslog");
+    rotator.by("/usr/sbin/logrotate", {"logrotate", "/etc/logrotate.conf"});
+    CHECK(fired(rotator).empty());
+
     const auto suid = detect(syscall_scene(crowsnest::Syscall::Fchmodat, {AT_FDCWD, S_ISUID | 0755}, 0, "/tmp/sh"));
     REQUIRE(suid.size() == 1);
     CHECK(suid[0].rule->name == "setuid_bit_set_in_container");

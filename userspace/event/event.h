@@ -56,10 +56,10 @@ enum class Syscall : uint8_t {
     // EventType::Syscall, in the order of bpf/events.h's enum syscall_id
     Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
     Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
-    Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen,
+    Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen, Unlink, Unlinkat,
 };
 constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
-constexpr size_t kOtherSyscallCount = size_t(Syscall::Fsopen) - size_t(Syscall::Ptrace) + 1;
+constexpr size_t kOtherSyscallCount = size_t(Syscall::Unlinkat) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;

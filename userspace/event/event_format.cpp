@@ -209,6 +209,8 @@ const char *syscall_name(const Event &e) {
     case Syscall::Mknodat: return "mknodat";
     case Syscall::MemfdCreate: return "memfd_create";
     case Syscall::Fsopen: return "fsopen";
+    case Syscall::Unlink: return "unlink";
+    case Syscall::Unlinkat: return "unlinkat";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type

@@ -100,7 +100,7 @@ constexpr Name kModeBits[] = {
     NAME(S_IXUSR), NAME(S_IWUSR), NAME(S_IRUSR), NAME(S_ISVTX), NAME(S_ISGID), NAME(S_ISUID),
 };
 
-constexpr Name kAtFlags[] = {NAME(AT_SYMLINK_FOLLOW), NAME(AT_EMPTY_PATH)};
+constexpr Name kAtFlags[] = {NAME(AT_SYMLINK_FOLLOW), NAME(AT_EMPTY_PATH), NAME(AT_REMOVEDIR)};
 constexpr Name kDup3Flags[] = {NAME(O_CLOEXEC)};
 
 // Falco names mount's and umount2's flags without their MS_ and MNT_ prefixes

@@ -76,6 +76,8 @@ constexpr ArgSlot kMknodArgs[] = {{A::Path, kPath}, {A::Mode, 0}, {A::Dev, 1}};
 constexpr ArgSlot kMknodatArgs[] = {{A::Dirfd, 0}, {A::Path, kPath}, {A::Mode, 1}, {A::Dev, 2}};
 constexpr ArgSlot kMemfdCreateArgs[] = {{A::Fd, kResult}, {A::Name, kName}, {A::Flags, 0}};
 constexpr ArgSlot kFsopenArgs[] = {{A::Fd, kResult}, {A::Type, kName}, {A::Flags, 0}};
+constexpr ArgSlot kUnlinkArgs[] = {{A::Path, kPath}};
+constexpr ArgSlot kUnlinkatArgs[] = {{A::Dirfd, 0}, {A::Name, kPath}, {A::Flags, 1}};
 
 Args syscall_args(Syscall s) {
     switch (s) {
@@ -106,6 +108,8 @@ Args syscall_args(Syscall s) {
     case Syscall::Mknodat: return args_of(kMknodatArgs);
     case Syscall::MemfdCreate: return args_of(kMemfdCreateArgs);
     case Syscall::Fsopen: return args_of(kFsopenArgs);
+    case Syscall::Unlink: return args_of(kUnlinkArgs);
+    case Syscall::Unlinkat: return args_of(kUnlinkatArgs);
     default: return {};
     }
 }
@@ -152,7 +156,8 @@ void append_number(int64_t v, std::string &out, int base = 10) {
 void append_syscall_flags(Syscall s, int64_t v, std::string &out) {
     switch (s) {
     case Syscall::Unshare: append_clone_flags(v, out); return;
-    case Syscall::Linkat: append_at_flags(v, out); return;
+    case Syscall::Linkat:
+    case Syscall::Unlinkat: append_at_flags(v, out); return;
     case Syscall::Dup3: append_dup3_flags(v, out); return;
     case Syscall::Mount: append_mount_flags(v, out); return;
     case Syscall::Umount2: append_umount_flags(v, out); return;

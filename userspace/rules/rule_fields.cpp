@@ -60,7 +60,7 @@ const std::vector<FieldInfo> kFields = {
      "open_by_handle_at as the call they stand for: connect, openat); connect_result (a TCP connect attempt's "
      "outcome, blocking or not: evt.outcome); and ptrace, setns, unshare, init_module, "
      "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
-     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen"},
+     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen, unlink, unlinkat"},
     {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
      "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
      "never_true macro, evt.num=0, holds for no event)"},

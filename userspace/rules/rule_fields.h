@@ -164,7 +164,7 @@ constexpr std::array<std::string_view, 8 + kOtherSyscallCount> kEvtTypes = {
     "ptrace",  "setns",    "unshare",   "init_module", "finit_module", "bpf", "socket",
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
     "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
-    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen"};
+    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen", "unlink", "unlinkat"};
 constexpr size_t kFirstOtherEvtType = 8;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);
