@@ -1,0 +1,168 @@
+// A download piped to a shell, on the real kernel, in a real runc container:
+// busybox wget serving itself a script from busybox httpd on loopback, the
+// shell exec'd after the download or before it, a renamed copy of busybox
+// started as wget, and a copy whose names say nothing (it counts by its
+// connect). Each pipeline gives one verdict, from the process that came
+// last; a pipe from cat or echo into a shell, a download into tee or into
+// `sh -c`, and a shell writing into tee stay quiet.
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness.h"
+#include "util/path_util.h"
+
+using namespace crowsnest;
+using namespace crowsnest::test;
+
+namespace {
+
+const std::set<std::string> kPipeRules = {"download_piped_to_shell", "download_piped_to_running_shell"};
+
+std::string read_text(const std::string &path) {
+    std::string out, error;
+    read_whole_file(path, out, error);  // a process gone: ""
+    return out;
+}
+
+void write_text(const std::string &path, const std::string &text, mode_t mode = 0644) {
+    std::ofstream(path) << text;
+    chmod(path.c_str(), mode);
+}
+
+// A field of /proc/<pid>/status ("PPid", "NSpid"): its last value.
+std::string status_field(uint32_t pid, const std::string &name) {
+    std::istringstream in(read_text("/proc/" + std::to_string(pid) + "/status"));
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(name + ":", 0) == 0) return line.substr(line.find_last_of(" \t") + 1);
+    return "";
+}
+
+// Waits for the shell of `marker` to run its downloaded script, which writes
+// its pid (in the container's pid namespace) to /tmp/ran-<marker> and sleeps.
+std::string ran_vpid(const RuncContainer &c, const std::string &marker) {
+    const std::string path = "/proc/" + std::to_string(c.init_pid()) + "/root/tmp/ran-" + marker;
+    for (int i = 0; i < 100; i++) {
+        std::string s = read_text(path);
+        if (!s.empty() && s.back() == '\n') return s.substr(0, s.size() - 1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return "";
+}
+
+// The host pid of the process of container `id` whose own pid is `vpid`.
+uint32_t host_pid_of(const std::string &id, const std::string &vpid) {
+    DIR *d = opendir("/proc");
+    uint32_t found = 0;
+    while (dirent *e = d ? readdir(d) : nullptr) {
+        const uint32_t pid = uint32_t(std::strtoul(e->d_name, nullptr, 10));
+        if (pid && status_field(pid, "NSpid") == vpid &&
+            read_text("/proc/" + std::to_string(pid) + "/cgroup").find(id) != std::string::npos)
+            found = pid;
+    }
+    if (d) closedir(d);
+    return found;
+}
+
+std::string joined(const v1::Verdict &v) {
+    std::string s;
+    for (const auto &a : v.process().args()) s += a + " ";
+    return s;
+}
+
+// The one verdict of the pipe rules in container `id` whose process's
+// arguments contain `marker`.
+bool wait_pipe_verdict(SensorProcess &sensor, const std::string &rule, const std::string &id,
+                       const std::string &marker, v1::Verdict &found) {
+    return sensor.wait_verdict(
+        [&](const v1::Verdict &v) {
+            return v.rule() == rule && v.container().id() == id && joined(v).find(marker) != std::string::npos;
+        },
+        &found);
+}
+
+}  // namespace
+
+TEST_CASE("download piped to a shell: busybox wget either side last, renamed copies, not cat, echo, tee or sh -c",
+          "[integration][pipe]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id(), port = std::to_string(unused_loopback_port());
+    const std::string url = "http://127.0.0.1:" + port + "/";
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"httpd", "tee"}}));
+
+    // the scripts httpd serves: each writes its shell's pid and waits, so the shell can be checked
+    const std::string www = c.bundle() + "/rootfs/www";
+    REQUIRE(mkdir(www.c_str(), 0755) == 0);
+    for (const char *m : {"shell-last", "writer-last", "renamed", "nameless"})
+        write_text(www + "/" + m + ".sh", std::string("echo $$ > /tmp/ran-") + m + "\nsleep 20\n");
+    write_text(www + "/quiet.sh", "true nearmiss\n");
+    REQUIRE(c.exec("httpd -p 127.0.0.1:" + port + " -h /www") == 0);
+
+    // near misses first, each marked "nearmiss"
+    REQUIRE(c.exec("cat /www/quiet.sh | sh") == 0);
+    REQUIRE(c.exec("echo 'true nearmiss' | sh") == 0);
+    REQUIRE(c.exec("wget -q -O - " + url + "quiet.sh?nearmiss | tee /tmp/nearmiss.tee") == 0);
+    REQUIRE(c.exec("wget -q -O - " + url + "quiet.sh?nearmiss | sh -c 'cat >/tmp/nearmiss.sh'") == 0);
+    REQUIRE(c.exec("sh /www/quiet.sh nearmiss | tee /tmp/nearmiss.out") == 0);
+
+    // the shell execs after wget has fetched (and perhaps ended): the shell's exec fires
+    REQUIRE(c.exec("(wget -q -O - " + url + "shell-last.sh | (sleep 1; exec sh -s shell-last)) >/dev/null 2>&1 &") == 0);
+    v1::Verdict v;
+    REQUIRE(wait_pipe_verdict(sensor, "download_piped_to_shell", id, "shell-last", v));
+    CHECK(v.cgroup_id() == c.cgroup_id());
+    CHECK(v.category() == "drift");
+    CHECK(v.severity() == "medium");
+    CHECK(v.event().type() == "exec");
+    CHECK(v.output().find("reads its program from") != std::string::npos);
+    const std::string shell_last_vpid = ran_vpid(c, "shell-last");
+    REQUIRE(!shell_last_vpid.empty());
+    CHECK(status_field(v.process().pid(), "NSpid") == shell_last_vpid);  // the verdict is the shell's
+
+    // The writer execs after the shell: the writer's exec fires (by its name
+    // wget, or by the name a renamed copy of busybox was started with), or its
+    // first connect does (a copy whose names say nothing). The verdict is the
+    // writer's: a sibling of the shell that ran the download.
+    const std::vector<std::pair<std::string, std::string>> writers = {
+        {"writer-last", "wget -q -O - " + url + "writer-last.sh"},
+        {"renamed", "-a wget /tmp/getter -q -O - " + url + "renamed.sh"},
+        {"nameless", "/tmp/busyboxd wget -q -O - " + url + "nameless.sh"}};
+    REQUIRE(c.exec("cp /bin/busybox /tmp/getter && cp /bin/busybox /tmp/busyboxd") == 0);
+    for (const auto &[marker, writer] : writers) {
+        INFO(marker);
+        REQUIRE(c.exec("((sleep 1; exec " + writer + ") | sh -s " + marker + ") >/dev/null 2>&1 &") == 0);
+        REQUIRE(wait_pipe_verdict(sensor, "download_piped_to_running_shell", id, marker + ".sh", v));
+        CHECK(v.cgroup_id() == c.cgroup_id());
+        CHECK(v.event().type() == (marker == "nameless" ? "connect" : "exec"));
+        CHECK(v.output().find("writes to /bin/sh (-s " + marker + ")") != std::string::npos);
+        const std::string vpid = ran_vpid(c, marker);
+        REQUIRE(!vpid.empty());
+        const uint32_t shell = host_pid_of(id, vpid);
+        REQUIRE(shell != 0);
+        CHECK(v.process().pid() != shell);
+        CHECK(status_field(shell, "PPid") == std::to_string(v.process().ppid()));
+    }
+
+    // one verdict per pipeline, none for the near misses
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    std::map<std::string, int> per_pipeline;
+    for (const auto &verdict : sensor.verdicts()) {
+        if (verdict.container().id() != id || !kPipeRules.count(verdict.rule())) continue;
+        INFO(verdict.rule() << ": " << joined(verdict));
+        bool attack = false;
+        for (const char *m : {"shell-last", "writer-last", "renamed", "nameless"})
+            if (joined(verdict).find(m) != std::string::npos) {
+                per_pipeline[m]++;
+                attack = true;
+            }
+        CHECK(attack);  // a near miss's shell or writer otherwise
+    }
+    CHECK(per_pipeline == std::map<std::string, int>{{"shell-last", 1}, {"writer-last", 1}, {"renamed", 1}, {"nameless", 1}});
+}
