@@ -568,6 +568,14 @@ TEST_CASE("default rules: busybox and renamed downloaders piped to a shell", "[d
         CHECK(p.writer(10, "/opt/tools/getter", {"wget", "-qO-", "http://127.0.0.1:8080/x.sh"}).empty());
         CHECK(p.reader(11, "/bin/busybox", {"busybox", "sh"}) == kShellLast);
     }
+    {   // busybox's shell through /proc/self/exe first, a `sleep` before the renamed copy in the subshell
+        Pipeline p;
+        Scene sh = with_stdio(exec_scene("/bin/busybox", {"sh", "-s", "renamed"}), p.pipe, p.tty, p.tty);
+        sh.event.comm = sh.process.comm = "exe";
+        CHECK(p.step(sh, 11).empty());
+        CHECK(p.writer(12, "/bin/sleep", {"sleep", "1"}).empty());
+        CHECK(p.writer(10, "/opt/tools/getter", {"wget", "-q", "-O", "-", "http://127.0.0.1:8080/x.sh"}) == kWriterLast);
+    }
     {   // a renamed program that connects, read by busybox's shell through /proc/self/exe
         Pipeline p;
         CHECK(p.writer(10, "/opt/tools/getter", {"getter", "http://127.0.0.1:8080/x.sh"}).empty());
@@ -617,6 +625,14 @@ TEST_CASE("default rules: pipes into shells that bring nothing from the network,
             CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
             CHECK(p.connect(10, "/usr/bin/curl", curl).empty());
         }
+    }
+    {   // busybox's `sh -c 'cat >f'` runs cat through /proc/self/exe: busybox by its file, cat by argv[0]
+        Pipeline p;
+        CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
+        Scene cat = with_stdio(exec_scene("/bin/busybox", {"cat"}), p.pipe, p.tty, p.tty);
+        cat.event.comm = cat.process.comm = "exe";
+        CHECK(p.step(cat, 11).empty());
+        CHECK(p.writer(12, "/usr/bin/curl", curl).empty());
     }
     {   // sh script.sh | tee log: the shell writes, tee reads
         Pipeline p;
