@@ -114,6 +114,26 @@ bool wait_pipe_verdict(SensorProcess &sensor, const std::string &rule, const std
         &found);
 }
 
+// After the pipelines: one verdict of the pipe rules for each, marked by an
+// argument of its shell or writer, and none for the near misses.
+void check_one_verdict_each(SensorProcess &sensor, const std::string &id, const std::vector<std::string> &markers) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    std::map<std::string, int> per_pipeline, once;
+    for (const auto &m : markers) once[m] = 1;
+    for (const auto &verdict : sensor.verdicts()) {
+        if (verdict.container().id() != id || !kPipeRules.count(verdict.rule())) continue;
+        INFO(verdict.rule() << ": " << joined(verdict));
+        bool attack = false;
+        for (const auto &m : markers)
+            if (joined(verdict).find(m) != std::string::npos) {
+                per_pipeline[m]++;
+                attack = true;
+            }
+        CHECK(attack);  // a near miss's shell or writer otherwise
+    }
+    CHECK(per_pipeline == once);
+}
+
 }  // namespace
 
 TEST_CASE("download piped to a shell: busybox wget either side last, renamed copies, not cat, echo, tee or sh -c",
@@ -186,19 +206,53 @@ TEST_CASE("download piped to a shell: busybox wget either side last, renamed cop
         CHECK((v.process().ppid() == shell || status_field(shell, "PPid") == std::to_string(v.process().ppid())));
     }
 
-    // one verdict per pipeline, none for the near misses
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    std::map<std::string, int> per_pipeline;
-    for (const auto &verdict : sensor.verdicts()) {
-        if (verdict.container().id() != id || !kPipeRules.count(verdict.rule())) continue;
-        INFO(verdict.rule() << ": " << joined(verdict));
-        bool attack = false;
-        for (const char *m : {"shell-last", "writer-last", "renamed", "nameless"})
-            if (joined(verdict).find(m) != std::string::npos) {
-                per_pipeline[m]++;
-                attack = true;
-            }
-        CHECK(attack);  // a near miss's shell or writer otherwise
-    }
-    CHECK(per_pipeline == std::map<std::string, int>{{"shell-last", 1}, {"writer-last", 1}, {"renamed", 1}, {"nameless", 1}});
+    check_one_verdict_each(sensor, id, {"shell-last", "writer-last", "renamed", "nameless"});
+}
+
+TEST_CASE("download piped to a shell in a Debian userland: curl into bash -s, a python urlopen one-liner into sh, "
+          "not into python3 -m json.tool",
+          "[integration][pipe]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id(), port = std::to_string(unused_loopback_port());
+    const std::string url = "http://127.0.0.1:" + port + "/";
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .host_userland = true}));
+    const std::string www = c.bundle() + "/rootfs/www";
+    REQUIRE(mkdir(www.c_str(), 0755) == 0);
+    for (const char *m : {"curl", "python"})
+        write_text(www + "/" + m + ".sh", std::string("echo $$ > /tmp/ran-") + m + "\nsleep 20\n");
+    write_text(www + "/data.json", "{\"nearmiss\": true}\n");
+    REQUIRE(c.run({"/usr/bin/busybox", "httpd", "-p", "127.0.0.1:" + port, "-h", "/www"}) == 0);
+
+    // near misses: a download read as data by an interpreter
+    REQUIRE(c.run({"/bin/bash", "-c", "curl -fsS " + url + "data.json | python3 -m json.tool >/dev/null"}) == 0);
+    REQUIRE(c.run({"/bin/bash", "-c",
+                   "curl -fsS " + url + "data.json | python3 -c 'import json, sys; json.load(sys.stdin)'"}) == 0);
+
+    // curl, then bash told to read its program from stdin (with arguments, as install scripts are run)
+    REQUIRE(c.run({"/bin/bash", "-c",
+                   "( (curl -fsS " + url + "curl.sh) | (sleep 1; exec bash -s -- --prefix=/opt/curl) ) "
+                   ">/dev/null 2>&1 &"}) == 0);
+    v1::Verdict v;
+    if (!wait_pipe_verdict(sensor, "download_piped_to_shell", id, "--prefix=/opt/curl", v)) FAIL(seen(sensor, id));
+    CHECK(v.cgroup_id() == c.cgroup_id());
+    const std::string curl_vpid = ran_vpid(c, "curl");
+    REQUIRE(!curl_vpid.empty());
+    CHECK(status_field(v.process().pid(), "NSpid") == curl_vpid);
+
+    // sh first, then a python one-liner with no downloader's name: its first connect fires
+    const std::string python = "import urllib.request as u; print(u.urlopen('" + url + "python.sh').read().decode(), end='')";
+    REQUIRE(c.run({"/bin/bash", "-c", "( (sleep 1; exec python3 -c \"$0\") | sh -s python ) >/dev/null 2>&1 &",
+                   python}) == 0);
+    if (!wait_pipe_verdict(sensor, "download_piped_to_running_shell", id, "urlopen", v)) FAIL(seen(sensor, id));
+    CHECK(v.event().type() == "connect");
+    CHECK(v.process().comm() == "python3");
+    const std::string python_vpid = ran_vpid(c, "python");
+    REQUIRE(!python_vpid.empty());
+    const uint32_t shell = host_pid_of(id, python_vpid);
+    REQUIRE(shell != 0);
+    CHECK((v.process().ppid() == shell || status_field(shell, "PPid") == std::to_string(v.process().ppid())));
+
+    check_one_verdict_each(sensor, id, {"--prefix=/opt/curl", "urlopen"});
 }
