@@ -31,10 +31,7 @@ std::string read_text(const std::string &path) {
     return out;
 }
 
-void write_text(const std::string &path, const std::string &text, mode_t mode = 0644) {
-    std::ofstream(path) << text;
-    chmod(path.c_str(), mode);
-}
+void write_text(const std::string &path, const std::string &text) { std::ofstream(path) << text; }
 
 // A field of /proc/<pid>/status ("PPid", "NSpid"): its last value.
 std::string status_field(uint32_t pid, const std::string &name) {
@@ -114,6 +111,38 @@ bool wait_pipe_verdict(SensorProcess &sensor, const std::string &rule, const std
         &found);
 }
 
+// Serves the container's /www with busybox httpd on a loopback port: a
+// script per marker, which writes its shell's pid (in the container's pid
+// namespace) to /tmp/ran-<marker> and waits, so the shell can be checked;
+// and `quiet`'s files. Returns the base URL.
+std::string serve_scripts(RuncContainer &c, const std::string &busybox, const std::vector<std::string> &markers,
+                          const std::vector<std::pair<std::string, std::string>> &quiet) {
+    const std::string port = std::to_string(unused_loopback_port()), www = c.bundle() + "/rootfs/www";
+    REQUIRE(mkdir(www.c_str(), 0755) == 0);
+    for (const auto &m : markers) write_text(www + "/" + m + ".sh", "echo $$ > /tmp/ran-" + m + "\nsleep 20\n");
+    for (const auto &[name, text] : quiet) write_text(www + "/" + name, text);
+    REQUIRE(c.run({busybox, "httpd", "-p", "127.0.0.1:" + port, "-h", "/www"}) == 0);
+    return "http://127.0.0.1:" + port + "/";
+}
+
+// The verdict is the shell that ran the download of `marker`.
+void check_shell(const v1::Verdict &v, const RuncContainer &c, const std::string &marker) {
+    const std::string vpid = ran_vpid(c, marker);
+    REQUIRE(!vpid.empty());
+    CHECK(status_field(v.process().pid(), "NSpid") == vpid);
+}
+
+// The verdict is the writer of that shell's pipe: its sibling (the shell
+// forked both sides) or its child (the shell became the pipe's last stage).
+void check_writer(const v1::Verdict &v, const RuncContainer &c, const std::string &id, const std::string &marker) {
+    const std::string vpid = ran_vpid(c, marker);
+    REQUIRE(!vpid.empty());
+    const uint32_t shell = host_pid_of(id, vpid);
+    REQUIRE(shell != 0);
+    CHECK(v.process().pid() != shell);
+    CHECK((v.process().ppid() == shell || status_field(shell, "PPid") == std::to_string(v.process().ppid())));
+}
+
 // After the pipelines: one verdict of the pipe rules for each, marked by an
 // argument of its shell or writer, and none for the near misses.
 void check_one_verdict_each(SensorProcess &sensor, const std::string &id, const std::vector<std::string> &markers) {
@@ -140,18 +169,11 @@ TEST_CASE("download piped to a shell: busybox wget either side last, renamed cop
           "[integration][pipe]") {
     SensorProcess sensor;
     START_SENSOR(sensor);
-    const std::string id = random_container_id(), port = std::to_string(unused_loopback_port());
-    const std::string url = "http://127.0.0.1:" + port + "/";
+    const std::string id = random_container_id();
     RuncContainer c;
-    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"httpd", "tee"}}));
-
-    // the scripts httpd serves: each writes its shell's pid and waits, so the shell can be checked
-    const std::string www = c.bundle() + "/rootfs/www";
-    REQUIRE(mkdir(www.c_str(), 0755) == 0);
-    for (const char *m : {"shell-last", "writer-last", "renamed", "nameless"})
-        write_text(www + "/" + m + ".sh", std::string("echo $$ > /tmp/ran-") + m + "\nsleep 20\n");
-    write_text(www + "/quiet.sh", "true nearmiss\n");
-    REQUIRE(c.exec("httpd -p 127.0.0.1:" + port + " -h /www") == 0);
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"tee"}}));
+    const std::vector<std::string> markers = {"shell-last", "writer-last", "renamed", "nameless"};
+    const std::string url = serve_scripts(c, "/bin/busybox", markers, {{"quiet.sh", "true nearmiss\n"}});
 
     // near misses first, each marked "nearmiss"
     REQUIRE(c.exec("cat /www/quiet.sh | sh") == 0);
@@ -178,9 +200,7 @@ TEST_CASE("download piped to a shell: busybox wget either side last, renamed cop
         CHECK(v.event().type() == "exec");
         CHECK(v.output().find("reads its program from") != std::string::npos);
         CHECK(v.output().find(marker + ".sh") != std::string::npos);  // the writer's arguments
-        const std::string vpid = ran_vpid(c, marker);
-        REQUIRE(!vpid.empty());
-        CHECK(status_field(v.process().pid(), "NSpid") == vpid);  // the verdict is the shell's
+        check_shell(v, c, marker);
     }
 
     // The writer execs after the shell: the writer's exec fires (by its name
@@ -198,15 +218,10 @@ TEST_CASE("download piped to a shell: busybox wget either side last, renamed cop
         CHECK(v.cgroup_id() == c.cgroup_id());
         CHECK(v.event().type() == (marker == "nameless" ? "connect" : "exec"));
         CHECK(v.output().find("(-s " + marker + "), which reads its program from it") != std::string::npos);
-        const std::string vpid = ran_vpid(c, marker);
-        REQUIRE(!vpid.empty());
-        const uint32_t shell = host_pid_of(id, vpid);
-        REQUIRE(shell != 0);
-        CHECK(v.process().pid() != shell);
-        CHECK((v.process().ppid() == shell || status_field(shell, "PPid") == std::to_string(v.process().ppid())));
+        check_writer(v, c, id, marker);
     }
 
-    check_one_verdict_each(sensor, id, {"shell-last", "writer-last", "renamed", "nameless"});
+    check_one_verdict_each(sensor, id, markers);
 }
 
 TEST_CASE("download piped to a shell in a Debian userland: curl into bash -s, a python urlopen one-liner into sh, "
@@ -214,16 +229,10 @@ TEST_CASE("download piped to a shell in a Debian userland: curl into bash -s, a 
           "[integration][pipe]") {
     SensorProcess sensor;
     START_SENSOR(sensor);
-    const std::string id = random_container_id(), port = std::to_string(unused_loopback_port());
-    const std::string url = "http://127.0.0.1:" + port + "/";
+    const std::string id = random_container_id();
     RuncContainer c;
     START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .host_userland = true}));
-    const std::string www = c.bundle() + "/rootfs/www";
-    REQUIRE(mkdir(www.c_str(), 0755) == 0);
-    for (const char *m : {"curl", "python"})
-        write_text(www + "/" + m + ".sh", std::string("echo $$ > /tmp/ran-") + m + "\nsleep 20\n");
-    write_text(www + "/data.json", "{\"nearmiss\": true}\n");
-    REQUIRE(c.run({"/usr/bin/busybox", "httpd", "-p", "127.0.0.1:" + port, "-h", "/www"}) == 0);
+    const std::string url = serve_scripts(c, "/usr/bin/busybox", {"curl", "python"}, {{"data.json", "{\"nearmiss\": 1}\n"}});
 
     // near misses: a download read as data by an interpreter
     REQUIRE(c.run({"/bin/bash", "-c", "curl -fsS " + url + "data.json | python3 -m json.tool >/dev/null"}) == 0);
@@ -237,9 +246,7 @@ TEST_CASE("download piped to a shell in a Debian userland: curl into bash -s, a 
     v1::Verdict v;
     if (!wait_pipe_verdict(sensor, "download_piped_to_shell", id, "--prefix=/opt/curl", v)) FAIL(seen(sensor, id));
     CHECK(v.cgroup_id() == c.cgroup_id());
-    const std::string curl_vpid = ran_vpid(c, "curl");
-    REQUIRE(!curl_vpid.empty());
-    CHECK(status_field(v.process().pid(), "NSpid") == curl_vpid);
+    check_shell(v, c, "curl");
 
     // sh first, then a python one-liner with no downloader's name: its first connect fires
     const std::string python = "import urllib.request as u; print(u.urlopen('" + url + "python.sh').read().decode(), end='')";
@@ -248,11 +255,7 @@ TEST_CASE("download piped to a shell in a Debian userland: curl into bash -s, a 
     if (!wait_pipe_verdict(sensor, "download_piped_to_running_shell", id, "urlopen", v)) FAIL(seen(sensor, id));
     CHECK(v.event().type() == "connect");
     CHECK(v.process().comm() == "python3");
-    const std::string python_vpid = ran_vpid(c, "python");
-    REQUIRE(!python_vpid.empty());
-    const uint32_t shell = host_pid_of(id, python_vpid);
-    REQUIRE(shell != 0);
-    CHECK((v.process().ppid() == shell || status_field(shell, "PPid") == std::to_string(v.process().ppid())));
+    check_writer(v, c, id, "python");
 
     check_one_verdict_each(sensor, id, {"--prefix=/opt/curl", "urlopen"});
 }
