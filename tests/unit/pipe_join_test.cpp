@@ -192,8 +192,9 @@ TEST_CASE("pipe join: bounded by its capacity, evictions counted, peers capped",
     Feed many;
     for (uint32_t pid = 1; pid <= 20; pid++) many.exec(pid, "/bin/cat", {"cat"}, tty(), pipe_fd(21));
     CHECK(many.exec(99, "/bin/sh", {"sh"}, pipe_fd(21), tty()).stdin_writers.size() == PipeJoin::kMaxPeers);
-    // hostile arguments are cut
+    // hostile arguments and argv[0] are cut
     const std::string huge(100000, 'A');
-    CHECK(many.exec(98, "/bin/cat", {"cat", huge, huge}, tty(), pipe_fd(22)).pipe_self->args.size() ==
-          crowsnest::kMaxPipePeerArgs);
+    const PipePeer &cut = *many.exec(98, "/bin/cat", {huge, huge, huge}, tty(), pipe_fd(22)).pipe_self;
+    CHECK(cut.args.size() == crowsnest::kMaxPipePeerText);
+    CHECK(cut.names[1].size() == crowsnest::kMaxPipePeerText);
 }

@@ -29,11 +29,11 @@ void PipeJoin::on_exec(const Event &exec, const ProcessInfo &p) {
     Entry &e = procs_[exec.pid];
     e.peer.pid = exec.pid;
     const std::string_view argv0 = p.args.empty() ? std::string_view() : std::string_view(p.args[0]);
-    e.peer.names = {p.comm, std::string(base_name(argv0)), std::string(base_name(p.exe))};
+    e.peer.names = {p.comm, std::string(base_name(argv0).substr(0, kMaxPipePeerText)), std::string(base_name(p.exe))};
     e.peer.exe = p.exe;
-    for (size_t i = 1; i < p.args.size() && e.peer.args.size() < kMaxPipePeerArgs; i++) {
+    for (size_t i = 1; i < p.args.size() && e.peer.args.size() < kMaxPipePeerText; i++) {
         if (i > 1) e.peer.args += ' ';
-        e.peer.args.append(p.args[i], 0, kMaxPipePeerArgs - e.peer.args.size());
+        e.peer.args.append(p.args[i], 0, kMaxPipePeerText - e.peer.args.size());
     }
     if (is_pipe(in)) {
         e.in = {in.dev, in.ino};
