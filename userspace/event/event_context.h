@@ -5,9 +5,11 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "event/container_info.h"
 #include "event/event.h"
+#include "event/pipe_peer.h"
 #include "event/process_info.h"
 #include "event/workload_info.h"
 
@@ -22,6 +24,11 @@ struct EventContext {
     const ProcessInfo *parent = nullptr;
     ProcessLookup *processes = nullptr;   // for ancestors beyond the parent (nullptr: none known)
     bool host_pid_ns = false;             // the task shares the host's pid namespace
+    // exec and connect: the process as the pipe join knows it (nullptr: its
+    // stdin and stdout were no pipes at its exec), the processes writing its
+    // stdin's pipe and those reading its stdout's
+    const PipePeer *pipe_self = nullptr;
+    std::vector<const PipePeer *> stdin_writers, stdout_readers;
     std::string resolved_path;            // open: absolute and normalised
     std::string host_path;                // open: the protected host file it reached
     // the event's learned profile (userspace/profile/), set before rules match

@@ -54,6 +54,21 @@ using A = FieldInfo::Arg;
     {"proc." NAME ".l4proto", F::ProcStdioL4Proto, T::String, kExec, A::None, false,                             \
      "exec: tcp, udp, icmp or raw: the protocol of the inet socket that fd " #FD " is", FD}
 
+// The processes at the other end of the pipe on fd 0 (its writers) or fd 1
+// (its readers): proc.stdin.writer.*, proc.stdout.reader.*.
+#define PIPE_PEER_FIELDS(NAME, PEER, PEERS, NOTE, FD)                                                            \
+    {"proc." NAME "." PEER ".names", F::ProcPipePeerNames, T::String, kExec | kConnect, A::None, true,            \
+     "exec, connect: every name (as proc.names) of each process " PEERS " the pipe or FIFO that fd " #FD        \
+     " was at this process's exec" NOTE ", at most 8 processes (several values)", FD},                          \
+    {"proc." NAME "." PEER ".exepath", F::ProcPipePeerExePath, T::String, kExec | kConnect, A::None, true,      \
+     "exec, connect: the proc.exepath of each process " PEERS " that pipe (several values)", FD},              \
+    {"proc." NAME "." PEER ".args", F::ProcPipePeerArgs, T::String, kExec | kConnect, A::None, true,            \
+     "exec, connect: the proc.args of each process " PEERS " that pipe, cut at 256 bytes (several values)",   \
+     FD},                                                                                                        \
+    {"proc." NAME "." PEER ".connected", F::ProcPipePeerConnected, T::Bool, kExec | kConnect, A::None, false,   \
+     "exec, connect: one of the processes " PEERS " that pipe made an inet connect since its exec (loopback "   \
+     "included, refused and in-progress attempts too)", FD}
+
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
@@ -247,6 +262,11 @@ const std::vector<FieldInfo> kFields = {
     STDIO_FIELDS("stderr", 2),
     {"proc.stderr.is_stdin", F::ProcStdioIsStdin, T::Bool, kExec, A::None, false,
      "exec: fd 2 is the same file, pipe or socket as fd 0", 2},
+    PIPE_PEER_FIELDS("stdin", "writer", "writing to", " (ended ones too: their output may wait in the pipe)", 0),
+    PIPE_PEER_FIELDS("stdout", "reader", "reading from", " (running ones)", 1),
+    {"proc.connects", F::ProcConnects, T::Number, kExec | kConnect, A::None, false,
+     "exec, connect: the inet connects (attempts too) the process made since its exec, this one included; "
+     "kept only for processes whose stdin or stdout was a pipe at their exec (unset for others)"},
     {"profile.state", F::ProfileState, T::String, kSyscalls, A::None, false,
      "the state of the container's learned profile (--profiles): learning or locked; '' without one"},
     {"profile.new", F::ProfileNew, T::Bool, kSyscalls, A::None, false,
@@ -255,6 +275,7 @@ const std::vector<FieldInfo> kFields = {
      "what is new: exec, exec_pair, connect, write_prefix or sensitive_read; '' when nothing is"},
 };
 #undef STDIO_FIELDS
+#undef PIPE_PEER_FIELDS
 
 bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
 
@@ -488,6 +509,9 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::ProcStdioType: case F::ProcStdioIno: case F::ProcStdioPipe: case F::ProcStdioIsStdin: case F::ProcStdioLip:
     case F::ProcStdioLport: case F::ProcStdioRip: case F::ProcStdioRport: case F::ProcStdioL4Proto:
         return read_stdio(f, out);
+    case F::ProcPipePeerNames: case F::ProcPipePeerExePath: case F::ProcPipePeerArgs: case F::ProcPipePeerConnected:
+    case F::ProcConnects:
+        return read_pipe(f, out);
     case F::ProfileState: out.str = ctx_->profile_state; return true;
     case F::ProfileNew: out.boolean = !ctx_->profile_new_kind.empty(); return true;
     case F::ProfileNewKind: out.str = ctx_->profile_new_kind; return true;

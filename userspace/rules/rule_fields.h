@@ -38,6 +38,7 @@ enum class FieldId : uint8_t {
     FdIpName,
     ProcStdioType, ProcStdioIno, ProcStdioPipe, ProcStdioIsStdin, ProcStdioLip, ProcStdioLport, ProcStdioRip,
     ProcStdioRport, ProcStdioL4Proto,
+    ProcPipePeerNames, ProcPipePeerExePath, ProcPipePeerArgs, ProcPipePeerConnected, ProcConnects,
     ProfileState, ProfileNew, ProfileNewKind,
 };
 
@@ -54,6 +55,7 @@ struct FieldInfo {
     bool multi = false;  // several values per event (each is compared); proc.aname is multi without an index
     std::string_view doc;
     uint8_t fd = 0;      // proc.stdin.*, proc.stdout.*, proc.stderr.*: which of fds 0, 1, 2
+                         // (proc.stdin.writer.*: 0, proc.stdout.reader.*: 1)
 };
 
 const std::vector<FieldInfo> &field_table();
@@ -136,6 +138,7 @@ private:
     bool read_task(const FieldRef &f, FieldValue &out);    // task_fields.cpp
     bool read_stdio(const FieldRef &f, FieldValue &out);   // stdio_fields.cpp
     void render_stdio_ip(const FieldRef &f, std::string &out);
+    bool read_pipe(const FieldRef &f, FieldValue &out);    // pipe_fields.cpp
 
     const EventContext *ctx_ = nullptr;
     size_t evt_type_ = 0;
@@ -147,6 +150,8 @@ private:
     std::string env_, caps_;
     std::vector<std::string_view> argv_, arg_opts_, anames_, names_, aexes_, aexepaths_;
     std::vector<const ProcessInfo *> ancestors_;
+    // proc.stdin.writer.* and proc.stdout.reader.*: names, exepath, args of each peer, by side
+    std::array<std::array<std::vector<std::string_view>, 3>, 2> peer_values_;
 };
 
 }  // namespace crowsnest
