@@ -36,7 +36,9 @@ TEST_CASE("falco fields: a Falco-style rule file fires on real behaviour in a co
     c.exec("cd /tmp && CN_MARKER=falco-compat exec setuidgid other sleep 2");
     c.exec("cat /etc/hostname >/dev/null");  // an absolute path: raw and resolved are the same
 
-    c.exec("cd /tmp && CN_MARKER=falco-compat exec sleep 1");
+    // the user, environment and directory are read from /proc while it runs:
+    // it runs 3 s, so a loaded machine's engine still finds it
+    c.exec("cd /tmp && CN_MARKER=falco-compat exec sleep 3");
     c.exec("cd /etc && cat ./hostname >/dev/null");
     c.exec("nc -w 1 127.0.0.1 1 </dev/null; true");
 
