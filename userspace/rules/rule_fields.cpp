@@ -740,7 +740,7 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     switch (f.info->id) {
     case F::FdNum:
         if (e.type == EventType::Open && e.ret < 0) return false;
-        if (e.fd < 0 && e.type != EventType::Open) return false;  // a connect_result's socket has no fd known
+        if (e.type == EventType::ConnectResult) return false;  // its socket's fd is not known where the state changes
         out.num = e.type == EventType::Open ? e.ret : e.fd;
         return true;
     case F::FdTypeChar:
