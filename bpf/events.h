@@ -11,12 +11,13 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 14
+#define CROWSNEST_ABI_VERSION 15
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
 #define BASE_LEN 4096         /* the directory a relative path starts from */
 #define BASE_NAME_LEN 256     /* one component of a base directory (NAME_MAX and the NUL) */
+#define FS_PATH_LEN 4096      /* an opened file's path within its filesystem */
 #define EXEC_ARGV_LEN 32768   /* the new program's argument area, as copied; longer ones are cut */
 #define UNIX_PATH_LEN 108     /* sizeof(sun_path) */
 #define CGROUP_PATH_LEN 512   /* a cgroup's path below the cgroup2 root */
@@ -109,6 +110,8 @@ enum syscall_id {
 #define EVENT_FLAG_FIXED_FILE 0x80      /* io_uring open: a direct (fixed-file) open, whose result
 					 * is a slot of the ring, not a file descriptor */
 #define EVENT_FLAG_STDIO 0x100          /* exec: stdio[] describes fds 0, 1 and 2 of the new program */
+#define EVENT_FLAG_FS_PATH 0x200        /* open: the file's path within its filesystem follows the
+					 * path and its base, read whole (fs_len bytes) */
 
 /* The value of the single entry of the per-CPU `loss_counts` map: every
  * event the kernel side could not deliver, by cause. */
@@ -147,8 +150,9 @@ struct prefilter_counts {
 #define PREFILTER_CONTAINER 0x8     /* the cgroup is not one userspace knows as the host's;
 				     * only ever needed true: an unknown cgroup may be either */
 #define PREFILTER_HOST_PIDNS 0x10   /* the task is in the host's pid namespace */
-#define PREFILTER_HOST_FILE 0x20    /* the file reached is a protected host file, or in a
-				     * protected host directory (the host_files maps) */
+#define PREFILTER_HOST_FILE 0x20    /* the file reached is a protected host file, or below a
+				     * protected host directory, at any depth (the host_files
+				     * and host_dirs maps) */
 #define PREFILTER_INET 0x40         /* connect, connect_result: to an IPv4 or IPv6 address */
 #define PREFILTER_UNIX 0x80         /* connect: to a unix socket (its path is the one tested) */
 
@@ -206,7 +210,9 @@ struct prefilter_state {
 };
 
 /* A protected host file (or directory, for host_dirs): its identity as
- * open_event carries it. */
+ * open_event carries it. In host_dirs, an entry with inode 0 (no file has
+ * it) marks a device that holds protected directories: a file elsewhere
+ * skips the walk up its directories. */
 struct host_file_key {
 	__u64 ino;
 	__u32 dev;                  /* kernel dev_t: major << 20 | minor */
@@ -317,15 +323,19 @@ struct open_event {
 	__u32 dev;                  /* kernel dev_t of the file's superblock: major << 20 | minor */
 	__u32 mnt_id;               /* mount id, as in /proc/<pid>/mountinfo */
 	__u64 ino;
-	__u64 parent_ino;           /* inode of the directory holding the file */
 	__u16 path_len;             /* bytes of the path at the start of data (no NUL) */
 	/* for a relative path, the directory it starts from (the working
 	 * directory, or dirfd's), as seen from the task's root: its components
-	 * leaf first, each NUL-terminated, after the path in data. The path and
-	 * its base share data[]: a short path leaves its base more than BASE_LEN */
+	 * leaf first, each NUL-terminated, after the path in data */
 	__u16 base_len;
-	__u32 reserved;
-	char data[PATH_LEN + BASE_LEN];
+	/* EVENT_FLAG_FS_PATH: the file's own path from its filesystem's root,
+	 * whatever mount, chroot or link reached it (so userspace finds where
+	 * the host has it mounted): components leaf first, each NUL-terminated,
+	 * after the base. The three share data[]: a short one leaves the next
+	 * more room */
+	__u16 fs_len;
+	__u16 reserved;
+	char data[PATH_LEN + BASE_LEN + FS_PATH_LEN];
 };
 
 /* Per-cgroup fairness for the high-rate types (open, connect): one token

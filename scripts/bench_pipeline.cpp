@@ -37,7 +37,7 @@
 #include "engine/engine.h"
 #include "engine/line_file.h"
 #include "enrich/cgroup_resolver.h"
-#include "enrich/host_files.h"
+#include "enrich/host_mounts.h"
 #include "enrich/process_table.h"
 #include "bench_replay.h"
 #include "outputs/json_lines_worker.h"
@@ -147,11 +147,12 @@ void shift_time(Records &r, uint64_t ns) {
 // printed as well as the verdicts).
 struct Pipeline {
     Pipeline(const RuleSet &rules, const std::string &cgroup_mount, int out_fd, bool events)
-        : cgroups(cgroup_mount), workloads(make_workload_resolver(Options{})), host_files("/", rules.protected_host_paths()),
+        : cgroups(cgroup_mount), workloads(make_workload_resolver(Options{})), host_mounts("/proc/self/mountinfo"),
           verdict_hub(HubLimits{}), event_hub(HubLimits{}),
           json(LineFile(out_fd), JsonLinesWorker::Format::Crowsnest, verdict_hub, events ? &event_hub : nullptr),
-          output(verdict_hub, event_hub), engine(rules, cgroups, *workloads, processes, host_files, output, config()) {
+          output(verdict_hub, event_hub), engine(rules, cgroups, *workloads, processes, host_mounts, output, config()) {
         processes.seed();
+        host_mounts.refresh();
     }
     static EngineConfig config() {
         EngineConfig c;
@@ -171,7 +172,7 @@ struct Pipeline {
     CgroupResolver cgroups;
     std::unique_ptr<WorkloadResolver> workloads;
     ProcessTable processes;
-    HostFiles host_files;
+    HostMounts host_mounts;
     VerdictHub verdict_hub;
     EventHub event_hub;
     JsonLinesWorker json;

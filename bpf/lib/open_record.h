@@ -11,23 +11,57 @@
 #include "lib/path_walk.h"
 #include "lib/prefilter.h"
 
-/* Records which file a successful open really reached: device, inode, parent
- * directory inode and mount id, read from the new fd's struct file. */
-static __always_inline void read_file_identity(struct open_event *e, int fd)
+/* Records which file a successful open really reached: device, inode and
+ * mount id, read from the new fd's struct file. */
+static __always_inline void read_file_identity(struct open_event *e, struct file *file)
 {
-	struct file *file = current_file(fd);
-	struct dentry *dentry;
-	struct mount *mnt;
+	struct mount *mnt = kernel_ptr(struct mount, container_of(file->f_path.mnt, struct mount, mnt));
 
-	if (!file)
-		return;
-	dentry = file->f_path.dentry;
-	mnt = kernel_ptr(struct mount, container_of(file->f_path.mnt, struct mount, mnt));
 	e->ino = file->f_inode->i_ino;
 	e->dev = file->f_inode->i_sb->s_dev;
-	e->parent_ino = dentry->d_parent->d_inode->i_ino;
 	e->mnt_id = mnt->mnt_id;
 	e->flags |= EVENT_FLAG_FILE_IDENTITY;
+}
+
+/* Walking up a file's directories, looking for a protected one. */
+struct watched_dir_walk {
+	__u64 dentry;               /* struct dentry * */
+	__u32 dev;
+	bool found;
+};
+
+static long walk_watched_dirs(__u32 i, void *ctx)
+{
+	struct watched_dir_walk *w = ctx;
+	struct dentry *d = kernel_ptr(struct dentry, (void *)w->dentry);
+	struct dentry *parent = d->d_parent;
+	struct host_file_key k = { .dev = w->dev };
+
+	if ((__u64)parent == w->dentry)
+		return 1; /* the filesystem's root */
+	k.ino = parent->d_inode->i_ino;
+	if (bpf_map_lookup_elem(&host_dirs, &k)) {
+		w->found = true;
+		return 1;
+	}
+	w->dentry = (__u64)parent;
+	return 0;
+}
+
+/* The file is a protected host file, or below a protected host directory
+ * at any depth: files created in new subdirectories count too. */
+static __always_inline bool is_host_file(const struct open_event *e, struct file *file)
+{
+	struct host_file_key k = { .ino = e->ino, .dev = e->dev };
+	struct watched_dir_walk w = { .dentry = (__u64)file->f_path.dentry, .dev = e->dev };
+
+	if (bpf_map_lookup_elem(&host_files, &k))
+		return true;
+	k.ino = 0; /* does this device hold a protected directory? */
+	if (!bpf_map_lookup_elem(&host_dirs, &k))
+		return false;
+	bpf_loop(FS_PATH_LEN / 2, walk_watched_dirs, &w, 0);
+	return w.found;
 }
 
 /* The per-CPU scratch record with its own fields set, but not yet its
@@ -48,9 +82,9 @@ static __always_inline struct open_event *open_record(__u16 syscall, __s32 dirfd
 	e->dev = 0;
 	e->mnt_id = 0;
 	e->ino = 0;
-	e->parent_ino = 0;
 	e->path_len = 0;
 	e->base_len = 0;
+	e->fs_len = 0;
 	e->reserved = 0;
 	return e;
 }
@@ -77,9 +111,11 @@ static __always_inline __u64 open_patterns_wanted(const struct prefilter *pf, st
 	scan_clauses(&s);
 	/* a failed open reaches no file: userspace sets no host path */
 	if (s.holding && ret_known && (s.needs & PREFILTER_HOST_FILE)) {
-		if (ret >= 0) {
-			read_file_identity(e, (int)ret);
-			if ((e->flags & EVENT_FLAG_FILE_IDENTITY) && is_host_file(e->dev, e->ino, e->parent_ino))
+		struct file *file = ret >= 0 ? current_file((int)ret) : 0;
+
+		if (file) {
+			read_file_identity(e, file);
+			if (is_host_file(e, file))
 				s.facts |= PREFILTER_HOST_FILE;
 		}
 		s.known |= PREFILTER_HOST_FILE;
@@ -119,16 +155,29 @@ static __always_inline void finish_open_path(struct open_event *e)
 		e->base_len = read_base_dir(e->data, e->path_len, e->dirfd, &e->flags) - e->path_len;
 }
 
-/* Sets the result, reads the new fd's identity (a fixed-file open returns
- * no fd of the process), sends the used bytes. */
+/* Sets the result, reads the new fd's identity and its path within its
+ * filesystem (a fixed-file open returns no fd of the process), sends the
+ * used bytes. */
 static __always_inline void send_open(struct open_event *e, long ret)
 {
+	struct file *file = 0;
+	__u32 used = e->path_len + e->base_len;
 	__u32 size;
 
 	e->ret = ret;
-	if (ret >= 0 && !(e->flags & (EVENT_FLAG_FIXED_FILE | EVENT_FLAG_FILE_IDENTITY)))
-		read_file_identity(e, (int)ret);
-	size = offsetof(struct open_event, data) + e->path_len + e->base_len;
+	if (ret >= 0 && !(e->flags & EVENT_FLAG_FIXED_FILE))
+		file = current_file((int)ret);
+	if (file) {
+		if (!(e->flags & EVENT_FLAG_FILE_IDENTITY))
+			read_file_identity(e, file);
+		__u32 end = used;
+
+		if (used <= PATH_LEN + BASE_LEN && read_fs_path(e->data, &end, file->f_path.dentry)) {
+			e->fs_len = end - used;
+			e->flags |= EVENT_FLAG_FS_PATH;
+		}
+	}
+	size = offsetof(struct open_event, data) + used + e->fs_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	e->hdr.size = size;

@@ -141,18 +141,6 @@ static __always_inline __u32 open_access_facts(__u32 open_flags)
 	return facts;
 }
 
-/* Whether a successful open's file is a protected host file, or in a
- * protected host directory, by the identity in the record. */
-static __always_inline bool is_host_file(__u32 dev, __u64 ino, __u64 parent_ino)
-{
-	struct host_file_key k = { .ino = ino, .dev = dev };
-
-	if (bpf_map_lookup_elem(&host_files, &k))
-		return true;
-	k.ino = parent_ino;
-	return bpf_map_lookup_elem(&host_dirs, &k) != 0;
-}
-
 /* ---- path patterns ---------------------------------------------------- */
 
 struct path_test {

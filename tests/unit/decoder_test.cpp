@@ -119,10 +119,11 @@ Bytes exec_record(const std::string &filename, const std::vector<std::string> &a
 }
 
 // An open record; `kernel_dev` is the kernel's major << 20 | minor.
-// `base` is a relative path's base directory as the kernel sends it: its
+// `base` is a relative path's base directory, and `fs` the file's path in
+// its filesystem (with EVENT_FLAG_FS_PATH), as the kernel sends them: their
 // components leaf first, each NUL-terminated.
 Bytes open_record(const std::string &path, uint16_t flags = EVENT_FLAG_FILE_IDENTITY,
-                  uint32_t kernel_dev = (8u << 20) | 1u, const std::string &base = "") {
+                  uint32_t kernel_dev = (8u << 20) | 1u, const std::string &base = "", const std::string &fs = "") {
     open_event e{};
     e.hdr = make_header(EVENT_OPEN);
     e.ret = 3;
@@ -134,13 +135,13 @@ Bytes open_record(const std::string &path, uint16_t flags = EVENT_FLAG_FILE_IDEN
     e.dev = kernel_dev;
     e.mnt_id = 29;
     e.ino = 131077;
-    e.parent_ino = 131073;
-    REQUIRE(path.size() + base.size() <= sizeof(e.data));
-    std::memcpy(e.data, path.data(), path.size());
-    std::memcpy(e.data + path.size(), base.data(), base.size());
+    const std::string data = path + base + fs;
+    REQUIRE(data.size() <= sizeof(e.data));
+    std::memcpy(e.data, data.data(), data.size());
     e.path_len = uint16_t(path.size());
     e.base_len = uint16_t(base.size());
-    return to_bytes(e, offsetof(open_event, data) + path.size() + base.size());
+    e.fs_len = uint16_t(fs.size());
+    return to_bytes(e, offsetof(open_event, data) + data.size());
 }
 
 Bytes connect_inet_record(uint16_t family, const std::string &ip, uint16_t port, int64_t ret = 0) {
@@ -477,7 +478,6 @@ TEST_CASE("decoder: open with file identity converts the kernel dev_t", "[decode
     CHECK(ev.type == EventType::Open);
     CHECK(ev.has_file_identity);
     CHECK(ev.ino == 131077);
-    CHECK(ev.parent_ino == 131073);
     CHECK(ev.mnt_id == 29);
     CHECK(ev.ret == 3);
     CHECK(ev.dirfd == AT_FDCWD);
@@ -791,6 +791,48 @@ TEST_CASE("decoder: open path_len disagreeing with the record is BadLength", "[d
         patch<open_event>(rec, [](open_event &e) { e.path_len = 0xffff; });
     }
     CHECK(decode(rec) == DecodeStatus::BadLength);
+}
+
+TEST_CASE("decoder: an open's path in its filesystem", "[decoder]") {
+    Event ev;
+    const uint16_t fs = EVENT_FLAG_FILE_IDENTITY | EVENT_FLAG_FS_PATH;
+    SECTION("after the path, leaf first") {
+        REQUIRE(decode(open_record("/host/etc/shadow", fs, (8u << 20) | 1u, "", std::string("shadow\0etc\0", 11)), ev) ==
+                DecodeStatus::Ok);
+        CHECK(ev.path == "/host/etc/shadow");
+        CHECK(ev.fs_path == "/etc/shadow");
+    }
+    SECTION("after a relative path's base") {
+        REQUIRE(decode(open_record("x", fs, (8u << 20) | 1u, std::string("d\0", 2), std::string("x\0d\0srv\0", 8)),
+                       ev) == DecodeStatus::Ok);
+        CHECK(ev.base_dir == "/d");
+        CHECK(ev.fs_path == "/srv/d/x");
+    }
+    SECTION("the filesystem's root itself: no component") {
+        REQUIRE(decode(open_record("/mnt", fs), ev) == DecodeStatus::Ok);
+        CHECK(ev.fs_path == "/");
+    }
+    SECTION("not read whole: none") {
+        REQUIRE(decode(open_record("/mnt/x"), ev) == DecodeStatus::Ok);
+        CHECK(ev.fs_path.empty());
+    }
+    SECTION("bytes that are not NUL-terminated components") {
+        CHECK(decode(open_record("/x", fs, (8u << 20) | 1u, "", "x"), ev) == DecodeStatus::BadLength);
+    }
+    SECTION("bytes without the flag") {
+        CHECK(decode(open_record("/x", EVENT_FLAG_FILE_IDENTITY, (8u << 20) | 1u, "", std::string("x\0", 2)), ev) ==
+              DecodeStatus::BadLength);
+    }
+    SECTION("fs_len past the record") {
+        Bytes rec = open_record("/x", fs, (8u << 20) | 1u, "", std::string("x\0", 2));
+        patch<open_event>(rec, [](open_event &e) { e.fs_len = 3; });
+        CHECK(decode(rec, ev) == DecodeStatus::BadLength);
+    }
+    SECTION("fs_len 0xffff") {
+        Bytes rec = open_record("/x", fs, (8u << 20) | 1u, "", std::string("x\0", 2));
+        patch<open_event>(rec, [](open_event &e) { e.fs_len = 0xffff; });
+        CHECK(decode(rec, ev) == DecodeStatus::BadLength);
+    }
 }
 
 TEST_CASE("decoder: connect unix_path_len past its field is BadLength", "[decoder][malformed]") {

@@ -1,7 +1,9 @@
-// HostFiles: protected host files known by (device, inode), and the files
-// directly inside protected directories known by their parent's inode.
+// HostFiles: the identities (device, inode) that the kernel's prefilter
+// watches for the host paths rules name: files, directories whose every
+// file below counts, and for a path missing yet, the nearest directory above.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
@@ -26,50 +28,44 @@ struct FakeHost {
         write_file(root / "etc/cron.d/job", "* * * * * root true\n");
         write_file(root / "etc/hostname", "node-1\n");
     }
-    // match() for the file at `rel` below the root, opened as `opened`.
-    std::string match(const HostFiles &hf, const std::string &rel, const std::string &opened) const {
-        const struct stat st = stat_of(root / rel);
-        const std::string parent = rel.substr(0, rel.rfind('/'));
-        const struct stat pst = stat_of(root / parent);
-        return hf.match(st.st_dev, st.st_ino, pst.st_ino, opened);
+    static bool has(const HostFiles::Identities &ids, const struct stat &st) {
+        return std::count(ids.begin(), ids.end(), std::pair{uint64_t(st.st_dev), uint64_t(st.st_ino)}) == 1;
     }
+    bool file(const HostFiles &hf, const std::string &rel) const { return has(hf.files(), stat_of(root / rel)); }
+    bool dir(const HostFiles &hf, const std::string &rel) const { return has(hf.dirs(), stat_of(root / rel)); }
 };
 
 }  // namespace
 
-TEST_CASE("host_files: a protected file matches by device and inode", "[host_files]") {
+TEST_CASE("host_files: a file named is watched by its identity, a directory as a tree", "[host_files]") {
     FakeHost host;
     HostFiles hf(host.root.path(), {"/etc/shadow", "/etc/cron.d/"});
-    // whatever path led to it: a bind mount of the host root, a symlink...
-    CHECK(host.match(hf, "etc/shadow", "/host/etc/shadow") == "/etc/shadow");
-    CHECK(host.match(hf, "etc/shadow", "../../x") == "/etc/shadow");
+    CHECK(host.file(hf, "etc/shadow"));
+    CHECK(host.dir(hf, "etc/cron.d"));
+    CHECK(hf.files().size() == 1);
+    CHECK(hf.dirs().size() == 1);
     CHECK(hf.paths() == std::vector<std::string>{"/etc/shadow", "/etc/cron.d/"});
 }
 
-TEST_CASE("host_files: a file inside a protected directory matches by its parent", "[host_files]") {
+TEST_CASE("host_files: a directory named without its trailing '/' is watched as a tree too", "[host_files]") {
     FakeHost host;
-    HostFiles hf(host.root.path(), {"/etc/shadow", "/etc/cron.d/"});
-    CHECK(host.match(hf, "etc/cron.d/job", "/host/etc/cron.d/job") == "/etc/cron.d/job");
-    // the reported name is the base name of the opened path
-    CHECK(host.match(hf, "etc/cron.d/job", "/mnt/x/cron.d/evil") == "/etc/cron.d/evil");
+    HostFiles hf(host.root.path(), {"/etc/cron.d", "/etc"});
+    CHECK(host.dir(hf, "etc/cron.d"));
+    CHECK(host.dir(hf, "etc"));
+    CHECK(hf.files().empty());
 }
 
-TEST_CASE("host_files: other files do not match", "[host_files]") {
+TEST_CASE("host_files: a path missing yet is watched through the nearest directory above it", "[host_files]") {
     FakeHost host;
-    HostFiles hf(host.root.path(), {"/etc/shadow", "/etc/cron.d/"});
-    CHECK(host.match(hf, "etc/passwd", "/host/etc/passwd") == "");
-    CHECK(host.match(hf, "etc/hostname", "/etc/hostname") == "");
-    // the right inode on another device is another file
-    const struct stat st = stat_of(host.root / "etc/shadow");
-    CHECK(hf.match(st.st_dev + 1, st.st_ino, 0, "/etc/shadow") == "");
-    CHECK(hf.match(0, 0, 0, "") == "");
-}
-
-TEST_CASE("host_files: a file protected without a trailing '/' does not cover its directory", "[host_files]") {
-    FakeHost host;
-    HostFiles hf(host.root.path(), {"/etc/cron.d"});
-    // /etc/cron.d names the directory itself, not the files in it
-    CHECK(host.match(hf, "etc/cron.d/job", "/etc/cron.d/job") == "");
+    // /etc/ld.so.preload does not exist: its creation must still be sent
+    HostFiles hf(host.root.path(), {"/etc/ld.so.preload", "/etc/systemd/system/", "/var/spool/cron/crontabs/"});
+    CHECK(host.dir(hf, "etc"));
+    CHECK(hf.dirs().size() == 1);  // the same directory once
+    CHECK(hf.files().empty());
+    // never the root: a missing /var is no reason to send every open
+    HostFiles none(host.root.path(), {"/var/spool/cron/crontabs/"});
+    CHECK(none.dirs().empty());
+    CHECK(none.refresh() == 0);
 }
 
 TEST_CASE("host_files: refresh counts existing paths and follows replaced files", "[host_files]") {
@@ -84,15 +80,15 @@ TEST_CASE("host_files: refresh counts existing paths and follows replaced files"
     const struct stat new_st = stat_of(host.root / "etc/shadow");
     REQUIRE(new_st.st_ino != old_st.st_ino);
 
-    CHECK(hf.match(new_st.st_dev, new_st.st_ino, 0, "/etc/shadow") == "");  // not yet known
+    CHECK_FALSE(FakeHost::has(hf.files(), new_st));  // not yet known
     CHECK(hf.refresh() == 2);
-    CHECK(hf.match(new_st.st_dev, new_st.st_ino, 0, "/etc/shadow") == "/etc/shadow");
-    CHECK(hf.match(old_st.st_dev, old_st.st_ino, 0, "/etc/shadow") == "");
+    CHECK(FakeHost::has(hf.files(), new_st));
+    CHECK_FALSE(FakeHost::has(hf.files(), old_st));
 
-    // a protected directory created later is picked up too
+    // a protected directory created later is watched itself from then on
     write_file(host.root / "root/.ssh/authorized_keys", "ssh-ed25519 AAAA\n");
     CHECK(hf.refresh() == 3);
-    CHECK(host.match(hf, "root/.ssh/authorized_keys", "/root/.ssh/authorized_keys") == "/root/.ssh/authorized_keys");
+    CHECK(host.dir(hf, "root/.ssh"));
 }
 
 TEST_CASE("host_files: host root '/' uses the paths as they are", "[host_files]") {
@@ -100,8 +96,7 @@ TEST_CASE("host_files: host root '/' uses the paths as they are", "[host_files]"
     write_file(dir / "secret", "x");
     HostFiles hf("/", {dir / "secret"});
     CHECK(hf.refresh() == 1);
-    const struct stat st = stat_of(dir / "secret");
-    CHECK(hf.match(st.st_dev, st.st_ino, 0, "whatever") == dir / "secret");
+    CHECK(FakeHost::has(hf.files(), stat_of(dir / "secret")));
 }
 
 TEST_CASE("host_files: wildcards stand for the paths they match at each refresh", "[host_files]") {
@@ -109,13 +104,19 @@ TEST_CASE("host_files: wildcards stand for the paths they match at each refresh"
     write_file(host.root / "home/alice/.ssh/authorized_keys", "ssh-ed25519 AAAA alice\n");
     write_file(host.root / "home/bob/notes", "-\n");
     HostFiles hf(host.root.path(), {"/home/*/.ssh/", "/etc/sha*"});
-    CHECK(host.match(hf, "home/alice/.ssh/authorized_keys", "/host/home/alice/.ssh/authorized_keys") ==
-          "/home/alice/.ssh/authorized_keys");
-    CHECK(host.match(hf, "etc/shadow", "/host/etc/shadow") == "/etc/shadow");
-    CHECK(host.match(hf, "home/bob/notes", "/host/home/bob/notes") == "");
+    CHECK(host.dir(hf, "home/alice/.ssh"));
+    CHECK(host.file(hf, "etc/shadow"));
+    CHECK_FALSE(host.dir(hf, "home/bob"));
     // a user added later is watched from the next refresh on
     write_file(host.root / "home/carol/.ssh/id_rsa", "-----BEGIN-----\n");
-    CHECK(host.match(hf, "home/carol/.ssh/id_rsa", "/x") == "");
+    CHECK_FALSE(host.dir(hf, "home/carol/.ssh"));
     CHECK(hf.refresh() == 3);
-    CHECK(host.match(hf, "home/carol/.ssh/id_rsa", "/x/id_rsa") == "/home/carol/.ssh/id_rsa");
+    CHECK(host.dir(hf, "home/carol/.ssh"));
+}
+
+TEST_CASE("host_files: a wildcard that matches nothing yet watches the directory before it", "[host_files]") {
+    FakeHost host;
+    write_file(host.root / "home/.keep", "");
+    HostFiles hf(host.root.path(), {"/home/*/.ssh/"});
+    CHECK(host.dir(hf, "home"));
 }

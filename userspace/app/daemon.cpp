@@ -41,6 +41,7 @@
 #include "outputs/syslog_sink.h"
 #include "enrich/cgroup_resolver.h"
 #include "enrich/host_files.h"
+#include "enrich/host_mounts.h"
 #include "enrich/process_table.h"
 #include "http/http_server.h"
 #include "sensor/bpf_sensor.h"
@@ -172,6 +173,8 @@ struct Daemon {
     std::unique_ptr<WorkloadResolver> workloads;
     ProcessTable processes;
     std::unique_ptr<HostFiles> host_files;
+    std::unique_ptr<HostMounts> host_mounts;
+    const char *host_mountinfo = "";  // the host's mount table, as the sensor reads it
     std::unique_ptr<VerdictHub> verdict_hub;
     std::unique_ptr<EventHub> event_hub;
     std::unique_ptr<JsonLinesWorker> json;    // none with --output none; after the hubs: it reads them
@@ -205,10 +208,9 @@ int Daemon::load() {
         std::fprintf(stderr, "crowsnest: invalid rules, not starting\n");
         return 2;
     }
-    const char *mountinfo_path = "";
-    cgroup_mount = host_cgroup2_mount(opts.host_root, mountinfo_path);
+    cgroup_mount = host_cgroup2_mount(opts.host_root, host_mountinfo);
     if (cgroup_mount.empty()) {
-        std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see %s)\n", mountinfo_path);
+        std::fprintf(stderr, "crowsnest: no cgroup2 filesystem is mounted (see %s)\n", host_mountinfo);
         return 1;
     }
     std::string error;
@@ -325,6 +327,11 @@ int Daemon::start() {
         std::fprintf(stderr, "crowsnest: runtime state is read at each container's first event only (%s)\n",
                      error.c_str());
     host_files = std::make_unique<HostFiles>(opts.host_root, rules->protected_host_paths());
+    host_mounts = std::make_unique<HostMounts>(host_mountinfo);
+    host_mounts->refresh();
+    for (const auto &problem : host_mounts->problems())
+        std::fprintf(stderr, "crowsnest: the host's mount table: %s (host.path is unset for its files)\n",
+                     problem.c_str());
     const HubLimits limits{opts.keep_verdicts, opts.subscriber_queue};
     // verdicts are numbered in the journal's space, events in this run's
     verdict_hub = std::make_unique<VerdictHub>(limits, journal ? recovered.space : instance_id);
@@ -351,7 +358,7 @@ int Daemon::start() {
     cfg.node_name = node_name(opts);
     if (int rc = open_profiles()) return rc;
     cfg.profiler = profiler.get();
-    engine = std::make_unique<Engine>(*rules, *cgroups, *workloads, processes, *host_files, *output, cfg);
+    engine = std::make_unique<Engine>(*rules, *cgroups, *workloads, processes, *host_mounts, *output, cfg);
     // probes answer while the programs load: alive, not ready yet
     if (!opts.http.listen.empty() &&
         !(http = HttpServer::start(opts.http, {status, *verdict_hub, *event_hub, rule_store, opts.readiness}, error))) {
@@ -403,9 +410,7 @@ void Daemon::install_prefilter() {
 
 // The protected host files' identities, as last read.
 void Daemon::tell_host_files() {
-    HostFiles::Identities files, dirs;
-    host_files->identities(files, dirs);
-    sensor->prefilter().set_host_files(files, dirs);
+    sensor->prefilter().set_host_files(host_files->files(), host_files->dirs());
 }
 
 // Between two batches: the host cgroups the engine resolved, and whether a
@@ -528,7 +533,8 @@ void Daemon::loop() {
         if (now >= next_upkeep) {
             sensor->resync_clock();
             engine->maintain();
-            if (!opts.sensor.no_prefilter) tell_host_files();  // their identities were read again
+            host_files->refresh();
+            if (!opts.sensor.no_prefilter) tell_host_files();
             next_upkeep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         }
     }

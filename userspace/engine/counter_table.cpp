@@ -51,11 +51,15 @@ const std::vector<CounterDoc> kDocs = {
     {"table.<name>",
      "entries the engine holds now, not a count: `processes` (the process table), `cgroups` (resolved cgroups), "
      "`workloads` (containers' runtime records), `aggregation_groups` (verdict groups in a window), `pipe_ends` "
-     "(processes whose stdin or stdout is a pipe, for proc.stdin.writer.* and proc.stdout.reader.*)",
+     "(processes whose stdin or stdout is a pipe, for proc.stdin.writer.* and proc.stdout.reader.*), `host_mounts` "
+     "(the host's mounts of its own filesystems, for host.path)",
      "crowsnest_table_entries", true},
     {"pipe_evictions",
      "processes the pipe join forgot to stay within its capacity (16384) while they ran: a rule may miss their "
      "pipe's other end", "crowsnest_pipe_evictions_total"},
+    {"host_mount_errors",
+     "reads of the host's mount table that failed, and its lines that were not well formed (left out): files on "
+     "the filesystems they name get no host.path", "crowsnest_host_mount_errors_total"},
     {"profiles.<state>",
      "learned profiles held now, not a count, by state: `learning`, `locked`, and `overflow` (a set reached its cap; "
      "also counted in its state)", "crowsnest_profiles", true},
@@ -142,6 +146,8 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
     add("table.<name>", "table.aggregation_groups", engine.aggregation_groups);
     add("table.<name>", "table.pipe_ends", engine.pipe_ends);
     add("pipe_evictions", "pipe_evictions", engine.pipe_evictions);
+    add("table.<name>", "table.host_mounts", engine.host_mounts);
+    add("host_mount_errors", "host_mount_errors", engine.host_mount_errors);
     if (engine.profiles.enabled) {
         const ProfileCounters &p = engine.profiles;
         add("profiles.<state>", "profiles.learning", p.learning);

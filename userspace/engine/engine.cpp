@@ -58,8 +58,8 @@ bool continues(const std::vector<std::string> &full, const std::vector<std::stri
 }  // namespace
 
 Engine::Engine(const Matcher &matcher, CgroupResolver &cgroups, WorkloadResolver &workloads, ProcessTable &processes,
-               HostFiles &host_files, Output &output, EngineConfig config)
-    : matcher_(&matcher), cgroups_(cgroups), workloads_(workloads), processes_(processes), host_files_(host_files),
+               HostMounts &host_mounts, Output &output, EngineConfig config)
+    : matcher_(&matcher), cgroups_(cgroups), workloads_(workloads), processes_(processes), host_mounts_(host_mounts),
       output_(output), config_(std::move(config)), aggregator_(config_.verdict_window_ns),
       floods_(config_.flood_window_ns), verdict_sequence_(config_.last_verdict_sequence) {
     ctx_.node = config_.node_name;
@@ -118,8 +118,7 @@ void Engine::handle_event(const Event &raw) {
 
     if (e.type == EventType::Open) {
         resolve_open_path(e, ctx);
-        if (e.has_file_identity && ctx.in_container())
-            ctx.host_path = host_files_.match(e.dev, e.ino, e.parent_ino, ctx.resolved_path.empty() ? e.path : ctx.resolved_path);
+        if (!e.fs_path.empty() && ctx.in_container()) ctx.host_path = host_path_of(e);
     }
 
     if (output_.wants_events()) {
@@ -200,8 +199,19 @@ void Engine::tick(uint64_t boot_ns, uint64_t wall_ns) {
     for (const auto &due : flood_due_) publish_flood(due, wall_ns);
 }
 
+// Where the host has the opened file: by its filesystem and its path there.
+// A filesystem the host's table does not name may be a volume mounted since
+// it was read: the table is read again, at most once a second.
+std::string Engine::host_path_of(const Event &e) {
+    if (!host_mounts_.knows(e.dev) && e.boot_ns >= next_mounts_read_ns_) {
+        host_mounts_.refresh();
+        next_mounts_read_ns_ = e.boot_ns + 1'000'000'000ull;
+    }
+    return host_mounts_.host_path(e.dev, e.fs_path);
+}
+
 void Engine::maintain() {
-    host_files_.refresh();
+    host_mounts_.refresh();
     gone_containers_.clear();
     cgroups_.forget_removed(gone_containers_);
     for (const auto &id : gone_containers_) workloads_.forget(id);

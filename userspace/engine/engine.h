@@ -15,7 +15,7 @@
 #include "engine/output.h"
 #include "engine/verdict_aggregator.h"
 #include "enrich/cgroup_resolver.h"
-#include "enrich/host_files.h"
+#include "enrich/host_mounts.h"
 #include "enrich/pipe_join.h"
 #include "enrich/process_table.h"
 #include "event/event_context.h"
@@ -36,6 +36,8 @@ struct EngineCounters {
     // sizes now, not counts: what the engine holds (bounded, and watched by scripts/soak.sh)
     uint64_t processes = 0, cgroups = 0, aggregation_groups = 0, workloads = 0, pipe_ends = 0;
     uint64_t pipe_evictions = 0;                    // pipe join entries dropped at its capacity
+    uint64_t host_mounts = 0;                       // size now: host filesystems' mounts known
+    uint64_t host_mount_errors = 0;                 // the host's mount table: failed reads and bad lines
     WorkloadCounters workload;                      // runtime state lookups
     ProfileCounters profiles;                       // learned profiles (zero when they are off)
 };
@@ -62,7 +64,7 @@ struct EngineConfig {
 class Engine {
 public:
     Engine(const Matcher &matcher, CgroupResolver &cgroups, WorkloadResolver &workloads, ProcessTable &processes,
-           HostFiles &host_files, Output &output, EngineConfig config);
+           HostMounts &host_mounts, Output &output, EngineConfig config);
 
     // Before the events of one read of the ring buffer: the boot-time
     // clock now. Lag is measured against it, read again every kClockEvery
@@ -87,6 +89,8 @@ public:
         c.aggregated = aggregator_.counted();
         c.processes = processes_.size();
         c.pipe_ends = pipes_.size();
+        c.host_mounts = host_mounts_.size();
+        c.host_mount_errors = host_mounts_.errors();
         c.pipe_evictions = pipes_.evictions();
         c.cgroups = cgroups_.cached();
         c.aggregation_groups = aggregator_.groups();
@@ -102,6 +106,7 @@ public:
 private:
     const Event &complete_argv(const Event &e);
     void resolve_open_path(const Event &e, EventContext &ctx) const;
+    std::string host_path_of(const Event &e);
     void publish(v1::Verdict &v);
     void observe_profile(EventContext &ctx);
     void handle_flood(const Event &e);
@@ -112,7 +117,8 @@ private:
     WorkloadResolver &workloads_;
     ProcessTable &processes_;
     PipeJoin pipes_;  // who writes and reads the pipes of processes' stdin and stdout
-    HostFiles &host_files_;
+    HostMounts &host_mounts_;
+    uint64_t next_mounts_read_ns_ = 0;  // a device the host's mount table lacks has it read again, once a second
     Output &output_;
     EngineConfig config_;
     EngineCounters counters_;

@@ -7,27 +7,19 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <sstream>
 #include <vector>
 
+#include "enrich/mountinfo.h"
 #include "util/path_util.h"
 
 namespace crowsnest {
 
 std::string find_cgroup2_mount(std::istream &mountinfo) {
-    std::string line;
-    while (std::getline(mountinfo, line)) {
-        // "<id> <parent> <maj:min> <root> <mount point> <options> [optional...] - <fstype> <source> <super>"
-        size_t sep = line.find(" - ");
-        if (sep == std::string::npos) continue;
-        std::istringstream tail(line.substr(sep + 3));
-        std::string fstype;
-        tail >> fstype;
-        if (fstype != "cgroup2") continue;
-        std::istringstream head(line.substr(0, sep));
-        std::string id, parent, devno, root, mount_point;
-        if (head >> id >> parent >> devno >> root >> mount_point) return unescape_mountinfo(mount_point);
-    }
+    std::string line, error;
+    MountEntry m;
+    size_t column = 0;
+    while (std::getline(mountinfo, line))
+        if (parse_mountinfo_line(line, m, column, error) && m.fs_type == "cgroup2") return m.mount_point;
     return "";
 }
 

@@ -3,7 +3,7 @@
 #include <glob.h>
 #include <sys/stat.h>
 
-#include "util/path_util.h"
+#include <algorithm>
 
 namespace crowsnest {
 
@@ -16,18 +16,43 @@ size_t HostFiles::refresh() {
     files_.clear();
     dirs_.clear();
     size_t found = 0;
-    for (const auto &pattern : paths_)
-        for (const auto &p : expand(pattern)) {
+    for (const auto &pattern : paths_) {
+        const auto matches = expand(pattern);
+        // a wildcard that matches nothing yet: the directory above it
+        if (matches.empty()) watch_nearest_dir(pattern.substr(0, pattern.find_first_of("*?[")));
+        for (const auto &p : matches) {
             struct stat st{};
-            if (stat((host_root_ + p).c_str(), &st) != 0) continue;
+            if (stat((host_root_ + p).c_str(), &st) != 0) {
+                watch_nearest_dir(p);
+                continue;
+            }
             found++;
-            const Identity id{uint64_t(st.st_dev), uint64_t(st.st_ino)};
-            if (!p.empty() && p.back() == '/')
-                dirs_[id] = p.substr(0, p.size() - 1);
-            else
-                files_[id] = p;
+            const std::pair<uint64_t, uint64_t> id{uint64_t(st.st_dev), uint64_t(st.st_ino)};
+            if (S_ISDIR(st.st_mode)) dirs_.push_back(id);
+            else files_.push_back(id);
         }
+    }
+    for (auto *ids : {&files_, &dirs_}) {
+        std::sort(ids->begin(), ids->end());
+        ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    }
     return found;
+}
+
+// The nearest existing directory at or above `path` (not "/" itself: a rule
+// that names a missing file is not a reason to send every open of the host).
+void HostFiles::watch_nearest_dir(std::string path) {
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    while (!path.empty()) {
+        struct stat st{};
+        if (stat((host_root_ + path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            dirs_.push_back({uint64_t(st.st_dev), uint64_t(st.st_ino)});
+            return;
+        }
+        const size_t cut = path.rfind('/');
+        if (cut == std::string::npos) return;
+        path.resize(cut);
+    }
 }
 
 // A path with wildcards ("/home/*/.ssh/") stands for the host paths it
@@ -40,21 +65,6 @@ std::vector<std::string> HostFiles::expand(const std::string &pattern) const {
         for (size_t i = 0; i < g.gl_pathc; i++) out.push_back(std::string(g.gl_pathv[i]).substr(host_root_.size()));
     globfree(&g);
     return out;
-}
-
-void HostFiles::identities(Identities &files, Identities &dirs) const {
-    files.clear();
-    dirs.clear();
-    for (const auto &f : files_) files.push_back(f.first);
-    for (const auto &d : dirs_) dirs.push_back(d.first);
-}
-
-std::string HostFiles::match(uint64_t dev, uint64_t ino, uint64_t parent_ino, std::string_view opened_path) const {
-    auto f = files_.find({dev, ino});
-    if (f != files_.end()) return f->second;
-    auto d = dirs_.find({dev, parent_ino});
-    if (d != dirs_.end()) return d->second + "/" + std::string(base_name(opened_path));
-    return "";
 }
 
 }  // namespace crowsnest

@@ -89,8 +89,11 @@ struct Event {
     uint32_t open_flags = 0, mode = 0;
     bool has_file_identity = false;
     uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file
-    uint64_t ino = 0, parent_ino = 0;
+    uint64_t ino = 0;
     uint32_t mnt_id = 0;
+    // the file's path within its filesystem, from the superblock's root,
+    // whatever mount reached it; "" when the kernel could not read it whole
+    std::string fs_path;
 
     // connect_result: the outcome, and when the attempt started (its 4-tuple
     // is family, addr, port, local_addr and local_port)

@@ -218,8 +218,8 @@ bool ConditionCompiler::set_values(Check &c, const ConditionExpr &e, const Site 
         error(site, e.op_offset, "operator '" + e.op + "' takes exactly one value");
         return false;
     }
-    // host.path: the files to watch. A glob "dir/*" watches the files
-    // directly in the directories it matches (HostFiles' "dir/").
+    // host.path: the host files whose opens the kernel's prefilter sends. A
+    // glob "dir/*" watches the directories it matches (HostFiles' "dir/").
     if (f.info->id == FieldId::HostPath)
         for (auto &v : values) {
             const std::string &p = v.first;

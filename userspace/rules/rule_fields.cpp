@@ -222,8 +222,9 @@ const std::vector<FieldInfo> kFields = {
     {"fd.unix_path", F::FdUnixPath, T::String, kConnect, A::None, false,
      "connect: the unix socket's path (abstract names start with '@')"},
     {"host.path", F::HostPath, T::String, kOpen, A::None, false,
-     "open from a container: the protected host file it reached, by identity, whatever the path "
-     "(only paths that rules compare host.path with are watched)"},
+     "open from a container: the file's path on the host, when it lives on a host filesystem, whatever mount, "
+     "link, chroot or /proc/<pid>/root reached it (files created since included); unset for the container's own "
+     "image and layers, its private mounts (tmpfs, proc...) and failed opens"},
     {"fd.type", F::FdType, T::String, kSocket | kOpen, A::None, false,
      "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect, dup, socket)"},
     {"fd.nameraw", F::FdNameRaw, T::String, kConnect | kOpen, A::None, false,

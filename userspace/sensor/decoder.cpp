@@ -164,13 +164,18 @@ DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
     open_event e;
     const size_t fixed = offsetof(open_event, data);
     if (!read_fixed(data, len, fixed, e)) return DecodeStatus::TooShort;
-    // the path and its base share PATH_LEN + BASE_LEN bytes
-    if (e.path_len >= PATH_LEN || size_t(e.path_len) + e.base_len > PATH_LEN + BASE_LEN ||
-        size_t(e.path_len) + e.base_len != len - fixed)
+    // the path and its base share PATH_LEN + BASE_LEN bytes, and the file's
+    // path in its filesystem what they leave of data[]
+    const size_t used = size_t(e.path_len) + e.base_len;
+    if (e.path_len >= PATH_LEN || used > PATH_LEN + BASE_LEN || used + e.fs_len > sizeof(e.data) ||
+        used + e.fs_len != len - fixed || (e.fs_len && !(e.flags & EVENT_FLAG_FS_PATH)))
         return DecodeStatus::BadLength;
     const char *p = reinterpret_cast<const char *>(data + fixed);
     out.path.assign(p, e.path_len);
     if (!decode_base_dir(std::string_view(p + e.path_len, e.base_len), e.flags, out.path, out.base_dir))
+        return DecodeStatus::BadLength;
+    out.fs_path.clear();
+    if ((e.flags & EVENT_FLAG_FS_PATH) && !join_leaf_first(std::string_view(p + used, e.fs_len), out.fs_path))
         return DecodeStatus::BadLength;
     out.ret = e.ret;
     out.syscall = open_syscall(e.syscall);
@@ -182,7 +187,6 @@ DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
     // the kernel's dev_t is major << 20 | minor; userspace's is makedev()
     out.dev = out.has_file_identity ? makedev(e.dev >> 20, e.dev & 0xfffff) : 0;
     out.ino = e.ino;
-    out.parent_ino = e.parent_ino;
     out.mnt_id = e.mnt_id;
     return DecodeStatus::Ok;
 }

@@ -147,9 +147,16 @@ bool PrefilterMaps::replace(int fd, const Identities &fresh, Identities &in_map)
     return complete;
 }
 
-void PrefilterMaps::set_host_files(const std::vector<std::pair<uint64_t, uint64_t>> &files,
-                                   const std::vector<std::pair<uint64_t, uint64_t>> &dirs) {
-    const bool complete = replace(fds_.host_files, files, files_in_map_) & replace(fds_.host_dirs, dirs, dirs_in_map_);
+void PrefilterMaps::set_host_files(const Identities &files, const Identities &dirs) {
+    // each device that holds a directory is marked by an entry of inode 0:
+    // files on other devices skip the walk up their directories
+    Identities dirs_and_devices = dirs;
+    for (const auto &d : dirs)
+        if (std::find(dirs_and_devices.begin(), dirs_and_devices.end(), std::pair{d.first, uint64_t(0)}) ==
+            dirs_and_devices.end())
+            dirs_and_devices.push_back({d.first, 0});
+    const bool complete =
+        replace(fds_.host_files, files, files_in_map_) & replace(fds_.host_dirs, dirs_and_devices, dirs_in_map_);
     if (complete == host_files_complete_) return;
     host_files_complete_ = complete;
     if (installed_) install(PrefilterSummary(spec_), host_pid_ns_);

@@ -28,15 +28,15 @@ public:
     bool hold_open(uint32_t types);
     // A cgroup userspace resolved as the host's.
     void mark_host_cgroup(uint64_t cgroup_id);
-    // The protected host files and directories, by (dev, inode), userspace
-    // dev_t. When they do not all fit, the condition stops using the fact.
-    void set_host_files(const std::vector<std::pair<uint64_t, uint64_t>> &files,
-                        const std::vector<std::pair<uint64_t, uint64_t>> &dirs);
+    // The protected host files and directories (whose every file below is
+    // protected), by (dev, inode), userspace dev_t. When they do not all
+    // fit, the condition stops using the fact.
+    using Identities = std::vector<std::pair<uint64_t, uint64_t>>;
+    void set_host_files(const Identities &files, const Identities &dirs);
     // Bits 1 << EventType of the types filtered in the kernel now.
     uint32_t filtered_types() const;
 
 private:
-    using Identities = std::vector<std::pair<uint64_t, uint64_t>>;  // (dev, inode), userspace dev_t
     bool write_state();
     bool write_slot(uint32_t slot);
     bool replace(int fd, const Identities &fresh, Identities &in_map);

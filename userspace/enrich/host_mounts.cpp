@@ -1,0 +1,100 @@
+#include "enrich/host_mounts.h"
+
+#include <algorithm>
+#include <set>
+
+#include "enrich/mountinfo.h"
+#include "util/path_util.h"
+
+namespace crowsnest {
+
+namespace {
+
+// Filesystems that hold containers' images: a file on one is the
+// container's own, unless it is the host's root.
+bool is_layer_fs(const std::string &type) {
+    return type == "overlay" || type == "aufs" || type == "fuse.fuse-overlayfs";
+}
+
+// The kernel's interface filesystems: a container's /proc or /sys shows the
+// same names as the host's, and rules judge them by those names.
+bool is_interface_fs(const std::string &type) {
+    static const std::set<std::string> types = {
+        "proc",   "sysfs",       "cgroup",  "cgroup2",   "devpts",     "mqueue", "debugfs",
+        "tracefs", "securityfs", "bpf",     "pstore",    "configfs",   "fusectl", "binfmt_misc",
+        "autofs", "hugetlbfs",   "nsfs",    "efivarfs",  "rpc_pipefs", "selinuxfs"};
+    return types.count(type) != 0;
+}
+
+// `path` is `dir` or below it ("/a" holds "/a" and "/a/b", not "/ab").
+bool holds(std::string_view dir, std::string_view path) {
+    if (dir == "/") return true;
+    return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
+}  // namespace
+
+bool HostMounts::refresh() {
+    std::string text, error;
+    problems_.clear();
+    if (!read_whole_file(mountinfo_, text, error)) {
+        problems_.push_back(mountinfo_ + ": " + error);
+        errors_++;
+        return false;
+    }
+    struct Found {
+        MountEntry entry;
+        size_t order;
+    };
+    std::vector<Found> found;
+    std::vector<std::string> layer_roots;  // where containers' images are mounted
+    size_t line_no = 0, start = 0;
+    while (start < text.size()) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view line(text.data() + start, end - start);
+        start = end + 1;
+        line_no++;
+        if (line.empty()) continue;
+        MountEntry m;
+        size_t column = 0;
+        if (!parse_mountinfo_line(line, m, column, error)) {
+            problems_.push_back(mountinfo_ + ":" + std::to_string(line_no) + ":" + std::to_string(column) + ": " + error);
+            errors_++;
+            continue;
+        }
+        if (is_layer_fs(m.fs_type) && m.mount_point != "/") layer_roots.push_back(m.mount_point);
+        found.push_back({std::move(m), found.size()});
+    }
+    auto in_container = [&](const std::string &mount_point) {
+        return std::any_of(layer_roots.begin(), layer_roots.end(),
+                           [&](const std::string &r) { return holds(r, mount_point); });
+    };
+    by_dev_.clear();
+    mounts_ = 0;
+    for (auto &f : found) {
+        auto &mounts = by_dev_[f.entry.dev];
+        const bool host_fs = f.entry.mount_point == "/" ||
+                             (!is_layer_fs(f.entry.fs_type) && !is_interface_fs(f.entry.fs_type));
+        if (!host_fs || in_container(f.entry.mount_point)) continue;
+        mounts.push_back({std::move(f.entry.root), std::move(f.entry.mount_point)});
+        mounts_++;
+    }
+    for (auto &[dev, mounts] : by_dev_)
+        std::stable_sort(mounts.begin(), mounts.end(),
+                         [](const Mount &a, const Mount &b) { return a.root.size() < b.root.size(); });
+    return true;
+}
+
+std::string HostMounts::host_path(uint64_t dev, std::string_view fs_path) const {
+    auto it = by_dev_.find(dev);
+    if (it == by_dev_.end()) return "";
+    for (const Mount &m : it->second) {
+        if (!holds(m.root, fs_path)) continue;
+        const std::string_view rest = m.root == "/" ? fs_path : fs_path.substr(m.root.size());
+        if (m.mount_point == "/") return rest.empty() ? "/" : std::string(rest);
+        return m.mount_point + (rest == "/" ? "" : std::string(rest));
+    }
+    return "";
+}
+
+}  // namespace crowsnest
