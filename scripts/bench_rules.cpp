@@ -259,6 +259,7 @@ public:
     void match(const EventContext &, std::vector<Detection> &) const override {}
     void render_output(Detection &) const override {}
     size_t rule_count() const override { return 0; }
+    bool names_host_path(std::string_view) const override { return false; }
 };
 
 struct Totals {

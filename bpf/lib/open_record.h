@@ -64,6 +64,20 @@ static __always_inline bool is_host_file(const struct open_event *e, struct file
 	return w.found;
 }
 
+#define EPERM 1
+#define EACCES 13
+#define EEXIST 17
+#define ETXTBSY 26
+#define EROFS 30
+
+/* An open that named an existing file, or a directory it may not write,
+ * and was refused: permission, a read-only mount, a running program, or
+ * O_EXCL. */
+static __always_inline bool open_refused(long ret)
+{
+	return ret == -EACCES || ret == -EPERM || ret == -EROFS || ret == -ETXTBSY || ret == -EEXIST;
+}
+
 /* The per-CPU scratch record with its own fields set, but not yet its
  * header, path, base directory, result or file identity. */
 static __always_inline struct open_event *open_record(__u16 syscall, __s32 dirfd, __u32 flags, __u32 mode)
@@ -109,8 +123,10 @@ static __always_inline __u64 open_patterns_wanted(const struct prefilter *pf, st
 			s.facts |= PREFILTER_FAILED;
 	}
 	scan_clauses(&s);
-	/* a failed open reaches no file: userspace sets no host path */
-	if (s.holding && ret_known && (s.needs & PREFILTER_HOST_FILE)) {
+	/* A refused open reaches no file: which one it named is found in
+	 * userspace, through the process's mounts, so the fact stays unknown.
+	 * Other failures (a missing file, mostly) are no host file's. */
+	if (s.holding && ret_known && (s.needs & PREFILTER_HOST_FILE) && !open_refused(ret)) {
 		struct file *file = ret >= 0 ? current_file((int)ret) : 0;
 
 		if (file) {

@@ -1,7 +1,8 @@
-// parse_mountinfo_line on well-formed and broken lines, and HostMounts:
-// a file known by its filesystem (device) and its path there gets the path
-// the host has it at; a container's image, private mounts and the kernel's
-// interface filesystems get none.
+// parse_mountinfo_line on well-formed and broken lines; HostMounts: a file
+// known by its filesystem (device) and its path there gets the path the host
+// has it at, and a container's image, private mounts and the kernel's
+// interface filesystems get none; ProcessMounts: the mount a path names in a
+// process's own table.
 #include <sys/sysmacros.h>
 
 #include <catch2/catch.hpp>
@@ -9,11 +10,13 @@
 
 #include "enrich/host_mounts.h"
 #include "enrich/mountinfo.h"
+#include "enrich/process_mounts.h"
 #include "test_util.h"
 
 using crowsnest::HostMounts;
 using crowsnest::MountEntry;
 using crowsnest::parse_mountinfo_line;
+using crowsnest::ProcessMounts;
 using crowsnest::test::TempDir;
 using crowsnest::test::write_file;
 
@@ -160,4 +163,42 @@ TEST_CASE("host_mounts: broken lines are left out and counted, a table that cann
     REQUIRE(mounts.refresh());
     CHECK(mounts.host_path(makedev(0, 70), "/f") == "/mnt/new/f");
     CHECK(mounts.host_path(makedev(8, 17), "/log") == "");
+}
+
+TEST_CASE("process_mounts: the mount a path names in the process's own table", "[host_mounts]") {
+    TempDir proc;
+    // a container: overlay root, the host's root read-only at /host, a
+    // host directory at /data, /data/cache over it, a second mount on /host
+    write_file(proc / "42/mountinfo",
+               "100 90 0:50 / / rw - overlay overlay rw\n"
+               "101 100 0:51 / /proc rw - proc proc rw\n"
+               "102 100 8:1 / /host ro - ext4 /dev/sda1 ro\n"
+               "103 100 8:1 /srv/app /data rw - ext4 /dev/sda1 rw\n"
+               "104 103 0:60 / /data/cache rw - tmpfs tmpfs rw\n"
+               "broken line\n"
+               "105 100 8:17 /backup /host rw - xfs /dev/sdb1 rw\n");
+    ProcessMounts mounts(proc.path());
+    uint64_t dev = 0;
+    std::string fs;
+    REQUIRE(mounts.locate(42, "/data/new/file", dev, fs));
+    CHECK(dev == makedev(8, 1));
+    CHECK(fs == "/srv/app/new/file");
+    REQUIRE(mounts.locate(42, "/data", dev, fs));
+    CHECK(fs == "/srv/app");
+    REQUIRE(mounts.locate(42, "/data/cache/x", dev, fs));
+    CHECK(dev == makedev(0, 60));
+    CHECK(fs == "/x");
+    REQUIRE(mounts.locate(42, "/datax/y", dev, fs));  // not below /data: the root
+    CHECK(dev == makedev(0, 50));
+    CHECK(fs == "/datax/y");
+    // the later of two mounts on one point hides the earlier
+    REQUIRE(mounts.locate(42, "/host/etc/shadow", dev, fs));
+    CHECK(dev == makedev(8, 17));
+    CHECK(fs == "/backup/etc/shadow");
+    REQUIRE(mounts.locate(42, "/", dev, fs));
+    CHECK(fs == "/");
+    // a process that is gone, a relative path
+    CHECK_FALSE(mounts.locate(43, "/data/x", dev, fs));
+    CHECK_FALSE(mounts.locate(42, "data/x", dev, fs));
+    CHECK_FALSE(mounts.locate(42, "", dev, fs));
 }

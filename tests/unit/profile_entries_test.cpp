@@ -80,7 +80,15 @@ TEST_CASE("profile entries: writes are directories cut to a depth, numbers made 
 TEST_CASE("profile entries: a read of a protected host file is a sensitive read", "[profile]") {
     Scene r = open_scene("/host/etc/shadow");
     r.host_path = "/etc/shadow";
+    r.host_path_named = true;
     CHECK(entries_of(r) == Entries{{"sensitive_read", "/etc/shadow"}});
     r.event.open_flags = O_RDWR;
     CHECK(entries_of(r) == Entries{{"write_prefix", "/host/etc"}, {"sensitive_read", "/etc/shadow"}});
+}
+
+TEST_CASE("profile entries: a host file no rule names is no sensitive read", "[profile]") {
+    // a runtime's /etc/hosts, a volume: on the host, and ordinary
+    Scene r = open_scene("/etc/hosts");
+    r.host_path = "/var/lib/docker/containers/c1/hosts";
+    CHECK(entries_of(r).empty());
 }

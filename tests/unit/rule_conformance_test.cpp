@@ -1550,4 +1550,22 @@ TEST_CASE("conformance: priorities map to severities, host.path values are watch
           std::vector<std::string>{"/etc/gshadow", "/etc/shadow", "/etc/sudoers", "/root/.ssh"});
 }
 
+TEST_CASE("conformance: the host paths rules name: files, what is below directories, wildcards", "[conformance]") {
+    RuleFiles files;
+    auto rules = files.load({"- rule: t\n  desc: d\n  condition: >\n    host.path in (/etc/shadow, /etc/cron.d/) or "
+                             "host.path pmatch (/root/.ssh) or host.path glob \"/home/*/.ssh/*\"\n"
+                             "  output: x\n  priority: INFO\n"});
+    REQUIRE(rules);
+    for (const char *named : {"/etc/shadow", "/etc/cron.d/job", "/etc/cron.d/new/deeper", "/root/.ssh",
+                              "/root/.ssh/authorized_keys", "/home/alice/.ssh/id_rsa"}) {
+        INFO(named);
+        CHECK(rules->names_host_path(named));
+    }
+    for (const char *other : {"/etc/shadow-", "/etc/passwd", "/etc/cron.daily/x", "/root/.sshx", "/home/alice/notes",
+                              "/var/lib/docker/containers/c1/hosts", ""}) {
+        INFO(other);
+        CHECK_FALSE(rules->names_host_path(other));
+    }
+}
+
 }  // namespace

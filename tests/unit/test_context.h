@@ -31,6 +31,7 @@ struct Scene {
     bool host_pid_ns = false;
     std::string resolved_path;
     std::string host_path;
+    bool host_path_named = false;
     std::string_view profile_state, profile_new_kind;
     // what the pipe join (enrich/pipe_join.h) answers for the process
     bool has_pipe_self = false;
@@ -79,6 +80,7 @@ struct Scene {
         c.host_pid_ns = host_pid_ns;
         c.resolved_path = resolved_path;
         c.host_path = host_path;
+        c.host_path_named = host_path_named;
         c.profile_state = profile_state;
         c.profile_new_kind = profile_new_kind;
         c.pipe_self = has_pipe_self ? &pipe_self : nullptr;

@@ -105,6 +105,7 @@ void Engine::handle_event(const Event &raw) {
     ctx.event = &e;
     ctx.resolved_path.clear();
     ctx.host_path.clear();
+    ctx.host_path_named = false;
     ctx.cgroup = cgroups_.resolve(e.cgroup_id);
     if (!ctx.cgroup) counters_.unresolved_cgroups++;
     ctx.workload = ctx.cgroup ? workloads_.resolve(ctx.cgroup->container) : nullptr;
@@ -118,7 +119,7 @@ void Engine::handle_event(const Event &raw) {
 
     if (e.type == EventType::Open) {
         resolve_open_path(e, ctx);
-        if (!e.fs_path.empty() && ctx.in_container()) ctx.host_path = host_path_of(e);
+        if (ctx.in_container()) host_path_of(e, ctx);
     }
 
     if (output_.wants_events()) {
@@ -199,15 +200,26 @@ void Engine::tick(uint64_t boot_ns, uint64_t wall_ns) {
     for (const auto &due : flood_due_) publish_flood(due, wall_ns);
 }
 
-// Where the host has the opened file: by its filesystem and its path there.
-// A filesystem the host's table does not name may be a volume mounted since
-// it was read: the table is read again, at most once a second.
-std::string Engine::host_path_of(const Event &e) {
-    if (!host_mounts_.knows(e.dev) && e.boot_ns >= next_mounts_read_ns_) {
+// Where the host has the opened file: by its filesystem and its path there,
+// which the kernel read; for a refused open, by the mount its path names in
+// the process's table. A filesystem the host's table does not name may be a
+// volume mounted since it was read: the table is read again, at most once a
+// second.
+void Engine::host_path_of(const Event &e, EventContext &ctx) {
+    uint64_t dev = e.dev;
+    const std::string *fs_path = &e.fs_path;
+    if (e.fs_path.empty()) {
+        if (e.ret >= 0 || ctx.resolved_path.empty() ||
+            !process_mounts_.locate(e.pid, ctx.resolved_path, dev, refused_fs_path_))
+            return;
+        fs_path = &refused_fs_path_;
+    }
+    if (!host_mounts_.knows(dev) && e.boot_ns >= next_mounts_read_ns_) {
         host_mounts_.refresh();
         next_mounts_read_ns_ = e.boot_ns + 1'000'000'000ull;
     }
-    return host_mounts_.host_path(e.dev, e.fs_path);
+    ctx.host_path = host_mounts_.host_path(dev, *fs_path);
+    ctx.host_path_named = !ctx.host_path.empty() && matcher_->names_host_path(ctx.host_path);
 }
 
 void Engine::maintain() {

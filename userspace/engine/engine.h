@@ -16,6 +16,7 @@
 #include "engine/verdict_aggregator.h"
 #include "enrich/cgroup_resolver.h"
 #include "enrich/host_mounts.h"
+#include "enrich/process_mounts.h"
 #include "enrich/pipe_join.h"
 #include "enrich/process_table.h"
 #include "event/event_context.h"
@@ -106,7 +107,7 @@ public:
 private:
     const Event &complete_argv(const Event &e);
     void resolve_open_path(const Event &e, EventContext &ctx) const;
-    std::string host_path_of(const Event &e);
+    void host_path_of(const Event &e, EventContext &ctx);
     void publish(v1::Verdict &v);
     void observe_profile(EventContext &ctx);
     void handle_flood(const Event &e);
@@ -119,6 +120,8 @@ private:
     PipeJoin pipes_;  // who writes and reads the pipes of processes' stdin and stdout
     HostMounts &host_mounts_;
     uint64_t next_mounts_read_ns_ = 0;  // a device the host's mount table lacks has it read again, once a second
+    ProcessMounts process_mounts_;      // where a refused open's path lies
+    std::string refused_fs_path_;       // reused
     Output &output_;
     EngineConfig config_;
     EngineCounters counters_;

@@ -26,12 +26,6 @@ bool is_interface_fs(const std::string &type) {
     return types.count(type) != 0;
 }
 
-// `path` is `dir` or below it ("/a" holds "/a" and "/a/b", not "/ab").
-bool holds(std::string_view dir, std::string_view path) {
-    if (dir == "/") return true;
-    return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
-}
-
 }  // namespace
 
 bool HostMounts::refresh() {
@@ -48,26 +42,19 @@ bool HostMounts::refresh() {
     };
     std::vector<Found> found;
     std::vector<std::string> layer_roots;  // where containers' images are mounted
-    size_t line_no = 0, start = 0;
-    while (start < text.size()) {
-        const size_t end = std::min(text.find('\n', start), text.size());
-        const std::string_view line(text.data() + start, end - start);
-        start = end + 1;
-        line_no++;
-        if (line.empty()) continue;
-        MountEntry m;
-        size_t column = 0;
-        if (!parse_mountinfo_line(line, m, column, error)) {
-            problems_.push_back(mountinfo_ + ":" + std::to_string(line_no) + ":" + std::to_string(column) + ": " + error);
+    parse_mountinfo(
+        text,
+        [&](MountEntry &m) {
+            if (is_layer_fs(m.fs_type) && m.mount_point != "/") layer_roots.push_back(m.mount_point);
+            found.push_back({std::move(m), found.size()});
+        },
+        [&](size_t line, size_t column, const std::string &why) {
+            problems_.push_back(mountinfo_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + why);
             errors_++;
-            continue;
-        }
-        if (is_layer_fs(m.fs_type) && m.mount_point != "/") layer_roots.push_back(m.mount_point);
-        found.push_back({std::move(m), found.size()});
-    }
+        });
     auto in_container = [&](const std::string &mount_point) {
         return std::any_of(layer_roots.begin(), layer_roots.end(),
-                           [&](const std::string &r) { return holds(r, mount_point); });
+                           [&](const std::string &r) { return path_holds(r, mount_point); });
     };
     by_dev_.clear();
     mounts_ = 0;
@@ -89,7 +76,7 @@ std::string HostMounts::host_path(uint64_t dev, std::string_view fs_path) const 
     auto it = by_dev_.find(dev);
     if (it == by_dev_.end()) return "";
     for (const Mount &m : it->second) {
-        if (!holds(m.root, fs_path)) continue;
+        if (!path_holds(m.root, fs_path)) continue;
         const std::string_view rest = m.root == "/" ? fs_path : fs_path.substr(m.root.size());
         if (m.mount_point == "/") return rest.empty() ? "/" : std::string(rest);
         return m.mount_point + (rest == "/" ? "" : std::string(rest));

@@ -2,6 +2,7 @@
 
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "util/path_util.h"
@@ -61,6 +62,22 @@ bool parse_mountinfo_line(std::string_view line, MountEntry &out, size_t &column
     if (!next_field(line, pos, f, start)) return fail(pos, "expected the mount source");
     out.source = unescape_mountinfo(f);
     return true;
+}
+
+void parse_mountinfo(std::string_view text, const std::function<void(MountEntry &)> &each,
+                     const std::function<void(size_t line, size_t column, const std::string &why)> &bad) {
+    MountEntry m;
+    std::string error;
+    size_t line_no = 0, column = 0;
+    for (size_t start = 0; start < text.size();) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        line_no++;
+        if (line.empty()) continue;
+        if (parse_mountinfo_line(line, m, column, error)) each(m);
+        else bad(line_no, column, error);
+    }
 }
 
 }  // namespace crowsnest

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,10 @@ struct MountEntry {
 // <fstype> <source> <super options>", with octal escapes undone. False, with
 // the 1-based column and the reason, when the line is not well formed.
 bool parse_mountinfo_line(std::string_view line, MountEntry &out, size_t &column, std::string &error);
+
+// Each line of a mountinfo text: `each` for a well-formed one, `bad` (with
+// its 1-based line and column, and why) for another. Empty lines are skipped.
+void parse_mountinfo(std::string_view text, const std::function<void(MountEntry &)> &each,
+                     const std::function<void(size_t line, size_t column, const std::string &why)> &bad);
 
 }  // namespace crowsnest

@@ -30,7 +30,8 @@ struct EventContext {
     const PipePeer *pipe_self = nullptr;
     std::vector<const PipePeer *> stdin_writers, stdout_readers;
     std::string resolved_path;            // open: absolute and normalised
-    std::string host_path;                // open: the protected host file it reached
+    std::string host_path;                // open: where the host has the file it reached ("" if nowhere)
+    bool host_path_named = false;         // a rule compares host.path with it (Matcher::names_host_path)
     // the event's learned profile (userspace/profile/), set before rules match
     std::string_view profile_state;       // "learning" or "locked"; "" when the event has no profile
     std::string_view profile_new_kind;    // what its locked profile never saw ("exec", "connect"...), or ""

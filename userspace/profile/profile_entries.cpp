@@ -118,7 +118,7 @@ size_t profile_entries(const EventContext &ctx, const EntryOptions &opts, std::v
             write_prefix_entry(path, opts.write_depth, v);
             if (v.empty()) used--;
         }
-        if (access != O_WRONLY && !ctx.host_path.empty()) next(out, used, EntryKind::SensitiveRead) = ctx.host_path;
+        if (access != O_WRONLY && ctx.host_path_named) next(out, used, EntryKind::SensitiveRead) = ctx.host_path;
         break;
     }
     case EventType::Exit:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "event/event_context.h"
@@ -37,6 +38,10 @@ public:
     // Sets d.output and d.fields. Only for a detection of the last match() call.
     virtual void render_output(Detection &d) const = 0;
     virtual size_t rule_count() const = 0;
+    // A rule compares host.path with this host path: it is a file a rule
+    // names, or below a directory one names (what learned profiles keep as
+    // a sensitive read).
+    virtual bool names_host_path(std::string_view host_path) const = 0;
 };
 
 }  // namespace crowsnest

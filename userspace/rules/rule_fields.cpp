@@ -223,8 +223,9 @@ const std::vector<FieldInfo> kFields = {
      "connect: the unix socket's path (abstract names start with '@')"},
     {"host.path", F::HostPath, T::String, kOpen, A::None, false,
      "open from a container: the file's path on the host, when it lives on a host filesystem, whatever mount, "
-     "link, chroot or /proc/<pid>/root reached it (files created since included); unset for the container's own "
-     "image and layers, its private mounts (tmpfs, proc...) and failed opens"},
+     "link, chroot or /proc/<pid>/root reached it (files created since included); for a refused open (EACCES, "
+     "EPERM, EROFS, ETXTBSY, EEXIST), through the mount its path names; unset for the container's own image and "
+     "layers, its private mounts (tmpfs, proc...) and opens of missing files"},
     {"fd.type", F::FdType, T::String, kSocket | kOpen, A::None, false,
      "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect, dup, socket)"},
     {"fd.nameraw", F::FdNameRaw, T::String, kConnect | kOpen, A::None, false,

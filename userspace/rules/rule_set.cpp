@@ -1,9 +1,12 @@
 #include "rules/rule_set.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 
 #include "rules/condition_compiler.h"
 #include "util/lowercase.h"
+#include "util/path_util.h"
 #include "rules/rule_loader.h"
 
 namespace crowsnest {
@@ -244,6 +247,20 @@ std::unique_ptr<RuleSet> RuleSet::load(const std::vector<std::string> &files, st
     std::sort(paths.begin(), paths.end());
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
     return set;
+}
+
+bool RuleSet::names_host_path(std::string_view host_path) const {
+    const std::string path(host_path);
+    for (const auto &value : host_paths_) {
+        const bool dir = value.size() > 1 && value.back() == '/';
+        if (value.find_first_of("*?[") != std::string::npos) {
+            // without FNM_PATHNAME a '*' spans '/': "dir/*" covers all below
+            if (fnmatch((dir ? value + "*" : value).c_str(), path.c_str(), 0) == 0) return true;
+        } else if (path_holds(dir ? std::string_view(value).substr(0, value.size() - 1) : value, host_path)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 uint64_t RuleSet::threshold_evictions() const {

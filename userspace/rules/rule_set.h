@@ -41,6 +41,7 @@ public:
     void match(const EventContext &ctx, std::vector<Detection> &out) const override;
     void render_output(Detection &d) const override;
     size_t rule_count() const override { return rules_.size(); }
+    bool names_host_path(std::string_view host_path) const override;
     const RuleInfo &rule_info(size_t i) const { return rules_.at(i).info; }
 
     // The host paths that rules compare host.path with (the files to watch

@@ -97,4 +97,9 @@ bool exec_path_names_no_file(std::string_view filename) {
     return filename.empty() || filename.rfind("/proc/", 0) == 0 || filename.rfind("/dev/fd/", 0) == 0;
 }
 
+bool path_holds(std::string_view dir, std::string_view path) {
+    if (dir == "/") return !path.empty() && path[0] == '/';
+    return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
 }  // namespace crowsnest

@@ -35,6 +35,10 @@ void normalize_path_into(std::string_view path, std::string_view base, std::stri
 // re-running itself), /proc/self/fd/N or /dev/fd/N (fexecve), or none.
 bool exec_path_names_no_file(std::string_view filename);
 
+// `path` is the directory `dir` or below it, both absolute and normalised:
+// "/a" holds "/a" and "/a/b", not "/ab"; "/" holds every path.
+bool path_holds(std::string_view dir, std::string_view path);
+
 // The last component of a path ("xmrig" for "/tmp/xmrig").
 std::string_view base_name(std::string_view path);
 
