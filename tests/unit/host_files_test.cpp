@@ -55,15 +55,23 @@ TEST_CASE("host_files: a directory named without its trailing '/' is watched as 
     CHECK(hf.files().empty());
 }
 
-TEST_CASE("host_files: a path missing yet is watched through the nearest directory above it", "[host_files]") {
+TEST_CASE("host_files: a path missing yet is watched through its directory", "[host_files]") {
     FakeHost host;
-    // /etc/ld.so.preload does not exist: its creation must still be sent
-    HostFiles hf(host.root.path(), {"/etc/ld.so.preload", "/etc/systemd/system/", "/var/spool/cron/crontabs/"});
+    // /etc/ld.so.preload and /etc/systemd do not exist: creating the file
+    // must still be sent, and so must files in a new /etc/systemd/system
+    // once /etc/systemd exists
+    HostFiles hf(host.root.path(), {"/etc/ld.so.preload", "/etc/cron.d/new/", "/etc/systemd/system/"});
     CHECK(host.dir(hf, "etc"));
-    CHECK(hf.dirs().size() == 1);  // the same directory once
+    CHECK(host.dir(hf, "etc/cron.d"));
+    CHECK(hf.dirs().size() == 2);
     CHECK(hf.files().empty());
-    // never the root: a missing /var is no reason to send every open
-    HostFiles none(host.root.path(), {"/var/spool/cron/crontabs/"});
+    write_file(host.root / "etc/systemd/x", "");
+    hf.refresh();
+    CHECK(host.dir(hf, "etc/systemd"));
+    // only its own directory: a missing /var/spool/cron/ is no reason to
+    // send every open below /var, nor a missing /x every open of the host
+    write_file(host.root / "var/log/x", "");
+    HostFiles none(host.root.path(), {"/var/spool/cron/crontabs/", "/x", "relative"});
     CHECK(none.dirs().empty());
     CHECK(none.refresh() == 0);
 }

@@ -18,12 +18,19 @@ size_t HostFiles::refresh() {
     size_t found = 0;
     for (const auto &pattern : paths_) {
         const auto matches = expand(pattern);
-        // a wildcard that matches nothing yet: the directory above it
-        if (matches.empty()) watch_nearest_dir(pattern.substr(0, pattern.find_first_of("*?[")));
+        // A path missing yet is watched through its directory, so that its
+        // creation is seen; a wildcard that matches nothing yet, through the
+        // directory its component is in. Only that one: watching /var for a
+        // missing /var/lib/kubelet/pki/ would send every open below /var.
+        if (matches.empty()) {
+            const std::string before = pattern.substr(0, pattern.find_first_of("*?["));
+            watch_dir(before.substr(0, before.rfind('/') + 1));
+        }
         for (const auto &p : matches) {
             struct stat st{};
             if (stat((host_root_ + p).c_str(), &st) != 0) {
-                watch_nearest_dir(p);
+                const size_t end = p.find_last_not_of('/');
+                watch_dir(p.substr(0, end == std::string::npos ? 0 : p.rfind('/', end) + 1));
                 continue;
             }
             found++;
@@ -39,20 +46,12 @@ size_t HostFiles::refresh() {
     return found;
 }
 
-// The nearest existing directory at or above `path` (not "/" itself: a rule
-// that names a missing file is not a reason to send every open of the host).
-void HostFiles::watch_nearest_dir(std::string path) {
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    while (!path.empty()) {
-        struct stat st{};
-        if (stat((host_root_ + path).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-            dirs_.push_back({uint64_t(st.st_dev), uint64_t(st.st_ino)});
-            return;
-        }
-        const size_t cut = path.rfind('/');
-        if (cut == std::string::npos) return;
-        path.resize(cut);
-    }
+// Watches `dir` when it is an existing directory other than the root.
+void HostFiles::watch_dir(std::string dir) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    struct stat st{};
+    if (dir.size() > 1 && stat((host_root_ + dir).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        dirs_.push_back({uint64_t(st.st_dev), uint64_t(st.st_ino)});
 }
 
 // A path with wildcards ("/home/*/.ssh/") stands for the host paths it

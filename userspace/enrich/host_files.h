@@ -29,8 +29,8 @@ public:
     const std::vector<std::string> &paths() const { return paths_; }
     // The identities (device, inode) read at the last refresh: the files,
     // and the directories whose every file below is watched. A path that
-    // does not exist yet is watched through the nearest directory above it
-    // that does, so that its creation is seen.
+    // does not exist yet is watched through its directory, when that
+    // exists, so that its creation is seen.
     using Identities = std::vector<std::pair<uint64_t, uint64_t>>;
     const Identities &files() const { return files_; }
     const Identities &dirs() const { return dirs_; }
@@ -42,7 +42,7 @@ public:
 
 private:
     std::vector<std::string> expand(const std::string &pattern) const;
-    void watch_nearest_dir(std::string path);
+    void watch_dir(std::string dir);
 
     std::string host_root_;
     std::vector<std::string> paths_;
