@@ -11,41 +11,12 @@
 #include <cstdio>
 
 #include "harness.h"
+#include "loop_disk.h"
 
 using namespace crowsnest;
 using namespace crowsnest::test;
 
 namespace {
-
-// A small ext4 image on a loop device of the host, detached with the object.
-struct LoopDisk {
-    std::string dir = temp_dir(), device;
-    unsigned major = 0, minor = 0;
-
-    bool make(std::string &error) {
-        const std::string image = dir + "/disk.img";
-        if (run_shell("dd if=/dev/zero of=" + image + " bs=1M count=8 status=none && mkfs.ext4 -q -F " + image +
-                          " && losetup -f --show " + image,
-                      &device) != 0) {
-            error = "no loop device: " + device;
-            device.clear();
-            return false;
-        }
-        while (!device.empty() && device.back() == '\n') device.pop_back();
-        struct stat st{};
-        if (stat(device.c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) {
-            error = device + " is not a block device";
-            return false;
-        }
-        major = ::major(st.st_rdev);
-        minor = ::minor(st.st_rdev);
-        return true;
-    }
-    ~LoopDisk() {
-        if (!device.empty()) run_shell("losetup -d " + device);
-        run_shell("rm -rf " + dir);
-    }
-};
 
 bool has(const v1::Verdict &v, const std::string &text) { return v.output().find(text) != std::string::npos; }
 

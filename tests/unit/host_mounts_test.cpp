@@ -178,27 +178,50 @@ TEST_CASE("process_mounts: the mount a path names in the process's own table", "
                "broken line\n"
                "105 100 8:17 /backup /host rw - xfs /dev/sdb1 rw\n");
     ProcessMounts mounts(proc.path());
+    const ProcessMounts::Process p42{42, 0, ""};
     uint64_t dev = 0;
     std::string fs;
-    REQUIRE(mounts.locate(42, "/data/new/file", dev, fs));
+    REQUIRE(mounts.locate(p42, "/data/new/file", dev, fs));
     CHECK(dev == makedev(8, 1));
     CHECK(fs == "/srv/app/new/file");
-    REQUIRE(mounts.locate(42, "/data", dev, fs));
+    REQUIRE(mounts.locate(p42, "/data", dev, fs));
     CHECK(fs == "/srv/app");
-    REQUIRE(mounts.locate(42, "/data/cache/x", dev, fs));
+    REQUIRE(mounts.locate(p42, "/data/cache/x", dev, fs));
     CHECK(dev == makedev(0, 60));
     CHECK(fs == "/x");
-    REQUIRE(mounts.locate(42, "/datax/y", dev, fs));  // not below /data: the root
+    REQUIRE(mounts.locate(p42, "/datax/y", dev, fs));  // not below /data: the root
     CHECK(dev == makedev(0, 50));
     CHECK(fs == "/datax/y");
     // the later of two mounts on one point hides the earlier
-    REQUIRE(mounts.locate(42, "/host/etc/shadow", dev, fs));
+    REQUIRE(mounts.locate(p42, "/host/etc/shadow", dev, fs));
     CHECK(dev == makedev(8, 17));
     CHECK(fs == "/backup/etc/shadow");
-    REQUIRE(mounts.locate(42, "/", dev, fs));
+    REQUIRE(mounts.locate(p42, "/", dev, fs));
     CHECK(fs == "/");
     // a process that is gone, a relative path
-    CHECK_FALSE(mounts.locate(43, "/data/x", dev, fs));
-    CHECK_FALSE(mounts.locate(42, "data/x", dev, fs));
-    CHECK_FALSE(mounts.locate(42, "", dev, fs));
+    CHECK_FALSE(mounts.locate({43, 0, ""}, "/data/x", dev, fs));
+    CHECK_FALSE(mounts.locate(p42, "data/x", dev, fs));
+    CHECK_FALSE(mounts.locate(p42, "", dev, fs));
+}
+
+TEST_CASE("process_mounts: a process that is gone is answered for by one of its cgroup in its mount namespace",
+          "[host_mounts]") {
+    TempDir proc, cgroup;
+    // a fake /proc: each ns/mnt is a plain file, whose inode stands for the
+    // namespace's; 5 is gone, 7 is in another namespace, 8 in the same
+    write_file(proc / "7/mountinfo", "1 0 0:99 / / rw - tmpfs t rw\n");
+    write_file(proc / "7/ns/mnt", "");
+    write_file(proc / "8/mountinfo", "1 0 8:1 /srv / rw - ext4 /dev/sda1 rw\n");
+    write_file(proc / "8/ns/mnt", "");
+    const auto ns = uint32_t(crowsnest::test::stat_of(proc / "8/ns/mnt").st_ino);
+    write_file(cgroup / "cgroup.procs", "5\n7\n8\n");
+    ProcessMounts mounts(proc.path());
+    uint64_t dev = 0;
+    std::string fs;
+    REQUIRE(mounts.locate({5, ns, cgroup.path()}, "/etc/x", dev, fs));
+    CHECK(dev == makedev(8, 1));
+    CHECK(fs == "/srv/etc/x");
+    // without its cgroup, or with none of its namespace alive
+    CHECK_FALSE(mounts.locate({5, ns, ""}, "/etc/x", dev, fs));
+    CHECK_FALSE(mounts.locate({5, ns + 1000, cgroup.path()}, "/etc/x", dev, fs));
 }
