@@ -209,6 +209,12 @@ struct prefilter_state {
 	__u32 open_types;           /* bit 1 << enum event_type: send every event of the type */
 };
 
+/* The errors of an open refused on a file it named, one bit per errno:
+ * EPERM 1, EACCES 13, EEXIST 17, ETXTBSY 26, EROFS 30. Such an open reached
+ * no file; userspace finds which host file it named, so the prefilter sends
+ * it when a rule may want a host file. */
+#define OPEN_REFUSALS (1ULL << 1 | 1ULL << 13 | 1ULL << 17 | 1ULL << 26 | 1ULL << 30)
+
 /* A protected host file (or directory, for host_dirs): its identity as
  * open_event carries it. In host_dirs, an entry with inode 0 (no file has
  * it) marks a device that holds protected directories: a file elsewhere

@@ -64,17 +64,10 @@ static __always_inline bool is_host_file(const struct open_event *e, struct file
 	return w.found;
 }
 
-#define EPERM 1
-#define EACCES 13
-#define EEXIST 17
-#define ETXTBSY 26
-#define EROFS 30
-#define OPEN_REFUSALS (1ULL << EPERM | 1ULL << EACCES | 1ULL << EEXIST | 1ULL << ETXTBSY | 1ULL << EROFS)
-
 /* An open that named an existing file, or a directory it may not write,
- * and was refused: permission, a read-only mount, a running program, or
- * O_EXCL. Tested on a copy of the result, as a bit of a mask: a branch on
- * each errno would have the verifier follow each one's path apart. */
+ * and was refused (OPEN_REFUSALS): permission, a read-only mount, a running
+ * program, or O_EXCL. Tested on a copy of the result, as a bit of a mask: a
+ * branch on each errno would have the verifier follow each one's path apart. */
 static __always_inline bool open_refused(long ret)
 {
 	__u64 err = (__u64)-ret;

@@ -261,3 +261,47 @@ TEST_CASE("shipped rules: secret searches, sensitive links, cleared and deleted 
         CHECK(v.output().find("/tmp/tool") == std::string::npos);
     }
 }
+
+TEST_CASE("shipped rules: the Kubernetes API reached by hand, security tools stopped and snapshots removed in a "
+          "real container",
+          "[integration][rules]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id), .extra_links = {"pkill"}}));
+    // tools the image would not have, as busybox under their names; an
+    // operator's client, as a program of its own
+    const std::string root = c.bundle() + "/rootfs";
+    REQUIRE(run_shell("mkdir -p " + root + "/usr/sbin && for t in setenforce auditctl lvremove zfs; do cp " + root +
+                      "/bin/busybox " + root + "/usr/sbin/$t; done && cp " TCP_PROBE_BINARY " " + root + "/manager") ==
+            0);
+
+    // near misses: the workload's client reaching the API server's port, a
+    // reload of the app's own server, a storage listing
+    c.exec("/manager 127.0.0.1 6443 6443; pkill -HUP nginx; /usr/sbin/zfs list -t snapshot; true");
+    // the attack: busybox applets by their names, in busybox's multi-call
+    // form (`busybox killall`: a bare killall would run inside the shell,
+    // with no exec to see) and under borrowed names
+    c.exec("wget -q -O- http://127.0.0.1:6443/api/v1/secrets; echo | nc 127.0.0.1 6443; true");
+    c.exec("busybox killall -9 tetragon; pkill falco; /usr/sbin/setenforce 0; /usr/sbin/auditctl -D; true");
+    c.exec("/usr/sbin/lvremove -f vg0/backup-snap; /usr/sbin/zfs destroy -r tank/data@daily; true");
+
+    auto wait = [&](const std::string &rule, const std::string &text) { return verdict_with(sensor, id, rule, text); };
+    CHECK(wait("k8s_api_contacted_by_tool", "Kubernetes API 127.0.0.1:6443 contacted by wget"));
+    CHECK(wait("k8s_api_contacted_by_tool", "contacted by nc (nc 127.0.0.1 6443)"));
+    CHECK(wait("security_tool_disabled_in_container", "killall -9 tetragon"));
+    CHECK(wait("security_tool_disabled_in_container", "pkill falco"));
+    CHECK(wait("security_tool_disabled_in_container", "setenforce 0"));
+    CHECK(wait("security_tool_disabled_in_container", "auditctl -D"));
+    CHECK(wait("recovery_inhibited_in_container", "lvremove -f vg0/backup-snap"));
+    CHECK(wait("recovery_inhibited_in_container", "zfs destroy -r tank/data@daily"));
+    for (const auto &v : sensor.verdicts()) {
+        if (v.container().id() != id) continue;
+        INFO(v.rule() << ": " << v.output());
+        CHECK(v.cgroup_id() == c.cgroup_id());
+        CHECK(v.output().find("manager") == std::string::npos);
+        CHECK(v.output().find("nginx") == std::string::npos);
+        CHECK(v.output().find("zfs list") == std::string::npos);
+    }
+}

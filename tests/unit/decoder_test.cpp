@@ -835,6 +835,19 @@ TEST_CASE("decoder: an open's path in its filesystem", "[decoder]") {
     }
 }
 
+TEST_CASE("decoder: an open refused on a file it named says so", "[decoder]") {
+    Event ev;
+    for (int err : {EPERM, EACCES, EEXIST, ETXTBSY, EROFS, ENOENT, ENOTDIR, ELOOP, 0, 200}) {
+        INFO(err);
+        Bytes rec = open_record("/host/etc/shadow", 0);
+        patch<open_event>(rec, [&](open_event &e) { e.ret = -err; });
+        REQUIRE(decode(rec, ev) == DecodeStatus::Ok);
+        CHECK(ev.open_refused == (err == EPERM || err == EACCES || err == EEXIST || err == ETXTBSY || err == EROFS));
+    }
+    REQUIRE(decode(open_record("/etc/shadow"), ev) == DecodeStatus::Ok);  // fd 3
+    CHECK_FALSE(ev.open_refused);
+}
+
 TEST_CASE("decoder: connect unix_path_len past its field is BadLength", "[decoder][malformed]") {
     for (uint16_t len : {uint16_t(UNIX_PATH_LEN), uint16_t(UNIX_PATH_LEN + 1), uint16_t(0xffff)}) {
         for (bool abstract : {false, true}) {

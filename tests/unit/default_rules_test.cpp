@@ -602,17 +602,24 @@ TEST_CASE("default rules: a download piped to a shell, once, whichever side exec
 
 TEST_CASE("default rules: busybox and renamed downloaders piped to a shell", "[default_rules][drift][pipe]") {
     const std::vector<std::string> bb_wget{"busybox", "wget", "-O", "-", "http://127.0.0.1:8080/x.sh"};
-    {   // `busybox wget` goes by busybox alone: it counts once it has connected
+    {   // `busybox wget` goes by its applet's name too: a known downloader
         Pipeline p;
         CHECK(p.writer(10, "/bin/busybox", bb_wget).empty());
         CHECK(p.connect(10, "/bin/busybox", bb_wget).empty());
         CHECK(p.reader(11, "/bin/sh", {"sh"}) == kShellLast);
     }
-    {   // the shell first: busybox's first connect
+    {   // the shell first: at busybox's exec, before any connect
         Pipeline p;
         CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
-        CHECK(p.writer(10, "/bin/busybox", bb_wget).empty());
-        CHECK(p.connect(10, "/bin/busybox", bb_wget) == kWriterLast);
+        CHECK(p.writer(10, "/bin/busybox", bb_wget) == kWriterLast);
+        CHECK(p.connect(10, "/bin/busybox", bb_wget).empty());
+    }
+    {   // busybox run as itself with an applet that says nothing: its first connect
+        Pipeline p;
+        const std::vector<std::string> bb_getter{"busybox", "ftpget", "127.0.0.1", "-", "x.sh"};
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+        CHECK(p.writer(10, "/bin/busybox", bb_getter).empty());
+        CHECK(p.connect(10, "/bin/busybox", bb_getter) == kWriterLast);
     }
     {   // a copy of busybox started with argv[0] wget: its argv[0] names it before any connect
         Pipeline p;
@@ -1074,6 +1081,70 @@ TEST_CASE("default rules: the cloud metadata service fetched by hand from a cont
     CHECK_FALSE(fires(connect_inet_scene("169.254.169.254", 8080), "cloud_metadata_fetched_by_tool"));
     CHECK_FALSE(fires(connect_inet_scene("169.254.169.254", 80).on_host(), "cloud_metadata_fetched_by_tool"));
     CHECK_FALSE(fires(connect_inet_scene("10.0.0.1", 80), "cloud_metadata_fetched_by_tool"));
+}
+
+TEST_CASE("default rules: the Kubernetes API reached by hand from a container", "[default_rules][credentials]") {
+    const auto ds = detect(connect_inet_scene("10.96.0.1", 443, -EINPROGRESS));  // curl
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "k8s_api_contacted_by_tool");
+    CHECK(ds[0].rule->category == "credential_access");
+    CHECK(ds[0].rule->severity == "medium");
+    CHECK(ds[0].output == "Kubernetes API 10.96.0.1:443 contacted by curl (curl http://10.96.0.1) in container " +
+                              kContainerId + ", EINPROGRESS");
+    CHECK(fires(connect_inet_scene("10.43.0.1", 443), "k8s_api_contacted_by_tool"));      // k3s
+    CHECK(fires(connect_inet_scene("192.168.5.10", 6443), "k8s_api_contacted_by_tool"));  // the API server itself
+    CHECK(fires(connect_inet_scene("fd00:10:96::1", 443), "k8s_api_contacted_by_tool"));
+    Scene nc = connect_inet_scene("10.96.0.1", 443);
+    nc.by("/bin/busybox", {"nc", "10.96.0.1", "443"});
+    nc.process.comm = nc.event.comm = "exe";
+    CHECK(fires(nc, "k8s_api_contacted_by_tool"));  // a busybox applet, by argv[0]
+    // a controller's own client library, another port or address, the host
+    Scene client = connect_inet_scene("10.96.0.1", 443);
+    client.by("/manager", {"/manager", "--leader-elect"});
+    client.process.comm = client.event.comm = "manager";
+    CHECK_FALSE(fires(client, "k8s_api_contacted_by_tool"));
+    CHECK_FALSE(fires(connect_inet_scene("10.96.0.1", 80), "k8s_api_contacted_by_tool"));
+    CHECK_FALSE(fires(connect_inet_scene("10.96.0.10", 443), "k8s_api_contacted_by_tool"));  // the DNS service
+    CHECK_FALSE(fires(connect_inet_scene("10.96.0.1", 443).on_host(), "k8s_api_contacted_by_tool"));
+}
+
+TEST_CASE("default rules: security tools disabled and snapshots removed in a container",
+          "[default_rules][evasion]") {
+    const auto ds = detect(exec_scene("/usr/bin/pkill", {"pkill", "-9", "falco"}));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].rule->name == "security_tool_disabled_in_container");
+    CHECK(ds[0].rule->category == "defense_evasion");
+    CHECK(ds[0].rule->severity == "high");
+    CHECK(ds[0].output == "Security tool disabled in container " + kContainerId + ": pkill -9 falco (/usr/bin/pkill)");
+    for (const auto &argv : std::vector<std::vector<std::string>>{{"killall", "tetragon"},
+                                                                  {"systemctl", "stop", "auditd"},
+                                                                  {"service", "osqueryd", "stop"},
+                                                                  {"setenforce", "0"},
+                                                                  {"auditctl", "-e", "0"},
+                                                                  {"auditctl", "-e0"},
+                                                                  {"auditctl", "-D"}}) {
+        INFO(argv[0] << " " << argv[1]);
+        CHECK(fired(exec_scene("/bin/busybox", argv)) == Names{"security_tool_disabled_in_container"});
+    }
+    // near misses: a kill of the app's own worker, auditctl listing, SELinux enforcing, the host
+    CHECK(fired(exec_scene("/usr/bin/pkill", {"pkill", "-HUP", "nginx"})).empty());
+    CHECK(fired(exec_scene("/sbin/auditctl", {"auditctl", "-l"})).empty());
+    CHECK(fired(exec_scene("/usr/sbin/setenforce", {"setenforce", "1"})).empty());
+    CHECK(fired(exec_scene("/usr/bin/systemctl", {"systemctl", "restart", "auditd"}).on_host()).empty());
+
+    const auto lv = detect(exec_scene("/sbin/lvremove", {"lvremove", "-f", "vg0/backup-snap"}));
+    REQUIRE(lv.size() == 1);
+    CHECK(lv[0].rule->name == "recovery_inhibited_in_container");
+    CHECK(lv[0].rule->category == "impact");
+    CHECK(fired(exec_scene("/sbin/zfs", {"zfs", "destroy", "-r", "tank/data@daily"})) ==
+          Names{"recovery_inhibited_in_container"});
+    CHECK(fired(exec_scene("/bin/btrfs", {"btrfs", "subvolume", "delete", "/mnt/.snapshots/1"})) ==
+          Names{"recovery_inhibited_in_container"});
+    CHECK(fired(exec_scene("/bin/btrfs", {"btrfs", "sub", "del", "/mnt/.snapshots/1"})) ==
+          Names{"recovery_inhibited_in_container"});
+    CHECK(fired(exec_scene("/sbin/zfs", {"zfs", "list", "-t", "snapshot"})).empty());
+    CHECK(fired(exec_scene("/bin/btrfs", {"btrfs", "subvolume", "list", "/"})).empty());
+    CHECK(fired(exec_scene("/sbin/lvs", {"lvs"})).empty());
 }
 
 TEST_CASE("default rules: persistence and evasion inside a container", "[default_rules][persistence]") {

@@ -142,6 +142,12 @@ TEST_CASE("fields: proc.names holds every name a process goes by", "[fields]") {
     // exec -a: argv[0] is not the file
     Scene renamed = exec_scene("/tmp/xmrig", {"[kworker]"});
     CHECK(value(renamed, "proc.names") == "xmrig [kworker] xmrig");
+    // the multi-call form names its applet by its first argument
+    CHECK(value(exec_scene("/bin/busybox", {"busybox", "killall", "-9", "falco"}), "proc.names") ==
+          "busybox busybox killall busybox");
+    CHECK(value(exec_scene("/bin/toybox", {"/bin/toybox", "nc", "-l"}), "proc.names") == "toybox toybox nc toybox");
+    CHECK(value(exec_scene("/bin/busybox", {"busybox", "--list"}), "proc.names") == "busybox busybox busybox");
+    CHECK(value(exec_scene("/bin/busybox", {"busybox"}), "proc.names") == "busybox busybox busybox");
 }
 
 TEST_CASE("fields: ancestors come from the process table", "[fields]") {

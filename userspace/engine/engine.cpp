@@ -209,7 +209,7 @@ void Engine::host_path_of(const Event &e, EventContext &ctx) {
     uint64_t dev = e.dev;
     const std::string *fs_path = &e.fs_path;
     if (e.fs_path.empty()) {
-        if (e.ret >= 0 || ctx.resolved_path.empty()) return;
+        if (!e.open_refused || ctx.resolved_path.empty()) return;
         const ProcessMounts::Process p{e.pid, e.mnt_ns, ctx.cgroup ? cgroups_.mount_point() + ctx.cgroup->path : ""};
         if (!process_mounts_.locate(p, ctx.resolved_path, dev, refused_fs_path_)) return;
         fs_path = &refused_fs_path_;

@@ -91,6 +91,9 @@ struct Event {
     uint64_t dev = 0;       // userspace dev_t (makedev) of the opened file
     uint64_t ino = 0;
     uint32_t mnt_id = 0;
+    // refused on a file it named (EPERM, EACCES, EEXIST, ETXTBSY, EROFS):
+    // which host file it was is found through the process's mounts
+    bool open_refused = false;
     // the file's path within its filesystem, from the superblock's root,
     // whatever mount reached it; "" when the kernel could not read it whole
     std::string fs_path;

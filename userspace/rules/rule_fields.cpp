@@ -109,7 +109,8 @@ const std::vector<FieldInfo> kFields = {
     {"proc.name", F::ProcName, T::String, kAll, A::None, false, "the process name (comm, at most 15 characters)"},
     {"proc.names", F::ProcNames, T::String, kAll, A::None, true,
      "every name the process goes by (several values): proc.name, and the last components of proc.exe and "
-     "proc.exepath; catches a tool started through a symlink, `exec -a` or busybox's /proc/self/exe"},
+     "proc.exepath, and the applet of `busybox APPLET`; catches a tool started through a symlink, `exec -a`, "
+     "busybox's /proc/self/exe or its multi-call form"},
     {"proc.exe", F::ProcExe, T::String, kAll, A::None, false, "argv[0]"},
     {"proc.exepath", F::ProcExePath, T::String, kAll, A::None, false, "the absolute path of the executed file"},
     {"proc.cmdline", F::ProcCmdline, T::String, kAll, A::None, false, "proc.name and proc.args"},
@@ -560,6 +561,13 @@ bool FieldReader::read_evt(const FieldRef &f, FieldValue &out) {
     }
 }
 
+namespace {
+
+// Programs that are many tools, chosen by argv[0] or by their first argument.
+bool is_multicall_binary(std::string_view name) { return name == "busybox" || name == "toybox"; }
+
+}  // namespace
+
 // proc.* and user.*: the process itself, its program and its arguments.
 bool FieldReader::read_proc(const FieldRef &f, FieldValue &out) {
     const Event &e = *ctx_->event;
@@ -571,6 +579,10 @@ bool FieldReader::read_proc(const FieldRef &f, FieldValue &out) {
             names_.clear();
             names_.push_back(e.comm);
             if (!args().empty()) names_.push_back(base_name(args()[0]));
+            // a multi-call binary run by its own name, "busybox nc -e sh": the applet is a name too
+            if (args().size() > 1 && is_multicall_binary(base_name(args()[0])) && !args()[1].empty() &&
+                args()[1][0] != '-')
+                names_.push_back(base_name(args()[1]));
             if (p) names_.push_back(base_name(p->exe));
             else if (e.type == EventType::Exec) names_.push_back(base_name(e.filename));
         }

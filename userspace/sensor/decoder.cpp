@@ -4,6 +4,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include <cerrno>
 #include <cstring>
 #include <string_view>
 #include <tuple>
@@ -178,6 +179,9 @@ DecodeStatus decode_open(const uint8_t *data, size_t len, Event &out) {
     if ((e.flags & EVENT_FLAG_FS_PATH) && !join_leaf_first(std::string_view(p + used, e.fs_len), out.fs_path))
         return DecodeStatus::BadLength;
     out.ret = e.ret;
+    static_assert(OPEN_REFUSALS == (1ULL << EPERM | 1ULL << EACCES | 1ULL << EEXIST | 1ULL << ETXTBSY | 1ULL << EROFS),
+                  "the ABI's refusals are these errnos");
+    out.open_refused = e.ret < 0 && e.ret > -64 && ((OPEN_REFUSALS >> -e.ret) & 1);
     out.syscall = open_syscall(e.syscall);
     out.dirfd = e.dirfd;
     out.open_flags = e.open_flags;
