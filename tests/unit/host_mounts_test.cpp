@@ -48,6 +48,12 @@ struct Table {
     }
 };
 
+std::string path_of(const HostMounts &mounts, uint64_t dev, std::string_view fs_path) {
+    std::string out = "stale";  // a reused string: its old text must not survive
+    mounts.host_path(dev, fs_path, out);
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("mountinfo: a line with optional fields and escapes", "[host_mounts]") {
@@ -99,17 +105,17 @@ TEST_CASE("host_mounts: a host filesystem's file, whatever mount reached it", "[
     Table t(kNodeTable);
     // the root filesystem: a container with / bind-mounted at /host opened
     // /host/etc/shadow, or chrooted there, or went through /proc/1/root
-    CHECK(t.mounts.host_path(makedev(8, 1), "/etc/shadow") == "/etc/shadow");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/etc/shadow") == "/etc/shadow");
     // a subdirectory bound into a container: the kernel reads the path in
     // the filesystem, which the host's root mount shows whole
-    CHECK(t.mounts.host_path(makedev(8, 1), "/srv/data/new/dir/file") == "/srv/data/new/dir/file");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/srv/data/new/dir/file") == "/srv/data/new/dir/file");
     // a filesystem mounted below the root
-    CHECK(t.mounts.host_path(makedev(8, 17), "/lib/docker/containers/c1/hosts") == "/var/lib/docker/containers/c1/hosts");
-    CHECK(t.mounts.host_path(makedev(8, 17), "/") == "/var");
-    CHECK(t.mounts.host_path(makedev(8, 1), "/") == "/");
+    CHECK(path_of(t.mounts, makedev(8, 17), "/lib/docker/containers/c1/hosts") == "/var/lib/docker/containers/c1/hosts");
+    CHECK(path_of(t.mounts, makedev(8, 17), "/") == "/var");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/") == "/");
     // tmpfs: the host's /run, and a pod's volume
-    CHECK(t.mounts.host_path(makedev(0, 24), "/containerd/containerd.sock") == "/run/containerd/containerd.sock");
-    CHECK(t.mounts.host_path(makedev(0, 45), "/token") ==
+    CHECK(path_of(t.mounts, makedev(0, 24), "/containerd/containerd.sock") == "/run/containerd/containerd.sock");
+    CHECK(path_of(t.mounts, makedev(0, 45), "/token") ==
           "/var/lib/kubelet/pods/p1/volumes/kubernetes.io~projected/kube-api-access-x/token");
     CHECK(t.mounts.size() == 6);
 }
@@ -117,21 +123,21 @@ TEST_CASE("host_mounts: a host filesystem's file, whatever mount reached it", "[
 TEST_CASE("host_mounts: a filesystem the host has only partly mounted", "[host_mounts]") {
     // only /home/alice of the disk is mounted, at a path with a space
     Table t("32 22 8:1 /home/alice /mnt/alice\\040home rw - ext4 /dev/sda1 rw\n");
-    CHECK(t.mounts.host_path(makedev(8, 1), "/home/alice/.ssh/id_rsa") == "/mnt/alice home/.ssh/id_rsa");
-    CHECK(t.mounts.host_path(makedev(8, 1), "/home/alice") == "/mnt/alice home");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/home/alice/.ssh/id_rsa") == "/mnt/alice home/.ssh/id_rsa");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/home/alice") == "/mnt/alice home");
     // outside what is mounted, or a name that only starts the same
-    CHECK(t.mounts.host_path(makedev(8, 1), "/home/bob/x") == "");
-    CHECK(t.mounts.host_path(makedev(8, 1), "/home/alicex") == "");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/home/bob/x") == "");
+    CHECK(path_of(t.mounts, makedev(8, 1), "/home/alicex") == "");
 }
 
 TEST_CASE("host_mounts: a container's image, its private mounts and the kernel's filesystems are not the host's",
           "[host_mounts]") {
     Table t(kNodeTable);
-    CHECK(t.mounts.host_path(makedev(0, 50), "/etc/shadow") == "");  // the container's overlay root
-    CHECK(t.mounts.host_path(makedev(0, 51), "/1/environ") == "");   // its /proc
-    CHECK(t.mounts.host_path(makedev(0, 21), "/1/environ") == "");   // the host's /proc
-    CHECK(t.mounts.host_path(makedev(0, 23), "/release_agent") == "");
-    CHECK(t.mounts.host_path(makedev(0, 99), "/x") == "");  // a tmpfs only the container has
+    CHECK(path_of(t.mounts, makedev(0, 50), "/etc/shadow") == "");  // the container's overlay root
+    CHECK(path_of(t.mounts, makedev(0, 51), "/1/environ") == "");   // its /proc
+    CHECK(path_of(t.mounts, makedev(0, 21), "/1/environ") == "");   // the host's /proc
+    CHECK(path_of(t.mounts, makedev(0, 23), "/release_agent") == "");
+    CHECK(path_of(t.mounts, makedev(0, 99), "/x") == "");  // a tmpfs only the container has
     CHECK(t.mounts.knows(makedev(0, 50)));
     CHECK_FALSE(t.mounts.knows(makedev(0, 99)));
 }
@@ -139,8 +145,8 @@ TEST_CASE("host_mounts: a container's image, its private mounts and the kernel's
 TEST_CASE("host_mounts: a node whose own root is an overlay (kind, live images)", "[host_mounts]") {
     Table t("1 0 0:30 / / rw - overlay overlay rw,lowerdir=/a\n"
             "2 1 0:60 / /var/lib/containerd/x/rootfs rw - overlay overlay rw,lowerdir=/b\n");
-    CHECK(t.mounts.host_path(makedev(0, 30), "/etc/shadow") == "/etc/shadow");
-    CHECK(t.mounts.host_path(makedev(0, 60), "/etc/shadow") == "");
+    CHECK(path_of(t.mounts, makedev(0, 30), "/etc/shadow") == "/etc/shadow");
+    CHECK(path_of(t.mounts, makedev(0, 60), "/etc/shadow") == "");
 }
 
 TEST_CASE("host_mounts: broken lines are left out and counted, a table that cannot be read keeps the last",
@@ -152,17 +158,17 @@ TEST_CASE("host_mounts: broken lines are left out and counted, a table that cann
     REQUIRE(mounts.problems().size() == 1);
     CHECK(mounts.problems()[0] == dir / "mountinfo" + ":2:1: expected a mount id");
     CHECK(mounts.errors() == 1);
-    CHECK(mounts.host_path(makedev(8, 17), "/log") == "/var/log");
+    CHECK(path_of(mounts, makedev(8, 17), "/log") == "/var/log");
 
     REQUIRE(std::remove((dir / "mountinfo").c_str()) == 0);
     CHECK_FALSE(mounts.refresh());
     CHECK(mounts.errors() == 2);
-    CHECK(mounts.host_path(makedev(8, 17), "/log") == "/var/log");
+    CHECK(path_of(mounts, makedev(8, 17), "/log") == "/var/log");
     // a new mount is seen at the next read
     write_file(dir / "mountinfo", "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n40 22 0:70 / /mnt/new rw - tmpfs t rw\n");
     REQUIRE(mounts.refresh());
-    CHECK(mounts.host_path(makedev(0, 70), "/f") == "/mnt/new/f");
-    CHECK(mounts.host_path(makedev(8, 17), "/log") == "");
+    CHECK(path_of(mounts, makedev(0, 70), "/f") == "/mnt/new/f");
+    CHECK(path_of(mounts, makedev(8, 17), "/log") == "");
 }
 
 TEST_CASE("process_mounts: the mount a path names in the process's own table", "[host_mounts]") {

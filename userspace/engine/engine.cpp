@@ -218,8 +218,9 @@ void Engine::host_path_of(const Event &e, EventContext &ctx) {
         host_mounts_.refresh();
         next_mounts_read_ns_ = e.boot_ns + 1'000'000'000ull;
     }
-    ctx.host_path = host_mounts_.host_path(dev, *fs_path);
-    ctx.host_path_named = !ctx.host_path.empty() && matcher_->names_host_path(ctx.host_path);
+    host_mounts_.host_path(dev, *fs_path, ctx.host_path);
+    // what learned profiles keep: not worth its cost without them
+    ctx.host_path_named = config_.profiler && !ctx.host_path.empty() && matcher_->names_host_path(ctx.host_path);
 }
 
 void Engine::maintain() {

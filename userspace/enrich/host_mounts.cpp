@@ -72,16 +72,18 @@ bool HostMounts::refresh() {
     return true;
 }
 
-std::string HostMounts::host_path(uint64_t dev, std::string_view fs_path) const {
+void HostMounts::host_path(uint64_t dev, std::string_view fs_path, std::string &out) const {
+    out.clear();
     auto it = by_dev_.find(dev);
-    if (it == by_dev_.end()) return "";
+    if (it == by_dev_.end()) return;
     for (const Mount &m : it->second) {
         if (!path_holds(m.root, fs_path)) continue;
         const std::string_view rest = m.root == "/" ? fs_path : fs_path.substr(m.root.size());
-        if (m.mount_point == "/") return rest.empty() ? "/" : std::string(rest);
-        return m.mount_point + (rest == "/" ? "" : std::string(rest));
+        if (m.mount_point != "/") out = m.mount_point;
+        if (!rest.empty() && rest != "/") out.append(rest);
+        else if (out.empty()) out = "/";
+        return;
     }
-    return "";
 }
 
 }  // namespace crowsnest

@@ -33,10 +33,11 @@ public:
     // Problems in all reads.
     uint64_t errors() const { return errors_; }
 
-    // The host path of the file at `fs_path` in the filesystem on `dev`
-    // (userspace dev_t), or "" when that is no host filesystem, or the host
-    // has none of its directories holding it mounted.
-    std::string host_path(uint64_t dev, std::string_view fs_path) const;
+    // Sets `out` to the host path of the file at `fs_path` in the filesystem
+    // on `dev` (userspace dev_t), or "" when that is no host filesystem, or
+    // the host has none of its directories holding it mounted. `out` keeps
+    // its capacity: no allocation once it has grown.
+    void host_path(uint64_t dev, std::string_view fs_path, std::string &out) const;
     // The table names the device, as a host filesystem or not.
     bool knows(uint64_t dev) const { return by_dev_.count(dev) != 0; }
     // Host filesystems' mounts in the table.
