@@ -36,17 +36,13 @@ bool HostMounts::refresh() {
         errors_++;
         return false;
     }
-    struct Found {
-        MountEntry entry;
-        size_t order;
-    };
-    std::vector<Found> found;
+    std::vector<MountEntry> found;
     std::vector<std::string> layer_roots;  // where containers' images are mounted
     parse_mountinfo(
         text,
         [&](MountEntry &m) {
             if (is_layer_fs(m.fs_type) && m.mount_point != "/") layer_roots.push_back(m.mount_point);
-            found.push_back({std::move(m), found.size()});
+            found.push_back(std::move(m));
         },
         [&](size_t line, size_t column, const std::string &why) {
             problems_.push_back(mountinfo_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + why);
@@ -58,14 +54,14 @@ bool HostMounts::refresh() {
     };
     by_dev_.clear();
     mounts_ = 0;
-    for (auto &f : found) {
-        auto &mounts = by_dev_[f.entry.dev];
-        const bool host_fs = f.entry.mount_point == "/" ||
-                             (!is_layer_fs(f.entry.fs_type) && !is_interface_fs(f.entry.fs_type));
-        if (!host_fs || in_container(f.entry.mount_point)) continue;
-        mounts.push_back({std::move(f.entry.root), std::move(f.entry.mount_point)});
+    for (auto &m : found) {
+        auto &mounts = by_dev_[m.dev];
+        const bool host_fs = m.mount_point == "/" || (!is_layer_fs(m.fs_type) && !is_interface_fs(m.fs_type));
+        if (!host_fs || in_container(m.mount_point)) continue;
+        mounts.push_back({std::move(m.root), std::move(m.mount_point)});
         mounts_++;
     }
+    // table order is kept among equal roots
     for (auto &[dev, mounts] : by_dev_)
         std::stable_sort(mounts.begin(), mounts.end(),
                          [](const Mount &a, const Mount &b) { return a.root.size() < b.root.size(); });
