@@ -11,7 +11,7 @@
 #ifndef CROWSNEST_EVENTS_H
 #define CROWSNEST_EVENTS_H
 
-#define CROWSNEST_ABI_VERSION 15
+#define CROWSNEST_ABI_VERSION 16
 
 #define COMM_LEN 16
 #define PATH_LEN 4096         /* open path, exec filename (with the NUL): PATH_MAX */
@@ -93,8 +93,20 @@ enum syscall_id {
 	SYSCALL_FSOPEN = 27,      /* flags (name: fs type): the new mount API's first step */
 	SYSCALL_UNLINK = 28,      /* (path: pathname) */
 	SYSCALL_UNLINKAT = 29,    /* dirfd, flags (path: pathname) */
-	SYSCALL_ID_MAX = 30,
+	/* an inbound inet connection taken (sock: its ends, local the listener's
+	 * address, remote the peer's); only the first ACCEPTS_PER_WINDOW of each
+	 * listening socket per ACCEPT_WINDOW_NS are sent, the rest are counted
+	 * as prefiltered */
+	SYSCALL_ACCEPT = 30,      /* fd (the listening socket) */
+	SYSCALL_ACCEPT4 = 31,     /* fd, flags (SOCK_NONBLOCK, SOCK_CLOEXEC) */
+	SYSCALL_ID_MAX = 32,
 };
+
+/* How many accepts of one listening socket are sent: enough to show who
+ * listens and takes connections (a bind shell takes one), while a busy
+ * server's thousands a second cost nothing past them. */
+#define ACCEPTS_PER_WINDOW 8
+#define ACCEPT_WINDOW_NS 60000000000ULL
 
 /* Bits of exec_event.flags / open_event.flags / connect_event.flags. */
 #define EVENT_FLAG_PATH_TRUNCATED 0x1 /* filename, open path or unix path was cut */

@@ -213,6 +213,22 @@ SHARED struct {
 	__type(value, struct pending_connect);
 } connect_pending SEC(".maps");
 
+/* Accepts sent per listening socket (by its inode: socket inodes are not
+ * reused as soon as struct addresses are), in the window that started at
+ * `start` (boot ns). */
+struct accept_window {
+	__u64 start;
+	__u32 sent;
+	__u32 reserved;
+};
+
+SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct accept_window);
+} accept_windows SEC(".maps");
+
 /* The cgroups whose path was sent (EVENT_CGROUP): each once. */
 SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -882,7 +882,7 @@ TEST_CASE("decoder: every call of the ABI is a call of the engine, in order", "[
                            "symlink", "symlinkat", "link",    "linkat",      "chmod",        "fchmod", "fchmodat",
                            "setuid",  "setgid",    "setresuid", "setresgid", "dup",          "dup2",  "dup3",
                            "mount",   "umount2",   "mknod",   "mknodat",     "memfd_create", "fsopen",
-                           "unlink",  "unlinkat"};
+                           "unlink",  "unlinkat",  "accept",  "accept4"};
     REQUIRE(std::size(names) == SYSCALL_ID_MAX - SYSCALL_PTRACE);
     for (uint16_t id = SYSCALL_PTRACE; id < SYSCALL_ID_MAX; id++) {
         Event ev;
@@ -931,6 +931,30 @@ TEST_CASE("decoder: a dup of a socket carries its two ends", "[decoder][syscall]
     REQUIRE(decode(syscall_record(SYSCALL_DUP, {3}, 4, "", "", &ends), ev) == DecodeStatus::Ok);
     REQUIRE(decode(connect_inet_record(AF_INET, "10.1.2.3", 443), ev) == DecodeStatus::Ok);
     CHECK_FALSE(ev.has_socket);
+}
+
+TEST_CASE("decoder: an accepted connection: its new fd, the listener, the peer and the local end", "[decoder][syscall]") {
+    socket_ends ends{};
+    ends.family = AF_INET6;
+    ends.protocol = IPPROTO_TCP;
+    ends.lport = 4444;
+    ends.rport = 51000;
+    REQUIRE(inet_pton(AF_INET6, "fd00::2", ends.laddr) == 1);
+    REQUIRE(inet_pton(AF_INET6, "fd00::9", ends.raddr) == 1);
+    Event ev;
+    REQUIRE(decode(syscall_record(SYSCALL_ACCEPT4, {3, SOCK_CLOEXEC}, 7, "", "", &ends), ev) == DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::Accept4);
+    CHECK(ev.fd == 7);  // the new connection's, as Falco's fd.num
+    CHECK(ev.args[0] == 3);
+    CHECK(ev.args[1] == SOCK_CLOEXEC);
+    CHECK(ev.has_socket);
+    CHECK(ev.port == 51000);
+    CHECK(ev.local_port == 4444);
+    CHECK(crowsnest::ip_string(ev) == "fd00::9");
+    CHECK(crowsnest::local_ip_string(ev) == "fd00::2");
+    REQUIRE(decode(syscall_record(SYSCALL_ACCEPT, {3}, 8, "", "", &ends), ev) == DecodeStatus::Ok);
+    CHECK(ev.syscall == Syscall::Accept);
+    CHECK(ev.fd == 8);
 }
 
 TEST_CASE("decoder: a socket call's fd is its result", "[decoder][syscall]") {

@@ -32,6 +32,7 @@ using crowsnest::test::exec_scene;
 using crowsnest::test::kContainerId;
 using crowsnest::test::open_scene;
 using crowsnest::test::Scene;
+using crowsnest::test::socket_scene;
 using crowsnest::test::syscall_scene;
 using crowsnest::test::TempDir;
 using crowsnest::test::write_file;
@@ -552,6 +553,12 @@ struct Pipeline {
         s.by(exe, std::move(argv));
         return step(s, pid);
     }
+    // the writer's accept of an inbound connection from 10.0.0.9 on port 4444
+    Names accept(uint32_t pid, const std::string &exe, std::vector<std::string> argv) {
+        Scene s = socket_scene(crowsnest::Syscall::Accept, {3}, 4, "10.0.0.5", 4444, "10.0.0.9", 40000, IPPROTO_TCP);
+        s.by(exe, std::move(argv));
+        return step(s, pid);
+    }
 };
 
 const Names kShellLast{"download_piped_to_shell"}, kWriterLast{"download_piped_to_running_shell"};
@@ -703,6 +710,89 @@ TEST_CASE("default rules: pipes into shells that bring nothing from the network,
         p.on_host = true;
         CHECK(p.writer(10, "/usr/bin/curl", curl).empty());
         CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+    }
+}
+
+// ---- bind shells: a listener's connection piped to a shell ---------------------
+
+TEST_CASE("default rules: a listener piped to a shell is a bind shell, whichever side execs or accepts last",
+          "[default_rules][scanner][pipe]") {
+    const Names kListenerLast{"bind_shell_listener_piped_to_shell"}, kShellAfter{"bind_shell_piped_from_listener"};
+    const std::vector<std::string> renamed{"kworker", "-l", "-p", "4444"};
+    {   // a renamed netcat, the shell waiting: its first accept fires, later ones do not
+        Pipeline p;
+        CHECK(p.writer(10, "/opt/tools/kworker", renamed).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+        CHECK(p.accept(10, "/opt/tools/kworker", renamed) == kListenerLast);
+        REQUIRE(p.outputs.size() == 1);
+        CHECK(p.outputs[0] == "Bind shell in container " + kContainerId +
+                                  ": /opt/tools/kworker (kworker -l -p 4444) accepted 10.0.0.9:40000->10.0.0.5:4444 "
+                                  "and writes to /bin/sh (), which reads its program from it");
+        CHECK(p.accept(10, "/opt/tools/kworker", renamed).empty());
+    }
+    {   // the shell starts after the accept
+        Pipeline p;
+        CHECK(p.writer(10, "/opt/tools/kworker", renamed).empty());
+        CHECK(p.accept(10, "/opt/tools/kworker", renamed).empty());
+        CHECK(p.reader(11, "/bin/bash", {"bash", "-s"}) == kShellAfter);
+    }
+    {   // busybox's netcat and shell (the applets by argv[0]); nc is a known downloader too
+        Pipeline p;
+        CHECK(p.reader(11, "/bin/busybox", {"sh"}).empty());
+        CHECK(p.writer(10, "/bin/busybox", {"nc", "-l", "-p", "4444"}) ==
+              (Names{"download_piped_to_running_shell", "network_tool_in_container"}));
+        CHECK(p.accept(10, "/bin/busybox", {"nc", "-l", "-p", "4444"}) ==
+              (Names{"bind_shell_listener_piped_to_shell"}));
+    }
+    {   // a python listener into perl
+        Pipeline p;
+        const std::vector<std::string> py{"python3", "-c", "import socket;s=socket.create_server(('',4444))"};
+        CHECK(p.writer(10, "/usr/bin/python3", py).empty());
+        CHECK(p.reader(11, "/usr/bin/perl", {"perl"}).empty());
+        CHECK(p.accept(10, "/usr/bin/python3", py) == kListenerLast);
+    }
+}
+
+TEST_CASE("default rules: servers that accept, and listeners not read by a shell, stay quiet or get a notice",
+          "[default_rules][scanner][near_miss]") {
+    {   // a server logging to a pipe read by a log shipper, not a shell
+        Pipeline p;
+        CHECK(p.writer(10, "/usr/sbin/nginx", {"nginx", "-g", "daemon off;"}).empty());
+        CHECK(p.reader(11, "/usr/bin/tee", {"tee", "/var/log/app.log"}).empty());
+        CHECK(p.accept(10, "/usr/sbin/nginx", {"nginx", "-g", "daemon off;"}).empty());
+    }
+    {   // a listener whose output a shell reads as data (sh script.sh), not as its program
+        Pipeline p;
+        CHECK(p.writer(10, "/opt/tools/kworker", {"kworker", "-l"}).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh", "/opt/consume.sh"}).empty());
+        CHECK(p.accept(10, "/opt/tools/kworker", {"kworker", "-l"}).empty());
+    }
+    {   // on the host
+        Pipeline p;
+        p.on_host = true;
+        CHECK(p.writer(10, "/bin/nc", {"nc", "-l", "4444"}).empty());
+        CHECK(p.reader(11, "/bin/sh", {"sh"}).empty());
+        CHECK(p.accept(10, "/bin/nc", {"nc", "-l", "4444"}).empty());
+    }
+    // an accept with no pipe: a network tool gets a notice, a server nothing
+    auto accepted_by = [](const std::string &exe, std::vector<std::string> argv) {
+        Scene s = socket_scene(crowsnest::Syscall::Accept4, {3, SOCK_CLOEXEC}, 5, "10.0.0.5", 4444, "10.0.0.9",
+                               40000, IPPROTO_TCP);
+        s.by(exe, std::move(argv));
+        return s;
+    };
+    const auto nc = detect(accepted_by("/bin/busybox", {"nc", "-lk", "-p", "4444"}));
+    REQUIRE(nc.size() == 1);
+    CHECK(nc[0].rule->name == "network_tool_accepted_connection_in_container");
+    CHECK(nc[0].output == "Network tool /bin/busybox (busybox -lk -p 4444) in container " + kContainerId +
+                              " accepted a connection from 10.0.0.9:40000 on 10.0.0.5:4444");
+    CHECK(fired(accepted_by("/usr/bin/socat", {"socat", "TCP-LISTEN:4444", "-"})) ==
+          Names{"network_tool_accepted_connection_in_container"});
+    CHECK(fired(accepted_by("/usr/bin/socat", {"socat", "TCP-LISTEN:4444", "-"}).on_host()).empty());
+    for (const auto &server : {std::vector<std::string>{"python3", "-m", "http.server"}, {"nginx"}, {"node", "app.js"},
+                               {"sshd", "-D"}, {"redis-server"}}) {
+        INFO(server[0]);
+        CHECK(fired(accepted_by("/usr/bin/" + server[0], server)).empty());
     }
 }
 

@@ -1,5 +1,5 @@
 // PipeJoin: the two ends of a pipe joined between processes, whichever
-// execs first; connects counted; entries gone at exit or upkeep; bounded.
+// execs first; connects and accepts counted; entries gone at exit or upkeep; bounded.
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -69,6 +69,17 @@ struct Feed {
         event.ret = ret;
         return run();
     }
+    // an accepted inbound connection (EventType::Syscall) of `family`
+    EventContext &accept(uint32_t pid, uint16_t family = AF_INET, crowsnest::Syscall call = crowsnest::Syscall::Accept) {
+        event = Event{};
+        event.type = EventType::Syscall;
+        event.syscall = call;
+        event.pid = event.tid = pid;
+        event.family = family;
+        event.has_socket = true;
+        event.ret = 5;
+        return run();
+    }
     EventContext &other(uint32_t pid, EventType type) {
         event = Event{};
         event.type = type;
@@ -124,6 +135,26 @@ TEST_CASE("pipe join: the reader execs first, then the writer, which connects la
     CHECK(pids(again.stdout_readers) == std::vector<uint32_t>{201});
     // a unix socket is no download
     CHECK(f.connect(200, AF_UNIX).pipe_self->connects == 2);
+}
+
+TEST_CASE("pipe join: a listener's accepts are counted apart from its connects, and name its reader", "[pipe_join]") {
+    Feed f;
+    f.exec(301, "/bin/sh", {"sh"}, pipe_fd(9), tty());
+    auto &nc = f.exec(300, "/tmp/kworker", {"kworker", "-l", "-p", "4444"}, tty(), pipe_fd(9));
+    CHECK(nc.pipe_self->accepts == 0);
+    auto &first = f.accept(300);
+    REQUIRE(first.pipe_self != nullptr);
+    CHECK(first.pipe_self->accepts == 1);
+    CHECK(first.pipe_self->connects == 0);
+    CHECK(pids(first.stdout_readers) == std::vector<uint32_t>{301});
+    CHECK(f.accept(300, AF_INET6, crowsnest::Syscall::Accept4).pipe_self->accepts == 2);
+    CHECK(f.connect(300).pipe_self->accepts == 2);
+    // the shell that starts now sees a writer that accepted
+    auto &late = f.exec(302, "/bin/sh", {"sh"}, pipe_fd(9), tty());
+    REQUIRE(late.stdin_writers.size() == 1);
+    CHECK(late.stdin_writers[0]->accepts == 2);
+    // other calls are not joined, a socket call neither
+    CHECK(f.other(300, EventType::Syscall).pipe_self == nullptr);
 }
 
 TEST_CASE("pipe join: FIFOs of different filesystems and unpiped processes are not joined", "[pipe_join]") {

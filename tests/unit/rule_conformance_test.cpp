@@ -215,6 +215,14 @@ Scene sc_dup3_udp() {
 Scene sc_dup2_stderr() {
     return socket_scene(Syscall::Dup2, {3, 7}, 7, "10.0.0.2", 40000, "10.9.8.7", 4444, IPPROTO_TCP);
 }
+// an inbound connection from 10.9.8.7:51000 taken on 10.0.0.2:4444, listener fd 3, new fd 5
+Scene sc_accept() {
+    return socket_scene(Syscall::Accept, {3}, 5, "10.0.0.2", 4444, "10.9.8.7", 51000, IPPROTO_TCP);
+}
+Scene sc_accept4_v6() {
+    return socket_scene(Syscall::Accept4, {3, SOCK_NONBLOCK | SOCK_CLOEXEC}, 6, "fd00::2", 8443, "fd00::9", 52000,
+                        IPPROTO_TCP);
+}
 Scene sc_mount_disk() {
     return syscall_scene(Syscall::Mount, {MS_MGC_VAL | MS_RDONLY}, -EPERM, "/dev/sda1", "/mnt", "ext4");
 }
@@ -380,8 +388,8 @@ Scene ex_stdio_swapped() {
 Scene ex_piped_shell() {
     Scene s = exec_scene("/bin/sh", {"sh"});
     s.has_pipe_self = true;
-    s.pipe_self = {4321, {"sh", "sh", "sh"}, "/bin/sh", "", 0, false};
-    s.stdin_writers = {{10, {"curl", "curl", "curl"}, "/usr/bin/curl", "-s http://x", 1, true}};
+    s.pipe_self = {4321, {"sh", "sh", "sh"}, "/bin/sh", "", 0, 0, false};
+    s.stdin_writers = {{10, {"curl", "curl", "curl"}, "/usr/bin/curl", "-s http://x", 1, 0, true}};
     return s;
 }
 // The same pipeline seen from the writer: a python one-liner's first connect, sh reading.
@@ -389,8 +397,24 @@ Scene ex_piped_writer() {
     Scene s = connect_inet_scene("203.0.113.9", 80);
     s.by("/usr/bin/python3", {"python3", "-c", "urlopen"});
     s.has_pipe_self = true;
-    s.pipe_self = {4321, {"python3", "python3", "python3"}, "/usr/bin/python3", "-c urlopen", 1, false};
-    s.stdout_readers = {{11, {"sh", "sh", "sh"}, "/bin/sh", "-s", 0, false}};
+    s.pipe_self = {4321, {"python3", "python3", "python3"}, "/usr/bin/python3", "-c urlopen", 1, 0, false};
+    s.stdout_readers = {{11, {"sh", "sh", "sh"}, "/bin/sh", "-s", 0, 0, false}};
+    return s;
+}
+// `nc -l -p 4444 | sh`: the listener's first accept, sh reading; then the shell's exec after it.
+Scene ex_listener_writer() {
+    Scene s = socket_scene(Syscall::Accept, {3}, 4, "10.0.0.2", 4444, "10.9.8.7", 51000, IPPROTO_TCP);
+    s.by("/bin/nc", {"nc", "-l", "-p", "4444"});
+    s.has_pipe_self = true;
+    s.pipe_self = {4321, {"nc", "nc", "nc"}, "/bin/nc", "-l -p 4444", 0, 1, false};
+    s.stdout_readers = {{11, {"sh", "sh", "sh"}, "/bin/sh", "", 0, 0, false}};
+    return s;
+}
+Scene ex_listener_shell() {
+    Scene s = exec_scene("/bin/sh", {"sh"});
+    s.has_pipe_self = true;
+    s.pipe_self = {11, {"sh", "sh", "sh"}, "/bin/sh", "", 0, 0, false};
+    s.stdin_writers = {{4321, {"nc", "nc", "nc"}, "/bin/nc", "-l -p 4444", 0, 1, false}};
     return s;
 }
 
@@ -1071,6 +1095,19 @@ const std::vector<Row> kRows = {
     {"evt.args = 'oldfd=3 newfd=0'", sc_dup2_sock, true},
     {"fd.typechar = 6 and fd.num = 5 and fd.sockfamily = ip and fd.net in (fd00::/8)", sc_dup_v6, true},
     {"evt.arg.flags = O_CLOEXEC and fd.l4proto = udp", sc_dup3_udp, true},
+    // an accept's server is its local end, its client and remote end the peer (Falco's reading)
+    {"evt.type in (accept, accept4) and fd.sip = 10.0.0.2 and fd.sport = 4444 and fd.lport = 4444", sc_accept, true},
+    {"fd.cip = 10.9.8.7 and fd.cport = 51000 and fd.rip = 10.9.8.7 and fd.rport = 51000", sc_accept, true},
+    {"fd.cnet in (10.9.0.0/16) and fd.rnet in (10.9.0.0/16) and fd.snet in (10.0.0.0/24)", sc_accept, true},
+    {"fd.sip = 10.9.8.7", sc_accept, false},
+    {"fd.name = '10.9.8.7:51000->10.0.0.2:4444' and fd.num = 5 and fd.typechar = 4 and fd.l4proto = tcp", sc_accept,
+     true},
+    {"evt.args = 'fd=5 tuple=10.9.8.7:51000->10.0.0.2:4444'", sc_accept, true},
+    {"evt.arg.fd = 5 and evt.arg.tuple startswith 10.9.8.7", sc_accept, true},
+    {"evt.type = accept4 and evt.arg.flags = SOCK_NONBLOCK|SOCK_CLOEXEC and fd.type = ipv6", sc_accept4_v6, true},
+    {"fd.name = '[fd00::9]:52000->[fd00::2]:8443' and fd.cip = fd00::9 and fd.sip = fd00::2", sc_accept4_v6, true},
+    {"fd.cip exists or fd.cport exists", sc_dup2_sock, false},  // only an accept knows its client
+    {"fd.rip = 10.9.8.7 and fd.rport = 4444", sc_dup2_sock, true},
     {"evt.type = mount and evt.arg.dev = /dev/sda1 and evt.arg.dir = /mnt and evt.arg.type = ext4", sc_mount_disk,
      true},
     {"evt.arg.flags = RDONLY and evt.res = EPERM", sc_mount_disk, true},  // the old magic number dropped
@@ -1129,6 +1166,13 @@ const std::vector<Row> kRows = {
     {"proc.stdout.reader.names = sh and proc.stdout.reader.exepath = /bin/sh and proc.stdout.reader.args = '-s' and "
      "proc.stdout.reader.connected = false and proc.connects = 1", ex_piped_writer, true},
     {"proc.connects exists or proc.stdin.writer.names exists or proc.stdout.reader.connected exists", ex_xmrig, false},
+    {"evt.type = accept and proc.accepts = 1 and proc.connects = 0 and proc.stdout.reader.names = sh and "
+     "proc.stdout.reader.accepted = false",
+     ex_listener_writer, true},
+    {"proc.stdin.writer.accepted = true and proc.stdin.writer.connected = false and proc.accepts = 0",
+     ex_listener_shell, true},
+    {"proc.stdin.writer.accepted = true", ex_piped_shell, false},
+    {"proc.accepts exists or proc.stdout.reader.accepted exists", ex_xmrig, false},
     {"fd.name != /etc/shadow", ex_xmrig, false},  // an unset field compares false, even with !=
     {"not fd.name = /etc/shadow", ex_xmrig, true},
     {"fd.name != /etc/shadow or proc.name = xmrig", ex_xmrig, true},

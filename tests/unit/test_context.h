@@ -167,7 +167,7 @@ inline Scene syscall_scene(Syscall call, std::array<int64_t, 4> args, int64_t re
     return s;
 }
 
-// A dup (or socket) whose fd is an inet socket from `local` to `remote`.
+// A dup, socket or accept whose fd is an inet socket from `local` to `remote`.
 inline Scene socket_scene(Syscall call, std::array<int64_t, 4> args, int64_t ret, const std::string &local,
                           uint16_t local_port, const std::string &remote, uint16_t remote_port, uint16_t protocol) {
     Scene s = syscall_scene(call, args, ret);
@@ -178,7 +178,8 @@ inline Scene socket_scene(Syscall call, std::array<int64_t, 4> args, int64_t ret
     s.event.local_port = local_port;
     s.event.port = remote_port;
     s.event.protocol = protocol;
-    s.event.fd = int32_t(call == Syscall::Socket ? ret : args[0]);
+    const bool makes_fd = call == Syscall::Socket || call == Syscall::Accept || call == Syscall::Accept4;
+    s.event.fd = int32_t(makes_fd ? ret : args[0]);
     s.by("/bin/sh", {"sh", "-i"});
     return s;
 }

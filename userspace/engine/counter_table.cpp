@@ -9,7 +9,8 @@ namespace {
 const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
      "events the engine received, by type (exec, open, connect, exit; syscall: ptrace, setns, unshare, module "
-     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, fsopen, mknod, memfd_create, unlink; "
+     "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, fsopen, mknod, memfd_create, unlink, "
+     "accept; "
      "connect_result: how a TCP connect attempt ended; flood: a cgroup's rate-limit drops; cgroup: a cgroup's "
      "path, read at its first exec)", "crowsnest_events_total"},
     {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
@@ -21,11 +22,11 @@ const std::vector<CounterDoc> kDocs = {
     {"ringbuf_drops.<type>", "the same, by event type", "crowsnest_ringbuf_drops_total"},
     {"ring_reserved.<type>",
      "open, connect, connect_result and syscall events (socket, dup, symlink, link, chmod, set*id, memfd_create, unlink, "
-     "mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
+     "accept, mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
      "escape records (ptrace, setns, unshare, module loads, bpf, mount, umount2, fsopen, mknod of a device)", "crowsnest_ring_reserved_drops_total"},
     {"prefiltered.<type>",
      "events no loaded rule could match, dropped in the kernel by the prefilter (`rules validate` shows what it "
-     "tests); seen by the kernel = events + prefiltered + ringbuf_drops + ring_reserved + rate-limit drops",
+     "tests); syscall: accepts of a listening socket past its first 8 a minute; seen by the kernel = events + prefiltered + ringbuf_drops + ring_reserved + rate-limit drops",
      "crowsnest_prefiltered_total"},
     {"prefilter.<type>",
      "1 while the type's events are filtered in the kernel now, 0 while all are sent (a rule the kernel cannot "
@@ -125,7 +126,7 @@ std::vector<CounterRow> counter_table(const SensorCounters &sensor, const Engine
         add("ringbuf_drops.<type>", std::string("ringbuf_drops.") + event_type_name(t), sensor.ringbuf_full[size_t(t)]);
     for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall, EventType::ConnectResult})
         add("ring_reserved.<type>", std::string("ring_reserved.") + event_type_name(t), sensor.ring_reserved[size_t(t)]);
-    for (auto t : {EventType::Open, EventType::Connect, EventType::ConnectResult})
+    for (auto t : {EventType::Open, EventType::Connect, EventType::Syscall, EventType::ConnectResult})
         add("prefiltered.<type>", std::string("prefiltered.") + event_type_name(t), sensor.prefiltered[size_t(t)]);
     for (auto t : {EventType::Open, EventType::Connect, EventType::ConnectResult})
         add("prefilter.<type>", std::string("prefilter.") + event_type_name(t), (sensor.prefilter_types >> unsigned(t)) & 1);

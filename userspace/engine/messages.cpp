@@ -137,6 +137,8 @@ void fill_syscall(const EventContext &ctx, v1::Syscall &s) {
             s.set_fd(e.fd);
             s.set_dst_ip(ip_string(e));
             if (e.family != AF_UNIX) s.set_dst_port(e.port);
+            s.set_src_ip(local_ip_string(e));
+            if (e.family != AF_UNIX) s.set_src_port(e.local_port);
         }
         break;
     case EventType::ConnectResult:

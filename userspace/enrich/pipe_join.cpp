@@ -45,10 +45,10 @@ void PipeJoin::on_exec(const Event &exec, const ProcessInfo &p) {
     }
 }
 
-void PipeJoin::on_connect(const Event &connect) {
-    if (connect.family != AF_INET && connect.family != AF_INET6) return;
-    auto it = procs_.find(connect.pid);
-    if (it != procs_.end() && it->second.peer.connects != UINT32_MAX) it->second.peer.connects++;
+void PipeJoin::on_connection(const Event &e, uint32_t PipePeer::*count) {
+    if (e.family != AF_INET && e.family != AF_INET6) return;
+    auto it = procs_.find(e.pid);
+    if (it != procs_.end() && it->second.peer.*count != UINT32_MAX) (it->second.peer.*count)++;
 }
 
 void PipeJoin::on_exit(uint32_t pid) {
@@ -106,7 +106,9 @@ void PipeJoin::join(EventContext &ctx) {
         if (e.ret != 0 || !ctx.process) return;
         on_exec(e, *ctx.process);
     } else if (e.type == EventType::Connect) {
-        on_connect(e);
+        on_connection(e, &PipePeer::connects);
+    } else if (e.syscall == Syscall::Accept || e.syscall == Syscall::Accept4) {
+        on_connection(e, &PipePeer::accepts);
     } else {
         return;
     }

@@ -1,8 +1,8 @@
 // Joins the two ends of a pipe between processes. At every successful exec
 // the kernel side records fds 0, 1 and 2 of the new program (a pipe's inode
 // is the same at both ends); for each live process whose stdin or stdout
-// was a pipe or FIFO then, this remembers its names and whether it has made
-// an inet connect since, and indexes the pipe to its writers (stdout) and
+// was a pipe or FIFO then, this remembers its names and how many inet
+// connects and accepts it has made since, and indexes the pipe to its writers (stdout) and
 // readers (stdin). So in `curl … | sh`, whichever of the two the shell
 // forked execs first, the later one's events can name the other.
 #pragma once
@@ -24,8 +24,10 @@ public:
     // its stdin or stdout is a pipe; a connect attempt, whatever its result
     // (refused, in progress), is counted for an inet destination, loopback
     // included (a pod's own proxy or tunnel forwards a download just as
-    // well). Both then get their own entry and their pipes' other ends in
-    // ctx (pipe_self, stdin_writers, stdout_readers); other events none.
+    // well); an accepted inbound inet connection is counted too (a
+    // listener's: nc -l | sh). All three then get their own entry and their
+    // pipes' other ends in ctx (pipe_self, stdin_writers, stdout_readers);
+    // other events none.
     void join(EventContext &ctx);
     // The process ended. A writer is kept until the second prune() from
     // now (10 to 20 s): a download that fits in the pipe's buffer can end
@@ -63,7 +65,8 @@ private:
     using Index = std::unordered_multimap<PipeKey, uint32_t, KeyHash>;
 
     void on_exec(const Event &exec, const ProcessInfo &p);
-    void on_connect(const Event &connect);
+    // counts an inet connect or accept of a process it keeps in `count`
+    void on_connection(const Event &e, uint32_t PipePeer::*count);
     void erase(uint32_t pid);
     static void unindex(Index &index, const PipeKey &key, uint32_t pid);
     void peers(const Index &index, const PipeKey &key, uint32_t self, bool ended_too,

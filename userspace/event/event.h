@@ -17,7 +17,7 @@ namespace crowsnest {
 // cgroup, read at its first exec, so that it is known even once removed.
 // Syscall: one of the rarer calls that Falco's rules name (ptrace, setns,
 // unshare, module loads, bpf, socket, symlink, link, chmod, set*id, dup,
-// mount, umount2, mknod, memfd_create). ConnectResult: how a TCP connect
+// mount, umount2, mknod, memfd_create, unlink, accept). ConnectResult: how a TCP connect
 // attempt ended (blocking or not), with its 4-tuple, for the process that
 // made it.
 enum class EventType : uint8_t {
@@ -56,10 +56,10 @@ enum class Syscall : uint8_t {
     // EventType::Syscall, in the order of bpf/events.h's enum syscall_id
     Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
     Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
-    Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen, Unlink, Unlinkat,
+    Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen, Unlink, Unlinkat, Accept, Accept4,
 };
 constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
-constexpr size_t kOtherSyscallCount = size_t(Syscall::Unlinkat) - size_t(Syscall::Ptrace) + 1;
+constexpr size_t kOtherSyscallCount = size_t(Syscall::Accept4) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;
@@ -103,7 +103,8 @@ struct Event {
     ConnectOutcome outcome = ConnectOutcome::None;
     uint64_t connect_boot_ns = 0;
 
-    // connect (the destination); dup and socket (the socket's remote end, when has_socket)
+    // connect (the destination); dup, socket and accept (the socket's remote
+    // end, when has_socket: an accepted connection's peer)
     int32_t fd = 0;
     uint16_t family = 0, port = 0;
     std::array<uint8_t, 16> addr{};
@@ -118,9 +119,9 @@ struct Event {
     std::array<int64_t, 4> args{};
     std::string path2;
     std::string name;
-    // dup and socket: the fd is a socket, whose remote end is family, addr
-    // and port above, and whose local end and protocol are these (connect:
-    // its protocol and local port alone)
+    // dup, socket and accept: the fd is a socket, whose remote end is
+    // family, addr and port above, and whose local end and protocol are these
+    // (connect: its protocol and local port alone)
     bool has_socket = false;
     uint16_t local_port = 0, protocol = 0;
     std::array<uint8_t, 16> local_addr{};

@@ -211,6 +211,8 @@ const char *syscall_name(const Event &e) {
     case Syscall::Fsopen: return "fsopen";
     case Syscall::Unlink: return "unlink";
     case Syscall::Unlinkat: return "unlinkat";
+    case Syscall::Accept: return "accept";
+    case Syscall::Accept4: return "accept4";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type

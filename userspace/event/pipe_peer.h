@@ -19,6 +19,8 @@ struct PipePeer {
     std::string args;  // the arguments after argv[0], space separated, cut at kMaxPipePeerText
     // inet connect attempts (any outcome) since its exec, this event's included; saturates
     uint32_t connects = 0;
+    // inbound inet connections it accepted since its exec (those the kernel sent), this event's included; saturates
+    uint32_t accepts = 0;
     bool ended = false;  // exited: kept until the next upkeep, its output may still be in the pipe
 };
 

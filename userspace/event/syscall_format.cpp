@@ -136,6 +136,7 @@ void append_socket_type(int64_t type, std::string &out) {
         if (type & n.value) out.append("|").append(n.name);
 }
 
+void append_socket_flags(int64_t flags, std::string &out) { append_bits(flags, kSocketTypeFlags, out); }
 void append_clone_flags(int64_t flags, std::string &out) { append_bits(flags, kCloneFlags, out); }
 void append_chmod_mode(int64_t mode, std::string &out) { append_bits(mode, kModeBits, out); }
 void append_at_flags(int64_t flags, std::string &out) { append_bits(flags, kAtFlags, out); }

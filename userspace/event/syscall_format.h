@@ -13,6 +13,7 @@ void append_ptrace_request(int64_t request, std::string &out);  // PTRACE_ATTACH
 void append_bpf_cmd(int64_t cmd, std::string &out);              // BPF_PROG_LOAD
 void append_socket_domain(int64_t domain, std::string &out);     // AF_PACKET
 void append_socket_type(int64_t type, std::string &out);         // SOCK_RAW|SOCK_CLOEXEC
+void append_socket_flags(int64_t flags, std::string &out);       // SOCK_NONBLOCK|SOCK_CLOEXEC (accept4)
 void append_clone_flags(int64_t flags, std::string &out);        // CLONE_NEWNS|CLONE_NEWUSER (unshare, setns)
 void append_chmod_mode(int64_t mode, std::string &out);          // S_IRUSR|S_IWUSR|S_ISUID
 void append_at_flags(int64_t flags, std::string &out);           // AT_SYMLINK_FOLLOW|AT_EMPTY_PATH (linkat)

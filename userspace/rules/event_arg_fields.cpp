@@ -25,7 +25,7 @@ constexpr ArgName kArgNames[] = {
     {"olddir", A::Olddir},     {"newdir", A::Newdir},     {"uid", A::Uid},           {"gid", A::Gid},
     {"ruid", A::Ruid},         {"euid", A::Euid},         {"suid", A::Suid},         {"rgid", A::Rgid},
     {"egid", A::Egid},         {"sgid", A::Sgid},         {"oldfd", A::Oldfd},       {"newfd", A::Newfd},
-    {"dev", A::Dev},           {"dir", A::Dir},           {"path", A::Path},
+    {"dev", A::Dev},           {"dir", A::Dir},           {"path", A::Path},         {"tuple", A::Tuple},
 };
 
 // One argument of a call: its name, and where its value is: Event::args[slot],
@@ -35,7 +35,7 @@ struct ArgSlot {
     EventArg arg;
     int slot;
 };
-constexpr int kPath = -1, kPath2 = -2, kNone = -3, kName = -4, kResult = -5;
+constexpr int kPath = -1, kPath2 = -2, kNone = -3, kName = -4, kResult = -5, kSocket = -6;
 
 struct Args {
     const ArgSlot *begin = nullptr, *end = nullptr;
@@ -78,6 +78,9 @@ constexpr ArgSlot kMemfdCreateArgs[] = {{A::Fd, kResult}, {A::Name, kName}, {A::
 constexpr ArgSlot kFsopenArgs[] = {{A::Fd, kResult}, {A::Type, kName}, {A::Flags, 0}};
 constexpr ArgSlot kUnlinkArgs[] = {{A::Path, kPath}};
 constexpr ArgSlot kUnlinkatArgs[] = {{A::Dirfd, 0}, {A::Name, kPath}, {A::Flags, 1}};
+// Falco's: the new connection's fd and its ends (client->server); the listener is args[0]
+constexpr ArgSlot kAcceptArgs[] = {{A::Fd, kResult}, {A::Tuple, kSocket}};
+constexpr ArgSlot kAccept4Args[] = {{A::Fd, kResult}, {A::Tuple, kSocket}, {A::Flags, 1}};
 
 Args syscall_args(Syscall s) {
     switch (s) {
@@ -110,6 +113,8 @@ Args syscall_args(Syscall s) {
     case Syscall::Fsopen: return args_of(kFsopenArgs);
     case Syscall::Unlink: return args_of(kUnlinkArgs);
     case Syscall::Unlinkat: return args_of(kUnlinkatArgs);
+    case Syscall::Accept: return args_of(kAcceptArgs);
+    case Syscall::Accept4: return args_of(kAccept4Args);
     default: return {};
     }
 }
@@ -162,6 +167,7 @@ void append_syscall_flags(Syscall s, int64_t v, std::string &out) {
     case Syscall::Mount: append_mount_flags(v, out); return;
     case Syscall::Umount2: append_umount_flags(v, out); return;
     case Syscall::MemfdCreate: append_memfd_flags(v, out); return;
+    case Syscall::Accept4: append_socket_flags(v, out); return;
     default: append_number(v, out); return;
     }
 }
@@ -183,6 +189,7 @@ void FieldReader::append_syscall_arg(EventArg a, int slot, std::string &out) {
     case kPath2: out += e.path2; return;
     case kName: out += e.name; return;
     case kResult: append_number(e.ret, out); return;
+    case kSocket: out += fd_name(); return;
     default: break;
     }
     const int64_t v = e.args[size_t(slot)];

@@ -1,4 +1,4 @@
-// proc.stdin.writer.*, proc.stdout.reader.* and proc.connects: the other
+// proc.stdin.writer.*, proc.stdout.reader.*, proc.connects and proc.accepts: the other
 // ends of a process's stdin and stdout pipes, from the pipe join
 // (enrich/pipe_join.h). In `curl … | sh` the shell's exec names curl as
 // its stdin's writer, and curl's exec or connect names sh as its stdout's
@@ -8,9 +8,9 @@
 namespace crowsnest {
 
 bool FieldReader::read_pipe(const FieldRef &f, FieldValue &out) {
-    if (f.info->id == FieldId::ProcConnects) {
+    if (f.info->id == FieldId::ProcConnects || f.info->id == FieldId::ProcAccepts) {
         if (!ctx_->pipe_self) return false;
-        out.num = ctx_->pipe_self->connects;
+        out.num = f.info->id == FieldId::ProcConnects ? ctx_->pipe_self->connects : ctx_->pipe_self->accepts;
         return true;
     }
     const bool writers = f.info->fd == 0;
@@ -18,9 +18,12 @@ bool FieldReader::read_pipe(const FieldRef &f, FieldValue &out) {
     if (peers.empty()) return false;
     switch (f.info->id) {
     case FieldId::ProcPipePeerConnected:
+    case FieldId::ProcPipePeerAccepted: {
+        const bool connects = f.info->id == FieldId::ProcPipePeerConnected;
         out.boolean = false;
-        for (const PipePeer *p : peers) out.boolean = out.boolean || p->connects > 0;
+        for (const PipePeer *p : peers) out.boolean = out.boolean || (connects ? p->connects : p->accepts) > 0;
         return true;
+    }
     case FieldId::ProcPipePeerNames:
     case FieldId::ProcPipePeerExePath:
     case FieldId::ProcPipePeerArgs: {

@@ -24,8 +24,10 @@ constexpr uint16_t kExec = event_bit(EventType::Exec), kConnect = event_bit(Even
                    kOther = event_bit(EventType::Syscall), kOutcome = event_bit(EventType::ConnectResult);
 // a connect_result carries its connect's result (evt.res) and socket
 constexpr uint16_t kSyscalls = kExec | kConnect | kOpen | kOther | kOutcome, kAll = kSyscalls | kExit;
-// a connect's socket, or a dup'd or new one (has_socket), or the one whose outcome it is
+// a connect's socket, or a dup'd, new or accepted one (has_socket), or the one whose outcome it is
 constexpr uint16_t kSocket = kConnect | kOther | kOutcome;
+// what the pipe join follows: execs, connects and accepts (enrich/pipe_join.h)
+constexpr uint16_t kPipeEvents = kExec | kConnect | kOther;
 
 using F = FieldId;
 using T = FieldType;
@@ -57,17 +59,20 @@ using A = FieldInfo::Arg;
 // The processes at the other end of the pipe on fd 0 (its writers) or fd 1
 // (its readers): proc.stdin.writer.*, proc.stdout.reader.*.
 #define PIPE_PEER_FIELDS(NAME, PEER, PEERS, NOTE, FD)                                                            \
-    {"proc." NAME "." PEER ".names", F::ProcPipePeerNames, T::String, kExec | kConnect, A::None, true,            \
-     "exec, connect: every name (as proc.names) of each process " PEERS " the pipe or FIFO that fd " #FD        \
+    {"proc." NAME "." PEER ".names", F::ProcPipePeerNames, T::String, kPipeEvents, A::None, true,            \
+     "exec, connect, accept: every name (as proc.names) of each process " PEERS " the pipe or FIFO that fd " #FD        \
      " was at this process's exec" NOTE ", at most 8 processes (several values)", FD},                          \
-    {"proc." NAME "." PEER ".exepath", F::ProcPipePeerExePath, T::String, kExec | kConnect, A::None, true,      \
-     "exec, connect: the proc.exepath of each process " PEERS " that pipe (several values)", FD},              \
-    {"proc." NAME "." PEER ".args", F::ProcPipePeerArgs, T::String, kExec | kConnect, A::None, true,            \
-     "exec, connect: the proc.args of each process " PEERS " that pipe, cut at 256 bytes (several values)",   \
+    {"proc." NAME "." PEER ".exepath", F::ProcPipePeerExePath, T::String, kPipeEvents, A::None, true,      \
+     "exec, connect, accept: the proc.exepath of each process " PEERS " that pipe (several values)", FD},              \
+    {"proc." NAME "." PEER ".args", F::ProcPipePeerArgs, T::String, kPipeEvents, A::None, true,            \
+     "exec, connect, accept: the proc.args of each process " PEERS " that pipe, cut at 256 bytes (several values)",   \
      FD},                                                                                                        \
-    {"proc." NAME "." PEER ".connected", F::ProcPipePeerConnected, T::Bool, kExec | kConnect, A::None, false,   \
-     "exec, connect: one of the processes " PEERS " that pipe made an inet connect since its exec (loopback "   \
-     "included, refused and in-progress attempts too)", FD}
+    {"proc." NAME "." PEER ".connected", F::ProcPipePeerConnected, T::Bool, kPipeEvents, A::None, false,   \
+     "exec, connect, accept: one of the processes " PEERS " that pipe made an inet connect since its exec (loopback "   \
+     "included, refused and in-progress attempts too)", FD},                                                      \
+    {"proc." NAME "." PEER ".accepted", F::ProcPipePeerAccepted, T::Bool, kPipeEvents, A::None, false,    \
+     "exec, connect, accept: one of the processes " PEERS " that pipe accepted an inbound inet connection since "  \
+     "its exec (a listener: nc -l | sh)", FD}
 
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
@@ -75,7 +80,8 @@ const std::vector<FieldInfo> kFields = {
      "open_by_handle_at as the call they stand for: connect, openat); connect_result (a TCP connect attempt's "
      "outcome, blocking or not: evt.outcome); and ptrace, setns, unshare, init_module, "
      "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
-     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen, unlink, unlinkat"},
+     "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen, unlink, unlinkat, "
+     "accept, accept4 (an inbound inet connection taken; a listening socket's first 8 a minute)"},
     {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
      "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
      "never_true macro, evt.num=0, holds for no event)"},
@@ -208,18 +214,19 @@ const std::vector<FieldInfo> kFields = {
      "k8s.pod.label[KEY]: one of the pod's labels, where the runtime records them (CRI-O, Docker)"},
     {"k8s.pod.labels", F::K8sPodLabel, T::String, kAll, A::OptText, false,
      "k8s.pod.labels[KEY]: one label, as k8s.pod.label; without [KEY], all as 'key:value, key:value'"},
-    {"fd.num", F::FdNum, T::Number, kSocket | kOpen, A::None, false, "the file descriptor (open and socket: the result; dup: the old fd)"},
-    {"fd.typechar", F::FdTypeChar, T::String, kSocket | kOpen, A::None, false, "f (open), 4 or 6 (inet connect, dup, socket), u (unix)"},
+    {"fd.num", F::FdNum, T::Number, kSocket | kOpen, A::None, false, "the file descriptor (open, socket and accept: the result; dup: the old fd)"},
+    {"fd.typechar", F::FdTypeChar, T::String, kSocket | kOpen, A::None, false, "f (open), 4 or 6 (inet connect, dup, socket, accept), u (unix)"},
     {"fd.name", F::FdName, T::String, kSocket | kOpen, A::None, false,
      "open: the absolute, normalised path; connect: ip:port or the unix socket's path; dup and socket of an inet "
-     "socket: the remote ip:port"},
+     "socket: the remote ip:port; accept: client ip:port->server ip:port, as Falco"},
     {"fd.directory", F::FdDirectory, T::String, kOpen, A::None, false, "open: the directory of fd.name"},
     {"fd.filename", F::FdFilename, T::String, kOpen, A::None, false, "open: the last component of fd.name"},
-    {"fd.sip", F::FdSip, T::IpAddr, kSocket, A::None, false, "connect: the destination address (IPv4 or IPv6); dup, socket: the remote address"},
-    {"fd.sport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the destination port (inet only); dup, socket: the remote port"},
+    {"fd.sip", F::FdSip, T::IpAddr, kSocket, A::None, false, "connect: the destination address (IPv4 or IPv6); dup, socket: the remote address; accept: the server's "
+     "(local) address the connection came in on"},
+    {"fd.sport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the destination port (inet only); dup, socket: the remote port; accept: the server's (local) port"},
     {"fd.snet", F::FdSnet, T::IpNet, kSocket, A::None, false,
-     "connect: the destination address, compared with networks: fd.snet in (10.0.0.0/8)"},
-    {"fd.sockfamily", F::FdSockFamily, T::String, kSocket, A::None, false, "connect, dup, socket: ip or unix"},
+     "fd.sip compared with networks: fd.snet in (10.0.0.0/8)"},
+    {"fd.sockfamily", F::FdSockFamily, T::String, kSocket, A::None, false, "connect, dup, socket, accept: ip or unix"},
     {"fd.unix_path", F::FdUnixPath, T::String, kConnect, A::None, false,
      "connect: the unix socket's path (abstract names start with '@')"},
     {"host.path", F::HostPath, T::String, kOpen, A::None, false,
@@ -228,7 +235,8 @@ const std::vector<FieldInfo> kFields = {
      "EPERM, EROFS, ETXTBSY, EEXIST), through the mount its path names; unset for the container's own image and "
      "layers, its private mounts (tmpfs, proc...) and opens of missing files"},
     {"fd.type", F::FdType, T::String, kSocket | kOpen, A::None, false,
-     "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect, dup, socket)"},
+     "file or directory (open; directory when opened with O_DIRECTORY), ipv4, ipv6 or unix (connect, dup, socket, "
+     "accept)"},
     {"fd.nameraw", F::FdNameRaw, T::String, kConnect | kOpen, A::None, false,
      "open: the path as the call gave it (fd.name is it made absolute and normalised); connect: fd.name"},
     {"fd.name_changed", F::FdNameChanged, T::Bool, kConnect, A::None, false,
@@ -236,23 +244,24 @@ const std::vector<FieldInfo> kFields = {
     {"fd.connected", F::FdConnected, T::Bool, kConnect, A::None, false,
      "connect: the socket was connected when the call returned (it returned 0)"},
     {"fd.ip", F::FdSip, T::IpAddr, kSocket, A::None, false,
-     "connect: the address of either end; only the destination is known (fd.sip), so fd.ip is fd.sip"},
-    {"fd.net", F::FdSnet, T::IpNet, kSocket, A::None, false, "connect: fd.ip compared with networks"},
-    {"fd.rip", F::FdSip, T::IpAddr, kSocket, A::None, false, "connect: the remote address: fd.sip"},
-    {"fd.rnet", F::FdSnet, T::IpNet, kSocket, A::None, false, "connect: the remote network: fd.snet"},
-    {"fd.rport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the remote port: fd.sport"},
+     "the address of either end, read as the server's: fd.sip (a connect carries only its destination)"},
+    {"fd.net", F::FdSnet, T::IpNet, kSocket, A::None, false, "fd.ip compared with networks"},
+    {"fd.rip", F::FdRip, T::IpAddr, kSocket, A::None, false,
+     "the remote address: a connect's destination, an accepted connection's client, a dup'd socket's peer"},
+    {"fd.rnet", F::FdRnet, T::IpNet, kSocket, A::None, false, "fd.rip compared with networks"},
+    {"fd.rport", F::FdRport, T::Number, kSocket, A::None, false, "the remote port, as fd.rip"},
     {"fd.port", F::FdSport, T::Number, kSocket, A::None, false,
-     "connect: the port of either end; only the destination is known, so fd.port is fd.sport"},
+     "the port of either end, read as the server's: fd.sport"},
     {"fd.l4proto", F::FdL4Proto, T::String, kSocket, A::None, false,
-     "connect, dup and socket of an inet socket: tcp, udp, icmp or raw, from the kernel's socket (unset for "
+     "connect, dup, socket and accept of an inet socket: tcp, udp, icmp or raw, from the kernel's socket (unset for "
      "io_uring's connect: <NA>, no comparison holds)"},
     {"fd.lport", F::FdLport, T::Number, kSocket, A::None, false,
-     "connect, dup and socket of an inet socket: the local port (0 when not bound; unset for io_uring's "
+     "connect, dup, socket and accept of an inet socket: the local port (0 when not bound; unset for io_uring's "
      "connect: <NA>)"},
-    {"fd.cip", F::FdCip, T::IpAddr, kConnect, A::None, false,
-     "the client (local) address of a connect: unset, as the connect event does not carry it (<NA>)"},
-    {"fd.cnet", F::FdCnet, T::IpNet, kConnect, A::None, false, "fd.cip compared with networks: unset (<NA>)"},
-    {"fd.cport", F::FdCport, T::Number, kConnect, A::None, false, "the client (local) port: unset (<NA>)"},
+    {"fd.cip", F::FdCip, T::IpAddr, kSocket, A::None, false,
+     "accept: the client's (remote) address; unset for a connect, whose local address is not carried (<NA>)"},
+    {"fd.cnet", F::FdCnet, T::IpNet, kSocket, A::None, false, "fd.cip compared with networks"},
+    {"fd.cport", F::FdCport, T::Number, kSocket, A::None, false, "accept: the client's (remote) port; unset for a connect"},
     {"fd.sip.name", F::FdIpName, T::String, kConnect, A::None, false,
      "the domain name that resolved to fd.sip: unset, as crowsnest keeps no DNS cache (<NA>)"},
     {"fd.cip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.cip: unset (<NA>)"},
@@ -267,9 +276,12 @@ const std::vector<FieldInfo> kFields = {
      "exec: fd 2 is the same file, pipe or socket as fd 0", 2},
     PIPE_PEER_FIELDS("stdin", "writer", "writing to", " (ended ones too: their output may wait in the pipe)", 0),
     PIPE_PEER_FIELDS("stdout", "reader", "reading from", " (running ones)", 1),
-    {"proc.connects", F::ProcConnects, T::Number, kExec | kConnect, A::None, false,
-     "exec, connect: the inet connects (attempts too) the process made since its exec, this one included; "
+    {"proc.connects", F::ProcConnects, T::Number, kPipeEvents, A::None, false,
+     "exec, connect, accept: the inet connects (attempts too) the process made since its exec, this one included; "
      "kept only for processes whose stdin or stdout was a pipe at their exec (unset for others)"},
+    {"proc.accepts", F::ProcAccepts, T::Number, kPipeEvents, A::None, false,
+     "exec, connect, accept: the inbound inet connections the process accepted since its exec, this one included "
+     "(of each listening socket, those sent: its first 8 a minute); kept as proc.connects"},
     {"profile.state", F::ProfileState, T::String, kSyscalls, A::None, false,
      "the state of the container's learned profile (--profiles): learning or locked; '' without one"},
     {"profile.new", F::ProfileNew, T::Bool, kSyscalls, A::None, false,
@@ -283,6 +295,22 @@ const std::vector<FieldInfo> kFields = {
 bool is_inet(const Event &e) { return e.family == AF_INET || e.family == AF_INET6; }
 
 IpAddress event_ip(const Event &e) { return ip_from_bytes(e.family == AF_INET6, e.addr); }
+
+IpAddress local_ip(const Event &e) { return ip_from_bytes(e.family == AF_INET6, e.local_addr); }
+
+// An inbound connection: its server is the local end, its client the remote one.
+bool is_accept(const Event &e) { return e.syscall == Syscall::Accept || e.syscall == Syscall::Accept4; }
+
+// ip:port, or [ip6]:port.
+void append_endpoint(uint16_t family, const std::array<uint8_t, 16> &addr, uint16_t port, std::string &out) {
+    if (family == AF_INET6) out += '[';
+    append_address(family, addr, out);
+    if (family == AF_INET6) out += ']';
+    out += ':';
+    char digits[8];
+    auto r = std::to_chars(digits, digits + sizeof(digits), port);
+    out.append(digits, r.ptr);
+}
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -463,13 +491,11 @@ std::string_view FieldReader::fd_name() {
     } else if (e.family == AF_UNIX) {
         append_unix_path(e, fd_name_);
     } else if (is_inet(e)) {
-        if (e.family == AF_INET6) fd_name_ += '[';
-        append_ip(e, fd_name_);
-        if (e.family == AF_INET6) fd_name_ += ']';
-        fd_name_ += ':';
-        char port[8];
-        auto r = std::to_chars(port, port + sizeof(port), e.port);
-        fd_name_.append(port, r.ptr);
+        append_endpoint(e.family, e.addr, e.port, fd_name_);
+        if (is_accept(e)) {  // client->server, as Falco names an accepted connection
+            fd_name_ += "->";
+            append_endpoint(e.family, e.local_addr, e.local_port, fd_name_);
+        }
     }
     return fd_name_;
 }
@@ -504,16 +530,17 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::K8sPodLabel:
         return read_container(f, out);
     case F::FdNum: case F::FdTypeChar: case F::FdName: case F::FdDirectory: case F::FdFilename: case F::FdSip:
-    case F::FdSport: case F::FdSnet: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
+    case F::FdSport: case F::FdSnet: case F::FdRip: case F::FdRport: case F::FdRnet: case F::FdCip: case F::FdCnet:
+    case F::FdCport: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
         return read_fd(f, out);
-    case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport: case F::FdCip: case F::FdCnet: case F::FdCport:
+    case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport:
     case F::FdIpName:
         return read_socket(f, out);
     case F::ProcStdioType: case F::ProcStdioIno: case F::ProcStdioPipe: case F::ProcStdioIsStdin: case F::ProcStdioLip:
     case F::ProcStdioLport: case F::ProcStdioRip: case F::ProcStdioRport: case F::ProcStdioL4Proto:
         return read_stdio(f, out);
     case F::ProcPipePeerNames: case F::ProcPipePeerExePath: case F::ProcPipePeerArgs: case F::ProcPipePeerConnected:
-    case F::ProcConnects:
+    case F::ProcPipePeerAccepted: case F::ProcConnects: case F::ProcAccepts:
         return read_pipe(f, out);
     case F::ProfileState: out.str = ctx_->profile_state; return true;
     case F::ProfileNew: out.boolean = !ctx_->profile_new_kind.empty(); return true;
@@ -782,10 +809,28 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     case F::FdSip:
     case F::FdSnet:
         if (!is_inet(e)) return false;
-        out.ip = event_ip(e);
+        out.ip = is_accept(e) ? local_ip(e) : event_ip(e);
         return true;
     case F::FdSport:
         if (!is_inet(e)) return false;
+        out.num = is_accept(e) ? e.local_port : e.port;
+        return true;
+    case F::FdRip:
+    case F::FdRnet:
+        if (!is_inet(e)) return false;
+        out.ip = event_ip(e);
+        return true;
+    case F::FdRport:
+        if (!is_inet(e)) return false;
+        out.num = e.port;
+        return true;
+    case F::FdCip:
+    case F::FdCnet:
+        if (!is_inet(e) || !is_accept(e)) return false;  // a connect's local address is not carried
+        out.ip = event_ip(e);
+        return true;
+    case F::FdCport:
+        if (!is_inet(e) || !is_accept(e)) return false;
         out.num = e.port;
         return true;
     case F::FdSockFamily:
@@ -803,6 +848,14 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
         return true;
     default: return false;
     }
+}
+
+// The others are the event's remote address, but an accept's server (fd.sip,
+// fd.snet and their aliases) is its local end.
+void FieldReader::render_fd_ip(const FieldRef &f, std::string &out) {
+    const Event &e = *ctx_->event;
+    const bool server = f.info->id == F::FdSip || f.info->id == F::FdSnet;
+    append_address(e.family, server && is_accept(e) ? e.local_addr : e.addr, out);
 }
 
 void FieldReader::render(const FieldRef &f, std::string &out) {
@@ -837,7 +890,7 @@ void FieldReader::render(const FieldRef &f, std::string &out) {
     case FieldType::IpAddr:
     case FieldType::IpNet:
         if (f.info->id == F::ProcStdioLip || f.info->id == F::ProcStdioRip) return render_stdio_ip(f, out);
-        append_ip(*ctx_->event, out);  // the others are the event's address
+        render_fd_ip(f, out);
         return;
     }
 }

@@ -33,12 +33,13 @@ enum class FieldId : uint8_t {
     CgroupId, ContainerId, ContainerRuntime, ContainerName, ContainerImage, ContainerImageRepository,
     ContainerImageTag, ContainerImageDigest, ContainerPrivileged, ContainerLabel, K8sPodUid, K8sPodName, K8sNsName,
     K8sPodLabel,
-    FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdSockFamily, FdUnixPath, HostPath,
-    FdType, FdNameRaw, FdNameChanged, FdConnected, FdL4Proto, FdLport, FdCip, FdCnet, FdCport,
+    FdNum, FdTypeChar, FdName, FdDirectory, FdFilename, FdSip, FdSport, FdSnet, FdRip, FdRport, FdRnet, FdCip, FdCnet,
+    FdCport, FdSockFamily, FdUnixPath, HostPath, FdType, FdNameRaw, FdNameChanged, FdConnected, FdL4Proto, FdLport,
     FdIpName,
     ProcStdioType, ProcStdioIno, ProcStdioPipe, ProcStdioIsStdin, ProcStdioLip, ProcStdioLport, ProcStdioRip,
     ProcStdioRport, ProcStdioL4Proto,
-    ProcPipePeerNames, ProcPipePeerExePath, ProcPipePeerArgs, ProcPipePeerConnected, ProcConnects,
+    ProcPipePeerNames, ProcPipePeerExePath, ProcPipePeerArgs, ProcPipePeerConnected, ProcPipePeerAccepted,
+    ProcConnects, ProcAccepts,
     ProfileState, ProfileNew, ProfileNewKind,
 };
 
@@ -76,7 +77,7 @@ struct FieldRef {
 enum class EventArg : uint32_t {
     Other, Filename, Name, Flags, Mode, Fd, Dirfd, Addr,
     Request, Pid, Nstype, Length, Cmd, Domain, Type, Proto, Target, Linkpath, Linkdirfd, Oldpath, Newpath,
-    Olddir, Newdir, Uid, Gid, Ruid, Euid, Suid, Rgid, Egid, Sgid, Oldfd, Newfd, Dev, Dir, Path,
+    Olddir, Newdir, Uid, Gid, Ruid, Euid, Suid, Rgid, Egid, Sgid, Oldfd, Newfd, Dev, Dir, Path, Tuple,
 };
 EventArg event_arg(std::string_view name);
 
@@ -130,6 +131,7 @@ private:
     bool read_container(const FieldRef &f, FieldValue &out);
     bool read_labels(const Labels &labels, const std::string &key, FieldValue &out);
     bool read_fd(const FieldRef &f, FieldValue &out);
+    void render_fd_ip(const FieldRef &f, std::string &out);
     bool read_arg(const FieldRef &f, FieldValue &out);     // event_arg_fields.cpp
     void append_arg(EventArg a, std::string &out);
     bool append_event_arg(EventArg a, std::string &out);  // false when the event's call has no such argument
@@ -169,7 +171,8 @@ constexpr std::array<std::string_view, 8 + kOtherSyscallCount> kEvtTypes = {
     "ptrace",  "setns",    "unshare",   "init_module", "finit_module", "bpf", "socket",
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
     "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
-    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen", "unlink", "unlinkat"};
+    "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen", "unlink", "unlinkat",
+    "accept",  "accept4"};
 constexpr size_t kFirstOtherEvtType = 8;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);

@@ -42,8 +42,7 @@ bool FieldReader::read_socket(const FieldRef &f, FieldValue &out) {
         if (!e.has_socket || !inet) return false;
         out.num = e.local_port;
         return true;
-    case FieldId::FdCip: case FieldId::FdCnet: case FieldId::FdCport: case FieldId::FdIpName:
-        return false;  // not carried by any event crowsnest observes (see the field table)
+    case FieldId::FdIpName: return false;  // crowsnest keeps no DNS cache (see the field table)
     default: return false;
     }
 }

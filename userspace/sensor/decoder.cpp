@@ -225,7 +225,7 @@ DecodeStatus decode_connect(const uint8_t *data, size_t len, Event &out) {
 }
 
 // One of the rarer calls (enum syscall_id): its arguments, up to two paths
-// and a name, and for dup and socket the socket's ends.
+// and a name, and for dup, socket and accept the socket's ends.
 DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     syscall_event e;
     const size_t fixed = offsetof(syscall_event, data);
@@ -256,8 +256,9 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     out.unix_path.clear();
     out.unix_abstract = false;
     // the calls that make an fd name it by their result
-    const bool makes_fd =
-        out.syscall == Syscall::Socket || out.syscall == Syscall::MemfdCreate || out.syscall == Syscall::Fsopen;
+    const bool makes_fd = out.syscall == Syscall::Socket || out.syscall == Syscall::MemfdCreate ||
+                          out.syscall == Syscall::Fsopen || out.syscall == Syscall::Accept ||
+                          out.syscall == Syscall::Accept4;
     out.fd = int32_t(makes_fd ? e.ret : e.args[0]);
     return DecodeStatus::Ok;
 }
