@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench-overhead.sh: how much time crowsnest adds to the system calls it watches.
 #
-# Three tight loops from scripts/bench_loops.c (openat+close, a refused TCP
-# connect to 127.0.0.1, fork+execve(/bin/true)+waitpid) run pinned to one CPU,
+# Four tight loops from scripts/bench_loops.c (openat+close, a refused TCP
+# connect to 127.0.0.1, accept4+close of a waiting loopback connection,
+# fork+execve(/bin/true)+waitpid) run pinned to one CPU,
 # alternately without the sensor and with a freshly started crowsnest (default
 # rules; its consumer pinned to another CPU when there is one). Every loop run
 # is timed on its own, medians of BENCH_RUNS runs are compared, and the sensor's
@@ -23,6 +24,7 @@
 #   BENCH_RUNS=5                 runs per variant (medians are reported)
 #   BENCH_OPEN_ITERS=1000000     timed rounds per open run      (plus 10% warm-up)
 #   BENCH_CONNECT_ITERS=150000   timed rounds per connect run   (plus 10% warm-up)
+#   BENCH_ACCEPT_ITERS=150000    timed rounds per accept run    (plus 10% warm-up)
 #   BENCH_EXEC_ITERS=1000        timed rounds per exec run      (plus 10% warm-up)
 #   BENCH_WAKEUP1_ITERS=100000   timed rounds per open run against --wakeup-bytes 1
 #                                (each round is ~10x slower there)
@@ -42,6 +44,7 @@ PROG=bench-overhead.sh
 RUNS=${BENCH_RUNS:-5}
 OPEN_N=${BENCH_OPEN_ITERS:-1000000}
 CONNECT_N=${BENCH_CONNECT_ITERS:-150000}
+ACCEPT_N=${BENCH_ACCEPT_ITERS:-150000}
 EXEC_N=${BENCH_EXEC_ITERS:-1000}
 WAKE1_N=${BENCH_WAKEUP1_ITERS:-100000}
 DEADLINE=${BENCH_DEADLINE:-540}
@@ -51,7 +54,7 @@ SENSOR_START_TIMEOUT=30  # until crowsnest is ready, seconds
 die() { echo "$PROG: $*" >&2; exit 1; }
 log() { echo "$*" >&2; }
 
-for var in RUNS OPEN_N CONNECT_N EXEC_N WAKE1_N DEADLINE; do
+for var in RUNS OPEN_N CONNECT_N ACCEPT_N EXEC_N WAKE1_N DEADLINE; do
 	[[ ${!var} =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive integer, got '${!var}'"
 done
 
@@ -336,10 +339,10 @@ stop_sensor() {
 	}
 }
 
-# bpf_run_times PID -> BPF_RUN["open"|"connect"|"outcome"] "ns runs": the
-# run time and count of the sensor's own programs (found by the ids in its
-# fdinfo) on the exits of openat and connect, and on TCP state changes (a
-# connect's outcome: its SYN_SENT and what follows)
+# bpf_run_times PID -> BPF_RUN["open"|"connect"|"outcome"|"accept"] "ns runs":
+# the run time and count of the sensor's own programs (found by the ids in
+# its fdinfo) on the exits of openat, connect and accept4, and on TCP state
+# changes (a connect's outcome: its SYN_SENT and what follows)
 declare -A BPF_RUN
 bpf_run_times() {
 	BPF_RUN=()
@@ -358,6 +361,7 @@ bpf_run_times() {
 			if (name == "handle_exit_openat") print "open", ns, n
 			if (name == "handle_exit_connect") print "connect", ns, n
 			if (name == "handle_inet_sock_set_state") print "outcome", ns, n
+			if (name == "handle_exit_accept4") print "accept", ns, n
 		}' >"$TMP/bpf-run"
 	while read -r loop ns n; do BPF_RUN[$loop]="$ns $n"; done <"$TMP/bpf-run"
 }
@@ -388,6 +392,8 @@ add_variant open.wake1 open "--no-prefilter --wakeup-bytes 1" "open, --no-prefil
 add_variant connect.base connect - "connect" "$CONNECT_N"
 add_variant connect.with connect "" "connect (refused, 127.0.0.1)" "$CONNECT_N"
 add_variant connect.floor connect "--rules $FLOOR_RULES" "connect, floor (rules want no connect: read and dropped)" "$CONNECT_N"
+add_variant accept.base accept - "accept" "$ACCEPT_N"
+add_variant accept.with accept "" "accept (accept4 + close, 127.0.0.1 listener)" "$ACCEPT_N"
 add_variant exec.base exec - "exec" "$EXEC_N"
 add_variant exec.with exec "" "exec (fork + execve /bin/true + waitpid)" "$EXEC_N"
 OTHER=""
@@ -396,6 +402,7 @@ if [[ -n ${BENCH_OTHER_BINARY:-} ]]; then
 	cp "$BENCH_OTHER_BINARY" "$TMP/crowsnest-other"
 	add_variant open.other open "" "open, other build" "$OPEN_N" "$TMP/crowsnest-other"
 	add_variant connect.other connect "" "connect, other build" "$CONNECT_N" "$TMP/crowsnest-other"
+	add_variant accept.other accept "" "accept, other build" "$ACCEPT_N" "$TMP/crowsnest-other"
 	add_variant exec.other exec "" "exec, other build" "$EXEC_N" "$TMP/crowsnest-other"
 	OTHER=1
 fi
@@ -418,13 +425,15 @@ run_variant() { # run_variant NAME ROUND
 			((${#CRASHES[@]} < MAX_CRASHES)) || die "crowsnest died ${#CRASHES[@]} times, giving up"
 			log "  redoing round $2 of $v"
 		done
-		local events drops
-		events=$(counter "events.$loop")
+		local events drops type=$loop
+		# accepts are syscall events: that count holds the loop's socket calls too
+		[[ $loop != accept ]] || type=syscall
+		events=$(counter "events.$type")
 		drops=$(counter ringbuf_drops)
 		V_DROPS[$v]=$((V_DROPS[$v] + drops))
 		V_INFLIGHT[$v]=$((V_INFLIGHT[$v] + $(counter inflight_drops)))
 		V_EVENTS[$v]=$((V_EVENTS[$v] + events))
-		V_FILTERED[$v]=$((V_FILTERED[$v] + $(counter "prefiltered.$loop")))
+		V_FILTERED[$v]=$((V_FILTERED[$v] + $(counter "prefiltered.$type")))
 		V_ALLEVENTS[$v]=$((V_ALLEVENTS[$v] + $(events_total)))
 		V_TICKS[$v]=$((V_TICKS[$v] + SENSOR_TICKS))
 		if [[ -n ${BPF_RUN[$loop]:-} ]]; then
@@ -436,7 +445,7 @@ run_variant() { # run_variant NAME ROUND
 			read -r pns pruns <<<"${BPF_RUN[outcome]}"
 			V_PROG_NS[$v]=$((V_PROG_NS[$v] + pns))
 		fi
-		log "  round $2  $(printf '%-10s' "${v#*.}") $(printf '%12s' "$LOOP_NS") ns/op   events.$loop $events (loop issued $LOOP_OPS), ringbuf_drops $drops"
+		log "  round $2  $(printf '%-10s' "${v#*.}") $(printf '%12s' "$LOOP_NS") ns/op   events.$type $events (loop issued $LOOP_OPS), ringbuf_drops $drops"
 	fi
 	V_NS[$v]+="$LOOP_NS "
 	V_OPS[$v]=$((V_OPS[$v] + LOOP_OPS))
@@ -468,10 +477,11 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log "crowsnest overhead benchmark: $VERSION (commit $COMMIT), $RUNS runs per variant"
 log "$PINNING"
-log "iterations per run: open $OPEN_N (--wakeup-bytes 1: $WAKE1_N), connect $CONNECT_N, exec $EXEC_N (each + 10% warm-up)"
+log "iterations per run: open $OPEN_N (--wakeup-bytes 1: $WAKE1_N), connect $CONNECT_N, accept $ACCEPT_N, exec $EXEC_N (each + 10% warm-up)"
 
 bench open.base open.with open.nopf open.floor open.wake1 ${OTHER:+open.other}
 bench connect.base connect.with connect.floor ${OTHER:+connect.other}
+bench accept.base accept.with ${OTHER:+accept.other}
 bench exec.base exec.with ${OTHER:+exec.other}
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -525,20 +535,23 @@ ns_per_event() { # ns_per_event VARIANT... -> sensor CPU ns per event over those
 	row open.wake1 open.base open.floor
 	row connect.with connect.base connect.floor
 	row connect.floor connect.base connect.floor
+	row accept.with accept.base
 	row exec.with exec.base
 	if [[ -n $OTHER ]]; then
 		row open.other open.base
 		row connect.other connect.base
+		row accept.other accept.base
 		row exec.other exec.base
 	fi
 	echo
 	echo "- BPF program run time against the floor's (target: connect at most 2x): open $(prog_ratio open.with open.floor), open --no-prefilter $(prog_ratio open.nopf open.floor), connect $(prog_ratio connect.with connect.floor);" \
-		"exec has no floor: every exec is sent"
-	echo "- crowsnest CPU per event (utime+stime from ready to the stop, over every event it counted; default wakeup, all with-runs): $(ns_per_event open.with connect.with exec.with);" \
+		"accept and exec have no floor: a listener's first 8 accepts a minute are sent, the rest counted as prefiltered (the accept row's events are all syscall events, its client sockets' included); every exec is sent"
+	echo "- crowsnest CPU per event (utime+stime from ready to the stop, over every event it counted; default wakeup, all with-runs): $(ns_per_event open.with connect.with accept.with exec.with);" \
 		"open loop alone: $(ns_per_event open.with); --no-prefilter: $(ns_per_event open.nopf); with --wakeup-bytes 1: $(ns_per_event open.wake1)"
 	echo "- spread (min-max ns/op): open $(spread <<<"${V_NS[open.base]}") vs $(spread <<<"${V_NS[open.with]}")" \
 		"vs $(spread <<<"${V_NS[open.nopf]}") (--no-prefilter) vs $(spread <<<"${V_NS[open.floor]}") (floor)" \
 		"vs $(spread <<<"${V_NS[open.wake1]}") (wakeup 1); connect $(spread <<<"${V_NS[connect.base]}") vs $(spread <<<"${V_NS[connect.with]}");" \
+		"accept $(spread <<<"${V_NS[accept.base]}") vs $(spread <<<"${V_NS[accept.with]}");" \
 		"exec $(spread <<<"${V_NS[exec.base]}") vs $(spread <<<"${V_NS[exec.with]}")"
 	echo "- each with-run starts a fresh crowsnest (default rules, --flood-rate 0, JSON to /dev/null) and stops it after the run;" \
 		"drops = ringbuf_drops summed over the with-runs; events count every process on the host, the loop's rounds include its 10% warm-up"

@@ -5,6 +5,9 @@
  *   bench_loops connect ITERATIONS       socket(AF_INET, SOCK_STREAM) + connect to
  *                                        127.0.0.1 on a port nobody listens on
  *                                        (refused) + close
+ *   bench_loops accept  ITERATIONS       accept4 + close of a connection waiting on a
+ *                                        127.0.0.1 listener (the connections are made
+ *                                        in batches between rounds, untimed)
  *   bench_loops exec    ITERATIONS       fork + execve("/bin/true") + waitpid
  *
  * Each loop first runs a warm-up of ITERATIONS/10 rounds (at least 1), then
@@ -113,6 +116,60 @@ static void connect_round(void)
 	close(s);
 }
 
+/* ---- accept -------------------------------------------------------------- */
+
+#define ACCEPT_BATCH 256
+
+static int listener = -1;
+static int clients[ACCEPT_BATCH];
+static int waiting; /* connections queued on the listener, not yet accepted */
+static long long untimed_ns; /* spent making connections: not part of a round */
+
+static void listen_on_loopback(void)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (listener < 0)
+		die("socket");
+	if (bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(listener, 2 * ACCEPT_BATCH) < 0)
+		die("listen on 127.0.0.1:0");
+}
+
+/* Closes the last batch's client ends and connects a new batch, untimed. */
+static void queue_connections(void)
+{
+	long long start = now_ns();
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	int i;
+
+	if (getsockname(listener, (struct sockaddr *)&addr, &len) < 0)
+		die("getsockname");
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		if (clients[i] > 0)
+			close(clients[i]);
+		clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (clients[i] < 0 || connect(clients[i], (struct sockaddr *)&addr, sizeof(addr)) < 0)
+			die("connect to the listener");
+	}
+	waiting = ACCEPT_BATCH;
+	untimed_ns += now_ns() - start;
+}
+
+static void accept_round(void)
+{
+	int c;
+
+	if (waiting == 0)
+		queue_connections();
+	c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		die("accept4");
+	close(c);
+	waiting--;
+}
+
 /* ---- exec ---------------------------------------------------------------- */
 
 static void exec_round(void)
@@ -139,6 +196,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bench_loops open FILE ITERATIONS\n"
 			"       bench_loops connect ITERATIONS\n"
+			"       bench_loops accept ITERATIONS\n"
 			"       bench_loops exec ITERATIONS\n");
 	exit(2);
 }
@@ -157,6 +215,10 @@ int main(int argc, char **argv)
 		iterations = parse_iterations(argv[2]);
 		hold_refusing_port();
 		round = connect_round;
+	} else if (argc == 3 && strcmp(argv[1], "accept") == 0) {
+		iterations = parse_iterations(argv[2]);
+		listen_on_loopback();
+		round = accept_round;
 	} else if (argc == 3 && strcmp(argv[1], "exec") == 0) {
 		iterations = parse_iterations(argv[2]);
 		round = exec_round;
@@ -169,9 +231,10 @@ int main(int argc, char **argv)
 		round();
 
 	start = now_ns();
+	untimed_ns = 0;
 	for (i = 0; i < iterations; i++)
 		round();
-	elapsed = now_ns() - start;
+	elapsed = now_ns() - start - untimed_ns;
 
 	printf("%.1f %ld\n", (double)elapsed / (double)iterations, warmup + iterations);
 	return 0;
