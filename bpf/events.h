@@ -99,7 +99,8 @@ enum syscall_id {
 	 * as prefiltered */
 	SYSCALL_ACCEPT = 30,      /* fd (the listening socket) */
 	SYSCALL_ACCEPT4 = 31,     /* fd, flags (SOCK_NONBLOCK, SOCK_CLOEXEC) */
-	SYSCALL_ID_MAX = 32,
+	SYSCALL_LISTEN = 32,      /* fd, backlog (sock: an inet socket's local end; others are not sent) */
+	SYSCALL_ID_MAX = 33,
 };
 
 /* How many accepts of one listening socket are sent: enough to show who

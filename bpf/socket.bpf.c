@@ -2,8 +2,8 @@
 /*
  * File descriptors that are sockets: socket(2), dup/dup2/dup3 of a socket
  * (a shell whose stdin and stdout become a connection is a reverse shell),
- * and accept/accept4 of an inet connection (a bind shell's listener took
- * its peer). Read at sys_exit, with the socket's two ends and protocol from
+ * listen and accept/accept4 on an inet socket (a bind shell's listener
+ * waits for its peer, then takes it). Read at sys_exit, with the socket's two ends and protocol from
  * the kernel's struct sock: what Falco's fd.* fields describe.
  */
 #include "vmlinux.h"
@@ -137,5 +137,27 @@ SEC("tracepoint/syscalls/sys_exit_accept4")
 int handle_exit_accept4(struct trace_event_raw_sys_exit *ctx)
 {
 	accept_exit(SYSCALL_ACCEPT4, ctx->ret, (__s32)ARG(1), (__s32)ARG(4));
+	return 0;
+}
+
+/* A successful listen on an inet socket: which address and port a process
+ * waits on. Rare (once per server start), so each is sent. */
+SEC("tracepoint/syscalls/sys_exit_listen")
+int handle_exit_listen(struct trace_event_raw_sys_exit *ctx)
+{
+	struct socket_ends ends = {};
+	struct syscall_event *e;
+	__s32 fd = (__s32)ARG(1);
+
+	if (ctx->ret < 0 || !read_socket_ends(&ends, fd) || (ends.family != AF_INET && ends.family != AF_INET6))
+		return 0;
+	e = start_syscall(SYSCALL_LISTEN, SYSCALL_CLASS_HIGH_RATE, ctx->ret);
+	if (!e)
+		return 0;
+	e->args[0] = fd;
+	e->args[1] = (__s32)ARG(2);
+	e->sock = ends;
+	e->flags |= EVENT_FLAG_SOCKET;
+	send_syscall(e);
 	return 0;
 }

@@ -2,8 +2,9 @@
 // shell whose listener has no telling name (a python script) piped into a
 // waiting shell, caught at its accept; busybox's netcat with the shell
 // started after the accept, caught at the shell's exec; the accept records'
-// ids and ends; and a busy server, whose accepts stay quiet and are sent
-// only for the listener's first 8 of the minute.
+// ids and ends, and the listen before them; and a busy server, whose
+// accepts stay quiet and are sent only for the listener's first 8 of the
+// minute.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -103,6 +104,13 @@ TEST_CASE("bind shells: a nameless listener piped to a waiting shell is caught a
     CHECK(e.event().fd() >= 3);
     CHECK(e.event().family() == "inet");
     CHECK(e.event().src_ip() == "127.0.0.1");
+    // and its listen before it, on the same port
+    v1::Event listen;
+    REQUIRE(sensor.wait_event(
+        [&](const v1::Event &x) { return x.event().syscall() == "listen" && x.container().id() == id; }, &listen));
+    CHECK(listen.process().pid() == v.process().pid());
+    CHECK(listen.event().src_port() == port);
+    CHECK(listen.event().args_size() >= 2);
 }
 
 TEST_CASE("bind shells: busybox netcat's accept gets a notice, and the shell started after it is caught at its exec",

@@ -223,6 +223,9 @@ Scene sc_accept4_v6() {
     return socket_scene(Syscall::Accept4, {3, SOCK_NONBLOCK | SOCK_CLOEXEC}, 6, "fd00::2", 8443, "fd00::9", 52000,
                         IPPROTO_TCP);
 }
+Scene sc_listen() {
+    return socket_scene(Syscall::Listen, {3, 128}, 0, "0.0.0.0", 4444, "0.0.0.0", 0, IPPROTO_TCP);
+}
 Scene sc_mount_disk() {
     return syscall_scene(Syscall::Mount, {MS_MGC_VAL | MS_RDONLY}, -EPERM, "/dev/sda1", "/mnt", "ext4");
 }
@@ -1107,6 +1110,9 @@ const std::vector<Row> kRows = {
     {"evt.type = accept4 and evt.arg.flags = SOCK_NONBLOCK|SOCK_CLOEXEC and fd.type = ipv6", sc_accept4_v6, true},
     {"fd.name = '[fd00::9]:52000->[fd00::2]:8443' and fd.cip = fd00::9 and fd.sip = fd00::2", sc_accept4_v6, true},
     {"fd.cip exists or fd.cport exists", sc_dup2_sock, false},  // only an accept knows its client
+    {"evt.type = listen and fd.sport = 4444 and fd.sip = 0.0.0.0 and fd.name = '0.0.0.0:4444' and fd.num = 3",
+     sc_listen, true},
+    {"evt.args = 'fd=3 backlog=128' and fd.l4proto = tcp and not fd.cip exists", sc_listen, true},
     {"fd.rip = 10.9.8.7 and fd.rport = 4444", sc_dup2_sock, true},
     {"evt.type = mount and evt.arg.dev = /dev/sda1 and evt.arg.dir = /mnt and evt.arg.type = ext4", sc_mount_disk,
      true},

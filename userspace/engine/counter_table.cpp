@@ -10,7 +10,7 @@ const std::vector<CounterDoc> kDocs = {
     {"events.<type>",
      "events the engine received, by type (exec, open, connect, exit; syscall: ptrace, setns, unshare, module "
      "loads, bpf, socket, symlink, link, chmod, set*id, dup, mount, umount2, fsopen, mknod, memfd_create, unlink, "
-     "accept; "
+     "accept, listen; "
      "connect_result: how a TCP connect attempt ended; flood: a cgroup's rate-limit drops; cgroup: a cgroup's "
      "path, read at its first exec)", "crowsnest_events_total"},
     {"verdicts.<category>", "verdicts sent, by category (summaries of aggregated verdicts included)", "crowsnest_verdicts_total"},
@@ -22,7 +22,7 @@ const std::vector<CounterDoc> kDocs = {
     {"ringbuf_drops.<type>", "the same, by event type", "crowsnest_ringbuf_drops_total"},
     {"ring_reserved.<type>",
      "open, connect, connect_result and syscall events (socket, dup, symlink, link, chmod, set*id, memfd_create, unlink, "
-     "accept, mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
+     "accept, listen, mknod of a FIFO or file) refused because the ring buffer was three quarters full: the rest is kept for exec, exit, flood and "
      "escape records (ptrace, setns, unshare, module loads, bpf, mount, umount2, fsopen, mknod of a device)", "crowsnest_ring_reserved_drops_total"},
     {"prefiltered.<type>",
      "events no loaded rule could match, dropped in the kernel by the prefilter (`rules validate` shows what it "

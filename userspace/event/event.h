@@ -17,7 +17,7 @@ namespace crowsnest {
 // cgroup, read at its first exec, so that it is known even once removed.
 // Syscall: one of the rarer calls that Falco's rules name (ptrace, setns,
 // unshare, module loads, bpf, socket, symlink, link, chmod, set*id, dup,
-// mount, umount2, mknod, memfd_create, unlink, accept). ConnectResult: how a TCP connect
+// mount, umount2, mknod, memfd_create, unlink, accept, listen). ConnectResult: how a TCP connect
 // attempt ended (blocking or not), with its 4-tuple, for the process that
 // made it.
 enum class EventType : uint8_t {
@@ -57,9 +57,10 @@ enum class Syscall : uint8_t {
     Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
     Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
     Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen, Unlink, Unlinkat, Accept, Accept4,
+    Listen,
 };
 constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
-constexpr size_t kOtherSyscallCount = size_t(Syscall::Accept4) - size_t(Syscall::Ptrace) + 1;
+constexpr size_t kOtherSyscallCount = size_t(Syscall::Listen) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;

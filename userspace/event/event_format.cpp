@@ -213,6 +213,7 @@ const char *syscall_name(const Event &e) {
     case Syscall::Unlinkat: return "unlinkat";
     case Syscall::Accept: return "accept";
     case Syscall::Accept4: return "accept4";
+    case Syscall::Listen: return "listen";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type

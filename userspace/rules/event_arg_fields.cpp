@@ -26,6 +26,7 @@ constexpr ArgName kArgNames[] = {
     {"ruid", A::Ruid},         {"euid", A::Euid},         {"suid", A::Suid},         {"rgid", A::Rgid},
     {"egid", A::Egid},         {"sgid", A::Sgid},         {"oldfd", A::Oldfd},       {"newfd", A::Newfd},
     {"dev", A::Dev},           {"dir", A::Dir},           {"path", A::Path},         {"tuple", A::Tuple},
+    {"backlog", A::Backlog},
 };
 
 // One argument of a call: its name, and where its value is: Event::args[slot],
@@ -81,6 +82,7 @@ constexpr ArgSlot kUnlinkatArgs[] = {{A::Dirfd, 0}, {A::Name, kPath}, {A::Flags,
 // Falco's: the new connection's fd and its ends (client->server); the listener is args[0]
 constexpr ArgSlot kAcceptArgs[] = {{A::Fd, kResult}, {A::Tuple, kSocket}};
 constexpr ArgSlot kAccept4Args[] = {{A::Fd, kResult}, {A::Tuple, kSocket}, {A::Flags, 1}};
+constexpr ArgSlot kListenArgs[] = {{A::Fd, 0}, {A::Backlog, 1}};
 
 Args syscall_args(Syscall s) {
     switch (s) {
@@ -115,6 +117,7 @@ Args syscall_args(Syscall s) {
     case Syscall::Unlinkat: return args_of(kUnlinkatArgs);
     case Syscall::Accept: return args_of(kAcceptArgs);
     case Syscall::Accept4: return args_of(kAccept4Args);
+    case Syscall::Listen: return args_of(kListenArgs);
     default: return {};
     }
 }

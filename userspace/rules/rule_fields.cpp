@@ -81,7 +81,8 @@ const std::vector<FieldInfo> kFields = {
      "outcome, blocking or not: evt.outcome); and ptrace, setns, unshare, init_module, "
      "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
      "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen, unlink, unlinkat, "
-     "accept, accept4 (an inbound inet connection taken; a listening socket's first 8 a minute)"},
+     "accept, accept4 (an inbound inet connection taken; a listening socket's first 8 a minute), listen (on an "
+     "inet socket)"},
     {"evt.num", F::EvtNum, T::Number, kAll, A::None, false,
      "the event's number: 1 for the first event the loaded rules see, then counting up (never 0, so Falco's "
      "never_true macro, evt.num=0, holds for no event)"},
@@ -218,12 +219,14 @@ const std::vector<FieldInfo> kFields = {
     {"fd.typechar", F::FdTypeChar, T::String, kSocket | kOpen, A::None, false, "f (open), 4 or 6 (inet connect, dup, socket, accept), u (unix)"},
     {"fd.name", F::FdName, T::String, kSocket | kOpen, A::None, false,
      "open: the absolute, normalised path; connect: ip:port or the unix socket's path; dup and socket of an inet "
-     "socket: the remote ip:port; accept: client ip:port->server ip:port, as Falco"},
+     "socket: the remote ip:port; accept: client ip:port->server ip:port, as Falco; listen: the ip:port it "
+     "waits on"},
     {"fd.directory", F::FdDirectory, T::String, kOpen, A::None, false, "open: the directory of fd.name"},
     {"fd.filename", F::FdFilename, T::String, kOpen, A::None, false, "open: the last component of fd.name"},
     {"fd.sip", F::FdSip, T::IpAddr, kSocket, A::None, false, "connect: the destination address (IPv4 or IPv6); dup, socket: the remote address; accept: the server's "
-     "(local) address the connection came in on"},
-    {"fd.sport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the destination port (inet only); dup, socket: the remote port; accept: the server's (local) port"},
+     "(local) address the connection came in on; listen: the address it waits on"},
+    {"fd.sport", F::FdSport, T::Number, kSocket, A::None, false, "connect: the destination port (inet only); dup, socket: the remote port; accept, listen: the server's (local) "
+     "port"},
     {"fd.snet", F::FdSnet, T::IpNet, kSocket, A::None, false,
      "fd.sip compared with networks: fd.snet in (10.0.0.0/8)"},
     {"fd.sockfamily", F::FdSockFamily, T::String, kSocket, A::None, false, "connect, dup, socket, accept: ip or unix"},
@@ -300,6 +303,8 @@ IpAddress local_ip(const Event &e) { return ip_from_bytes(e.family == AF_INET6, 
 
 // An inbound connection: its server is the local end, its client the remote one.
 bool is_accept(const Event &e) { return e.syscall == Syscall::Accept || e.syscall == Syscall::Accept4; }
+// An accept or a listen: the local end is the server (fd.sip, fd.sport).
+bool is_server_side(const Event &e) { return is_accept(e) || e.syscall == Syscall::Listen; }
 
 // ip:port, or [ip6]:port.
 void append_endpoint(uint16_t family, const std::array<uint8_t, 16> &addr, uint16_t port, std::string &out) {
@@ -490,6 +495,8 @@ std::string_view FieldReader::fd_name() {
         fd_name_ = ctx_->resolved_path.empty() ? e.path : ctx_->resolved_path;
     } else if (e.family == AF_UNIX) {
         append_unix_path(e, fd_name_);
+    } else if (is_inet(e) && e.syscall == Syscall::Listen) {  // no peer: the address it waits on
+        append_endpoint(e.family, e.local_addr, e.local_port, fd_name_);
     } else if (is_inet(e)) {
         append_endpoint(e.family, e.addr, e.port, fd_name_);
         if (is_accept(e)) {  // client->server, as Falco names an accepted connection
@@ -809,11 +816,11 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     case F::FdSip:
     case F::FdSnet:
         if (!is_inet(e)) return false;
-        out.ip = is_accept(e) ? local_ip(e) : event_ip(e);
+        out.ip = is_server_side(e) ? local_ip(e) : event_ip(e);
         return true;
     case F::FdSport:
         if (!is_inet(e)) return false;
-        out.num = is_accept(e) ? e.local_port : e.port;
+        out.num = is_server_side(e) ? e.local_port : e.port;
         return true;
     case F::FdRip:
     case F::FdRnet:
@@ -850,12 +857,12 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     }
 }
 
-// The others are the event's remote address, but an accept's server (fd.sip,
-// fd.snet and their aliases) is its local end.
+// The others are the event's remote address, but an accept's or a listen's
+// server (fd.sip, fd.snet and their aliases) is its local end.
 void FieldReader::render_fd_ip(const FieldRef &f, std::string &out) {
     const Event &e = *ctx_->event;
     const bool server = f.info->id == F::FdSip || f.info->id == F::FdSnet;
-    append_address(e.family, server && is_accept(e) ? e.local_addr : e.addr, out);
+    append_address(e.family, server && is_server_side(e) ? e.local_addr : e.addr, out);
 }
 
 void FieldReader::render(const FieldRef &f, std::string &out) {

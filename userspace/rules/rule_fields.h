@@ -78,6 +78,7 @@ enum class EventArg : uint32_t {
     Other, Filename, Name, Flags, Mode, Fd, Dirfd, Addr,
     Request, Pid, Nstype, Length, Cmd, Domain, Type, Proto, Target, Linkpath, Linkdirfd, Oldpath, Newpath,
     Olddir, Newdir, Uid, Gid, Ruid, Euid, Suid, Rgid, Egid, Sgid, Oldfd, Newfd, Dev, Dir, Path, Tuple,
+    Backlog,
 };
 EventArg event_arg(std::string_view name);
 
@@ -172,7 +173,7 @@ constexpr std::array<std::string_view, 8 + kOtherSyscallCount> kEvtTypes = {
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
     "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
     "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen", "unlink", "unlinkat",
-    "accept",  "accept4"};
+    "accept",  "accept4",  "listen"};
 constexpr size_t kFirstOtherEvtType = 8;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);
