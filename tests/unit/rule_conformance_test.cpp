@@ -1052,6 +1052,7 @@ const std::vector<Row> kRows = {
     {"fd.sip.name exists", cn_v4, false},
     {"fd.cip.name exists", cn_v4, false},
     {"fd.rip.name != example.com", cn_v4, false},
+    {"fd.lip.name exists", cn_v4, false},
     // ---- the other calls: ptrace, setns, unshare, modules, bpf, socket, links, chmod, set*id, dup ----
     {"evt.type = ptrace and evt.arg.request contains PTRACE_ATTACH", sc_ptrace_attach, true},
     {"evt.arg.request contains PTRACE_ATTACH", sc_ptrace_peek, false},
@@ -1114,6 +1115,9 @@ const std::vector<Row> kRows = {
      sc_listen, true},
     {"evt.args = 'fd=3 backlog=128' and fd.l4proto = tcp and not fd.cip exists", sc_listen, true},
     {"fd.rip = 10.9.8.7 and fd.rport = 4444", sc_dup2_sock, true},
+    {"fd.lip = 10.0.0.2 and fd.lnet in (10.0.0.0/8) and fd.lport = 4444", sc_accept, true},
+    {"fd.lip = 10.0.0.2 and fd.lport = 40000", sc_dup2_sock, true},
+    {"fd.lip exists or fd.lnet exists", cn_no_process, false},  // a connect does not carry its local address
     {"evt.type = mount and evt.arg.dev = /dev/sda1 and evt.arg.dir = /mnt and evt.arg.type = ext4", sc_mount_disk,
      true},
     {"evt.arg.flags = RDONLY and evt.res = EPERM", sc_mount_disk, true},  // the old magic number dropped

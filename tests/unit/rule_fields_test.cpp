@@ -25,6 +25,7 @@ using crowsnest::test::exec_scene;
 using crowsnest::test::kContainerId;
 using crowsnest::test::open_scene;
 using crowsnest::test::Scene;
+using crowsnest::test::socket_scene;
 
 namespace {
 
@@ -197,6 +198,40 @@ TEST_CASE("fields: connect destinations", "[fields]") {
     const Scene abstract = connect_unix_scene(std::string("dbus\0x", 6), true);
     CHECK(value(abstract, "fd.name") == "@dbus@x");
     CHECK(value(abstract, "fd.unix_path") == "@dbus@x");
+}
+
+TEST_CASE("fields: an accepted connection and a listen, rendered as Falco reads their ends", "[fields]") {
+    const Scene accepted =
+        socket_scene(Syscall::Accept4, {3, 0}, 5, "10.0.0.2", 4444, "10.9.8.7", 51000, IPPROTO_TCP);
+    CHECK(value(accepted, "evt.type") == "accept4");
+    CHECK(value(accepted, "fd.name") == "10.9.8.7:51000->10.0.0.2:4444");
+    CHECK(value(accepted, "fd.sip") == "10.0.0.2");  // the server: the local end
+    CHECK(value(accepted, "fd.snet") == "10.0.0.2");
+    CHECK(value(accepted, "fd.ip") == "10.0.0.2");
+    CHECK(value(accepted, "fd.sport") == "4444");
+    CHECK(value(accepted, "fd.cip") == "10.9.8.7");  // the client: the remote end
+    CHECK(value(accepted, "fd.cport") == "51000");
+    CHECK(value(accepted, "fd.rip") == "10.9.8.7");
+    CHECK(value(accepted, "fd.rnet") == "10.9.8.7");
+    CHECK(value(accepted, "fd.rport") == "51000");
+    CHECK(value(accepted, "fd.lip") == "10.0.0.2");
+    CHECK(value(accepted, "fd.lnet") == "10.0.0.2");
+    CHECK(value(accepted, "fd.lport") == "4444");
+    CHECK(value(accepted, "fd.num") == "5");
+    CHECK(value(accepted, "evt.args") == "fd=5 tuple=10.9.8.7:51000->10.0.0.2:4444 flags=0");
+
+    const Scene listening = socket_scene(Syscall::Listen, {3, 511}, 0, "::", 8443, "::", 0, IPPROTO_TCP);
+    CHECK(value(listening, "fd.name") == "[::]:8443");
+    CHECK(value(listening, "fd.sip") == "::");
+    CHECK(value(listening, "fd.sport") == "8443");
+    CHECK(value(listening, "fd.cip") == "<NA>");
+    CHECK(value(listening, "fd.typechar") == "6");
+    CHECK(value(listening, "evt.arg.backlog") == "511");
+
+    const Scene v4 = connect_inet_scene("10.1.2.3", 3333);  // a connect carries no local address
+    CHECK(value(v4, "fd.lip") == "<NA>");
+    CHECK(value(v4, "fd.cip") == "<NA>");
+    CHECK(value(v4, "fd.rip") == "10.1.2.3");
 }
 
 TEST_CASE("fields: the new program's stdin, stdout and stderr at exec", "[fields][stdio]") {

@@ -255,6 +255,10 @@ const std::vector<FieldInfo> kFields = {
     {"fd.rport", F::FdRport, T::Number, kSocket, A::None, false, "the remote port, as fd.rip"},
     {"fd.port", F::FdSport, T::Number, kSocket, A::None, false,
      "the port of either end, read as the server's: fd.sport"},
+    {"fd.lip", F::FdLip, T::IpAddr, kSocket, A::None, false,
+     "the local address: dup, socket, accept, listen and a connect's outcome (unset for a connect, which does "
+     "not carry it)"},
+    {"fd.lnet", F::FdLnet, T::IpNet, kSocket, A::None, false, "fd.lip compared with networks"},
     {"fd.l4proto", F::FdL4Proto, T::String, kSocket, A::None, false,
      "connect, dup, socket and accept of an inet socket: tcp, udp, icmp or raw, from the kernel's socket (unset for "
      "io_uring's connect: <NA>, no comparison holds)"},
@@ -269,6 +273,7 @@ const std::vector<FieldInfo> kFields = {
      "the domain name that resolved to fd.sip: unset, as crowsnest keeps no DNS cache (<NA>)"},
     {"fd.cip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.cip: unset (<NA>)"},
     {"fd.rip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.rip: unset (<NA>)"},
+    {"fd.lip.name", F::FdIpName, T::String, kConnect, A::None, false, "as fd.sip.name, for fd.lip: unset (<NA>)"},
     STDIO_FIELDS("stdin", 0),
     STDIO_FIELDS("stdout", 1),
     {"proc.stdout.is_stdin", F::ProcStdioIsStdin, T::Bool, kExec, A::None, false,
@@ -537,7 +542,8 @@ bool FieldReader::read(const FieldRef &f, FieldValue &out) {
     case F::K8sPodLabel:
         return read_container(f, out);
     case F::FdNum: case F::FdTypeChar: case F::FdName: case F::FdDirectory: case F::FdFilename: case F::FdSip:
-    case F::FdSport: case F::FdSnet: case F::FdRip: case F::FdRport: case F::FdRnet: case F::FdCip: case F::FdCnet:
+    case F::FdSport: case F::FdSnet: case F::FdRip: case F::FdRport: case F::FdRnet: case F::FdLip: case F::FdLnet:
+    case F::FdCip: case F::FdCnet:
     case F::FdCport: case F::FdSockFamily: case F::FdUnixPath: case F::HostPath:
         return read_fd(f, out);
     case F::FdType: case F::FdNameRaw: case F::FdNameChanged: case F::FdConnected: case F::FdL4Proto: case F::FdLport:
@@ -831,6 +837,11 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
         if (!is_inet(e)) return false;
         out.num = e.port;
         return true;
+    case F::FdLip:
+    case F::FdLnet:
+        if (!is_inet(e) || e.type == EventType::Connect) return false;  // a connect's local address is not carried
+        out.ip = local_ip(e);
+        return true;
     case F::FdCip:
     case F::FdCnet:
         if (!is_inet(e) || !is_accept(e)) return false;  // a connect's local address is not carried
@@ -857,12 +868,13 @@ bool FieldReader::read_fd(const FieldRef &f, FieldValue &out) {
     }
 }
 
-// The others are the event's remote address, but an accept's or a listen's
-// server (fd.sip, fd.snet and their aliases) is its local end.
+// The others are the event's remote address, but fd.lip and an accept's or
+// a listen's server (fd.sip, fd.snet and their aliases) are its local end.
 void FieldReader::render_fd_ip(const FieldRef &f, std::string &out) {
     const Event &e = *ctx_->event;
     const bool server = f.info->id == F::FdSip || f.info->id == F::FdSnet;
-    append_address(e.family, server && is_server_side(e) ? e.local_addr : e.addr, out);
+    const bool local = f.info->id == F::FdLip || f.info->id == F::FdLnet || (server && is_server_side(e));
+    append_address(e.family, local ? e.local_addr : e.addr, out);
 }
 
 void FieldReader::render(const FieldRef &f, std::string &out) {
