@@ -94,13 +94,15 @@ enum syscall_id {
 	SYSCALL_UNLINK = 28,      /* (path: pathname) */
 	SYSCALL_UNLINKAT = 29,    /* dirfd, flags (path: pathname) */
 	/* an inbound inet connection taken (sock: its ends, local the listener's
-	 * address, remote the peer's); only the first ACCEPTS_PER_WINDOW of each
+	 * address, remote the peer's), by a call or an io_uring request (not a
+	 * direct one, into a fixed-file slot); only the first ACCEPTS_PER_WINDOW of each
 	 * listening socket per ACCEPT_WINDOW_NS are sent, the rest are counted
 	 * as prefiltered */
 	SYSCALL_ACCEPT = 30,      /* fd (the listening socket) */
 	SYSCALL_ACCEPT4 = 31,     /* fd, flags (SOCK_NONBLOCK, SOCK_CLOEXEC) */
 	SYSCALL_LISTEN = 32,      /* fd, backlog (sock: an inet socket's local end; others are not sent) */
-	SYSCALL_ID_MAX = 33,
+	SYSCALL_IO_URING_ACCEPT = 33, /* IORING_OP_ACCEPT, as accept4: -1 (no fd is known), flags */
+	SYSCALL_ID_MAX = 34,
 };
 
 /* How many accepts of one listening socket are sent: enough to show who

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * io_uring: IORING_OP_OPENAT(2) and IORING_OP_CONNECT make no open or
- * connect system call, a known way around syscall sensors. A request is read
- * when it is submitted (in the submitter's context, after its prep copied
- * the path), kept until it completes, then sent as an open or connect record
- * with its result.
+ * io_uring: IORING_OP_OPENAT(2), IORING_OP_CONNECT and IORING_OP_ACCEPT
+ * make no open, connect or accept system call, a known way around syscall
+ * sensors. An open or connect request is read when it is submitted (in the
+ * submitter's context, after its prep copied the path), kept until it
+ * completes, then sent as an open or connect record with its result. An
+ * accept is read when it completes: the new fd is in the submitter's table
+ * then (the request runs in the submitter's task work or one of its io-wq
+ * threads, which share that table).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "lib/accept_record.h"
 #include "lib/connect_record.h"
 #include "lib/open_record.h"
 
+#define IORING_OP_ACCEPT 13
 #define IORING_OP_CONNECT 16
 #define IORING_OP_OPENAT 18
 #define IORING_OP_OPENAT2 28
@@ -77,6 +82,16 @@ int handle_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 	return 0;
 }
 
+/* A completed accept: the new connection's fd is `res`. A direct accept
+ * (into a fixed-file slot) has no fd to read the connection from: not sent. */
+static __always_inline void complete_accept(struct io_kiocb *kiocb, long res)
+{
+	struct io_accept *a = kernel_ptr(struct io_accept, kiocb);
+
+	if (a->file_slot == 0)
+		send_accept(SYSCALL_IO_URING_ACCEPT, res, -1, kernel_ptr(struct file, a->file), a->flags);
+}
+
 SEC("tracepoint/io_uring/io_uring_complete")
 int handle_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 {
@@ -94,6 +109,9 @@ int handle_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 		c->ret = ctx->res;
 		send(c, sizeof(*c), batched_wakeup(sizeof(*c)));
 		bpf_map_delete_elem(&uring_connect_inflight, &req);
+		return 0;
 	}
+	if (ctx->res >= 0 && kernel_ptr(struct io_kiocb, ctx->req)->opcode == IORING_OP_ACCEPT)
+		complete_accept(kernel_ptr(struct io_kiocb, ctx->req), ctx->res);
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "lib/prefilter.h"
+#include "lib/accept_record.h"
 #include "lib/socket_ends.h"
 #include "lib/syscall_record.h"
 
@@ -74,69 +74,21 @@ int handle_exit_dup3(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* Whether this accept on `listener` is among the first ACCEPTS_PER_WINDOW
- * of its window; counted if so. Two CPUs may both take the last one: the
- * bound is what matters, not its exactness. */
-static __always_inline bool accept_in_window(struct file *listener)
-{
-	__u64 key = listener->f_inode->i_ino, now = bpf_ktime_get_boot_ns();
-	struct accept_window *w = bpf_map_lookup_elem(&accept_windows, &key);
-	struct accept_window fresh = { .start = now, .sent = 1 };
-
-	if (!w) {
-		bpf_map_update_elem(&accept_windows, &key, &fresh, BPF_ANY);
-		return true;
-	}
-	if (now - w->start > ACCEPT_WINDOW_NS) {
-		w->start = now;
-		w->sent = 0;
-	}
-	if (w->sent >= ACCEPTS_PER_WINDOW)
-		return false;
-	__sync_fetch_and_add(&w->sent, 1);
-	return true;
-}
-
-/* An inbound inet connection: the new socket's ends. Unix sockets are left
- * out (every local daemon accepts them all day; a runtime socket's client
- * is seen at its connect), and so are accepts that failed (EAGAIN of a
- * non-blocking listener). */
-static __always_inline void accept_exit(__u16 id, long ret, __s32 fd, __s32 flags)
-{
-	struct socket_ends ends = {};
-	struct syscall_event *e;
-	struct file *listener;
-
-	if (ret < 0 || is_self() || !read_socket_ends(&ends, (int)ret))
-		return;
-	if (ends.family != AF_INET && ends.family != AF_INET6)
-		return;
-	listener = current_file(fd);
-	if (listener && !accept_in_window(listener)) {
-		count_prefiltered(EVENT_SYSCALL);
-		return;
-	}
-	e = start_syscall(id, SYSCALL_CLASS_HIGH_RATE, ret);
-	if (!e)
-		return;
-	e->args[0] = fd;
-	e->args[1] = flags;
-	e->sock = ends;
-	e->flags |= EVENT_FLAG_SOCKET;
-	send_syscall(e);
-}
-
 SEC("tracepoint/syscalls/sys_exit_accept")
 int handle_exit_accept(struct trace_event_raw_sys_exit *ctx)
 {
-	accept_exit(SYSCALL_ACCEPT, ctx->ret, (__s32)ARG(1), 0);
+	__s32 fd = (__s32)ARG(1);
+
+	send_accept(SYSCALL_ACCEPT, ctx->ret, fd, current_file(fd), 0);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
 int handle_exit_accept4(struct trace_event_raw_sys_exit *ctx)
 {
-	accept_exit(SYSCALL_ACCEPT4, ctx->ret, (__s32)ARG(1), (__s32)ARG(4));
+	__s32 fd = (__s32)ARG(1);
+
+	send_accept(SYSCALL_ACCEPT4, ctx->ret, fd, current_file(fd), (__s32)ARG(4));
 	return 0;
 }
 

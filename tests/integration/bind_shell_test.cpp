@@ -4,7 +4,7 @@
 // started after the accept, caught at the shell's exec; the accept records'
 // ids and ends, and the listen before them; and a busy server, whose
 // accepts stay quiet and are sent only for the listener's first 8 of the
-// minute.
+// minute. An io_uring accept, which makes no accept call, is caught as well.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -154,6 +154,35 @@ TEST_CASE("bind shells: busybox netcat's accept gets a notice, and the shell sta
     CHECK(v.output().find("reads its program from /tmp/kworker (-l -p " + std::to_string(port) + ")") !=
           std::string::npos);
     CHECK(v.process().pid() != notice.process().pid());  // the shell, the listener's sibling
+}
+
+TEST_CASE("bind shells: an accept made through io_uring, with no accept call, is caught the same way",
+          "[integration][bind_shell][io_uring]") {
+    SensorProcess sensor;
+    START_SENSOR(sensor);
+    const std::string id = random_container_id();
+    RuncContainer c;
+    START_CONTAINER(c, (ContainerSpec{.cgroups_path = docker_path(id)}));
+    REQUIRE(run_shell("cp " URING_PROBE_BINARY " " + c.bundle() + "/rootfs/tmp/relay") == 0);
+    const uint16_t port = unused_loopback_port();
+    REQUIRE(c.exec("( /tmp/relay accept " + std::to_string(port) + " | sh ) >/dev/null 2>&1 &") == 0);
+    const uint16_t client_port = send_to_listener(port, "touch /tmp/bind-ran\n");
+    REQUIRE(client_port != 0);
+    REQUIRE(wait_container_file(c, "/tmp/bind-ran"));
+
+    v1::Verdict v;
+    REQUIRE(sensor.wait_verdict(
+        [&](const v1::Verdict &x) {
+            return x.rule() == "bind_shell_listener_piped_to_shell" && x.container().id() == id;
+        },
+        &v));
+    INFO(v.output());
+    CHECK(v.cgroup_id() == c.cgroup_id());
+    CHECK(v.process().comm() == "relay");
+    CHECK(v.event().syscall() == "io_uring_accept");
+    CHECK(v.event().dst_port() == client_port);
+    CHECK(v.event().src_port() == port);
+    CHECK(v.event().fd() >= 3);  // the new connection's fd, from the request's result
 }
 
 TEST_CASE("bind shells: a busy server's accepts stay quiet, and only its listener's first 8 of the minute are sent",

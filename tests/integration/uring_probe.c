@@ -1,9 +1,12 @@
-/* Opens a file or connects a TCP socket through io_uring instead of the
- * open/connect system calls, the way io_uring-based tools evade syscall
- * sensors. Raw io_uring syscalls, no liburing; built static so it runs inside
- * the busybox test containers.
+/* Opens a file, connects a TCP socket or accepts a TCP connection through
+ * io_uring instead of the open/connect/accept system calls, the way
+ * io_uring-based tools evade syscall sensors. Raw io_uring syscalls, no
+ * liburing; built static so it runs inside the busybox test containers.
  *   uring_probe open PATH
- *   uring_probe connect IPV4 PORT */
+ *   uring_probe connect IPV4 PORT
+ *   uring_probe accept PORT   listens on 127.0.0.1:PORT, accepts one
+ *                             connection, and copies what it sends to stdout
+ *                             (a bind shell's listener); the result goes to stderr */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
@@ -99,11 +102,31 @@ int main(int argc, char **argv)
 		sqe.fd = socket(AF_INET, SOCK_STREAM, 0);
 		sqe.addr = (unsigned long)&addr;
 		sqe.off = sizeof(addr);
+	} else if (argc == 3 && strcmp(argv[1], "accept") == 0) {
+		addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		addr.sin_port = htons((unsigned short)atoi(argv[2]));
+		sqe.opcode = IORING_OP_ACCEPT;
+		sqe.fd = socket(AF_INET, SOCK_STREAM, 0);
+		sqe.accept_flags = SOCK_CLOEXEC;
+		if (bind(sqe.fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(sqe.fd, 1) != 0) {
+			perror("listen");
+			return 2;
+		}
 	} else {
-		fprintf(stderr, "usage: uring_probe open PATH | connect IPV4 PORT\n");
+		fprintf(stderr, "usage: uring_probe open PATH | connect IPV4 PORT | accept PORT\n");
 		return 2;
 	}
 	res = ring_run(&r, &sqe);
+	if (sqe.opcode == IORING_OP_ACCEPT) {
+		char buf[4096];
+		ssize_t n;
+
+		fprintf(stderr, "%d\n", res);
+		while (res >= 0 && (n = read(res, buf, sizeof(buf))) > 0)
+			if (write(1, buf, (size_t)n) != n)
+				return 1;
+		return res < 0 ? 1 : 0;
+	}
 	printf("%d\n", res);
 	return res < 0 ? 1 : 0;
 }

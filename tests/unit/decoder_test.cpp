@@ -883,7 +883,7 @@ TEST_CASE("decoder: every call of the ABI is a call of the engine, in order", "[
                            "setuid",  "setgid",    "setresuid", "setresgid", "dup",          "dup2",  "dup3",
                            "mount",   "umount2",   "mknod",   "mknodat",     "memfd_create", "fsopen",
                            "unlink",  "unlinkat",  "accept",  "accept4",
-                           "listen"};
+                           "listen",  "io_uring_accept"};
     REQUIRE(std::size(names) == SYSCALL_ID_MAX - SYSCALL_PTRACE);
     for (uint16_t id = SYSCALL_PTRACE; id < SYSCALL_ID_MAX; id++) {
         Event ev;

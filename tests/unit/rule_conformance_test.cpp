@@ -223,6 +223,10 @@ Scene sc_accept4_v6() {
     return socket_scene(Syscall::Accept4, {3, SOCK_NONBLOCK | SOCK_CLOEXEC}, 6, "fd00::2", 8443, "fd00::9", 52000,
                         IPPROTO_TCP);
 }
+Scene sc_uring_accept() {
+    return socket_scene(Syscall::IoUringAccept, {-1, SOCK_CLOEXEC}, 7, "10.0.0.2", 4444, "10.9.8.7", 51000,
+                        IPPROTO_TCP);
+}
 Scene sc_listen() {
     return socket_scene(Syscall::Listen, {3, 128}, 0, "0.0.0.0", 4444, "0.0.0.0", 0, IPPROTO_TCP);
 }
@@ -1111,6 +1115,10 @@ const std::vector<Row> kRows = {
     {"evt.type = accept4 and evt.arg.flags = SOCK_NONBLOCK|SOCK_CLOEXEC and fd.type = ipv6", sc_accept4_v6, true},
     {"fd.name = '[fd00::9]:52000->[fd00::2]:8443' and fd.cip = fd00::9 and fd.sip = fd00::2", sc_accept4_v6, true},
     {"fd.cip exists or fd.cport exists", sc_dup2_sock, false},  // only an accept knows its client
+    // io_uring's accept is the call it stands for, told apart by evt.syscall
+    {"evt.type = accept4 and evt.syscall = io_uring_accept and fd.cip = 10.9.8.7 and fd.num = 7", sc_uring_accept,
+     true},
+    {"evt.args = 'fd=7 tuple=10.9.8.7:51000->10.0.0.2:4444 flags=SOCK_CLOEXEC'", sc_uring_accept, true},
     {"evt.type = listen and fd.sport = 4444 and fd.sip = 0.0.0.0 and fd.name = '0.0.0.0:4444' and fd.num = 3",
      sc_listen, true},
     {"evt.args = 'fd=3 backlog=128' and fd.l4proto = tcp and not fd.cip exists", sc_listen, true},

@@ -178,7 +178,7 @@ inline Scene socket_scene(Syscall call, std::array<int64_t, 4> args, int64_t ret
     s.event.local_port = local_port;
     s.event.port = remote_port;
     s.event.protocol = protocol;
-    const bool makes_fd = call == Syscall::Socket || call == Syscall::Accept || call == Syscall::Accept4;
+    const bool makes_fd = call == Syscall::Socket || crowsnest::is_accept(call);
     s.event.fd = int32_t(makes_fd ? ret : args[0]);
     s.by("/bin/sh", {"sh", "-i"});
     return s;

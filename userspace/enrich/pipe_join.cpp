@@ -107,7 +107,7 @@ void PipeJoin::join(EventContext &ctx) {
         on_exec(e, *ctx.process);
     } else if (e.type == EventType::Connect) {
         on_connection(e, &PipePeer::connects);
-    } else if (e.syscall == Syscall::Accept || e.syscall == Syscall::Accept4) {
+    } else if (e.type == EventType::Syscall && is_accept(e.syscall)) {
         on_connection(e, &PipePeer::accepts);
     } else {
         return;

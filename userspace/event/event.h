@@ -57,10 +57,12 @@ enum class Syscall : uint8_t {
     Ptrace, Setns, Unshare, InitModule, FinitModule, Bpf, Socket, Symlink, Symlinkat, Link, Linkat,
     Chmod, Fchmod, Fchmodat, Setuid, Setgid, Setresuid, Setresgid, Dup, Dup2, Dup3,
     Mount, Umount2, Mknod, Mknodat, MemfdCreate, Fsopen, Unlink, Unlinkat, Accept, Accept4,
-    Listen,
+    Listen, IoUringAccept,  // IoUringAccept: IORING_OP_ACCEPT, no accept call at all
 };
 constexpr Syscall kFirstOtherSyscall = Syscall::Ptrace;  // the first call of EventType::Syscall
-constexpr size_t kOtherSyscallCount = size_t(Syscall::Listen) - size_t(Syscall::Ptrace) + 1;
+// An inbound connection taken, by a call or an io_uring request.
+constexpr bool is_accept(Syscall s) { return s == Syscall::Accept || s == Syscall::Accept4 || s == Syscall::IoUringAccept; }
+constexpr size_t kOtherSyscallCount = size_t(Syscall::IoUringAccept) - size_t(Syscall::Ptrace) + 1;
 
 struct Event {
     EventType type = EventType::Exec;

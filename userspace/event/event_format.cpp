@@ -214,6 +214,7 @@ const char *syscall_name(const Event &e) {
     case Syscall::Accept: return "accept";
     case Syscall::Accept4: return "accept4";
     case Syscall::Listen: return "listen";
+    case Syscall::IoUringAccept: return "io_uring_accept";
     case Syscall::None: break;
     }
     // an event built by hand: the plain call of its type

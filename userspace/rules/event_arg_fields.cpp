@@ -116,7 +116,8 @@ Args syscall_args(Syscall s) {
     case Syscall::Unlink: return args_of(kUnlinkArgs);
     case Syscall::Unlinkat: return args_of(kUnlinkatArgs);
     case Syscall::Accept: return args_of(kAcceptArgs);
-    case Syscall::Accept4: return args_of(kAccept4Args);
+    case Syscall::Accept4:
+    case Syscall::IoUringAccept: return args_of(kAccept4Args);
     case Syscall::Listen: return args_of(kListenArgs);
     default: return {};
     }
@@ -170,7 +171,8 @@ void append_syscall_flags(Syscall s, int64_t v, std::string &out) {
     case Syscall::Mount: append_mount_flags(v, out); return;
     case Syscall::Umount2: append_umount_flags(v, out); return;
     case Syscall::MemfdCreate: append_memfd_flags(v, out); return;
-    case Syscall::Accept4: append_socket_flags(v, out); return;
+    case Syscall::Accept4:
+    case Syscall::IoUringAccept: append_socket_flags(v, out); return;
     default: append_number(v, out); return;
     }
 }

@@ -77,7 +77,7 @@ using A = FieldInfo::Arg;
 const std::vector<FieldInfo> kFields = {
     {"evt.type", F::EvtType, T::String, kAll, A::None, false,
      "execve, execveat, connect, open, openat, openat2 or procexit (io_uring requests, TCP Fast Open sends and "
-     "open_by_handle_at as the call they stand for: connect, openat); connect_result (a TCP connect attempt's "
+     "open_by_handle_at as the call they stand for: connect, openat, accept4); connect_result (a TCP connect attempt's "
      "outcome, blocking or not: evt.outcome); and ptrace, setns, unshare, init_module, "
      "finit_module, bpf, socket, symlink, symlinkat, link, linkat, chmod, fchmod, fchmodat, setuid, setgid, "
      "setresuid, setresgid, dup, dup2, dup3 (dup only of a socket), mount, umount2, mknod, mknodat, memfd_create, fsopen, unlink, unlinkat, "
@@ -100,8 +100,8 @@ const std::vector<FieldInfo> kFields = {
      "the open flags, e.g. O_WRONLY|O_CREAT|O_TRUNC; the flags argument of unshare (CLONE_*), finit_module, linkat "
      "(AT_*), dup3 (O_CLOEXEC), mount (RDONLY|BIND|...), umount2 (FORCE|DETACH|...) and memfd_create (MFD_*)"},
     {"evt.syscall", F::EvtSyscall, T::String, kAll, A::None, false,
-     "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, sendto, "
-     "sendmsg, open_by_handle_at, exit"},
+     "how the event was made: evt.type's names, or io_uring_openat, io_uring_openat2, io_uring_connect, "
+     "io_uring_accept, sendto, sendmsg, open_by_handle_at, exit"},
     {"evt.outcome", F::EvtOutcome, T::String, kOutcome, A::None, false,
      "connect_result: established (the handshake completed), failed (refused, unreachable, timed out) or "
      "abandoned (closed by its owner before any answer, as a scanner's own timeout does)"},
@@ -307,7 +307,7 @@ IpAddress event_ip(const Event &e) { return ip_from_bytes(e.family == AF_INET6, 
 IpAddress local_ip(const Event &e) { return ip_from_bytes(e.family == AF_INET6, e.local_addr); }
 
 // An inbound connection: its server is the local end, its client the remote one.
-bool is_accept(const Event &e) { return e.syscall == Syscall::Accept || e.syscall == Syscall::Accept4; }
+bool is_accept(const Event &e) { return e.type == EventType::Syscall && crowsnest::is_accept(e.syscall); }
 // An accept or a listen: the local end is the server (fd.sip, fd.sport).
 bool is_server_side(const Event &e) { return is_accept(e) || e.syscall == Syscall::Listen; }
 

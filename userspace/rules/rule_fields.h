@@ -173,7 +173,7 @@ constexpr std::array<std::string_view, 8 + kOtherSyscallCount> kEvtTypes = {
     "symlink", "symlinkat", "link",     "linkat", "chmod",     "fchmod",    "fchmodat",
     "setuid",  "setgid",   "setresuid", "setresgid", "dup",   "dup2",      "dup3",
     "mount",   "umount2",  "mknod",     "mknodat",   "memfd_create", "fsopen", "unlink", "unlinkat",
-    "accept",  "accept4",  "listen"};
+    "accept",  "accept4",  "listen",    "accept4"};  // io_uring's accept as the call it stands for
 constexpr size_t kFirstOtherEvtType = 8;
 // The index of the event's evt.type in kEvtTypes.
 size_t evt_type_index(const Event &e);

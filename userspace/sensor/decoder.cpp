@@ -257,8 +257,7 @@ DecodeStatus decode_syscall(const uint8_t *data, size_t len, Event &out) {
     out.unix_abstract = false;
     // the calls that make an fd name it by their result
     const bool makes_fd = out.syscall == Syscall::Socket || out.syscall == Syscall::MemfdCreate ||
-                          out.syscall == Syscall::Fsopen || out.syscall == Syscall::Accept ||
-                          out.syscall == Syscall::Accept4;
+                          out.syscall == Syscall::Fsopen || is_accept(out.syscall);
     out.fd = int32_t(makes_fd ? e.ret : e.args[0]);
     return DecodeStatus::Ok;
 }
