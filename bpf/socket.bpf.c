@@ -38,19 +38,9 @@ int handle_exit_socket(struct trace_event_raw_sys_exit *ctx)
 static __always_inline void dup_exit(__u16 id, long ret, __s32 oldfd, __s32 newfd, __s32 flags)
 {
 	struct socket_ends ends = {};
-	struct syscall_event *e;
 
-	if (!read_socket_ends(&ends, oldfd))
-		return;
-	e = start_syscall(id, SYSCALL_CLASS_HIGH_RATE, ret);
-	if (!e)
-		return;
-	e->args[0] = oldfd;
-	e->args[1] = newfd;
-	e->args[2] = flags;
-	e->sock = ends;
-	e->flags |= EVENT_FLAG_SOCKET;
-	send_syscall(e);
+	if (read_socket_ends(&ends, oldfd))
+		send_socket_call(id, ret, oldfd, newfd, flags, &ends);
 }
 
 SEC("tracepoint/syscalls/sys_exit_dup")
@@ -98,18 +88,9 @@ SEC("tracepoint/syscalls/sys_exit_listen")
 int handle_exit_listen(struct trace_event_raw_sys_exit *ctx)
 {
 	struct socket_ends ends = {};
-	struct syscall_event *e;
 	__s32 fd = (__s32)ARG(1);
 
-	if (ctx->ret < 0 || !read_socket_ends(&ends, fd) || (ends.family != AF_INET && ends.family != AF_INET6))
-		return 0;
-	e = start_syscall(SYSCALL_LISTEN, SYSCALL_CLASS_HIGH_RATE, ctx->ret);
-	if (!e)
-		return 0;
-	e->args[0] = fd;
-	e->args[1] = (__s32)ARG(2);
-	e->sock = ends;
-	e->flags |= EVENT_FLAG_SOCKET;
-	send_syscall(e);
+	if (ctx->ret >= 0 && read_socket_ends(&ends, fd) && (ends.family == AF_INET || ends.family == AF_INET6))
+		send_socket_call(SYSCALL_LISTEN, ctx->ret, fd, (__s32)ARG(2), 0, &ends);
 	return 0;
 }

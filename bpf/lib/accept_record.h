@@ -42,7 +42,6 @@ static __always_inline bool accept_in_window(struct file *listener)
 static __always_inline void send_accept(__u16 id, long ret, __s32 fd, struct file *listener, __s32 flags)
 {
 	struct socket_ends ends = {};
-	struct syscall_event *e;
 
 	if (ret < 0 || is_self() || !read_socket_ends(&ends, (int)ret))
 		return;
@@ -52,14 +51,7 @@ static __always_inline void send_accept(__u16 id, long ret, __s32 fd, struct fil
 		count_prefiltered(EVENT_SYSCALL);
 		return;
 	}
-	e = start_syscall(id, SYSCALL_CLASS_HIGH_RATE, ret);
-	if (!e)
-		return;
-	e->args[0] = fd;
-	e->args[1] = flags;
-	e->sock = ends;
-	e->flags |= EVENT_FLAG_SOCKET;
-	send_syscall(e);
+	send_socket_call(id, ret, fd, flags, 0, &ends);
 }
 
 #endif /* CROWSNEST_LIB_ACCEPT_RECORD_H */

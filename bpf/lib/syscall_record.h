@@ -100,6 +100,23 @@ static __always_inline void send_call(__u16 id, enum syscall_class class, long r
 	send_syscall(e);
 }
 
+/* A call on a socket whose ends are `ends` (dup, listen, accept), with up
+ * to three integer arguments. */
+static __always_inline void send_socket_call(__u16 id, long ret, __s64 a0, __s64 a1, __s64 a2,
+					     const struct socket_ends *ends)
+{
+	struct syscall_event *e = start_syscall(id, SYSCALL_CLASS_HIGH_RATE, ret);
+
+	if (!e)
+		return;
+	e->args[0] = a0;
+	e->args[1] = a1;
+	e->args[2] = a2;
+	e->sock = *ends;
+	e->flags |= EVENT_FLAG_SOCKET;
+	send_syscall(e);
+}
+
 /* A call with one integer argument, up to two paths (either may be NULL
  * at run time: it reads as empty) and its short string. */
 static __always_inline void send_named_call(__u16 id, enum syscall_class class, long ret, __s64 a0,
