@@ -3,8 +3,9 @@
  * File descriptors that are sockets: socket(2), dup/dup2/dup3 of a socket
  * (a shell whose stdin and stdout become a connection is a reverse shell),
  * listen and accept/accept4 on an inet socket (a bind shell's listener
- * waits for its peer, then takes it). Read at sys_exit, with the socket's two ends and protocol from
- * the kernel's struct sock: what Falco's fd.* fields describe.
+ * waits for its peer, then takes it). Read at sys_exit, with the socket's
+ * two ends and protocol from the kernel's struct sock: what Falco's fd.*
+ * fields describe.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

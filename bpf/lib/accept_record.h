@@ -38,7 +38,8 @@ static __always_inline bool accept_in_window(struct file *listener)
  * `fd`, -1 when the call had none): the new socket's ends. Unix sockets are
  * left out (every local daemon accepts them all day; a runtime socket's
  * client is seen at its connect), and so are accepts that failed (EAGAIN of
- * a non-blocking listener). */
+ * a non-blocking listener). A listener already closed by another thread
+ * has no window: its accept is sent. */
 static __always_inline void send_accept(__u16 id, long ret, __s32 fd, struct file *listener, __s32 flags)
 {
 	struct socket_ends ends = {};

@@ -54,6 +54,12 @@ bool wait_container_file(const RuncContainer &c, const std::string &path) {
     return false;
 }
 
+// Waits for a verdict of `rule` in container `id`.
+bool wait_rule(SensorProcess &sensor, const std::string &rule, const std::string &id, v1::Verdict &found) {
+    return sensor.wait_verdict([&](const v1::Verdict &x) { return x.rule() == rule && x.container().id() == id; },
+                               &found);
+}
+
 bool is_accept(const v1::Event &e) { return e.event().syscall() == "accept" || e.event().syscall() == "accept4"; }
 
 }  // namespace
@@ -77,11 +83,7 @@ TEST_CASE("bind shells: a nameless listener piped to a waiting shell is caught a
     REQUIRE(wait_container_file(c, "/tmp/bind-ran"));  // the peer's command ran
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &x) {
-            return x.rule() == "bind_shell_listener_piped_to_shell" && x.container().id() == id;
-        },
-        &v));
+    REQUIRE(wait_rule(sensor, "bind_shell_listener_piped_to_shell", id, v));
     INFO(v.output());
     CHECK(v.cgroup_id() == c.cgroup_id());
     CHECK(v.severity() == "critical");
@@ -129,11 +131,7 @@ TEST_CASE("bind shells: busybox netcat's accept gets a notice, and the shell sta
     REQUIRE(client_port != 0);
 
     v1::Verdict notice;
-    REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &x) {
-            return x.rule() == "network_tool_accepted_connection_in_container" && x.container().id() == id;
-        },
-        &notice));
+    REQUIRE(wait_rule(sensor, "network_tool_accepted_connection_in_container", id, notice));
     INFO(notice.output());
     CHECK(notice.cgroup_id() == c.cgroup_id());
     CHECK(notice.severity() == "low");
@@ -144,9 +142,7 @@ TEST_CASE("bind shells: busybox netcat's accept gets a notice, and the shell sta
     REQUIRE(c.exec("touch /tmp/go") == 0);
     REQUIRE(wait_container_file(c, "/tmp/bind-ran"));
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &x) { return x.rule() == "bind_shell_piped_from_listener" && x.container().id() == id; },
-        &v));
+    REQUIRE(wait_rule(sensor, "bind_shell_piped_from_listener", id, v));
     CHECK(v.cgroup_id() == c.cgroup_id());
     CHECK(v.severity() == "critical");
     CHECK(v.event().type() == "exec");
@@ -171,11 +167,7 @@ TEST_CASE("bind shells: an accept made through io_uring, with no accept call, is
     REQUIRE(wait_container_file(c, "/tmp/bind-ran"));
 
     v1::Verdict v;
-    REQUIRE(sensor.wait_verdict(
-        [&](const v1::Verdict &x) {
-            return x.rule() == "bind_shell_listener_piped_to_shell" && x.container().id() == id;
-        },
-        &v));
+    REQUIRE(wait_rule(sensor, "bind_shell_listener_piped_to_shell", id, v));
     INFO(v.output());
     CHECK(v.cgroup_id() == c.cgroup_id());
     CHECK(v.process().comm() == "relay");

@@ -2,9 +2,10 @@
 // the kernel side records fds 0, 1 and 2 of the new program (a pipe's inode
 // is the same at both ends); for each live process whose stdin or stdout
 // was a pipe or FIFO then, this remembers its names and how many inet
-// connects and accepts it has made since, and indexes the pipe to its writers (stdout) and
-// readers (stdin). So in `curl … | sh`, whichever of the two the shell
-// forked execs first, the later one's events can name the other.
+// connects and accepts it has made since, and indexes the pipe to its
+// writers (stdout) and readers (stdin). So in `curl … | sh`, whichever of
+// the two the shell forked execs first, the later one's events can name the
+// other.
 #pragma once
 
 #include <cstdint>

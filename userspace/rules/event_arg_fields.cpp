@@ -36,7 +36,7 @@ struct ArgSlot {
     EventArg arg;
     int slot;
 };
-constexpr int kPath = -1, kPath2 = -2, kNone = -3, kName = -4, kResult = -5, kSocket = -6;
+constexpr int kPath = -1, kPath2 = -2, kNone = -3, kName = -4, kResult = -5, kTuple = -6;
 
 struct Args {
     const ArgSlot *begin = nullptr, *end = nullptr;
@@ -80,8 +80,8 @@ constexpr ArgSlot kFsopenArgs[] = {{A::Fd, kResult}, {A::Type, kName}, {A::Flags
 constexpr ArgSlot kUnlinkArgs[] = {{A::Path, kPath}};
 constexpr ArgSlot kUnlinkatArgs[] = {{A::Dirfd, 0}, {A::Name, kPath}, {A::Flags, 1}};
 // Falco's: the new connection's fd and its ends (client->server); the listener is args[0]
-constexpr ArgSlot kAcceptArgs[] = {{A::Fd, kResult}, {A::Tuple, kSocket}};
-constexpr ArgSlot kAccept4Args[] = {{A::Fd, kResult}, {A::Tuple, kSocket}, {A::Flags, 1}};
+constexpr ArgSlot kAcceptArgs[] = {{A::Fd, kResult}, {A::Tuple, kTuple}};
+constexpr ArgSlot kAccept4Args[] = {{A::Fd, kResult}, {A::Tuple, kTuple}, {A::Flags, 1}};
 constexpr ArgSlot kListenArgs[] = {{A::Fd, 0}, {A::Backlog, 1}};
 
 Args syscall_args(Syscall s) {
@@ -194,7 +194,7 @@ void FieldReader::append_syscall_arg(EventArg a, int slot, std::string &out) {
     case kPath2: out += e.path2; return;
     case kName: out += e.name; return;
     case kResult: append_number(e.ret, out); return;
-    case kSocket: out += fd_name(); return;
+    case kTuple: out += fd_name(); return;
     default: break;
     }
     const int64_t v = e.args[size_t(slot)];
